@@ -1,0 +1,163 @@
+"""Command line: a thin shell over `evalgen.pipeline`; errors are translated here, once."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__, pipeline
+from .problems import EvalgenError
+
+__all__ = ["main"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _friendly(func):
+    """Turn evalgen errors into Chinese messages and exit codes; no traceback unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except EvalgenError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(exc.render(), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断，未写入任何结果。", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence: never a bare traceback
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"内部错误：{type(exc).__name__}: {exc}\n请加 --debug 重新运行并把输出反馈给开发人员。",
+                err=True,
+            )
+            sys.exit(70)
+
+    return click.option("--debug", is_flag=True, help="出错时显示完整调用栈（供开发人员排查）。")(
+        wrapper
+    )
+
+
+_inputs = click.option(
+    "--inputs",
+    "inputs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="数据文件夹，内含按年度命名的子文件夹（如 DIR/2024/）。默认：内置示例数据 sample_inputs/。",
+)
+_model = click.option(
+    "--model",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="考核细则文件（YAML）。默认：scoring/xingtai-2023-2027.yaml。",
+)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="evalgen %(version)s")
+def main() -> None:
+    """evalgen：质量工作考核评分与结果生成工具。
+
+    \b
+    常用命令：
+      evalgen score 2024            评分并生成结果文件（默认写入 out/2024/）
+      evalgen validate 2024         只检查数据，不写任何文件
+      evalgen explain 2024 宁晋县    逐项说明某单位得分来源
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("year", type=int)
+@_inputs
+@_model
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="本次运行的输出文件夹。默认：out/YEAR/。已存在的旧结果会保留为 YEAR.prev-N，不会被覆盖。",
+)
+@_friendly
+def score(year: int, inputs_dir: Path | None, model: Path | None, out_dir: Path | None) -> None:
+    """检查数据、评分、定等次、排名，生成考核结果。
+
+    \b
+    示例：
+      evalgen score 2024
+      evalgen score 2024 --inputs 数据/ --out 结果/2024
+    """
+    run = pipeline.score(year, inputs_dir, model, out_dir)
+    click.echo(_summary(run))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("year", type=int)
+@_inputs
+@_model
+@_friendly
+def validate(year: int, inputs_dir: Path | None, model: Path | None) -> None:
+    """只检查数据是否齐全、规范，列出全部问题，不写任何文件。
+
+    \b
+    示例：
+      evalgen validate 2024
+      evalgen validate 2024 --inputs 数据/
+    """
+    inputs = pipeline.validate(year, inputs_dir, model)
+    for warning in inputs.warnings:
+        click.echo(f"提示：{warning.render()}")
+    units = len(inputs.figures)
+    click.echo(
+        f"{year}年度数据检查通过：{len(inputs.files)}个文件，{units}个单位，{len(inputs.events)}条加减分事项。"
+    )
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("year", type=int)
+@click.argument("unit")
+@_inputs
+@_model
+@_friendly
+def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -> None:
+    """逐项说明一个单位的得分：完成值、数据来源单元格、目标值、计分规则、得分、加减分和约谈原因。
+
+    \b
+    示例：
+      evalgen explain 2024 宁晋县
+    """
+    click.echo(pipeline.explain(year, unit, inputs_dir, model))
+
+
+def _summary(run: pipeline.Run) -> str:
+    results = run.results
+    lines = [f"{results['year']}年度质量工作考核评分完成（{results['model']['name']}）"]
+    for group in results["groups"]:
+        counts = "，".join(f"{code} {n}个" for code, n in group["grade_counts"].items())
+        units = group["units"]
+        first, last = units[0], units[-1]
+        lines.append(
+            f"  {group['name']}（{group['unit_count']}个）：{counts}；"
+            f"第一名 {first['unit']} {first['total']:.2f}分，末位 {last['unit']} {last['total']:.2f}分"
+        )
+    for kind, title in (("整改", "书面报告并限期整改"), ("约谈", "约谈")):
+        names = [
+            u["unit"]
+            for g in results["groups"]
+            for u in g["units"]
+            if any(t["kind"] == kind for t in u["triggers"])
+        ]
+        lines.append(f"  {title}（{len(names)}个）：{'、'.join(names) if names else '无'}")
+    lines.append(f"结果文件：{run.folder}")
+    for name in run.files:
+        lines.append(f"  {name}")
+    if run.kept_aside:
+        lines.append(f"上次运行的结果已保留在：{run.kept_aside}")
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""Follow-up rules (约谈 / 整改): who must report and rectify, who is summoned, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import GroupResult, UnitResult, YearResult
+from .model import FollowUpRule, ScoringModel
+from .rules import fmt_number
+
+__all__ = ["FollowUp", "apply_followups", "in_bottom"]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One trigger for one unit, with the reason sentence and the figures behind it."""
+
+    rule_id: str
+    kind: str
+    reason: str
+    action: str
+
+
+def in_bottom(group: GroupResult, result: UnitResult, count: int) -> bool:
+    """后N名: fewer than `count` units of the group did strictly worse (ties go together)."""
+    worse = sum(1 for r in group.units if r.rank > result.rank)
+    return worse < count
+
+
+def apply_followups(model: ScoringModel, year: YearResult, history: dict[int, YearResult]) -> None:
+    """Attach every triggered follow-up to its unit, in the model's rule order."""
+    for gkey, group in year.groups.items():
+        for result in group.units:
+            result.triggers = [
+                trigger
+                for rule in model.followups
+                if rule.groups is None or gkey in rule.groups
+                for trigger in _check(rule, model, year, group, result, history)
+            ]
+
+
+def _check(
+    rule: FollowUpRule,
+    model: ScoringModel,
+    year: YearResult,
+    group: GroupResult,
+    result: UnitResult,
+    history: dict[int, YearResult],
+) -> list[FollowUp]:
+    def make(reason: str) -> FollowUp:
+        return FollowUp(rule.id, rule.kind, reason, rule.action)
+
+    n = len(group.units)
+    if rule.when == "grade":
+        if result.grade in rule.grades:
+            why = "（一票否决）" if result.veto else ""
+            return [make(f"考核总分{result.total}分，等次为{result.grade_name}{why}")]
+        return []
+    if rule.when == "veto":
+        return [
+            make(f"发生一票否决事项“{a.name}”（依据：{a.basis}）")
+            for a in result.adjustments
+            if a.kind == "veto"
+        ]
+    if rule.when == "bottom":
+        if in_bottom(group, result, rule.count):
+            return [
+                make(
+                    f"{year.year}年度考核总分{result.total}分，在{n}个{group.name}中排名第"
+                    f"{result.rank}位，位列后{_cn(rule.count)}名"
+                )
+            ]
+        return []
+    if rule.when == "bottom_consecutive":
+        if not in_bottom(group, result, rule.count):
+            return []
+        places = []
+        for past_year in range(year.year - rule.years + 1, year.year):
+            past = history.get(past_year)
+            past_group = past.groups.get(group.key) if past else None
+            past_result = past.unit(result.unit) if past else None
+            if past_group is None or past_result is None:
+                return []
+            if not in_bottom(past_group, past_result, rule.count):
+                return []
+            places.append(f"{past_year}年第{past_result.rank}位")
+        places.append(f"{year.year}年第{result.rank}位")
+        return [
+            make(
+                f"连续{_cn(rule.years)}年位列{group.name}后{_cn(rule.count)}名"
+                f"（{'、'.join(places)}）"
+            )
+        ]
+    if rule.when == "safety_floor":
+        out = []
+        for line in result.indicators:
+            if line.indicator.safety_floor and line.met is False:
+                measure = line.indicator.measure
+                relation = "低于" if line.indicator.direction == "higher" else "高于"
+                out.append(
+                    make(
+                        f"{line.indicator.name}为{fmt_number(line.value, 2)}{measure}，"
+                        f"{relation}{year.year}年度目标{fmt_number(line.target, 2)}{measure}"
+                    )
+                )
+        return out
+    raise ValueError(f"unknown follow-up condition {rule.when}")
+
+
+def _cn(n: int) -> str:
+    digits = "零一两三四五六七八九十"  # counts: 两年, 后两名
+    return digits[n] if 0 <= n <= 10 else str(n)

@@ -1,0 +1,150 @@
+"""The library entry points behind the CLI: validate, evaluate, explain, score a year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .engine import YearResult, score_year
+from .followups import apply_followups
+from .inputs import YearInputs, read_year, suggest_unit
+from .modelfile import LoadedModel, load_model
+from .outputs import RunFolder, json_bytes, results_workbook, sha256_file
+from .problems import InputError, OutputError, Problem
+from .reader import input_files
+from .results import build_results, explain_unit
+from .values import normalize_text
+
+__all__ = ["Evaluation", "Run", "evaluate", "explain", "score", "validate", "ISSUANCE_FILE"]
+
+DEFAULT_INPUTS = Path(__file__).resolve().parent.parent / "sample_inputs"
+ISSUANCE_FILE = "发文信息.yaml"
+
+
+@dataclass
+class Evaluation:
+    """A scored year with the history it was compared against."""
+
+    loaded: LoadedModel
+    inputs: YearInputs
+    result: YearResult
+    history: dict[int, YearResult]
+    history_inputs: dict[int, YearInputs]
+
+
+@dataclass
+class Run:
+    """A finished `score` run."""
+
+    evaluation: Evaluation
+    results: dict
+    folder: Path
+    kept_aside: Path | None
+    files: list[str] = field(default_factory=list)
+
+
+def validate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> YearInputs:
+    """Check a year's inputs against the model; raise with every problem, write nothing."""
+    loaded = load_model(model)
+    return read_year(loaded.model, _year_folder(inputs_dir, year), year)
+
+
+def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> Evaluation:
+    """Read, check and score `year` and every earlier year folder the model covers."""
+    loaded = load_model(model)
+    base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
+    inputs = read_year(loaded.model, _year_folder(base, year), year)
+    history: dict[int, YearResult] = {}
+    history_inputs: dict[int, YearInputs] = {}
+    previous = None
+    for past in _earlier_years(base, year, loaded.model.years):
+        try:
+            past_inputs = read_year(loaded.model, base / str(past), past)
+        except InputError as exc:
+            raise InputError(
+                f"用于计算名次变化的{past}年度数据有{len(exc.problems)}处问题：{exc.message}",
+                exc.problems,
+            ) from None
+        previous = score_year(loaded.model, past_inputs, previous)
+        apply_followups(loaded.model, previous, history)
+        history[past] = previous
+        history_inputs[past] = past_inputs
+    result = score_year(loaded.model, inputs, previous)
+    apply_followups(loaded.model, result, history)
+    return Evaluation(loaded, inputs, result, history, history_inputs)
+
+
+def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | None = None) -> str:
+    """The line-by-line explanation of one unit's score."""
+    evaluation = evaluate(year, inputs_dir, model)
+    model_ = evaluation.loaded.model
+    name = model_.resolve_unit(normalize_text(unit))
+    if name is None:
+        raise InputError(f"单位“{unit}”不在考核对象名单中", [Problem(suggest_unit(model_, unit))])
+    return explain_unit(model_, evaluation.result, name)
+
+
+def score(
+    year: int,
+    inputs_dir: Path | None = None,
+    model: Path | None = None,
+    out_dir: Path | None = None,
+) -> Run:
+    """Score a year and write its run folder (results workbook, results.json, manifest)."""
+    evaluation = evaluate(year, inputs_dir, model)
+    base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
+    folder = Path(out_dir) if out_dir else Path("out") / str(year)
+    meta = {
+        "evalgen_version": __version__,
+        "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
+    }
+    results = build_results(evaluation.loaded.model, evaluation.result, meta)
+    try:
+        run = RunFolder.begin(folder)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {folder}：{exc.strerror}") from None
+    try:
+        run.write(f"考核结果_{year}.xlsx", results_workbook(results))
+        run.write("results.json", json_bytes(results))
+        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
+        manifest = {
+            "evalgen_version": __version__,
+            "year": year,
+            "model": meta["model"],
+            "inputs": _input_hashes(base, [year, *evaluation.history]),
+            "templates": {},
+            "outputs": outputs,
+        }
+        run.write("manifest.json", json_bytes(manifest))
+        final = run.commit()
+    except OSError as exc:
+        run.abort()
+        raise OutputError(f"写入输出文件夹 {folder} 失败：{exc.strerror}，已保留原有结果") from None
+    except BaseException:
+        run.abort()
+        raise
+    files = sorted(outputs) + ["manifest.json"]
+    return Run(evaluation, results, final, run.kept_aside, files)
+
+
+def _year_folder(inputs_dir: Path | None, year: int) -> Path:
+    return (Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS) / str(year)
+
+
+def _earlier_years(base: Path, year: int, model_years: list[int]) -> list[int]:
+    if not base.is_dir():
+        return []
+    found = [int(p.name) for p in base.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)]
+    return sorted(y for y in found if y < year and y in model_years)
+
+
+def _input_hashes(base: Path, years: list[int]) -> dict[str, str]:
+    hashes = {}
+    for year in sorted(years):
+        folder = base / str(year)
+        extra = [folder / ISSUANCE_FILE] if (folder / ISSUANCE_FILE).is_file() else []
+        for path in sorted(input_files(folder) + extra):
+            hashes[f"{year}/{path.name}"] = sha256_file(path)
+    return hashes

@@ -1,0 +1,163 @@
+"""Cell values as people type them: a number, 不适用, blank, or a problem explained in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+__all__ = ["NOT_APPLICABLE", "CellValue", "ValueProblem", "normalize_text", "parse_cell"]
+
+NOT_APPLICABLE = "不适用"
+
+_NUMBER_HINT = "请填写数字，如 98.5 或 98.5%"
+_NA_HINT = "如该指标对本单位不适用，请填写“不适用”；如数值为零，请填写 0"
+_NA_ONLY_HINT = "如该指标对本单位不适用，请只填写“不适用”三个字"
+_DATE_HINT = "请将单元格格式设为“常规”或“数值”，再重新输入数字"
+
+# Commas only in complete groups of three, and the first group may not start with 0, so a
+# decimal comma ("98,5", "0,5") is never read as a thousands separator.
+_NUMBER = re.compile(r"([+-]?)((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+)|[0-9]+)(\.[0-9]+)?(%?)")
+_LEADING_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?%?")
+_PLACEHOLDERS = frozenset(
+    {"n/a", "na", "n.a.", "none", "null", "nil", "无", "空", "暂无", "没有", "不涉及", "缺", "x"}
+)
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A parsed cell: a number, 不适用 (``na``) or blank (missing data, never N/A)."""
+
+    kind: Literal["number", "na", "blank"]
+    number: Decimal | None = None
+
+
+class ValueProblem(Exception):
+    """A cell that is neither a number, 不适用 nor blank; message and hint are Chinese."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def parse_cell(raw: object, *, percent_format: bool = False) -> CellValue:
+    """Parse one cell as typed; ``percent_format`` scales numeric (not text) values by 100."""
+    if raw is None:
+        return CellValue("blank")
+    if isinstance(raw, str):
+        return _parse_text(raw)
+    number = _parse_non_text(raw)
+    if percent_format:
+        number = _times_100(number)
+    return CellValue("number", number)
+
+
+def normalize_text(s: str) -> str:
+    """NFKC, drop control and format characters, collapse whitespace runs to one space, strip."""
+    # Controls go before NFKC, so that a removed joiner cannot leave an uncomposed pair behind.
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in s
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    return " ".join(unicodedata.normalize("NFKC", kept).split())
+
+
+def _parse_text(raw: str) -> CellValue:
+    text = _drop_format_chars(raw).strip()
+    if not text:
+        return CellValue("blank")
+    if unicodedata.normalize("NFKC", text) == NOT_APPLICABLE:
+        return CellValue("na")
+    folded = _fold_width(text)
+    match = _NUMBER.fullmatch(folded)
+    if match is None:
+        raise _text_problem(text, folded)
+    sign, integer, fraction, _percent = match.groups()
+    return CellValue("number", Decimal(sign + integer.replace(",", "") + (fraction or "")))
+
+
+def _parse_non_text(raw: object) -> Decimal:
+    if isinstance(raw, bool):
+        shown = "TRUE" if raw else "FALSE"
+        raise ValueProblem(f"“{shown}”是逻辑值，不是数字", _NUMBER_HINT)
+    if isinstance(raw, dt.datetime):
+        shown = raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+        raise ValueProblem(f"“{shown}”是日期，不是数字", _DATE_HINT)
+    if isinstance(raw, dt.date):
+        raise ValueProblem(f"“{raw.isoformat()}”是日期，不是数字", _DATE_HINT)
+    if isinstance(raw, (dt.time, dt.timedelta)):
+        raise ValueProblem(f"“{raw}”是时间，不是数字", _DATE_HINT)
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValueProblem(f"“{raw}”不是有效数字", _NUMBER_HINT)
+        return raw
+    # numbers.Integral also covers numpy integers, which are not int subclasses.
+    if isinstance(raw, numbers.Integral):
+        return Decimal(int(raw))
+    if isinstance(raw, float):
+        # float(raw) first: repr of a numpy float64 is "np.float64(98.5)" under numpy 2.
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueProblem(f"“{value}”不是有效数字", _NUMBER_HINT)
+        return Decimal(repr(value))
+    raise ValueProblem(f"“{_shorten(str(raw))}”无法识别为数字", _NUMBER_HINT)
+
+
+def _text_problem(text: str, folded: str) -> ValueProblem:
+    message = f"“{_shorten(text)}”不是数字"
+    lowered = folded.lower()
+    squeezed = "".join(folded.split())
+    if "适用" in squeezed or "涉及" in squeezed:
+        return ValueProblem(f"{message}，也不是“不适用”", _NA_ONLY_HINT)
+    if lowered in _PLACEHOLDERS or not any(ch.isalnum() for ch in folded):
+        return ValueProblem(f"{message}，也不是“不适用”", _NA_HINT)
+    if _NUMBER.fullmatch(squeezed):
+        return ValueProblem(message, "数字中间不能有空格，请核对后重新填写")
+    if "," in folded and _NUMBER.fullmatch(folded.replace(",", "")):
+        return ValueProblem(message, "千位分隔符“,”须每三位一组（如 1,234）；小数点请用“.”")
+    leading = _LEADING_NUMBER.match(folded)
+    if leading:
+        rest = folded[leading.end() :]
+        if not any(ch.isdigit() for ch in rest) and any(ch.isalpha() for ch in rest):
+            return ValueProblem(message, "请只填写数字，不要带单位或文字，如 98.5")
+    return ValueProblem(message, _NUMBER_HINT)
+
+
+def _drop_format_chars(text: str) -> str:
+    # Zero-width spaces, joiners and BOMs (category Cf) are invisible, so the person typing
+    # cannot see or remove them; dropping them is not a guess.
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _fold_width(text: str) -> str:
+    # Only full-/half-width forms and no-break spaces are folded: full NFKC would also turn
+    # "10²" into "102" and "①" into "1", which would be a guess.
+    out = []
+    for ch in text:
+        decomposition = unicodedata.decomposition(ch)
+        if decomposition.startswith(("<wide>", "<narrow>", "<noBreak>")):
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _times_100(number: Decimal) -> Decimal:
+    # Shift the exponent instead of multiplying, which would round to the context precision.
+    sign, digits, exponent = number.as_tuple()
+    exponent = int(exponent) + 2
+    if exponent > 0:
+        digits, exponent = digits + (0,) * exponent, 0
+    return Decimal((sign, digits, exponent))
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    shown = " ".join(text.split())
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

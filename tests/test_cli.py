@@ -1,0 +1,219 @@
+"""The command line on the embedded sample inputs: success, each error family, reruns."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from evalgen.cli import main
+
+COUNTY_BOOK = "2024/县区考核数据_2024.xlsx"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def find_cell(path: Path, sheet: str, text: str):
+    wb = load_workbook(path)
+    for row in wb[sheet].iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return wb, cell
+    raise AssertionError(f"{text} not in {path}")
+
+
+@pytest.fixture
+def out(tmp_path):
+    return tmp_path / "out" / "2024"
+
+
+def test_score_prints_the_summary_and_writes_the_files(sample_copy, out):
+    result = run("score", 2024, "--inputs", sample_copy, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "2024年度质量工作考核评分完成" in result.output
+    assert "县(市、区)（20个）：A " in result.output
+    assert "市直部门（24个）" in result.output
+    assert "书面报告并限期整改（" in result.output and "约谈（" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
+        "results.json",
+        "考核结果_2024.xlsx",
+    ]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    units = [u for g in results["groups"] for u in g["units"]]
+    assert len(units) == 44
+    for unit in units:
+        for ind in unit["indicators"]:
+            assert {
+                "id",
+                "name",
+                "value",
+                "target",
+                "rule",
+                "params",
+                "points",
+                "score",
+                "source",
+            } <= set(ind)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["outputs"]) == {"results.json", "考核结果_2024.xlsx"}
+    assert any(k.startswith("2023/") for k in manifest["inputs"])  # history used for rank change
+    assert "2024/发文信息.yaml" in manifest["inputs"]
+    assert len(manifest["model"]["sha256"]) == 64
+
+
+def test_results_workbook_has_a_sheet_per_group_and_details(sample_copy, out):
+    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
+    wb = load_workbook(out / "考核结果_2024.xlsx")
+    assert wb.sheetnames == [
+        "县(市、区)",
+        "市直部门",
+        "指标明细",
+        "加减分及否决",
+        "约谈及整改",
+        "说明",
+    ]
+    assert wb["县(市、区)"].max_row == 21 and wb["市直部门"].max_row == 25
+    assert wb["县(市、区)"]["A1"].value == "排名"
+
+
+def test_sample_results_snapshot(sample_copy, out, snapshot):
+    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results == snapshot.use_extension(JSONSnapshotExtension)
+
+
+def test_two_runs_give_byte_identical_files(sample_copy, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("score", 2024, "--inputs", sample_copy, "--out", a).exit_code == 0
+    assert run("score", 2024, "--inputs", sample_copy, "--out", b).exit_code == 0
+    for name in ("results.json", "manifest.json", "考核结果_2024.xlsx"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_rerun_keeps_the_previous_run_aside(sample_copy, out):
+    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
+    first = (out / "results.json").read_bytes()
+    result = run("score", 2024, "--inputs", sample_copy, "--out", out)
+    assert result.exit_code == 0
+    kept = out.with_name("2024.prev-1")
+    assert f"上次运行的结果已保留在：{kept}" in result.output
+    assert (kept / "results.json").read_bytes() == first
+    assert not [p for p in out.parent.iterdir() if ".partial" in p.name]
+
+
+def test_failed_run_leaves_previous_output_untouched(sample_copy, out):
+    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    wb, cell = find_cell(sample_copy / COUNTY_BOOK, "县区指标", "宁晋县")
+    cell.value = "宁金县"
+    wb.save(sample_copy / COUNTY_BOOK)
+    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
+
+
+def test_misspelt_unit_gives_a_located_error_with_a_suggestion(sample_copy, out):
+    wb, cell = find_cell(sample_copy / COUNTY_BOOK, "县区指标", "宁晋县")
+    ref = cell.coordinate
+    cell.value = "宁金县"
+    wb.save(sample_copy / COUNTY_BOOK)
+    result = run("score", 2024, "--inputs", sample_copy, "--out", out)
+    assert result.exit_code == 2
+    assert (
+        f"县区考核数据_2024.xlsx › 县区指标 › {ref}单元格（宁金县）：单位“宁金县”不在考核对象名单中"
+        in result.stderr
+    )
+    assert "是否应为“宁晋县”" in result.stderr
+    assert not out.exists()
+
+
+def test_non_numeric_cell_gives_a_located_error(sample_copy, out):
+    path = sample_copy / COUNTY_BOOK
+    wb, unit_cell = find_cell(path, "县区指标", "宁晋县")
+    ws = wb["县区指标"]
+    header = next(
+        c
+        for row in ws.iter_rows(max_row=10)
+        for c in row
+        if str(c.value).startswith("食品安全评价性")
+    )
+    target = ws.cell(unit_cell.row, header.column)
+    target.value = "九十八"
+    wb.save(path)
+    result = run("validate", 2024, "--inputs", sample_copy)
+    assert result.exit_code == 2
+    assert (
+        f"县区指标 › {target.coordinate}单元格（宁晋县 / 食品安全评价性抽检合格率）"
+        in result.stderr
+    )
+    assert "“九十八”" in result.stderr
+
+
+def test_validate_writes_nothing(sample_copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", 2024, "--inputs", sample_copy)
+    assert result.exit_code == 0, result.output
+    assert "2024年度数据检查通过" in result.output
+    assert list(tmp_path.iterdir()) == [sample_copy]
+
+
+def test_explain_shows_every_indicator_with_its_source(sample_copy):
+    result = run("explain", 2024, "宁晋县", "--inputs", sample_copy)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.startswith("宁晋县 2024年度质量工作考核得分说明")
+    assert "四舍五入保留2位小数" in text
+    for name in ("制造业产品质量合格率", "食品安全评价性抽检合格率", "组织领导与工作机制"):
+        assert name in text
+    assert text.count("县区考核数据_2024.xlsx › 县区指标 › ") >= 15
+    assert "【加减分及一票否决】" in text and "【约谈及整改】" in text
+
+
+def test_explain_department_lists_its_tasks(sample_copy):
+    result = run("explain", 2024, "市科技局", "--inputs", sample_copy)
+    assert result.exit_code == 0, result.output
+    assert "任务5 推动政产学研用融合创新（牵头，权重1）" in result.output
+    assert "重点任务 › " in result.output
+
+
+def test_explain_unknown_unit(sample_copy):
+    result = run("explain", 2024, "宁金县", "--inputs", sample_copy)
+    assert result.exit_code == 2
+    assert "单位“宁金县”不在考核对象名单中" in result.stderr
+
+
+def test_broken_model_file_exit_code_3(sample_copy, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ngroups: [\n", encoding="utf-8")
+    result = run("score", 2024, "--inputs", sample_copy, "--model", bad, "--out", tmp_path / "o")
+    assert result.exit_code == 3
+    assert "bad.yaml 的 YAML 格式有误" in result.stderr and "第3行" in result.stderr
+
+
+def test_year_outside_the_model(sample_copy, tmp_path):
+    (sample_copy / "2030").mkdir()
+    result = run("validate", 2030, "--inputs", sample_copy)
+    assert result.exit_code == 2  # no sheets in an empty folder
+    result = run("score", 2019, "--inputs", sample_copy, "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "找不到2019年度的数据文件夹" in result.stderr
+
+
+def test_unwritable_output_is_a_clear_error(sample_copy, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("score", 2024, "--inputs", sample_copy, "--out", blocker / "2024")
+    assert result.exit_code == 4
+    assert "无法创建输出文件夹" in result.stderr
+
+
+def test_help_is_chinese_with_examples():
+    result = run("score", "--help")
+    assert "示例" in result.output and "evalgen score 2024" in result.output
+    assert "数据文件夹" in result.output

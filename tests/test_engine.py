@@ -1,0 +1,210 @@
+"""Scoring stage tests on a tiny model; every expected value is computed by hand in comments."""
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from evalgen.engine import competition_ranks, score_year
+from evalgen.followups import apply_followups
+from evalgen.inputs import Event, Figure, Source, YearInputs
+from evalgen.modelfile import load_model
+from evalgen.problems import ModelError
+
+MINI = Path(__file__).parent / "fixtures" / "mini_model.yaml"
+SRC = Source("测试.xlsx", "测试指标", "B2")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(MINI).model
+
+
+def fig(value):
+    return Figure(None if value is None else Decimal(value), SRC)
+
+
+def county(pass_rate, growth, e1, e2):
+    return {"pass_rate": fig(pass_rate), "growth": fig(growth), "e1": fig(e1), "e2": fig(e2)}
+
+
+def ev(unit, item, count=1):
+    return Event(unit, item, count, "测试依据", "", Source("加减分.xlsx", "加减分事项", "第2行"))
+
+
+def departments():
+    figures = {"甲局": {"owned": fig("60")}, "乙局": {}}
+    tasks = {
+        "甲局": {"T01": (Decimal(90), SRC)},
+        "乙局": {"T01": (Decimal(80), SRC), "T02": (Decimal(50), SRC)},
+    }
+    return figures, tasks
+
+
+def year_inputs(year, counties, events=()):
+    figures, tasks = departments()
+    figures.update(counties)
+    return YearInputs(year, Path("."), figures=figures, tasks=tasks, events=list(events))
+
+
+# 2024 targets: pass_rate linear 2023 90 → 2025 92 gives 91; growth holds 10.
+COUNTIES_2024 = {
+    # 30 + 30 + 14.995 + 15 = 89.995 → 四舍五入 90.00 → A
+    "甲县": county("95", "10", "14.995", "15"),
+    # growth 不适用: pass_rate takes the category's 60 points → 60 + 10 + 10 = 80 → B
+    "乙县": county("95", None, "10", "10"),
+    # pass 90 < 91 → 0; growth 5/10 × 30 = 15; 20 + 20 → 55 → D
+    "丙县": county("90", "5", "20", "20"),
+    # 30 + 8/10 × 30 = 24 + 13 + 13 = 80 → B, tied with 乙县
+    "丁县": county("95", "8", "13", "13"),
+    # 30 + 30 (ratio capped at full) + 20 + 20 = 100, bonus 3 × 2 = 6 capped at 5, vetoed
+    "戊县": county("95", "20", "20", "20"),
+}
+EVENTS_2024 = [ev("戊县", "B1", 2), ev("戊县", "V1")]
+
+# 2023 (pass target 90): 丙县 and 丁县 are the bottom two.
+COUNTIES_2023 = {
+    "甲县": county("95", "10", "20", "20"),  # 100 → 1
+    "乙县": county("95", "10", "15", "15"),  # 90 → 3
+    "丙县": county("80", "10", "10", "10"),  # 0 + 30 + 20 = 50 → 5
+    "丁县": county("95", "5", "10", "10"),  # 30 + 15 + 20 = 65 → 4
+    "戊县": county("95", "10", "18", "18"),  # 96 → 2
+}
+
+
+@pytest.fixture(scope="module")
+def scored(model):
+    history = {}
+    y2023 = score_year(model, year_inputs(2023, COUNTIES_2023))
+    apply_followups(model, y2023, history)
+    history[2023] = y2023
+    y2024 = score_year(model, year_inputs(2024, COUNTIES_2024, EVENTS_2024), y2023)
+    apply_followups(model, y2024, history)
+    return y2024
+
+
+def test_half_up_total_reaches_grade_a(scored):
+    r = scored.unit("甲县")
+    assert r.base == Fraction("89.995")
+    assert r.total == Decimal("90.00")
+    assert r.grade == "A"
+
+
+def test_just_below_half_rounds_down(model):
+    counties = dict(COUNTIES_2024, 甲县=county("95", "10", "14.994999", "15"))
+    r = score_year(model, year_inputs(2024, counties)).unit("甲县")
+    assert r.total == Decimal("89.99")
+    assert r.grade == "B"
+
+
+def test_not_applicable_points_go_to_the_rest_of_the_category(scored):
+    r = scored.unit("乙县")
+    lines = {ln.indicator.id: ln for ln in r.indicators}
+    assert lines["growth"].not_applicable and lines["growth"].effective_points == 0
+    assert lines["pass_rate"].effective_points == 60
+    assert lines["pass_rate"].score == 60
+    assert r.total == Decimal("80.00")
+
+
+def test_whole_category_not_applicable_spreads_over_the_other_categories(scored):
+    # 乙局: tasks (0.5 × 80 + 1 × 50) / 1.5 = 60; owned category (20) is N/A by design,
+    # so key_tasks carries 100 points: 100 × 60/100 = 60.
+    r = scored.unit("乙局")
+    lines = {ln.indicator.id: ln for ln in r.indicators}
+    assert lines["key_tasks"].value == 60
+    assert lines["key_tasks"].effective_points == 100
+    assert lines["owned"].na_reason == "非该指标责任单位"
+    assert r.total == Decimal("60.00")
+    # 甲局: 80 × 90/100 = 72 + owned 60 ≥ 50 → 20 = 92
+    assert scored.unit("甲局").total == Decimal("92.00")
+
+
+def test_task_lines_record_lead_and_co_roles(scored):
+    line = next(ln for ln in scored.unit("乙局").indicators if ln.indicator.id == "key_tasks")
+    assert [(t.no, t.role, t.weight) for t in line.tasks] == [
+        (1, "配合", Decimal("0.5")),
+        (2, "牵头", 1),
+    ]
+
+
+def test_bonus_is_capped(scored):
+    r = scored.unit("戊县")
+    assert r.bonus == 6 and r.bonus_capped == 5
+    assert r.total == Decimal("105.00")
+
+
+def test_veto_forces_grade_d_and_last_rank(scored):
+    r = scored.unit("戊县")
+    assert r.veto and r.grade == "D"
+    assert r.rank == 5
+
+
+def test_shared_ranks(scored):
+    ranks = {r.unit: r.rank for r in scored.groups["g"].units}
+    assert ranks == {"甲县": 1, "乙县": 2, "丁县": 2, "丙县": 4, "戊县": 5}
+    assert [r.unit for r in scored.groups["g"].units] == ["甲县", "乙县", "丁县", "丙县", "戊县"]
+
+
+def test_competition_ranks():
+    assert competition_ranks([95, 90, 90, 80]) == [1, 2, 2, 4]
+    assert competition_ranks([5, 5, 5]) == [1, 1, 1]
+
+
+def test_rank_change_against_previous_year(scored):
+    # 2023 ranks: 甲1 戊2 乙3 丁4 丙5
+    changes = {r.unit: (r.previous_rank, r.rank_change) for r in scored.groups["g"].units}
+    assert changes["甲县"] == (1, 0)
+    assert changes["乙县"] == (3, 1)
+    assert changes["丙县"] == (5, 1)
+    assert changes["戊县"] == (2, -3)
+
+
+def test_penalty_never_takes_total_below_zero(model):
+    events = [ev("丙县", "P1", 30)]  # 55 − 60 → floored at 0
+    r = score_year(model, year_inputs(2024, COUNTIES_2024, events)).unit("丙县")
+    assert r.penalty == 60
+    assert r.total == Decimal("0.00")
+
+
+def test_followups(scored):
+    kinds = {r.unit: [(t.rule_id, t.kind) for t in r.triggers] for r in scored.groups["g"].units}
+    assert kinds["甲县"] == []
+    assert kinds["乙县"] == [] and kinds["丁县"] == []
+    # 丙县: D (55), bottom two now and in 2023, food-safety floor missed (90 < 91)
+    assert kinds["丙县"] == [
+        ("grade_d", "约谈"),
+        ("bottom", "整改"),
+        ("bottom_twice", "约谈"),
+        ("floor", "约谈"),
+    ]
+    # 戊县: vetoed → grade D and the veto itself; last place; 2023 it was 2nd
+    assert kinds["戊县"] == [("grade_d", "约谈"), ("veto", "约谈"), ("bottom", "整改")]
+
+
+def test_followup_reasons_carry_the_figures(scored):
+    reasons = [t.reason for t in scored.unit("丙县").triggers]
+    assert reasons[0] == "考核总分55.00分，等次为不合格"
+    assert reasons[1] == "2024年度考核总分55.00分，在5个测试组中排名第4位，位列后两名"
+    assert reasons[2] == "连续两年位列测试组后两名（2023年第5位、2024年第4位）"
+    assert reasons[3] == "抽检合格率为90%，低于2024年度目标91%"
+    veto = [t.reason for t in scored.unit("戊县").triggers if t.rule_id == "veto"]
+    assert veto == ["发生一票否决事项“瞒报”（依据：测试依据）"]
+
+
+def test_ties_at_the_cut_both_count_as_bottom(model):
+    from evalgen.followups import in_bottom
+
+    counties = dict(COUNTIES_2024, 甲县=county("90", "5", "20", "20"))  # 55, tied with 丙县
+    result = score_year(model, year_inputs(2024, counties))
+    group = result.groups["g"]
+    bottom = sorted(r.unit for r in group.units if in_bottom(group, r, 2))
+    # no events: 戊 100 (1), 乙 80 (2), 丁 80 (2), 甲 55 (4), 丙 55 (4): nobody did worse than
+    # either 55, so both tied units are in the bottom two.
+    assert bottom == ["丙县", "甲县"]
+
+
+def test_missing_target_for_the_year_is_a_model_error(model):
+    with pytest.raises(ModelError) as err:
+        score_year(model, year_inputs(2022, COUNTIES_2024))
+    assert "不适用于2022年度" in err.value.message

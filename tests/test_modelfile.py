@@ -1,0 +1,117 @@
+"""Model loading: shape then meaning, every problem with its path and line."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import MINI_MODEL
+
+from evalgen.modelfile import DEFAULT_MODEL, load_model, target_for
+from evalgen.problems import ModelError
+
+MINI_TEXT = MINI_MODEL.read_text(encoding="utf-8")
+
+
+def load_text(tmp_path: Path, text: str):
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_model(path)
+
+
+def errors_of(tmp_path: Path, text: str) -> list:
+    with pytest.raises(ModelError) as err:
+        load_text(tmp_path, text)
+    return err.value.problems
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_default_model_loads_and_covers_every_year():
+    model = load_model(DEFAULT_MODEL).model
+    assert len(model.groups["county"].units) == 20
+    assert len(model.groups["department"].units) == 24
+    assert [t.no for t in model.groups["department"].tasks] == list(range(1, 28))
+    rules = {i.rule for c in model.groups["county"].categories for i in c.indicators}
+    assert rules == {"threshold", "linear", "ratio", "deduct", "evaluated", "rank", "relative"}
+
+
+def test_default_model_tasks_name_the_plans_lead_units():
+    tasks = {t.no: t.units for t in load_model(DEFAULT_MODEL).model.groups["department"].tasks}
+    # from the plan text: task 1 市市场监管局 alone; task 14 led by 市发展改革委 with 9 units
+    assert tasks[1] == ["市市场监管局"]
+    assert tasks[14][0] == "市发展改革委" and len(tasks[14]) == 9
+    assert tasks[19][-1] == "市委宣传部"
+
+
+def test_targets_by_year_explicit_interpolated_and_held():
+    model = load_model(MINI_MODEL).model
+    ind = {i.id: i for c in model.groups["g"].categories for i in c.indicators}
+    assert target_for(ind["pass_rate"], 2023) == Decimal(90)
+    assert target_for(ind["pass_rate"], 2024) == Decimal(91)  # (90 + 92) / 2
+    assert target_for(ind["growth"], 2025) == Decimal(10)  # held from 2023
+    assert target_for(ind["pass_rate"], 2022) is None
+
+
+def test_yaml_syntax_error_gives_line_and_column(tmp_path):
+    text = MINI_TEXT.replace("bonus_cap: 5", "bonus_cap: [5")
+    problems = errors_of(tmp_path, text)
+    assert len(problems) == 1
+    assert "第" in problems[0].message and "列" in problems[0].message
+
+
+def test_shape_problem_has_path_and_line(tmp_path):
+    text = MINI_TEXT.replace(
+        "            points: 30\n            rule: threshold",
+        "            points: -3\n            rule: threshold",
+    )
+    problems = errors_of(tmp_path, text)
+    bad = next(p for p in problems if p.path.endswith("indicators[0].points"))
+    assert bad.path == "groups.g.categories[0].indicators[0].points"
+    assert bad.line == line_of(text, "points: -3")
+    assert "应大于0" in bad.message
+
+
+def test_points_that_do_not_add_up(tmp_path):
+    text = MINI_TEXT.replace(
+        "points: 30\n            rule: ratio", "points: 25\n            rule: ratio"
+    )
+    problems = errors_of(tmp_path, text)
+    assert any("合计55分，与类别分值60分不符" in p.message for p in problems)
+
+
+def test_unknown_rule(tmp_path):
+    problems = errors_of(
+        tmp_path,
+        MINI_TEXT.replace(
+            "rule: ratio\n            targets: {2023: 10}",
+            "rule: ratioo\n            targets: {2023: 10}",
+        ),
+    )
+    p = next(p for p in problems if "ratioo" in p.message)
+    assert p.path == "groups.g.categories[0].indicators[1].rule"
+    assert p.line == line_of(MINI_TEXT, "targets: {2023: 10}") - 1
+
+
+def test_duplicate_ids(tmp_path):
+    problems = errors_of(tmp_path, MINI_TEXT.replace("id: e2", "id: e1"))
+    assert any("指标标识“e1”重复" in p.message for p in problems)
+
+
+def test_task_naming_an_unknown_unit(tmp_path):
+    problems = errors_of(tmp_path, MINI_TEXT.replace("units: [乙局]}", "units: [丙局]}"))
+    p = next(p for p in problems if "丙局" in p.message)
+    assert p.path == "groups.d.tasks[1].units[0]"
+
+
+def test_every_problem_reported_at_once(tmp_path):
+    text = MINI_TEXT.replace("id: e2", "id: e1").replace("units: [乙局]}", "units: [丙局]}")
+    text = text.replace("veto_grade: D", "veto_grade: E")
+    assert len(errors_of(tmp_path, text)) == 3
+
+
+def test_missing_model_file(tmp_path):
+    with pytest.raises(ModelError) as err:
+        load_model(tmp_path / "nope.yaml")
+    assert "找不到考核细则文件" in err.value.message
