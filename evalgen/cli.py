@@ -143,9 +143,10 @@ def _summary(run: pipeline.Run) -> str:
         counts = "，".join(f"{code} {n}个" for code, n in group["grade_counts"].items())
         units = group["units"]
         first, last = units[0], units[-1]
+        last_note = "（一票否决）" if last["veto"] else f" {last['total']:.2f}分"
         lines.append(
             f"  {group['name']}（{group['unit_count']}个）：{counts}；"
-            f"第一名 {first['unit']} {first['total']:.2f}分，末位 {last['unit']} {last['total']:.2f}分"
+            f"第一名 {first['unit']} {first['total']:.2f}分，末位 {last['unit']}{last_note}"
         )
     for kind, title in (("整改", "书面报告并限期整改"), ("约谈", "约谈")):
         names = [

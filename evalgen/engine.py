@@ -13,7 +13,7 @@ from .inputs import Event, Source, YearInputs
 from .model import Group, Indicator, ScoringModel
 from .modelfile import target_for
 from .problems import ModelError, Problem
-from .rules import NEEDS_TARGET, RULES, RuleInput, round_half_up
+from .rules import NEEDS_TARGET, RULES, RuleInput, fmt_number, round_half_up
 
 __all__ = [
     "AdjustmentLine",
@@ -55,6 +55,7 @@ class IndicatorScore:
     source: Source | None
     na_reason: str = ""
     tasks: tuple[TaskLine, ...] = ()
+    detail: str = ""
 
     @property
     def not_applicable(self) -> bool:
@@ -103,6 +104,7 @@ class UnitResult:
     rank: int = 0
     previous_rank: int | None = None
     triggers: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rank_change(self) -> int | None:
@@ -197,7 +199,7 @@ def _score_unit(
             if ind.source == "tasks":
                 value, tasks, source, reason = _task_value(group, unit, inputs)
             elif ind.applies_to is not None and unit not in ind.applies_to:
-                value, source, reason = None, None, "非该指标责任单位"
+                continue  # not this unit's indicator at all: no line, its points go elsewhere
             else:
                 figure = figures[ind.id]
                 value = None if figure.value is None else Fraction(figure.value)
@@ -207,11 +209,11 @@ def _score_unit(
                 source, reason, tasks,
             )  # fmt: skip
             lines.append(line)
-    lines = _redistribute(model, group, lines)
+    lines, notes = _redistribute(group, lines)
     adjustments = [_adjustment(model, e) for e in inputs.events if e.unit == unit]
     return UnitResult(
         unit, gkey, lines, adjustments, Fraction(0), Fraction(0), Fraction(0), Fraction(0),
-        Decimal(0), "", "", any(a.kind == "veto" for a in adjustments),
+        Decimal(0), "", "", any(a.kind == "veto" for a in adjustments), notes=notes,
     )  # fmt: skip
 
 
@@ -236,17 +238,22 @@ def _task_value(group: Group, unit: str, inputs: YearInputs):
     return value, tuple(lines), lines[0].source, ""
 
 
-def _redistribute(model: ScoringModel, group: Group, lines: list[IndicatorScore]):
+def _redistribute(group: Group, lines: list[IndicatorScore]):
     """不适用: spread N/A points over the category's other indicators, else over the unit's."""
     from dataclasses import replace
 
     effective: dict[str, Fraction] = {}
     orphaned = Fraction(0)
+    notes = []
     for cat in group.categories:
         cat_lines = [ln for ln in lines if ln.category_id == cat.id]
         applicable = sum(Fraction(ln.points) for ln in cat_lines if ln.value is not None)
         if applicable == 0:
             orphaned += Fraction(cat.points)
+            why = "所列指标均不适用" if cat_lines else "无本单位承担的指标"
+            notes.append(
+                f"“{cat.name}”（{fmt_number(cat.points)}分）{why}，分值按比例分配给其余类别的指标"
+            )
             continue
         for ln in cat_lines:
             if ln.value is not None:
@@ -255,9 +262,10 @@ def _redistribute(model: ScoringModel, group: Group, lines: list[IndicatorScore]
     if orphaned and remaining:
         scale = (remaining + orphaned) / remaining
         effective = {k: v * scale for k, v in effective.items()}
-    return [
+    lines = [
         replace(ln, effective_points=effective.get(ln.indicator.id, Fraction(0))) for ln in lines
     ]
+    return lines, notes
 
 
 def _fill_peer_rules(model: ScoringModel, group: Group, results: list[UnitResult], year: int):
@@ -286,7 +294,23 @@ def _fill_peer_rules(model: ScoringModel, group: Group, results: list[UnitResult
                         peers=peers,
                     )
                     raw = RULES[ind.rule](rule_input)
-                    result.indicators[i] = replace(ln, score=raw * ln.effective_points / points)
+                    score = raw * ln.effective_points / points
+                    detail = _peer_detail(ind, rule_input, raw)
+                    result.indicators[i] = replace(ln, score=score, detail=detail)
+
+
+def _peer_detail(ind: Indicator, inp: RuleInput, raw: Fraction) -> str:
+    """For rules that depend on the group: the rank or best value that decided the score."""
+    m = "" if ind.measure == "分" else ind.measure
+    if ind.rule == "rank":
+        better = sum(
+            1 for p in inp.peers if (p > inp.value if inp.higher_is_better else p < inp.value)
+        )
+        return f"组内第{better + 1}名（共{len(inp.peers)}个单位有数据），得{fmt_number(raw)}分"
+    if ind.rule == "relative":
+        best = max(inp.peers) if inp.higher_is_better else min(inp.peers)
+        return f"组内最优值{fmt_number(best)}{m}，得{fmt_number(raw)}分"
+    return ""
 
 
 def _adjustment(model: ScoringModel, event: Event) -> AdjustmentLine:

@@ -52,7 +52,9 @@ def _check(
 
     n = len(group.units)
     if rule.when == "grade":
-        if result.grade in rule.grades:
+        # A veto already summons the unit with its own reason; the forced grade adds nothing.
+        vetoed_elsewhere = result.veto and any(f.when == "veto" for f in model.followups)
+        if result.grade in rule.grades and not vetoed_elsewhere:
             why = "（一票否决）" if result.veto else ""
             return [make(f"考核总分{result.total}分，等次为{result.grade_name}{why}")]
         return []

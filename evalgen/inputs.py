@@ -14,7 +14,7 @@ from pathlib import Path
 from .model import Group, Indicator, ScoringModel
 from .problems import InputError, Problem, column_letter
 from .reader import Cell, Table, find_tables
-from .values import CellValue, ValueProblem, normalize_text, parse_cell
+from .values import CellValue, ValueProblem, clean_text, normalize_text, parse_cell
 
 __all__ = ["Event", "Figure", "Source", "YearInputs", "read_year", "suggest_unit"]
 
@@ -407,7 +407,7 @@ class _Checker:
                     )
                 count = self._count(table, cells.get(cols["次数"]) if cols["次数"] else None, unit)
                 basis_cell = cells.get(cols["依据"]) or Cell(None, row, cols["依据"])
-                basis = normalize_text(str(basis_cell.value or ""))
+                basis = clean_text(str(basis_cell.value or ""))
                 if not basis:
                     self.add("缺少依据（文件名称、文号或事实）", table, basis_cell, unit=unit or "")
                 if unit is None or item is None or count is None or not basis:
@@ -469,4 +469,4 @@ def _date_text(value: object) -> str:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
-    return normalize_text(str(value))
+    return clean_text(str(value))

@@ -139,6 +139,8 @@ class ScoringModel(_Strict):
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
     note: str = ""
+    assessment: str = Field(default="质量工作考核", min_length=1)
+    basis: str = ""
     years: list[int] = Field(min_length=1)
     total_points: Number = Field(gt=0)
     decimals: int = Field(default=2, ge=0, le=6)

@@ -20,7 +20,14 @@ from .model import Indicator, ScoringModel
 from .problems import ModelError, Problem
 from .rules import NEEDS_TARGET, REQUIRED_PARAMS, RULES, round_half_up
 
-__all__ = ["LoadedModel", "DEFAULT_MODEL", "load_model", "target_for", "indicator_path"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "LoadedModel",
+    "indicator_path",
+    "load_model",
+    "target_for",
+    "yaml_load",
+]
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "scoring" / "xingtai-2023-2027.yaml"
 
@@ -71,8 +78,7 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
             [Problem("文件编码不是 UTF-8", file=name, hint="请用文本编辑器另存为 UTF-8 编码")],
         ) from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data, lines = yaml_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
@@ -87,7 +93,6 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
                 )
             ],
         ) from None
-    lines = _line_map(node)
     if not isinstance(data, dict):
         raise ModelError(f"考核细则文件 {name} 应为键值结构（YAML 映射）")
     try:
@@ -104,6 +109,12 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
     if problems:
         raise ModelError(f"考核细则文件 {name} 的内容有误（共{len(problems)}处）", problems)
     return LoadedModel(model, path, hashlib.sha256(raw).hexdigest(), lines)
+
+
+def yaml_load(text: str) -> tuple[object, dict[str, int]]:
+    """Parse YAML (1.2 booleans) and map each dotted path to its 1-based line."""
+    node = yaml.compose(text, Loader=_Loader)
+    return yaml.load(text, Loader=_Loader), _line_map(node)  # noqa: S506 - SafeLoader subclass
 
 
 def indicator_path(model: ScoringModel, indicator_id: str) -> str:

@@ -123,7 +123,7 @@ def results_workbook(results: dict) -> bytes:
 
     year = results["year"]
     for group in results["groups"]:
-        cats = list(dict.fromkeys(i["category"] for i in group["units"][0]["indicators"]))
+        cats = [c["name"] for c in group["categories"]]
         headers = ["排名", "单位", "总分", "等次", *cats, "加分", "扣分", "一票否决"]
         headers += [f"{results['previous_year']}年排名" if results["previous_year"] else "上年排名"]
         headers += ["名次变化", "约谈/整改"]

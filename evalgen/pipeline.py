@@ -10,6 +10,7 @@ from . import __version__
 from .engine import YearResult, score_year
 from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
+from .issuance import ISSUANCE_FILE
 from .modelfile import LoadedModel, load_model
 from .outputs import RunFolder, json_bytes, results_workbook, sha256_file
 from .problems import InputError, OutputError, Problem
@@ -20,7 +21,6 @@ from .values import normalize_text
 __all__ = ["Evaluation", "Run", "evaluate", "explain", "score", "validate", "ISSUANCE_FILE"]
 
 DEFAULT_INPUTS = Path(__file__).resolve().parent.parent / "sample_inputs"
-ISSUANCE_FILE = "发文信息.yaml"
 
 
 @dataclass

@@ -33,6 +33,10 @@ def build_results(model: ScoringModel, year: YearResult, meta: dict) -> dict:
                 "key": group.key,
                 "name": group.name,
                 "unit_count": len(group.units),
+                "categories": [
+                    {"id": c.id, "name": c.name, "points": json_safe(c.points)}
+                    for c in model.groups[group.key].categories
+                ],
                 "grade_counts": _grade_counts(model, group),
                 "units": [unit_record(model, year.year, group, r) for r in group.units],
             }
@@ -81,6 +85,7 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
             for ln in r.indicators
             if ln.not_applicable
         ],
+        "notes": r.notes,
         "adjustments": [
             {
                 "id": a.item_id,
@@ -129,6 +134,8 @@ def _indicator_record(line: IndicatorScore) -> dict:
         "safety_floor": ind.safety_floor,
         "source": line.source.to_dict() if line.source else None,
     }
+    if line.detail:
+        record["detail"] = line.detail
     if line.tasks:
         record["tasks"] = [
             {
@@ -225,7 +232,8 @@ def explain_unit(model: ScoringModel, year: YearResult, unit: str) -> str:
             if ln.value is not None:
                 rule = describe(ln.indicator.rule, ln.indicator.params, ln.target, ln.indicator.measure,
                                 ln.indicator.direction == "higher")  # fmt: skip
-                out.append(f"    · {ln.indicator.name}：{rule}")
+                detail = f"；{ln.detail}" if ln.detail else ""
+                out.append(f"    · {ln.indicator.name}：{rule}{detail}")
             for t in ln.tasks:
                 out.append(
                     f"    · 任务{t.no} {t.name}（{t.role}，权重{fmt_number(t.weight)}）完成得分"
@@ -234,8 +242,9 @@ def explain_unit(model: ScoringModel, year: YearResult, unit: str) -> str:
             if ln.tasks:
                 out.append(f"      加权平均完成得分 {fmt_number(ln.value)}")
     na = [ln for ln in result.indicators if ln.not_applicable]
-    if na:
+    if na or result.notes:
         out += ["", "【不适用指标】"]
+        out += [f"  {note}" for note in result.notes]
         for ln in na:
             out.append(
                 f"  {ln.indicator.name}（{fmt_number(ln.points)}分）：{ln.na_reason}，"

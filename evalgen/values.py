@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-__all__ = ["NOT_APPLICABLE", "CellValue", "ValueProblem", "normalize_text", "parse_cell"]
+__all__ = [
+    "NOT_APPLICABLE",
+    "CellValue",
+    "ValueProblem",
+    "clean_text",
+    "normalize_text",
+    "parse_cell",
+]
 
 NOT_APPLICABLE = "不适用"
 
@@ -61,12 +68,20 @@ def parse_cell(raw: object, *, percent_format: bool = False) -> CellValue:
 def normalize_text(s: str) -> str:
     """NFKC, drop control and format characters, collapse whitespace runs to one space, strip."""
     # Controls go before NFKC, so that a removed joiner cannot leave an uncomposed pair behind.
-    kept = "".join(
+    return " ".join(unicodedata.normalize("NFKC", _drop_controls(s)).split())
+
+
+def clean_text(s: str) -> str:
+    """Free text (依据, 备注) as typed: controls dropped, whitespace collapsed, no NFKC."""
+    return " ".join(_drop_controls(s).split())
+
+
+def _drop_controls(s: str) -> str:
+    return "".join(
         " " if ch.isspace() else ch
         for ch in s
         if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
     )
-    return " ".join(unicodedata.normalize("NFKC", kept).split())
 
 
 def _parse_text(raw: str) -> CellValue:

@@ -114,7 +114,8 @@ def test_whole_category_not_applicable_spreads_over_the_other_categories(scored)
     lines = {ln.indicator.id: ln for ln in r.indicators}
     assert lines["key_tasks"].value == 60
     assert lines["key_tasks"].effective_points == 100
-    assert lines["owned"].na_reason == "非该指标责任单位"
+    assert "owned" not in lines  # not 乙局's indicator at all
+    assert r.notes == ["“牵头指标”（20分）无本单位承担的指标，分值按比例分配给其余类别的指标"]
     assert r.total == Decimal("60.00")
     # 甲局: 80 × 90/100 = 72 + owned 60 ≥ 50 → 20 = 92
     assert scored.unit("甲局").total == Decimal("92.00")
@@ -178,8 +179,8 @@ def test_followups(scored):
         ("bottom_twice", "约谈"),
         ("floor", "约谈"),
     ]
-    # 戊县: vetoed → grade D and the veto itself; last place; 2023 it was 2nd
-    assert kinds["戊县"] == [("grade_d", "约谈"), ("veto", "约谈"), ("bottom", "整改")]
+    # 戊县: vetoed (the forced grade D is not summoned twice); last place; 2023 it was 2nd
+    assert kinds["戊县"] == [("veto", "约谈"), ("bottom", "整改")]
 
 
 def test_followup_reasons_carry_the_figures(scored):

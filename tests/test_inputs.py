@@ -194,10 +194,10 @@ def test_task_table_checks_responsibility_and_completeness(model, tmp_path):
 def test_csv_in_gbk_and_utf8_bom(model, tmp_path):
     folder = mini_year(tmp_path)
     (folder / "2024" / "加减分_2024.xlsx").unlink()
-    text = "单位,事项编号,次数,依据\n戊县,B1,2,冀质强办〔2024〕1号\n"
+    text = "单位,事项编号,次数,依据\n戊县,B1,2,冀质强办〔2024〕1号（示例）：通报\n"
     (folder / "2024" / "加减分事项_2024.csv").write_bytes(text.encode("gbk"))
     inputs = read_year(model, folder / "2024", 2024)
-    assert inputs.events[0].basis == "冀质强办〔2024〕1号"
+    assert inputs.events[0].basis == "冀质强办〔2024〕1号（示例）：通报"  # full-width kept
     (folder / "2024" / "加减分事项_2024.csv").write_bytes(text.encode("utf-8-sig"))
     assert read_year(model, folder / "2024", 2024).events[0].count == 2
 

@@ -1,0 +1,525 @@
+"""Build the documents' contexts: plain JSON-safe data and sentences written from the results.
+
+Renderers only present these dicts. Charts appear as specs (`{"kind": ..., "data": ...}`)
+that the renderer turns into images. Every sentence here is a function of the data.
+"""
+
+from __future__ import annotations
+
+from .issuance import Issuance
+from .model import ScoringModel, json_safe
+from .rules import fmt_number
+
+__all__ = ["bulletin_context", "notice_contexts", "unit_contexts", "change_text", "fmt_total"]
+
+_CN_NUM = "〇一二三四五六七八九十"
+
+
+def fmt_total(x: float | int) -> str:
+    """A total as printed: always two decimals (93.10)."""
+    return f"{x:.2f}"
+
+
+def change_text(change: int | None, short: bool = False) -> str:
+    """名次变化: 上升2位 / 下降1位 / 持平 / — (no previous year)."""
+    if change is None:
+        return "—"
+    if change == 0:
+        return "持平"
+    if short:
+        return f"↑{change}" if change > 0 else f"↓{-change}"
+    return f"上升{change}位" if change > 0 else f"下降{-change}位"
+
+
+def _cn_ordinal(n: int) -> str:
+    if n <= 10:
+        return _CN_NUM[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_NUM[tens]) + "十" + (_CN_NUM[ones] if ones else "")
+
+
+def _join(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def _value_text(ind: dict, key: str = "value") -> str:
+    value = ind[key]
+    if value is None:
+        return "不适用" if key == "value" and ind["not_applicable"] else "—"
+    measure = "" if ind["measure"] == "分" else ind["measure"]
+    return f"{fmt_number(_dec(value))}{measure}"
+
+
+def _dec(x):
+    from decimal import Decimal
+
+    return Decimal(str(x))
+
+
+def _grade_names(model: ScoringModel) -> dict[str, str]:
+    return {g.code: g.name for g in model.grades}
+
+
+def _bands(model: ScoringModel) -> list[dict]:
+    return [{"code": g.code, "name": g.name, "min": json_safe(g.min)} for g in model.grades]
+
+
+def _triggered(units: list[dict], kind: str) -> list[dict]:
+    return [u for u in units if any(t["kind"] == kind for t in u["triggers"])]
+
+
+# -- bulletin (通报) -----------------------------------------------------------------------
+
+
+def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> dict:
+    """The city-wide bulletin: overview, grade lists, rankings, follow-ups, problems, next steps."""
+    year = results["year"]
+    groups = results["groups"]
+    all_units = [u for g in groups for u in g["units"]]
+    counts = "和".join(f"{g['unit_count']}个{g['name']}" for g in groups)
+    basis = (
+        f"根据{model.basis}和年度质量工作考核制度，"
+        if model.basis
+        else "根据年度质量工作考核制度，"
+    )
+    intro = (
+        f"{basis}{issuance.issuer}组织开展了{year}年度{model.assessment}，"
+        f"对{counts}的质量目标完成和工作措施落实情况进行了考核评分。现将考核结果通报如下。"
+    )
+    rectify_units = _triggered(all_units, "整改")
+    summon_units = _triggered(all_units, "约谈")
+    rectify_action = next((f.action for f in model.followups if f.kind == "整改"), "")
+    summon_action = next((f.action for f in model.followups if f.kind == "约谈"), "")
+    missed = _missed_indicators(groups)
+    return {
+        "doc": issuance.to_dict(),
+        "year": year,
+        "title": f"关于{year}年度{model.assessment}结果的通报",
+        "intro": intro,
+        "overview": [_group_overview(model, g, results) for g in groups]
+        + _attainment(groups, year),
+        "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
+        "charts": {
+            f"totals_{g['key']}": {
+                "kind": "group_totals",
+                "data": {
+                    "units": [
+                        {"unit": u["unit"], "total": u["total"], "grade": u["grade"]}
+                        for u in g["units"]
+                    ],
+                    "bands": _bands(model),
+                },
+            }
+            for g in groups
+        }
+        | {
+            "grades": {
+                "kind": "grade_distribution",
+                "data": {
+                    "groups": [{"name": g["name"], "counts": g["grade_counts"]} for g in groups],
+                    "bands": _bands(model),
+                },
+            }
+        },
+        "rectify": {
+            "intro": (
+                f"以下{len(rectify_units)}个单位在本组考核中位列后{_cn_ordinal(_bottom_count(model))}名，"
+                f"{rectify_action}。"
+                if rectify_units
+                else "本年度无需书面报告整改的单位。"
+            ),
+            "items": [{"unit": u["unit"], "reason": _reasons(u, "整改")} for u in rectify_units],
+        },
+        "summon": {
+            "intro": (
+                f"对以下{len(summon_units)}个单位，{summon_action}，约谈时间和地点另行通知。"
+                if summon_units
+                else "本年度无需约谈的单位。"
+            ),
+            "items": [{"unit": u["unit"], "reason": _reasons(u, "约谈")} for u in summon_units],
+        },
+        "problems": _problem_sentences(missed, groups),
+        "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
+        "attachments": [_attachment(model, g, year, i) for i, g in enumerate(groups, 1)],
+    }
+
+
+def _bottom_count(model: ScoringModel) -> int:
+    return next((f.count for f in model.followups if f.when == "bottom"), 3)
+
+
+def _reasons(unit: dict, kind: str) -> str:
+    return "；".join(t["reason"] for t in unit["triggers"] if t["kind"] == kind)
+
+
+def _group_overview(model: ScoringModel, group: dict, results: dict) -> str:
+    names = _grade_names(model)
+    units = group["units"]
+    parts = [f"{names[c]}等次{n}个" for c, n in group["grade_counts"].items() if n]
+    scored = [u for u in units if not u["veto"]]
+    average = sum(u["total"] for u in units) / len(units)
+    top = units[0]
+    text = (
+        f"{group['name']}考核中，{'、'.join(parts)}；平均得分{fmt_total(average)}分，"
+        f"{top['unit']}以{fmt_total(top['total'])}分位列第一"
+    )
+    vetoed = [u["unit"] for u in units if u["veto"]]
+    if vetoed:
+        text += f"；{_join(vetoed)}因一票否决事项直接评为{names[model.veto_grade]}等次"
+    elif scored:
+        low = scored[-1]
+        text += f"，{low['unit']}得分最低（{fmt_total(low['total'])}分）"
+    moves = [u["rank_change"] for u in units if u["rank_change"] is not None]
+    if moves and results.get("previous_year"):
+        up = sum(1 for m in moves if m > 0)
+        down = sum(1 for m in moves if m < 0)
+        text += f"。与{results['previous_year']}年度相比，名次上升的{up}个、下降的{down}个、持平的{len(moves) - up - down}个"
+    return text + "。"
+
+
+def _attainment(groups: list[dict], year: int) -> list[str]:
+    """City-wide attainment of the target indicators (达标情况)."""
+    out = []
+    for group in groups:
+        checks = [i for u in group["units"] for i in u["indicators"] if i["met"] is not None]
+        if not checks:
+            continue
+        met = sum(1 for i in checks if i["met"])
+        by_ind: dict[str, list[bool]] = {}
+        for i in checks:
+            by_ind.setdefault(i["name"], []).append(i["met"])
+        full = [n for n, v in by_ind.items() if all(v)]
+        text = (
+            f"从{group['name']}设有年度目标值的{len(by_ind)}项指标看，"
+            f"应考核{len(checks)}项次，达到{year}年度目标{met}项次，达标率{met / len(checks) * 100:.1f}%"
+        )
+        if full:
+            text += f"；{_join(full[:4])}{'等' if len(full) > 4 else ''}{len(full)}项指标全部达标"
+        out.append(text + "。")
+    return out
+
+
+def _group_section(model: ScoringModel, group: dict, index: int) -> dict:
+    names = _grade_names(model)
+    grade_lines = []
+    for grade in model.grades:
+        units = [u["unit"] for u in group["units"] if u["grade"] == grade.code]
+        if units:
+            grade_lines.append(f"{grade.name}（{grade.code}）等次{len(units)}个：{_join(units)}。")
+    return {
+        "key": group["key"],
+        "name": group["name"],
+        "heading": f"（{_cn_ordinal(index + 1)}）{group['name']}",
+        "grade_lines": grade_lines,
+        "chart": f"totals_{group['key']}",
+        "rows": [
+            {
+                "rank": str(u["rank"]),
+                "unit": u["unit"],
+                "total": fmt_total(u["total"]),
+                "grade": f"{u['grade']}（{names[u['grade']]}）",
+                "change": change_text(u["rank_change"], short=True),
+                "note": "一票否决" if u["veto"] else "",
+            }
+            for u in group["units"]
+        ],
+    }
+
+
+def _missed_indicators(groups: list[dict]) -> list[dict]:
+    """Target indicators ordered by how many units missed them."""
+    out = []
+    for group in groups:
+        by_ind: dict[str, dict] = {}
+        for u in group["units"]:
+            for i in u["indicators"]:
+                if i["met"] is False:
+                    entry = by_ind.setdefault(i["id"], {"ind": i, "units": []})
+                    entry["units"].append(u["unit"])
+        for entry in by_ind.values():
+            out.append({"group": group["name"], "name": entry["ind"]["name"], "target": _value_text(entry["ind"], "target"), "units": entry["units"]})  # fmt: skip
+    return sorted(out, key=lambda e: -len(e["units"]))
+
+
+def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
+    out = []
+    for entry in missed[:5]:
+        units = entry["units"]
+        who = _join(units) if len(units) <= 6 else f"{_join(units[:6])}等"
+        out.append(
+            f"{entry['name']}未达到年度目标（{entry['target']}）的{entry['group']}有{len(units)}个：{who}。"
+        )
+    for group in groups:
+        tasks = [t for u in group["units"] for i in u["indicators"] for t in i.get("tasks", [])]
+        if tasks:
+            low = [t for t in tasks if t["score"] < 80]
+            average = sum(t["score"] for t in tasks) / len(tasks)
+            out.append(
+                f"{group['name']}重点任务平均完成得分{average:.1f}分，"
+                f"完成得分低于80分的有{len(low)}项次，部分牵头、配合任务推进不够有力。"
+            )
+    if not out:
+        out.append("各项考核指标均达到年度目标。")
+    return out
+
+
+def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[dict]:
+    weak = list(dict.fromkeys(e["name"] for e in missed[:3]))
+    return [
+        {
+            "title": "抓好问题整改",
+            "text": (
+                f"列入后{_cn_ordinal(_bottom_count(model))}名的{len(rectify)}个单位要深入查找原因，"
+                f"于本通报印发之日起{issuance.deadline}内向{issuance.issuer}书面报告，并提交整改方案；"
+                f"被约谈的{len(summon)}个单位要按约谈要求逐项整改，整改情况纳入下一年度考核。"
+            ),
+        },
+        {
+            "title": "补齐指标短板",
+            "text": (
+                f"针对{_join(weak)}等达标面较低的指标，各地各部门要逐项分析差距，明确责任和时限，"
+                "确保完成行动方案确定的年度目标。"
+                if weak
+                else "各地各部门要巩固已达标指标，对照行动方案确定的下一阶段目标提前谋划。"
+            ),
+        },
+        {
+            "title": "压实工作责任",
+            "text": (
+                "各牵头部门要履行牵头责任，配合部门要主动协同，按照重点任务分工清单推进落实；"
+                "各县(市、区)要落实属地责任，把质量工作纳入重要议事日程。"
+            ),
+        },
+        {
+            "title": "严格数据报送",
+            "text": (
+                "各单位要按照考核细则如实、按时报送考核数据和佐证材料；"
+                "对瞒报、谎报或弄虚作假的，实行一票否决。"
+            ),
+        },
+    ]
+
+
+def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict:
+    categories = [c["name"] for c in group["categories"]]
+    points = {c["name"]: fmt_number(_dec(c["points"])) for c in group["categories"]}
+    return {
+        "number": index,
+        "title": f"{year}年度{group['name']}{model.assessment}得分表",
+        "columns": ["名次", "单位", *[f"{c}（{points[c]}分）" for c in categories], "加分", "扣分", "总分", "等次"],
+        "rows": [
+            [
+                str(u["rank"]),
+                u["unit"],
+                *[fmt_number(_dec(sum(i["score"] for i in u["indicators"] if i["category"] == c)), 2) for c in categories],
+                fmt_number(_dec(u["bonus_applied"]), 2) if u["bonus_applied"] else "",
+                fmt_number(_dec(u["penalty"]), 2) if u["penalty"] else "",
+                fmt_total(u["total"]),
+                u["grade"] + ("*" if u["veto"] else ""),
+            ]
+            for u in group["units"]
+        ],
+        "note": "注：总分=各类别得分+加分（不超过上限）−扣分，四舍五入保留两位小数；*为一票否决。",
+    }  # fmt: skip
+
+
+# -- unit reports (单位报告) ------------------------------------------------------------------
+
+
+def unit_contexts(
+    model: ScoringModel, results: dict, history: dict[int, dict], issuance: Issuance
+) -> list[dict]:
+    """One feedback report context per unit."""
+    out = []
+    for group in results["groups"]:
+        averages = _group_averages(group)
+        for unit in group["units"]:
+            out.append(_unit_context(model, results, history, issuance, group, unit, averages))
+    return out
+
+
+def _share(ind: dict) -> float | None:
+    if ind["not_applicable"] or not ind["effective_points"]:
+        return None
+    return ind["score"] / ind["effective_points"] * 100
+
+
+def _group_averages(group: dict) -> dict[str, float]:
+    sums: dict[str, list[float]] = {}
+    for u in group["units"]:
+        for i in u["indicators"]:
+            share = _share(i)
+            if share is not None:
+                sums.setdefault(i["id"], []).append(share)
+    return {k: sum(v) / len(v) for k, v in sums.items()}
+
+
+def _unit_context(model, results, history, issuance, group, unit, averages) -> dict:
+    year = results["year"]
+    names = _grade_names(model)
+    change = ""
+    if unit["previous_rank"] is not None:
+        change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
+    veto = "（一票否决）" if unit["veto"] else ""
+    headline = (
+        f"你单位{year}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
+        f"等次为{unit['grade']}（{names[unit['grade']]}）{veto}，"
+        f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
+    )
+    rows = []
+    last_category = None
+    for ind in unit["indicators"]:
+        first = ind["category"] != last_category
+        last_category = ind["category"]
+        rows.append(
+            {
+                "category": ind["category"] if first else "",
+                "name": ind["name"],
+                "value": _value_text(ind),
+                "target": _value_text(ind, "target"),
+                "rule": ind["rule_label"],
+                "points": fmt_number(_dec(ind["effective_points"]), 2)
+                if not ind["not_applicable"]
+                else "—",
+                "score": fmt_number(_dec(ind["score"]), 2) if not ind["not_applicable"] else "—",
+                "lost": fmt_number(_dec(ind["lost"]), 2) if ind["lost"] else "",
+            }
+        )
+    na = [
+        f"{n['name']}（{fmt_number(_dec(n['points']))}分）{n['reason']}，分值已按比例分配给同类别其他指标。"
+        for n in unit["not_applicable"]
+    ]
+    adjustments = [
+        {
+            "kind": a["kind_label"],
+            "name": a["name"] + (f"（{a['count']}次）" if a["count"] > 1 else ""),
+            "points": "" if a["kind"] == "veto" else ("+" if a["kind"] == "bonus" else "−") + fmt_number(_dec(a["points"])),
+            "basis": a["basis"],
+        }
+        for a in unit["adjustments"]
+    ]  # fmt: skip
+    if unit["bonus"] > unit["bonus_applied"]:
+        adjustments.append({"kind": "说明", "name": "加分超过上限", "points": f"计{fmt_number(_dec(unit['bonus_applied']))}", "basis": f"加分合计{fmt_number(_dec(unit['bonus']))}分，按上限{results['bonus_cap']}分计入"})  # fmt: skip
+    trend = [
+        {"year": y, "total": u["total"], "rank": u["rank"]}
+        for y, past in sorted(history.items())
+        for g in past["groups"]
+        for u in g["units"]
+        if u["unit"] == unit["unit"]
+    ] + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
+    return {
+        "doc": issuance.to_dict(),
+        "year": year,
+        "unit": unit["unit"],
+        "group": group["name"],
+        "file_stem": f"{unit['unit']}_{year}年度考核结果反馈",
+        "title": f"{unit['unit']}{year}年度{model.assessment}结果反馈报告",
+        "headline": headline,
+        "summary": {
+            "total": fmt_total(unit["total"]),
+            "grade": f"{unit['grade']}（{names[unit['grade']]}）",
+            "rank": f"{unit['rank']}/{unit['of']}",
+            "change": change_text(unit["rank_change"]),
+            "base": fmt_number(_dec(unit["base"]), 2),
+            "bonus": fmt_number(_dec(unit["bonus_applied"]), 2),
+            "penalty": fmt_number(_dec(unit["penalty"]), 2),
+        },
+        "rows": rows,
+        "not_applicable": na,
+        "adjustments": adjustments,
+        "tasks": _task_rows(unit),
+        "fixes": _fixes(unit),
+        "triggers": [f"{t['kind']}：{t['reason']}。{t['action']}。" for t in unit["triggers"]],
+        "charts": {
+            "attainment": {
+                "kind": "attainment",
+                "data": {
+                    "rows": [
+                        {"name": i["name"], "share": round(_share(i), 2), "group_average": round(averages[i["id"]], 2)}
+                        for i in unit["indicators"]
+                        if _share(i) is not None
+                    ]
+                },
+            },
+            "trend": {"kind": "trend", "data": {"points": trend, "of": unit["of"]}},
+        },
+    }  # fmt: skip
+
+
+def _task_rows(unit: dict) -> list[dict]:
+    return [
+        {
+            "no": str(t["no"]),
+            "name": t["name"],
+            "role": t["role"],
+            "score": fmt_number(_dec(t["score"])),
+        }
+        for i in unit["indicators"]
+        for t in i.get("tasks", [])
+    ]
+
+
+def _fixes(unit: dict) -> list[str]:
+    """What the unit must fix: missed targets and the largest point losses first."""
+    out = []
+    losing = sorted(
+        (i for i in unit["indicators"] if i["lost"] and i["lost"] > 0), key=lambda i: -i["lost"]
+    )
+    for ind in losing:
+        if ind["met"] is False:
+            out.append(
+                f"{ind['name']}：完成值{_value_text(ind)}，未达到年度目标{_value_text(ind, 'target')}，失分{fmt_number(_dec(ind['lost']), 2)}分。"
+            )
+        else:
+            out.append(
+                f"{ind['name']}：失分{fmt_number(_dec(ind['lost']), 2)}分（{ind['rule_text']}）。"
+            )
+    for task in (t for i in unit["indicators"] for t in i.get("tasks", [])):
+        if task["score"] < 80:
+            out.append(
+                f"重点任务{task['no']}“{task['name']}”（{task['role']}）完成得分{fmt_number(_dec(task['score']))}分，需加快推进。"
+            )
+    for adj in unit["adjustments"]:
+        if adj["kind"] in ("penalty", "veto"):
+            out.append(f"{adj['name']}（{adj['kind_label']}）：{adj['basis']}。")
+    return out[:12] if out else ["各项指标均已达到要求，请继续保持。"]
+
+
+# -- interview notices (约谈通知书) -------------------------------------------------------------
+
+
+def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> list[dict]:
+    """One interview notice per summoned unit, every reason with its figures."""
+    out = []
+    summoned = [u for g in results["groups"] for u in _triggered(g["units"], "约谈")]
+    for seq, unit in enumerate(summoned, 1):
+        reasons = [t["reason"] for t in unit["triggers"] if t["kind"] == "约谈"]
+        number = (
+            issuance.notice_number.replace("{序号}", str(seq)) if issuance.notice_number else ""
+        )
+        out.append(
+            {
+                "doc": issuance.to_dict(),
+                "year": results["year"],
+                "seq": seq,
+                "number": number,
+                "unit": unit["unit"],
+                "file_stem": f"{unit['unit']}_约谈通知书",
+                "title": "约谈通知书",
+                "addressee": f"{unit['unit']}主要负责同志：",
+                "intro": (f"根据{results['year']}年度{model.assessment}结果，你单位存在以下情况："),
+                "reasons": reasons,
+                "decision": (
+                    "依据年度质量工作考核制度，经研究，决定对你单位主要负责同志进行约谈。"
+                    "现将有关事项通知如下："
+                ),
+                "time": issuance.interview_time or "另行通知",
+                "place": issuance.interview_place or "另行通知",
+                "attendees": "你单位主要负责同志、分管负责同志及相关科室负责人",
+                "materials": list(issuance.materials),
+                "contact": f"{issuance.contact}，电话：{issuance.phone}"
+                if issuance.contact
+                else "",
+            }
+        )
+    return out

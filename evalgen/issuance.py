@@ -1,0 +1,138 @@
+"""The issuance file (发文信息.yaml): document details that are not data, never the clock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .modelfile import yaml_load
+from .problems import InputError, Problem
+
+__all__ = ["ISSUANCE_FILE", "Issuance", "load_issuance"]
+
+ISSUANCE_FILE = "发文信息.yaml"
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
+_OPTIONAL = ("抄送", "约谈时间", "约谈地点", "联系人", "联系电话", "整改期限", "约谈通知书编号")
+_DEFAULT_MATERIALS = (
+    "存在问题的原因分析和整改方案（加盖单位公章）",
+    "未达标指标的情况说明及佐证材料",
+    "下一步工作措施、责任分工和完成时限",
+)
+
+
+@dataclass(frozen=True)
+class Issuance:
+    """发文要素 for the bulletin and the interview notices."""
+
+    issuer: str
+    banner: str
+    number: str
+    date: str
+    to: str
+    cc: str
+    printer: str
+    print_date: str
+    interview_time: str
+    interview_place: str
+    contact: str
+    phone: str
+    deadline: str
+    notice_number: str
+    materials: tuple[str, ...]
+    file: str
+
+    def to_dict(self) -> dict:
+        return {
+            "issuer": self.issuer,
+            "banner": self.banner,
+            "number": self.number,
+            "date": self.date,
+            "to": self.to,
+            "cc": self.cc,
+            "printer": self.printer,
+            "print_date": self.print_date,
+            "interview_time": self.interview_time,
+            "interview_place": self.interview_place,
+            "contact": self.contact,
+            "phone": self.phone,
+            "deadline": self.deadline,
+        }
+
+
+def load_issuance(path: Path) -> Issuance:
+    """Read and check the issuance file; every problem located by key and line."""
+    name = path.name
+    if not path.is_file():
+        raise InputError(
+            f"找不到发文信息文件 {path}",
+            [
+                Problem(
+                    "生成公文需要发文信息", file=name, hint=f"请在数据文件夹中放置 {ISSUANCE_FILE}"
+                )
+            ],
+        )
+    try:
+        data, lines = yaml_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"发文信息文件 {name} 不是 UTF-8 编码") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(
+            f"发文信息文件 {name} 的格式有误",
+            [Problem(exc.problem or "YAML 格式错误", file=name, line=line)],
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"发文信息文件 {name} 应为“项目: 内容”的形式")
+    problems = []
+    values: dict[str, str] = {}
+    for key in _REQUIRED + _OPTIONAL:
+        raw = data.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if key in _REQUIRED:
+                problems.append(Problem(f"缺少“{key}”", file=name, hint=f"请填写 {key}: …"))
+            values[key] = ""
+            continue
+        if not isinstance(raw, str | int):
+            problems.append(Problem(f"“{key}”应为文字", file=name, line=lines.get(key)))
+            continue
+        values[key] = str(raw).strip()
+    for key in ("成文日期", "印发日期"):
+        if values.get(key) and not _DATE.match(values[key]):
+            problems.append(
+                Problem(
+                    f"“{key}”应写作“2025年2月20日”的形式（阿拉伯数字），实际为“{values[key]}”",
+                    file=name,
+                    line=lines.get(key),
+                )
+            )
+    materials = data.get("约谈需提交材料", list(_DEFAULT_MATERIALS))
+    if not isinstance(materials, list) or not all(isinstance(m, str) for m in materials):
+        problems.append(
+            Problem("“约谈需提交材料”应为文字列表", file=name, line=lines.get("约谈需提交材料"))
+        )
+        materials = list(_DEFAULT_MATERIALS)
+    if problems:
+        raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
+    return Issuance(
+        issuer=values["发文机关"],
+        banner=values["发文机关标志"],
+        number=values["发文字号"],
+        date=values["成文日期"],
+        to=values["主送"],
+        cc=values["抄送"],
+        printer=values["印发机关"],
+        print_date=values["印发日期"],
+        interview_time=values["约谈时间"],
+        interview_place=values["约谈地点"],
+        contact=values["联系人"],
+        phone=values["联系电话"],
+        deadline=values["整改期限"] or "30日",
+        notice_number=values["约谈通知书编号"],
+        materials=tuple(materials),
+        file=name,
+    )
