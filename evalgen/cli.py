@@ -85,17 +85,60 @@ def main() -> None:
     default=None,
     help="本次运行的输出文件夹。默认：out/YEAR/。已存在的旧结果会保留为 YEAR.prev-N，不会被覆盖。",
 )
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="公文模板文件夹（bulletin.docx、unit_report.docx、notice.docx）。默认：templates/。",
+)
+@click.option(
+    "--issuance",
+    "issuance_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="发文信息文件（发文字号、成文日期、主送、抄送、约谈时间地点等）。默认：数据文件夹/YEAR/发文信息.yaml。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
+@click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")
 @_friendly
-def score(year: int, inputs_dir: Path | None, model: Path | None, out_dir: Path | None) -> None:
-    """检查数据、评分、定等次、排名，生成考核结果。
+def score(
+    year: int,
+    inputs_dir: Path | None,
+    model: Path | None,
+    out_dir: Path | None,
+    templates_dir: Path | None,
+    issuance_file: Path | None,
+    pdf: bool,
+    no_docs: bool,
+) -> None:
+    """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
 
     \b
     示例：
       evalgen score 2024
-      evalgen score 2024 --inputs 数据/ --out 结果/2024
+      evalgen score 2024 --inputs 数据/ --out 结果/2024 --pdf
     """
-    run = pipeline.score(year, inputs_dir, model, out_dir)
+    run = pipeline.score(
+        year,
+        inputs_dir,
+        model,
+        out_dir,
+        templates_dir=templates_dir,
+        issuance_file=issuance_file,
+        documents=not no_docs,
+        pdf=pdf,
+        progress=_progress if sys.stderr.isatty() else None,
+    )
+    if sys.stderr.isatty():
+        click.echo("", err=True)
     click.echo(_summary(run))
+
+
+def _progress(done: int, total: int, path: str) -> None:
+    width = 30
+    bar = "█" * (width * done // total) + "·" * (width - width * done // total)
+    click.echo(f"\r生成公文 {bar} {done}/{total}", nl=False, err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -157,8 +200,11 @@ def _summary(run: pipeline.Run) -> str:
         ]
         lines.append(f"  {title}（{len(names)}个）：{'、'.join(names) if names else '无'}")
     lines.append(f"结果文件：{run.folder}")
-    for name in run.files:
-        lines.append(f"  {name}")
+    top = [n for n in run.files if "/" not in n]
+    lines += [f"  {name}" for name in top]
+    for folder in sorted({n.split("/")[0] for n in run.files if "/" in n}):
+        count = sum(1 for n in run.files if n.startswith(folder + "/"))
+        lines.append(f"  {folder}/（{count}个文件）")
     if run.kept_aside:
         lines.append(f"上次运行的结果已保留在：{run.kept_aside}")
     return "\n".join(lines)

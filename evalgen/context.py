@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .issuance import Issuance
 from .model import ScoringModel, json_safe
+from .followups import cn_count
 from .rules import fmt_number
 
 __all__ = ["bulletin_context", "notice_contexts", "unit_contexts", "change_text", "fmt_total"]
@@ -89,7 +90,6 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
     rectify_units = _triggered(all_units, "整改")
     summon_units = _triggered(all_units, "约谈")
     rectify_action = next((f.action for f in model.followups if f.kind == "整改"), "")
-    summon_action = next((f.action for f in model.followups if f.kind == "约谈"), "")
     missed = _missed_indicators(groups)
     return {
         "doc": issuance.to_dict(),
@@ -123,16 +123,16 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
         },
         "rectify": {
             "intro": (
-                f"以下{len(rectify_units)}个单位在本组考核中位列后{_cn_ordinal(_bottom_count(model))}名，"
-                f"{rectify_action}。"
+                f"以下{len(rectify_units)}个单位在本组考核中位列后{cn_count(_bottom_count(model))}名，"
+                f"须{rectify_action}。"
                 if rectify_units
-                else "本年度无需书面报告整改的单位。"
+                else "本年度无需书面报告并限期整改的单位。"
             ),
             "items": [{"unit": u["unit"], "reason": _reasons(u, "整改")} for u in rectify_units],
         },
         "summon": {
             "intro": (
-                f"对以下{len(summon_units)}个单位，{summon_action}，约谈时间和地点另行通知。"
+                f"以下{len(summon_units)}个单位须接受约谈，约谈时间、地点和需提交的材料见约谈通知书。"
                 if summon_units
                 else "本年度无需约谈的单位。"
             ),
@@ -173,7 +173,11 @@ def _group_overview(model: ScoringModel, group: dict, results: dict) -> str:
     if moves and results.get("previous_year"):
         up = sum(1 for m in moves if m > 0)
         down = sum(1 for m in moves if m < 0)
-        text += f"。与{results['previous_year']}年度相比，名次上升的{up}个、下降的{down}个、持平的{len(moves) - up - down}个"
+        same = len(moves) - up - down
+        counts = [f"{w}的{n}个" for w, n in (("上升", up), ("下降", down), ("持平", same)) if n]
+        text += f"。与{results['previous_year']}年度相比，名次" + (
+            "均与上年持平" if same == len(moves) else "、".join(counts)
+        )
     return text + "。"
 
 
@@ -269,7 +273,7 @@ def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[di
         {
             "title": "抓好问题整改",
             "text": (
-                f"列入后{_cn_ordinal(_bottom_count(model))}名的{len(rectify)}个单位要深入查找原因，"
+                f"列入后{cn_count(_bottom_count(model))}名的{len(rectify)}个单位要深入查找原因，"
                 f"于本通报印发之日起{issuance.deadline}内向{issuance.issuer}书面报告，并提交整改方案；"
                 f"被约谈的{len(summon)}个单位要按约谈要求逐项整改，整改情况纳入下一年度考核。"
             ),
@@ -311,9 +315,9 @@ def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict
             [
                 str(u["rank"]),
                 u["unit"],
-                *[fmt_number(_dec(sum(i["score"] for i in u["indicators"] if i["category"] == c)), 2) for c in categories],
-                fmt_number(_dec(u["bonus_applied"]), 2) if u["bonus_applied"] else "",
-                fmt_number(_dec(u["penalty"]), 2) if u["penalty"] else "",
+                *[fmt_total(sum(i["score"] for i in u["indicators"] if i["category"] == c)) for c in categories],
+                fmt_total(u["bonus_applied"]) if u["bonus_applied"] else "",
+                fmt_total(u["penalty"]) if u["penalty"] else "",
                 fmt_total(u["total"]),
                 u["grade"] + ("*" if u["veto"] else ""),
             ]
@@ -381,8 +385,8 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
                 "points": fmt_number(_dec(ind["effective_points"]), 2)
                 if not ind["not_applicable"]
                 else "—",
-                "score": fmt_number(_dec(ind["score"]), 2) if not ind["not_applicable"] else "—",
-                "lost": fmt_number(_dec(ind["lost"]), 2) if ind["lost"] else "",
+                "score": fmt_total(ind["score"]) if not ind["not_applicable"] else "—",
+                "lost": fmt_total(ind["lost"]) if ind["lost"] else "",
             }
         )
     na = [
@@ -420,9 +424,9 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
             "grade": f"{unit['grade']}（{names[unit['grade']]}）",
             "rank": f"{unit['rank']}/{unit['of']}",
             "change": change_text(unit["rank_change"]),
-            "base": fmt_number(_dec(unit["base"]), 2),
-            "bonus": fmt_number(_dec(unit["bonus_applied"]), 2),
-            "penalty": fmt_number(_dec(unit["penalty"]), 2),
+            "base": fmt_total(unit["base"]),
+            "bonus": fmt_total(unit["bonus_applied"]),
+            "penalty": fmt_total(unit["penalty"]),
         },
         "rows": rows,
         "not_applicable": na,

@@ -64,8 +64,8 @@ class IndicatorScore:
     @property
     def met(self) -> bool | None:
         """Whether the target was met (None where the rule has no target)."""
-        if self.value is None or self.target is None:
-            return None
+        if self.value is None or self.target is None or self.indicator.source == "tasks":
+            return None  # the task indicator's 100 is full marks, not a plan target
         if self.indicator.direction == "higher":
             return self.value >= self.target
         return self.value <= self.target

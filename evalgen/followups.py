@@ -8,7 +8,7 @@ from .engine import GroupResult, UnitResult, YearResult
 from .model import FollowUpRule, ScoringModel
 from .rules import fmt_number
 
-__all__ = ["FollowUp", "apply_followups", "in_bottom"]
+__all__ = ["FollowUp", "apply_followups", "cn_count", "in_bottom"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _check(
             return [
                 make(
                     f"{year.year}年度考核总分{result.total}分，在{n}个{group.name}中排名第"
-                    f"{result.rank}位，位列后{_cn(rule.count)}名"
+                    f"{result.rank}位，位列后{cn_count(rule.count)}名"
                 )
             ]
         return []
@@ -89,7 +89,7 @@ def _check(
         places.append(f"{year.year}年第{result.rank}位")
         return [
             make(
-                f"连续{_cn(rule.years)}年位列{group.name}后{_cn(rule.count)}名"
+                f"连续{cn_count(rule.years)}年位列{group.name}后{cn_count(rule.count)}名"
                 f"（{'、'.join(places)}）"
             )
         ]
@@ -109,6 +109,7 @@ def _check(
     raise ValueError(f"unknown follow-up condition {rule.when}")
 
 
-def _cn(n: int) -> str:
+def cn_count(n: int) -> str:
+    """A small count in Chinese as used in 后三名, 连续两年."""
     digits = "零一两三四五六七八九十"  # counts: 两年, 后两名
     return digits[n] if 0 <= n <= 10 else str(n)

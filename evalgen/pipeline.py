@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .documents import prepare_documents
 from .engine import YearResult, score_year
 from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
-from .issuance import ISSUANCE_FILE
+from .issuance import ISSUANCE_FILE, load_issuance
 from .modelfile import LoadedModel, load_model
 from .outputs import RunFolder, json_bytes, results_workbook, sha256_file
+from .pdf import convert_to_pdf
 from .problems import InputError, OutputError, Problem
 from .reader import input_files
 from .results import build_results, explain_unit
@@ -91,16 +94,28 @@ def score(
     inputs_dir: Path | None = None,
     model: Path | None = None,
     out_dir: Path | None = None,
+    *,
+    templates_dir: Path | None = None,
+    issuance_file: Path | None = None,
+    documents: bool = True,
+    pdf: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Run:
-    """Score a year and write its run folder (results workbook, results.json, manifest)."""
+    """Score a year and write its run folder: results, documents, manifest — all or nothing."""
     evaluation = evaluate(year, inputs_dir, model)
+    model_ = evaluation.loaded.model
     base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
     folder = Path(out_dir) if out_dir else Path("out") / str(year)
     meta = {
         "evalgen_version": __version__,
         "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
     }
-    results = build_results(evaluation.loaded.model, evaluation.result, meta)
+    results = build_results(model_, evaluation.result, meta)
+    docs = None
+    if documents:
+        issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
+        history = {y: build_results(model_, r, meta) for y, r in evaluation.history.items()}
+        docs = prepare_documents(model_, results, history, issuance, templates_dir)
     try:
         run = RunFolder.begin(folder)
     except OSError as exc:
@@ -108,13 +123,17 @@ def score(
     try:
         run.write(f"考核结果_{year}.xlsx", results_workbook(results))
         run.write("results.json", json_bytes(results))
+        if docs is not None:
+            docs.render_into(run.write, progress)
+            if pdf:
+                convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
         manifest = {
             "evalgen_version": __version__,
             "year": year,
             "model": meta["model"],
-            "inputs": _input_hashes(base, [year, *evaluation.history]),
-            "templates": {},
+            "inputs": _input_hashes(base, [year, *evaluation.history], issuance_file),
+            "templates": {t.name: t.sha256 for t in docs.templates.values()} if docs else {},
             "outputs": outputs,
         }
         run.write("manifest.json", json_bytes(manifest))
@@ -140,8 +159,10 @@ def _earlier_years(base: Path, year: int, model_years: list[int]) -> list[int]:
     return sorted(y for y in found if y < year and y in model_years)
 
 
-def _input_hashes(base: Path, years: list[int]) -> dict[str, str]:
+def _input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> dict[str, str]:
     hashes = {}
+    if issuance_file is not None and Path(issuance_file).is_file():
+        hashes[f"issuance/{Path(issuance_file).name}"] = sha256_file(Path(issuance_file))
     for year in sorted(years):
         folder = base / str(year)
         extra = [folder / ISSUANCE_FILE] if (folder / ISSUANCE_FILE).is_file() else []

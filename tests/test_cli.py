@@ -14,6 +14,9 @@ COUNTY_BOOK = "2024/县区考核数据_2024.xlsx"
 
 
 def run(*args):
+    if args[0] == "score" and "--docs" not in args:
+        args = (*args, "--no-docs")  # the documents have their own tests (test_documents.py)
+    args = [a for a in args if a != "--docs"]
     result = CliRunner().invoke(main, [str(a) for a in args])
     assert "Traceback" not in result.output
     return result
@@ -91,9 +94,12 @@ def test_sample_results_snapshot(sample_copy, out, snapshot):
 
 def test_two_runs_give_byte_identical_files(sample_copy, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert run("score", 2024, "--inputs", sample_copy, "--out", a).exit_code == 0
-    assert run("score", 2024, "--inputs", sample_copy, "--out", b).exit_code == 0
-    for name in ("results.json", "manifest.json", "考核结果_2024.xlsx"):
+    assert run("score", 2024, "--inputs", sample_copy, "--out", a, "--docs").exit_code == 0
+    assert run("score", 2024, "--inputs", sample_copy, "--out", b, "--docs").exit_code == 0
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert len(files) == 3 + 1 + 44 + 4  # xlsx, json ×2, bulletin, reports, notices
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    for name in files:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 

@@ -1,0 +1,669 @@
+"""Charts for the bulletin (通报) and the unit reports, as PNG bytes from plain JSON-safe data.
+
+Charts are drawn with matplotlib's object-oriented API on an Agg canvas (no pyplot, so nothing
+accumulates between charts), inside an rc_context (no global settings change), at a fixed width
+and dpi, in an SIL OFL Simplified Chinese font loaded by file: the same data gives the same
+bytes. Charts are `WIDTH_IN` (152.4 mm, for the 156 mm text block of an A4 official document)
+or `NARROW_IN` (121.9 mm) wide and meant to print at 100 %, where labels are 9 pt (小五) and
+titles 10.5 pt (五号); the PNG carries its dpi, so Word shows it at that size. Heights grow
+with the rows. Needs matplotlib ≥ 3.11, which can pick the SC face out of a .ttc collection.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import io
+import math
+import os
+import re
+import threading
+import unicodedata
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.textpath import text_to_path
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+from .problems import EvalgenError
+
+__all__ = [
+    "ChartError",
+    "DPI",
+    "FONT_ENV",
+    "NARROW_IN",
+    "WIDTH_IN",
+    "attainment_chart",
+    "chart_font",
+    "find_font",
+    "grade_distribution_chart",
+    "group_totals_chart",
+    "trend_chart",
+]
+
+DPI = 200
+WIDTH_IN = 6.0  # group totals, attainment: 152.4 mm
+NARROW_IN = 4.8  # grade distribution, trend: 121.9 mm
+FONT_ENV = "EVALGEN_CHART_FONT"
+
+# fonts-noto-cjk and its namesakes; the .ttc collections hold an SC face, chosen by name.
+_SYSTEM_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch
+    "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",  # Fedora
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # older Fedora
+    "/usr/share/fonts/noto/NotoSansCJK-Regular.ttc",  # Alpine
+    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+)
+_MPLFONTS_FILE = "NotoSansCJKsc-Regular.otf"
+_INSTALL_HINT = (
+    "图表需要 SIL OFL 开源授权的简体中文字体思源黑体（Noto Sans CJK SC）。"
+    "请执行 pip install mplfonts 或 apt-get install fonts-noto-cjk 安装，"
+    f"或用环境变量 {FONT_ENV} 指定字体文件路径"
+)
+
+# Muted, and apart in greyscale too (luminance ≈ 160, 112, 199, 71 of 255).
+_GRADE_COLORS = {"A": "#78B59A", "B": "#4A78B0", "C": "#EAC66E", "D": "#8A2B26"}
+_OTHER = "#A9A9A9"
+_EDGE = "#333333"
+_INK = "#222222"
+_UNIT_COLOR = "#4A78B0"
+_LINE_COLOR = "#2F5D8C"
+
+_LABEL_PT = 9.0  # 小五
+_TITLE_PT = 10.5  # 五号
+_LINE = _LABEL_PT * 1.3 / 72  # one line of label text, inches
+_PAD = 0.06  # figure edge, inches
+_TITLE_H = 0.3
+_LEGEND_H = 0.3
+_GAP_PT = 4  # row names to the axes
+_VALUE_GAP_PT = 3  # value labels to their bar or point
+_NO_LINE_START = set("，。、；：！？）》」』】’”％%·")
+_NO_LINE_END = set("（《「『【‘“")
+_LOCK = threading.Lock()
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+class ChartError(EvalgenError):
+    """A chart cannot be drawn: no Chinese font, or data the chart cannot show (exit code 5)."""
+
+    exit_code = 5
+    title = "图表生成失败"
+
+
+# ---------------------------------------------------------------------------------- font
+
+
+def find_font() -> Path:
+    """The chart font file: $EVALGEN_CHART_FONT, else Noto Sans CJK from the system, else mplfonts'."""
+    configured = os.environ.get(FONT_ENV, "").strip()
+    if configured:
+        path = Path(configured).expanduser()
+        if not path.is_file():
+            raise ChartError(f"环境变量 {FONT_ENV} 指定的字体文件不存在：{path}。{_INSTALL_HINT}。")
+        if "simhei" in path.name.lower():
+            raise ChartError(
+                f"环境变量 {FONT_ENV} 指定的字体 {path.name} 为黑体 SimHei，不是开源授权字体，图表不使用。"
+                f"{_INSTALL_HINT}。"
+            )
+        return path
+    for candidate in _SYSTEM_FONTS:
+        if os.path.isfile(candidate):
+            return Path(candidate)
+    bundled = _mplfonts_font()
+    if bundled is not None:
+        return bundled
+    raise ChartError(f"未找到图表所需的中文字体。{_INSTALL_HINT}。")
+
+
+def _mplfonts_font() -> Path | None:
+    """mplfonts' Noto Sans CJK SC, located without importing mplfonts (it sets rcParams)."""
+    spec = importlib.util.find_spec("mplfonts")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "fonts" / _MPLFONTS_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+def chart_font() -> tuple[Path, str, int]:
+    """The font charts use now: (file, family name, face index in the file)."""
+    path = find_font()
+    key = os.fsdecode(path)
+    family, index = _register(key)
+    manager = font_manager.fontManager
+    found = manager.findfont(FontProperties(family=[family]), fallback_to_default=False)
+    if os.fsdecode(found) != key:
+        # The family is also installed from another file: list this file first, so the
+        # name finds it, and forget the lookups made before.
+        manager.ttflist.sort(key=lambda entry: os.fsdecode(entry.fname) != key)
+        manager._findfont_cached.cache_clear()
+    return path, family, index
+
+
+@functools.cache
+def _register(path: str) -> tuple[str, int]:
+    """Add the file to matplotlib's fonts once; return its Simplified Chinese face."""
+    manager = font_manager.fontManager
+    try:
+        manager.addfont(path)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ChartError(f"无法读取图表字体文件 {path}：{exc}。{_INSTALL_HINT}。") from exc
+    faces = [entry for entry in manager.ttflist if os.fsdecode(entry.fname) == path]
+    if not faces:
+        raise ChartError(f"图表字体文件 {path} 中没有可用的字形。{_INSTALL_HINT}。")
+    face = min(faces, key=_face_preference)
+    return face.name, face.index
+
+
+def _face_preference(entry: font_manager.FontEntry) -> tuple:
+    """SC (or CN) proportional regular faces first: a .ttc also holds JP, KR, TC, HK, Mono."""
+    words = entry.name.split()
+    simplified = "SC" in words or "CN" in words
+    return ("Mono" in words, not simplified, entry.weight not in (400, "normal"), entry.index)
+
+
+def _rc(family: str) -> dict:
+    return {
+        "font.family": [family],
+        "font.size": _LABEL_PT,
+        "axes.labelsize": _LABEL_PT,
+        "xtick.labelsize": _LABEL_PT,
+        "ytick.labelsize": _LABEL_PT,
+        "legend.fontsize": _LABEL_PT,
+        "axes.unicode_minus": False,
+        "text.language": "zh-Hans",  # Simplified Chinese glyph forms even from a JP face
+        "text.parse_math": False,  # names and labels are text, never mathtext
+        "axes.edgecolor": "#555555",
+        "axes.linewidth": 0.6,
+        "xtick.color": "#555555",
+        "ytick.color": "#555555",
+        "xtick.labelcolor": _INK,
+        "ytick.labelcolor": _INK,
+        "text.color": _INK,
+        "axes.labelcolor": _INK,
+        "legend.frameon": False,
+    }
+
+
+def _render(draw: Callable[[Figure], None], width: float, height: float) -> bytes:
+    """Draw on a fresh figure and return PNG bytes with no varying metadata.
+
+    A character the font lacks would print as a box: it is an error instead.
+    """
+    _path, family, _index = chart_font()
+    with (
+        _LOCK,
+        mpl.rc_context(_rc(family)),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        fig = Figure(figsize=(width, height), dpi=DPI)
+        FigureCanvasAgg(fig)
+        draw(fig)
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=DPI,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 3},  # as small as level 6 here, and faster
+        )
+    missing = set()
+    for warning in caught:
+        glyph = _MISSING_GLYPH.search(str(warning.message))
+        if glyph:
+            missing.add(chr(int(glyph.group(1))))
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    if missing:
+        raise ChartError(
+            f"图表字体 {family} 中没有这些字符：{'、'.join(sorted(missing))}，图中会显示为方框。"
+            f"请改用含这些字符的开源字体，用环境变量 {FONT_ENV} 指定字体文件路径。"
+        )
+    return buffer.getvalue()
+
+
+# -------------------------------------------------------------------------------- layout
+# Margins are measured in inches from the labels themselves (no layout engine: it would
+# cost a second drawing pass per chart).
+
+
+def _px(inches: float) -> float:
+    """Round a length to whole pixels, so the PNG is exactly size × DPI."""
+    return round(inches * DPI) / DPI
+
+
+def _text_width(text: str, size: float = _LABEL_PT) -> float:
+    """Width in inches of the widest line of `text` in the chart font (inside `_render`)."""
+    prop = FontProperties(size=size)
+    lines = text.split("\n")
+    return max(text_to_path.get_text_width_height_descent(t, prop, False)[0] for t in lines) / 72
+
+
+def _head(fig: Figure, title: str, handles: list) -> None:
+    """The optional title, then the legend, across the top of the figure."""
+    height = fig.get_figheight()
+    used = _PAD
+    if title:
+        y = 1 - (used + _TITLE_H / 2) / height
+        fig.text(0.5, y, title, ha="center", va="center", fontsize=_TITLE_PT)
+        used += _TITLE_H
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - used / height),
+        ncols=len(handles),
+        borderaxespad=0,
+        borderpad=0.2,
+        handlelength=1.4,
+        columnspacing=1.8,
+    )
+
+
+def _top(title: str, extra: float = 0.0) -> float:
+    return _PAD + (_TITLE_H if title else 0.0) + _LEGEND_H + extra
+
+
+def _axes(fig: Figure, left: float, right: float, top: float, bottom: float):
+    width, height = fig.get_size_inches()
+    box = (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height)
+    ax = fig.add_axes(box)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def _row_labels(ax, labels: list[str]) -> None:
+    """Row names left of the axes, first at top (plain texts: cheaper than tick labels)."""
+    shift = ScaledTranslation(-_GAP_PT / 72, 0, ax.figure.dpi_scale_trans)
+    for y, label in enumerate(labels):
+        ax.text(
+            0,
+            y,
+            label,
+            transform=ax.get_yaxis_transform() + shift,
+            ha="right",
+            va="center",
+            multialignment="right",
+            linespacing=1.1,
+        )
+    ax.set_yticks([])
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+
+
+def _grid(ax, axis: str) -> None:
+    ax.grid(axis=axis, color="#DDDDDD", linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+# ---------------------------------------------------------------------------------- data
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ChartError(f"图表数据有误：{what}应为数值，实际为 {value!r}。")
+    return float(value)
+
+
+def _bands(bands: list[dict]) -> list[dict]:
+    """Grade bands as given (best first), each with its colour."""
+    if not bands:
+        raise ChartError("图表数据有误：未给出等次划分（bands）。")
+    result = []
+    for i, band in enumerate(bands):
+        code = str(band["code"])
+        # A–D by code; bands a model names otherwise take the same colours by position.
+        by_position = list(_GRADE_COLORS.values())[i] if i < len(_GRADE_COLORS) else _OTHER
+        color = _GRADE_COLORS.get(code.upper(), by_position)
+        minimum = _number(band.get("min", 0), f"等次 {code} 的下限")
+        result.append(
+            {"code": code, "name": str(band.get("name", "")), "min": minimum, "color": color}
+        )
+    return result
+
+
+def _band_for(code: object, bands: list[dict], who: str) -> dict:
+    for band in bands:
+        if band["code"] == code:
+            return band
+    known = "、".join(b["code"] for b in bands)
+    raise ChartError(f"图表数据有误：{who}的等次 {code!r} 不在等次划分（{known}）中。")
+
+
+def _grade_handles(bands: list[dict]) -> list[Patch]:
+    return [
+        Patch(
+            facecolor=b["color"], edgecolor=_EDGE, linewidth=0.4, label=f"{b['code']} {b['name']}"
+        )
+        for b in bands
+    ]
+
+
+def _cells(text: str) -> int:
+    """Display width in half-width cells (a Chinese character is 2)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, cells: int) -> str:
+    """Break a label into balanced lines of about `cells`, keeping punctuation off line starts."""
+    total = _cells(text)
+    if total <= cells:
+        return text
+    # Balanced lines; one cell of slack so an odd target still fits whole characters.
+    target = math.ceil(total / math.ceil(total / cells)) + 1
+    lines, line = [], ""
+    for char in text:
+        if line and _cells(line + char) > target and char not in _NO_LINE_START:
+            if line[-1] in _NO_LINE_END:
+                lines.append(line[:-1])
+                line = line[-1]
+            else:
+                lines.append(line)
+                line = ""
+        line += char
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _row_height(labels: list[str], single: float, double: float) -> float:
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return single if lines == 1 else double + (lines - 2) * (double - single)
+
+
+# -------------------------------------------------------------------------------- charts
+
+
+def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") -> bytes:
+    """Totals of a group's units as horizontal bars, best at top, coloured by grade (等次).
+
+    `units`: `{"unit", "total", "grade"}`, optionally `"rank"` (then ordered by rank, so a
+    vetoed unit is last as in the ranking table) and `"note"` (shown after the value, e.g.
+    一票否决). `bands`: `{"code", "name", "min"}`; a dashed line marks each non-zero minimum.
+    """
+    if not units:
+        raise ChartError("图表数据有误：该组没有单位，无法绘制总分图。")
+    grades = _bands(bands)
+    rows = []
+    for i, item in enumerate(units):
+        name = str(item["unit"])
+        total = _number(item["total"], f"{name}的总分")
+        color = _band_for(item.get("grade"), grades, name)["color"]
+        note = str(item.get("note") or "")
+        value = f"{total:.2f}（{note}）" if note else f"{total:.2f}"
+        rows.append((item.get("rank"), i, _wrap(name, 24), total, color, value))
+    if all(isinstance(r[0], int) for r in rows):
+        rows.sort(key=lambda r: (r[0], r[1]))
+    else:
+        rows.sort(key=lambda r: (-r[3], r[1]))
+    _rank, _order, labels, totals, colors, values = (
+        list(column) for column in zip(*rows, strict=True)
+    )
+    full = max(100.0, *totals)
+    row = _row_height(labels, 0.205, 0.34)
+    top, bottom = _top(title, 0.2), 0.5
+    height = _px(top + row * len(rows) + bottom)
+
+    def draw(fig: Figure) -> None:
+        _head(fig, title, _grade_handles(grades))
+        left = _PAD + max(map(_text_width, labels)) + _GAP_PT / 72
+        ax = _axes(fig, left, _PAD, top, bottom)
+        # Widen the x range just enough for every value label to the right of its bar.
+        plot_width = WIDTH_IN - left - _PAD
+        span = full
+        for total, value in zip(totals, values, strict=True):
+            room = (_VALUE_GAP_PT + 2) / 72 + _text_width(value)
+            span = max(span, total / (1 - room / plot_width))
+        positions = range(len(rows))
+        ax.barh(
+            positions, totals, height=0.64, color=colors, edgecolor=_EDGE, linewidth=0.4, zorder=2
+        )
+        for y, total, value in zip(positions, totals, values, strict=True):
+            ax.annotate(
+                value,
+                (total, y),
+                xytext=(_VALUE_GAP_PT, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                zorder=4,
+                bbox={"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none"},
+            )
+        for band in (b for b in grades if b["min"] > 0):
+            ax.axvline(band["min"], color="#555555", linewidth=0.7, linestyle=(0, (4, 3)), zorder=1)
+            ax.annotate(
+                f"{band['code']} {band['min']:g}",
+                (band["min"], 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+            )
+        _row_labels(ax, labels)
+        ax.set_xlim(0, span)
+        ax.set_xticks(range(0, int(full) + 1, 10))
+        ax.spines["bottom"].set_bounds(0, full)
+        ax.set_xlabel("总分（分）")
+
+    return _render(draw, WIDTH_IN, height)
+
+
+def grade_distribution_chart(groups: list[dict], bands: list[dict], title: str = "") -> bytes:
+    """Number of units per grade (等次分布) in each group, as grouped bars with counts.
+
+    `groups`: `{"name": "县(市、区)", "counts": {"A": 5, "B": 8, ...}}`; a missing grade is 0.
+    """
+    if not groups:
+        raise ChartError("图表数据有误：没有考核组，无法绘制等次分布图。")
+    grades = _bands(bands)
+    table = []
+    for group in groups:
+        name = str(group["name"])
+        counts = dict(group.get("counts") or {})
+        for code in counts:
+            _band_for(code, grades, name)
+        values = [
+            int(_number(counts.get(b["code"], 0), f"{name}的{b['code']}等次数")) for b in grades
+        ]
+        table.append((name, values))
+    peak = max(1, *(max(values) for _name, values in table))
+    top, bottom = _top(title, 0.05), _PAD + 0.45
+    height = _px(top + 2.1 + bottom)
+    bar = 0.8 / len(grades)
+
+    def draw(fig: Figure) -> None:
+        _head(fig, title, _grade_handles(grades))
+        ticks = MaxNLocator(nbins=5, integer=True, steps=[1, 2, 5, 10]).tick_values(0, peak)
+        ticks = [t for t in ticks if 0 <= t <= peak * 1.2]
+        left = _PAD + _LINE + max(_text_width(f"{t:g}") for t in ticks) + 0.12
+        ax = _axes(fig, left, _PAD, top, bottom)
+        for j, band in enumerate(grades):
+            xs = [i + (j - (len(grades) - 1) / 2) * bar for i in range(len(table))]
+            heights = [values[j] for _name, values in table]
+            bars = ax.bar(
+                xs, heights, width=bar * 0.88, color=band["color"], edgecolor=_EDGE, linewidth=0.4
+            )
+            ax.bar_label(bars, labels=[str(h) for h in heights], padding=2)
+        ax.set_xticks(
+            list(range(len(table))),
+            [f"{name}\n（共{sum(values)}个单位）" for name, values in table],
+        )
+        ax.tick_params(axis="x", length=0, pad=5)
+        ax.set_xlim(-0.5, len(table) - 0.5)
+        ax.set_ylim(0, peak * 1.2)
+        ax.set_yticks(ticks)
+        ax.set_ylabel("单位数（个）", labelpad=4)
+        _grid(ax, "y")
+
+    return _render(draw, NARROW_IN, height)
+
+
+def attainment_chart(rows: list[dict], title: str = "") -> bytes:
+    """One unit's indicators (指标得分率): its share of each indicator's points beside the group's.
+
+    `rows`: `{"name", "share", "group_average"}`, shares in % (0–100); a share of None is drawn
+    as 不适用, a group_average of None is left out. Rows keep their order, first at top.
+    """
+    if not rows:
+        raise ChartError("图表数据有误：没有指标，无法绘制指标得分率图。")
+    labels, shares, averages = [], [], []
+    for row in rows:
+        name = str(row["name"])
+        labels.append(_wrap(name, 20))
+        for key, what, column in (
+            ("share", "得分率", shares),
+            ("group_average", "组内平均得分率", averages),
+        ):
+            value = row.get(key)
+            if value is not None:
+                value = _number(value, f"指标“{name}”的{what}")
+                if not 0 <= value <= 100:
+                    raise ChartError(
+                        f"图表数据有误：指标“{name}”的{what}为 {value:g}，应在0～100之间。"
+                    )
+            column.append(value)
+    share_texts = [f"{s:.1f}%" if s is not None else "不适用" for s in shares]
+    average_texts = [f"{a:.1f}%" if a is not None else "—" for a in averages]
+    row = _row_height(labels, 0.22, 0.3)
+    top, bottom = _top(title, 0.2), 0.5
+    height = _px(top + row * len(rows) + bottom)
+    mark = {"linestyle": "none", "marker": "|", "markeredgewidth": 1.8, "color": _INK}
+
+    def draw(fig: Figure) -> None:
+        handles = [
+            Patch(facecolor=_UNIT_COLOR, edgecolor=_EDGE, linewidth=0.4, label="本单位"),
+            Line2D([], [], markersize=10, label="组内平均", **mark),
+        ]
+        _head(fig, title, handles)
+        # Two right-aligned columns of figures at the right, headed like the legend.
+        second = max(map(_text_width, ["组内平均", *average_texts]))
+        first = max(map(_text_width, ["本单位", *share_texts]))
+        right = _PAD + second + 0.14 + first + 0.16
+        left = _PAD + max(map(_text_width, labels)) + _GAP_PT / 72
+        ax = _axes(fig, left, right, top, bottom)
+        positions = range(len(rows))
+        drawn = [(y, s) for y, s in zip(positions, shares, strict=True) if s is not None]
+        ax.barh(
+            [y for y, _ in drawn],
+            [s for _, s in drawn],
+            height=0.6,
+            color=_UNIT_COLOR,
+            edgecolor=_EDGE,
+            linewidth=0.4,
+            zorder=2,
+        )
+        marked = [(y, a) for y, a in zip(positions, averages, strict=True) if a is not None]
+        ax.plot(
+            [a for _, a in marked],
+            [y for y, _ in marked],
+            markersize=0.6 * row * 72 * 1.3,
+            zorder=3,
+            **mark,
+        )
+        for y, share in zip(positions, shares, strict=True):
+            if share is None:
+                ax.text(1, y, "不适用", va="center", ha="left", color="#555555")
+        _row_labels(ax, labels)
+        ax.set_xlim(0, 100)
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_xlabel("得分率（得分占该指标分值的比例）")
+        _grid(ax, "x")
+
+        column = blended_transform_factory(fig.transFigure, ax.transData)
+        x_second = 1 - _PAD / WIDTH_IN
+        x_first = x_second - (second + 0.14) / WIDTH_IN
+        for x, header, texts in (
+            (x_first, "本单位", share_texts),
+            (x_second, "组内平均", average_texts),
+        ):
+            ax.annotate(
+                header,
+                (x, -0.5),
+                xycoords=column,
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                color="#555555",
+            )
+            for y, text in zip(positions, texts, strict=True):
+                ax.text(x, y, text, transform=column, va="center", ha="right")
+
+    return _render(draw, WIDTH_IN, height)
+
+
+def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
+    """A unit's total over the years (历年总分) with its rank in its group of `of` units.
+
+    `points`: `{"year", "total", "rank"}` (rank may be None); 1 to 5 years, any order.
+    """
+    if not points:
+        raise ChartError("图表数据有误：没有历年得分，无法绘制趋势图。")
+    years = []
+    for point in points:
+        year = point["year"]
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ChartError(f"图表数据有误：年度应为整数，实际为 {year!r}。")
+        total = _number(point["total"], f"{year}年的总分")
+        rank = point.get("rank")
+        if rank is not None and (not isinstance(rank, int) or not 1 <= rank <= of):
+            raise ChartError(f"图表数据有误：{year}年的名次 {rank!r} 不在1～{of}之间。")
+        years.append((year, total, rank))
+    years.sort()
+    if len({y for y, _t, _r in years}) != len(years):
+        raise ChartError("图表数据有误：历年得分中有重复的年度。")
+    xs = [y for y, _t, _r in years]
+    totals = [t for _y, t, _r in years]
+    ranked = any(r is not None for _y, _t, r in years)
+    top = _PAD + (_TITLE_H if title else 0.0) + 0.08
+    bottom = _PAD + (0.34 if ranked else 0.17) + 0.08 + (_LINE + 0.04 if ranked else 0.0)
+    height = _px(2.3 + (_TITLE_H if title else 0.0))
+    # y range: from a round number below the lowest total; room above the highest for its label
+    low = max(0.0, math.floor((min(totals) - 10) / 10) * 10)
+    share = (_VALUE_GAP_PT * 2 + _LABEL_PT + 2) / 72 / (height - top - bottom)
+    high = max(100.0, (max(totals) - low * share) / (1 - share))
+    step = 10 if high - low > 30 else 5
+    last = max(100.0, *totals)  # no tick above the scale: the headroom is for labels only
+    ticks = list(range(int(math.ceil(low / step) * step), int(min(high, last)) + 1, step))
+
+    def draw(fig: Figure) -> None:
+        if title:
+            y = 1 - (_PAD + _TITLE_H / 2) / height
+            fig.text(0.5, y, title, ha="center", va="center", fontsize=_TITLE_PT)
+        left = _PAD + _LINE + max(_text_width(str(t)) for t in ticks) + 0.12
+        ax = _axes(fig, left, _PAD + 0.1, top, bottom)
+        ax.plot(xs, totals, color=_LINE_COLOR, linewidth=1.6, marker="o", markersize=5, zorder=3)
+        for x, total in zip(xs, totals, strict=True):
+            ax.annotate(
+                f"{total:.2f}",
+                (x, total),
+                xytext=(0, _VALUE_GAP_PT * 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+            )
+        ax.set_xticks(xs, [f"{y}年\n第{r}名" if r is not None else f"{y}年" for y, _t, r in years])
+        pad = 0.5 if len(xs) > 1 else 1.0
+        ax.set_xlim(xs[0] - pad, xs[-1] + pad)
+        ax.tick_params(axis="x", length=0, pad=4)
+        if ranked:
+            ax.set_xlabel(f"名次为在本组{of}个单位中的排名", labelpad=4, color="#555555")
+        ax.set_ylim(low, high)
+        ax.set_yticks(ticks)
+        ax.set_ylabel("总分（分）", labelpad=4)
+        _grid(ax, "y")
+
+    return _render(draw, NARROW_IN, height)

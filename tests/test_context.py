@@ -1,0 +1,130 @@
+"""Document contexts: sentences written from the data, on the tiny model's hand-computed year."""
+
+from pathlib import Path
+
+import pytest
+from test_engine import COUNTIES_2023, COUNTIES_2024, EVENTS_2024, MINI, year_inputs
+
+from evalgen.context import bulletin_context, change_text, notice_contexts, unit_contexts
+from evalgen.engine import score_year
+from evalgen.followups import apply_followups
+from evalgen.issuance import load_issuance
+from evalgen.modelfile import load_model
+from evalgen.problems import InputError
+from evalgen.results import build_results
+
+ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / "发文信息.yaml"
+
+
+@pytest.fixture(scope="module")
+def setup():
+    model = load_model(MINI).model
+    history = {}
+    y2023 = score_year(model, year_inputs(2023, COUNTIES_2023))
+    apply_followups(model, y2023, history)
+    history[2023] = y2023
+    y2024 = score_year(model, year_inputs(2024, COUNTIES_2024, EVENTS_2024), y2023)
+    apply_followups(model, y2024, history)
+    results = build_results(model, y2024, {})
+    past = {2023: build_results(model, y2023, {})}
+    return model, results, past, load_issuance(ISSUANCE)
+
+
+def test_change_text():
+    assert [change_text(c) for c in (2, -1, 0, None)] == ["上升2位", "下降1位", "持平", "—"]
+    assert change_text(3, short=True) == "↑3" and change_text(-3, short=True) == "↓3"
+
+
+def test_bulletin_overview_sentences(setup):
+    model, results, _, issuance = setup
+    b = bulletin_context(model, results, issuance)
+    assert b["title"] == "关于2024年度质量工作考核结果的通报"
+    # 甲 90, 乙 80, 丁 80, 丙 55, 戊 105 (vetoed): average 410 / 5 = 82.00
+    assert b["overview"][0] == (
+        "测试组考核中，优秀等次1个、良好等次2个、不合格等次2个；平均得分82.00分，甲县以90.00分位列第一；"
+        "戊县因一票否决事项直接评为不合格等次。与2023年度相比，名次上升的3个、下降的1个、持平的1个。"
+    )
+    assert b["overview"][1].endswith("名次均与上年持平。")
+    # pass_rate: 甲乙丁戊 meet 91, 丙 misses; growth: 甲 戊 meet, 丁 丙 miss, 乙 N/A → 6 of 9
+    assert b["overview"][2] == "从测试组设有年度目标值的2项指标看，应考核9项次，达到2024年度目标6项次，达标率66.7%。"
+
+
+def test_bulletin_lists_and_followups(setup):
+    model, results, _, issuance = setup
+    b = bulletin_context(model, results, issuance)
+    assert b["groups"][0]["grade_lines"] == [
+        "优秀（A）等次1个：甲县。",
+        "良好（B）等次2个：乙县、丁县。",
+        "不合格（D）等次2个：丙县、戊县。",
+    ]
+    rows = b["groups"][0]["rows"]
+    assert [(r["rank"], r["unit"], r["change"], r["note"]) for r in rows] == [
+        ("1", "甲县", "持平", ""),
+        ("2", "乙县", "↑1", ""),
+        ("2", "丁县", "↑2", ""),
+        ("4", "丙县", "↑1", ""),
+        ("5", "戊县", "↓3", "一票否决"),
+    ]
+    assert b["rectify"]["intro"] == "以下2个单位在本组考核中位列后两名，须书面报告并限期整改。"
+    assert [i["unit"] for i in b["summon"]["items"]] == ["丙县", "戊县"]
+    assert b["summon"]["items"][1]["reason"] == "发生一票否决事项“瞒报”（依据：测试依据）"
+    # the task indicator's 100 is full marks, not a plan target: never listed as missed
+    assert not any("重点任务完成情况未达到" in p for p in b["problems"])
+    assert b["problems"][0] == "投入增长未达到年度目标（10%）的测试组有2个：丁县、丙县。"
+
+
+def test_attachment_tables(setup):
+    model, results, _, issuance = setup
+    table = bulletin_context(model, results, issuance)["attachments"][0]
+    assert table["columns"] == ["名次", "单位", "目标完成（60分）", "措施落实（40分）", "加分", "扣分", "总分", "等次"]
+    assert table["rows"][0] == ["1", "甲县", "60.00", "29.99", "", "", "90.00", "A"]
+    assert table["rows"][4] == ["5", "戊县", "60.00", "40.00", "5.00", "", "105.00", "D*"]
+
+
+def test_unit_report_headline_rows_and_fixes(setup):
+    model, results, past, issuance = setup
+    contexts = {c["unit"]: c for c in unit_contexts(model, results, past, issuance)}
+    c = contexts["丙县"]
+    assert c["headline"] == (
+        "你单位2024年度质量工作考核总分55.00分，等次为D（不合格），在5个测试组中排名第4位，"
+        "较2023年度（第5位）上升1位。"
+    )
+    assert [(r["category"], r["name"], r["value"], r["target"], r["score"], r["lost"]) for r in c["rows"]] == [
+        ("目标完成", "抽检合格率", "90%", "91%", "0.00", "30.00"),
+        ("", "投入增长", "5%", "10%", "15.00", "15.00"),
+        ("措施落实", "组织领导", "20", "—", "20.00", ""),
+        ("", "宣传培训", "20", "—", "20.00", ""),
+    ]
+    assert c["fixes"][0] == "抽检合格率：完成值90%，未达到年度目标91%，失分30分。"  # prose: no trailing zeros
+    assert c["charts"]["trend"]["data"]["points"] == [
+        {"year": 2023, "total": 50, "rank": 5},
+        {"year": 2024, "total": 55, "rank": 4},
+    ]
+    # group averages of score shares: 抽检合格率 (100+100+0+100+100)/5 = 80
+    assert c["charts"]["attainment"]["data"]["rows"][0] == {"name": "抽检合格率", "share": 0.0, "group_average": 80.0}
+    assert contexts["乙县"]["not_applicable"] == ["投入增长（30分）单位填报不适用，分值已按比例分配给同类别其他指标。"]
+    assert contexts["戊县"]["adjustments"][-1]["basis"] == "加分合计6分，按上限5分计入"
+
+
+def test_notices_one_per_summoned_unit_with_every_reason(setup):
+    model, results, _, issuance = setup
+    notices = notice_contexts(model, results, issuance)
+    assert [n["unit"] for n in notices] == ["丙县", "戊县"]
+    assert notices[0]["addressee"] == "丙县主要负责同志："
+    assert notices[0]["reasons"] == [
+        "考核总分55.00分，等次为不合格",
+        "连续两年位列测试组后两名（2023年第5位、2024年第4位）",
+        "抽检合格率为90%，低于2024年度目标91%",
+    ]
+    assert notices[0]["time"] == "2025年3月5日上午9:00"
+
+
+def test_issuance_file_problems_are_located(tmp_path):
+    bad = tmp_path / "发文信息.yaml"
+    bad.write_text("发文机关: 办公室\n发文字号: 〔2025〕1号\n成文日期: 二〇二五年二月二十日\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    messages = [p.message for p in err.value.problems]
+    assert "缺少“主送”" in messages
+    date = next(p for p in err.value.problems if "成文日期" in p.message)
+    assert date.line == 3 and "阿拉伯数字" in date.message

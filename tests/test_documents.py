@@ -1,0 +1,195 @@
+"""The sample year's Word documents: content snapshots, determinism, PDF, broken templates."""
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from evalgen.cli import main
+from evalgen.pdf import find_soffice
+from evalgen.render import DEFAULT_TEMPLATES
+
+BULLETIN = "关于2024年度质量强市建设考核结果的通报.docx"
+
+
+def score(*args):
+    result = CliRunner().invoke(main, ["score", "2024", *map(str, args)])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    out = tmp_path_factory.mktemp("docs") / "2024"
+    result = score("--inputs", inputs, "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def extract(path: Path) -> list[str]:
+    """Paragraphs and table cells in document order, plus header/footer text: small and readable."""
+    doc = Document(path)
+    lines = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        tag = child.tag.split("}")[1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+            lines.append(text)
+        elif tag == "tbl":
+            for row in child.iter():
+                if row.tag.endswith("}tr"):
+                    cells = [
+                        "".join(t.text or "" for t in tc.iter() if t.tag.endswith("}t"))
+                        for tc in row
+                        if tc.tag.endswith("}tc")
+                    ]
+                    lines.append(" | ".join(cells))
+    for i, section in enumerate(doc.sections):
+        for name in ("footer", "even_page_footer"):
+            part = getattr(section, name)
+            lines.append(f"[{name} {i}] " + " ".join(p.text for p in part.paragraphs))
+    return lines
+
+
+def all_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+
+
+def test_every_document_is_written(run_dir):
+    assert (run_dir / BULLETIN).is_file()
+    reports = sorted(p.name for p in (run_dir / "单位报告").iterdir())
+    assert len(reports) == 44
+    assert "宁晋县_2024年度考核结果反馈.docx" in reports
+    notices = sorted(p.name for p in (run_dir / "约谈通知书").iterdir())
+    summoned = {"宁晋县", "广宗县", "平乡县", "市民政局"}
+    assert {re.sub(r"^\d+_|_约谈通知书\.docx$", "", n) for n in notices} == summoned
+
+
+def test_bulletin_content_snapshot(run_dir, snapshot):
+    assert extract(run_dir / BULLETIN) == snapshot
+
+
+def test_unit_report_snapshots(run_dir, snapshot):
+    folder = run_dir / "单位报告"
+    assert extract(folder / "宁晋县_2024年度考核结果反馈.docx") == snapshot(name="county")
+    assert extract(folder / "市科技局_2024年度考核结果反馈.docx") == snapshot(name="department")
+
+
+def test_notice_snapshots(run_dir, snapshot):
+    for path in sorted((run_dir / "约谈通知书").iterdir()):
+        assert extract(path) == snapshot(name=path.stem)
+
+
+def test_no_template_syntax_left_and_fonts_named_without_theme(run_dir):
+    for path in [run_dir / BULLETIN, *sorted((run_dir / "约谈通知书").iterdir())]:
+        xml = all_xml(path)
+        assert "{{" not in xml and "{%" not in xml, path.name
+        assert "Theme=" not in xml and "w:asciiTheme" not in xml, path.name
+        assert 'w:eastAsia="仿宋_GB2312"' in xml, path.name
+
+
+def test_bulletin_page_setup_is_gbt_9704(run_dir):
+    section = Document(run_dir / BULLETIN).sections[0]
+    mm = 36000  # EMU per millimetre
+    assert round(section.page_width / mm) == 210 and round(section.page_height / mm) == 297
+    assert round(section.top_margin / mm) == 37
+    assert round(section.left_margin / mm) == 28
+    assert round((section.page_width - section.left_margin - section.right_margin) / mm) == 156
+    assert round((section.page_height - section.top_margin - section.bottom_margin) / mm) == 225
+    xml = all_xml(run_dir / BULLETIN)
+    assert "w:evenAndOddHeaders" in xml
+    assert 'w:type="linesAndChars"' in xml
+
+
+def test_hostile_text_lands_verbatim(tmp_path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_inputs", inputs)
+    from openpyxl import load_workbook
+
+    book = inputs / "2024" / "加减分事项_2024.xlsx"
+    wb = load_workbook(book)
+    ws = wb["加减分事项"]
+    basis_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row if c.value == "依据")
+    cell = next(c for c in ws.iter_cols(min_col=basis_col, max_col=basis_col, min_row=4) for c in c if c.value)
+    cell.value = "A&B <x> {{ 7*7 }} {% if x %}"
+    wb.save(book)
+    out = tmp_path / "out"
+    assert score("--inputs", inputs, "--out", out).exit_code == 0
+    texts = [line for p in (out / "单位报告").iterdir() for line in extract(p)]
+    assert any("A&B <x> {{ 7*7 }} {% if x %}" in t for t in texts)
+
+
+def test_broken_template_tag_fails_clearly(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    path = templates / "bulletin.docx"
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert "{{ doc.number }}" in xml
+    parts["word/document.xml"] = xml.replace("{{ doc.number }}", "{{ doc.number }", 1).encode("utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    out = tmp_path / "out"
+    result = score("--inputs", inputs, "--out", out, "--templates", templates)
+    assert result.exit_code == 6
+    assert "bulletin.docx" in result.stderr and "{{ doc.number }" in result.stderr
+    assert not out.exists()
+
+
+def test_missing_template_fails_before_writing(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    (templates / "notice.docx").unlink()
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    result = score("--inputs", inputs, "--out", tmp_path / "out", "--templates", templates)
+    assert result.exit_code == 6 and "找不到模板文件" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+needs_libreoffice = pytest.mark.skipif(
+    find_soffice() is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) 或 pdftotext 未安装：跳过 PDF 转换测试（.ci/run 会安装它们）",
+)
+
+
+@needs_libreoffice
+def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
+    import json
+
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    out = tmp_path / "2024"
+    result = score("--inputs", inputs, "--out", out, "--pdf")
+    assert result.exit_code == 0, result.output
+    docx = sorted(out.rglob("*.docx"))
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) == len(docx) == 1 + 44 + 4
+
+    def text(pdf: Path) -> str:
+        done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+        return re.sub(r"\s+", "", done.stdout.decode("utf-8"))
+
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    bulletin = text(out / BULLETIN.replace(".docx", ".pdf"))
+    for group in results["groups"]:
+        for unit in group["units"]:
+            assert unit["unit"] in bulletin
+            assert f"{unit['total']:.2f}" in bulletin
+    report = text(out / "单位报告" / "宁晋县_2024年度考核结果反馈.pdf")
+    ningjin = next(u for g in results["groups"] for u in g["units"] if u["unit"] == "宁晋县")
+    assert f"{ningjin['total']:.2f}" in report and "食品安全评价性抽检合格率" in report
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert any(name.endswith(".pdf") for name in manifest["outputs"])

@@ -1,0 +1,895 @@
+"""Build the first versions of the report templates in templates/ (docxtpl, GB/T 9704-2012 layout).
+
+    python tools/build_templates.py            # writes the three files below
+    python tools/build_templates.py --out DIR  # writes them to DIR instead
+
+- templates/bulletin.docx     通报 (red banner, ranking tables, attachments, 版记)
+- templates/unit_report.docx  单位报告 (one per assessed unit)
+- templates/notice.docx       约谈通知书 (one per summoned unit)
+
+The committed .docx files are the source: the office edits them in Word or WPS (wording,
+layout, the named styles below) and evalgen renders whatever is there. This script only
+records how they were first produced; re-running it overwrites the office's edits.
+
+Every template variable is a key of the contexts built by `evalgen.context` (bulletin_context,
+unit_contexts, notice_contexts); charts are written `{{ charts.X }}` alone in a centred
+paragraph and become pictures at render time. Each Jinja tag is written as one run, so Word
+never splits it. docxtpl row, column and paragraph tags (`{%tr %}`, `{%tc %}`, `{%p %}`)
+sit alone in their own row, cell or paragraph, which rendering removes.
+
+Page set-up, for all three: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
+(text block 156 x 225 mm); document grid 22 lines x 28 characters for 3号 (16 pt); page
+numbers "— 1 —" in 4号 宋体, odd pages right and even pages left. Fonts are named only in
+styles (w:eastAsia 仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体; digits and Latin in Times
+New Roman), never theme fonts, so Word and WPS show the fonts offices expect.
+
+Output is deterministic: the zip is rewritten with `evalgen.outputs.stable_zip`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docx import Document  # noqa: E402
+from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
+from docx.oxml import parse_xml  # noqa: E402
+from docx.oxml.ns import nsdecls, qn  # noqa: E402
+from docx.shared import Twips  # noqa: E402
+
+from evalgen.outputs import stable_zip  # noqa: E402
+
+# -- page geometry (twips: 1/1440 inch) ---------------------------------------------------
+
+
+def _mm(x: float) -> int:
+    return round(x / 25.4 * 1440)
+
+
+PAGE_W, PAGE_H = _mm(210), _mm(297)
+TOP, BOTTOM, LEFT, RIGHT = _mm(37), _mm(35), _mm(28), _mm(26)
+TEXT_W = PAGE_W - LEFT - RIGHT  # 156 mm
+LINES, CHARS = 22, 28
+LINE = (PAGE_H - TOP - BOTTOM) // LINES  # 579 twips = 28.95 pt: 22 lines fill 225 mm
+CHAR = TEXT_W / CHARS  # 315.9 twips: 28 characters fill 156 mm
+# w:charSpace is the difference between the grid pitch and the 16 pt base font, in 1/4096 pt.
+CHAR_SPACE = round((CHAR / 20 - 16) * 4096)
+INDENT2 = round(2 * CHAR)  # 首行缩进二字
+# 28 characters of 16 pt (158 mm) do not fit in 156 mm: Word squeezes each into its 15.8 pt
+# grid cell, LibreOffice gives it two cells and breaks lines early. So paragraphs do not snap
+# to the character grid and 3号 text is condensed by 0.5 pt: 28 characters a line everywhere.
+CONDENSE = -10
+
+FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = (
+    "仿宋_GB2312",
+    "黑体",
+    "楷体_GB2312",
+    "方正小标宋简体",
+    "宋体",
+)
+LATIN = "Times New Roman"
+RED = "FF0000"
+# 3号 16 pt, 2号 22 pt, 4号 14 pt, 小4 12 pt, 五号 10.5 pt (half-points)
+SZ3, SZ2, SZ4, SZ_S4, SZ5 = 32, 44, 28, 24, 21
+CN_NUMS = "['一','二','三','四','五','六','七','八','九','十']"
+
+# -- styles --------------------------------------------------------------------------------
+
+
+def _rpr(font: str, size: int, *, latin: str = LATIN, color: str = "", scale: int = 0) -> str:
+    """Run properties naming the fonts explicitly (no theme fonts)."""
+    return (
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{font}" w:cs="{latin}"/>'
+        + (f'<w:color w:val="{color}"/>' if color else "")
+        + (f'<w:spacing w:val="{CONDENSE}"/>' if size == SZ3 else "")
+        + (f'<w:w w:val="{scale}"/>' if scale else "")
+        + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    )
+
+
+def _ppr(
+    *,
+    keep_next: bool = False,
+    keep_lines: bool = False,
+    page_break: bool = False,
+    border: str = "",
+    tabs: str = "",
+    before: int = 0,
+    after: int = 0,
+    line: int | None = LINE,
+    ind: str = "",
+    jc: str = "",
+    outline: int | None = None,
+) -> str:
+    """Paragraph properties in schema order; line=None is single (auto) spacing.
+
+    No paragraph snaps to the character grid (see CONDENSE); lines are spaced exactly instead.
+    """
+    spacing = f'w:before="{before}" w:after="{after}"' + (
+        f' w:line="{line}" w:lineRule="exact"' if line else ' w:line="240" w:lineRule="auto"'
+    )
+    return (
+        ("<w:keepNext/>" if keep_next else "")
+        + ("<w:keepLines/>" if keep_lines else "")
+        + ("<w:pageBreakBefore/>" if page_break else "")
+        + (f"<w:pBdr>{border}</w:pBdr>" if border else "")
+        + (f"<w:tabs>{tabs}</w:tabs>" if tabs else "")
+        + '<w:snapToGrid w:val="0"/>'
+        + f"<w:spacing {spacing}/>"
+        + (f"<w:ind {ind}/>" if ind else "")
+        + (f'<w:jc w:val="{jc}"/>' if jc else "")
+        + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
+    )
+
+
+FIRST2 = f'w:firstLineChars="200" w:firstLine="{INDENT2}"'
+NO_INDENT = 'w:firstLineChars="0" w:firstLine="0"'
+
+
+def _body_styles(table_size: int) -> list[tuple]:
+    """(type, id, name, based_on, pPr, rPr) of the named styles shared by all three documents."""
+    body = _rpr(FANGSONG, SZ3)
+    cell = _ppr(line=None, jc="center", ind=NO_INDENT)
+    right = lambda chars: (  # noqa: E731
+        f'w:rightChars="{chars}00" w:right="{round(chars * CHAR)}" ' + NO_INDENT
+    )
+    return [
+        ("paragraph", "GwBody", "公文正文", "Normal", _ppr(ind=FIRST2, jc="both"), body),
+        ("paragraph", "GwTo", "主送机关", "Normal", _ppr(ind=NO_INDENT, jc="both"), body),
+        (
+            "paragraph",
+            "GwTitle",
+            "公文标题",
+            "Normal",
+            _ppr(keep_next=True, after=LINE, line=700, jc="center", ind=NO_INDENT),
+            _rpr(XIAOBIAOSONG, SZ2),
+        ),
+        (
+            "paragraph",
+            "GwH1",
+            "一级标题",
+            "GwBody",
+            _ppr(keep_next=True, keep_lines=True, ind=FIRST2, jc="both", outline=0),
+            _rpr(HEITI, SZ3),
+        ),
+        (
+            "paragraph",
+            "GwH2",
+            "二级标题",
+            "GwBody",
+            _ppr(keep_next=True, keep_lines=True, ind=FIRST2, jc="both", outline=1),
+            _rpr(KAITI, SZ3),
+        ),
+        (
+            "paragraph",
+            "GwH3",
+            "三级标题",
+            "GwBody",
+            _ppr(keep_next=True, keep_lines=True, ind=FIRST2, jc="both", outline=2),
+            body,
+        ),
+        ("character", "GwH1Char", "一级标题字符", None, "", _rpr(HEITI, SZ3)),
+        ("character", "GwH2Char", "二级标题字符", None, "", _rpr(KAITI, SZ3)),
+        ("paragraph", "GwTableText", "表格文字", "Normal", cell, _rpr(FANGSONG, table_size)),
+        (
+            "paragraph",
+            "GwTableLeft",
+            "表格文字左对齐",
+            "GwTableText",
+            _ppr(line=None, jc="left", ind=NO_INDENT),
+            _rpr(FANGSONG, table_size),
+        ),
+        ("paragraph", "GwTableHead", "表格表头", "GwTableText", cell, _rpr(HEITI, table_size)),
+        (
+            "paragraph",
+            "GwTableCaption",
+            "表题",
+            "Normal",
+            _ppr(keep_next=True, before=120, after=60, line=None, jc="center"),
+            _rpr(HEITI, SZ4),
+        ),
+        (
+            "paragraph",
+            "GwTableNote",
+            "表注",
+            "Normal",
+            _ppr(before=60, line=None, jc="both", ind=NO_INDENT),
+            _rpr(FANGSONG, SZ_S4),
+        ),
+        (
+            "paragraph",
+            "GwFigure",
+            "图片",
+            "Normal",
+            _ppr(keep_next=True, before=120, line=None, jc="center", ind=NO_INDENT),
+            body,
+        ),
+        (
+            "paragraph",
+            "GwFigureCaption",
+            "图题",
+            "Normal",
+            _ppr(after=120, line=None, jc="center", ind=NO_INDENT),
+            _rpr(HEITI, SZ4),
+        ),
+        (
+            "paragraph",
+            "GwSignature",
+            "落款",
+            "Normal",
+            _ppr(keep_next=True, keep_lines=True, before=2 * LINE, ind=right(2), jc="right"),
+            body,
+        ),
+        (
+            "paragraph",
+            "GwDate",
+            "成文日期",
+            "Normal",
+            _ppr(keep_lines=True, ind=right(4), jc="right"),
+            body,
+        ),
+        (
+            "paragraph",
+            "GwPageOdd",
+            "页码（单页）",
+            "Normal",
+            _ppr(line=None, ind=f'w:right="{SZ4 * 10}"', jc="right"),
+            _rpr(SONGTI, SZ4, latin=SONGTI),
+        ),
+        (
+            "paragraph",
+            "GwPageEven",
+            "页码（双页）",
+            "Normal",
+            _ppr(line=None, ind=f'w:left="{SZ4 * 10}"', jc="left"),
+            _rpr(SONGTI, SZ4, latin=SONGTI),
+        ),
+    ]
+
+
+def _bulletin_styles() -> list[tuple]:
+    """Styles only the bulletin needs: 版头, 附件, 版记."""
+    body = _rpr(FANGSONG, SZ3)
+    note_left = round(6 * CHAR)  # 附件：1. | title: wrapped lines align with the title
+    ch14 = SZ4 * 10  # one 4号 character, in twips
+    cell = _ppr(line=None, jc="center", ind=NO_INDENT)
+    rule = '<w:bottom w:val="single" w:sz="12" w:space="11" w:color="{c}"/>'
+    return [
+        (
+            "paragraph",
+            "GwBanner",
+            "发文机关标志",
+            "Normal",
+            _ppr(before=_mm(35), line=None, jc="center", ind=NO_INDENT),
+            _rpr(XIAOBIAOSONG, 52, color=RED, scale=85),
+        ),
+        (
+            "paragraph",
+            "GwDocNumber",
+            "发文字号",
+            "Normal",
+            _ppr(
+                keep_next=True,
+                border=rule.format(c=RED),
+                before=2 * LINE,
+                after=2 * LINE,
+                jc="center",
+                ind=NO_INDENT,
+            ),
+            body,
+        ),
+        (
+            "paragraph",
+            "GwAttachNote",
+            "附件说明",
+            "Normal",
+            _ppr(
+                keep_next=True,
+                tabs=f'<w:tab w:val="left" w:pos="{note_left}"/>',
+                ind=f'w:left="{note_left}" w:hanging="{note_left - INDENT2}"',
+                jc="left",
+            ),
+            body,
+        ),
+        (
+            "paragraph",
+            "GwAttachLabel",
+            "附件标识",
+            "Normal",
+            _ppr(page_break=True, keep_next=True, after=LINE, jc="left", ind=NO_INDENT),
+            _rpr(HEITI, SZ3),
+        ),
+        ("paragraph", "GwAnnexHead", "附表表头", "GwTableText", cell, _rpr(HEITI, SZ5)),
+        ("paragraph", "GwAnnexText", "附表文字", "GwTableText", cell, _rpr(FANGSONG, SZ5)),
+        (
+            "paragraph",
+            "GwColophon",
+            "版记",
+            "Normal",
+            _ppr(
+                tabs=f'<w:tab w:val="right" w:pos="{TEXT_W - ch14}"/>',
+                ind=f'w:left="{4 * ch14}" w:right="{ch14}" w:hanging="{3 * ch14}"',
+                jc="left",
+            ),
+            _rpr(FANGSONG, SZ4),
+        ),
+        (
+            "paragraph",
+            "GwColophonEnd",
+            "版记后空段",
+            "Normal",
+            _ppr(line=20),
+            _rpr(FANGSONG, 2),
+        ),
+    ]
+
+
+def _report_styles() -> list[tuple]:
+    return [
+        (
+            "paragraph",
+            "GwSubtitle",
+            "副标题",
+            "Normal",
+            _ppr(keep_next=True, after=LINE, jc="center", ind=NO_INDENT),
+            _rpr(KAITI, SZ3),
+        ),
+    ]
+
+
+def _notice_styles() -> list[tuple]:
+    return [
+        (
+            "paragraph",
+            "GwNoticeNumber",
+            "文书编号",
+            "Normal",
+            _ppr(keep_next=True, after=LINE // 2, jc="center", ind=NO_INDENT),
+            _rpr(FANGSONG, SZ3),
+        ),
+    ]
+
+
+_KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Header", "Footer"}
+
+
+def _setup_styles(doc, extra: list[tuple]) -> None:
+    """Prune python-docx's English styles, drop theme fonts, define the named 公文 styles."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in _KEEP_STYLES:
+            styles.remove(style)
+        else:
+            for tag in ("w:link", "w:rsid"):
+                for el in style.findall(qn(tag)):
+                    style.remove(el)
+    # Defaults: 仿宋_GB2312 3号, Chinese language, no spacing after.
+    defaults = styles.find(qn("w:docDefaults"))
+    defaults.getparent().replace(
+        defaults,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_rpr(FANGSONG, SZ3)}"
+            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+            "<w:pPrDefault><w:pPr>"
+            f'<w:spacing w:after="0" w:line="{LINE}" w:lineRule="exact"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
+        ),
+    )
+    normal = next(s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == "Normal")
+    for tag in ("w:pPr", "w:rPr"):
+        for el in normal.findall(qn(tag)):
+            normal.remove(el)
+    normal.append(parse_xml(f"<w:pPr {nsdecls('w')}>{_ppr(jc='both')}</w:pPr>"))
+    normal.append(parse_xml(f"<w:rPr {nsdecls('w')}>{_rpr(FANGSONG, SZ3)}</w:rPr>"))
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) in ("Header", "Footer"):
+            for el in style.findall(qn("w:rPr")):
+                style.remove(el)
+    table = (
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="GwTable">'
+        '<w:name w:val="公文表格"/><w:basedOn w:val="TableNormal"/><w:qFormat/>'
+        '<w:tblPr><w:jc w:val="center"/><w:tblBorders>'
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+        '<w:left w:w="57" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+    )
+    styles.append(parse_xml(table))
+    for kind, sid, name, based, ppr, rpr in extra:
+        xml = (
+            f'<w:style {nsdecls("w")} w:type="{kind}" w:customStyle="1" w:styleId="{sid}">'
+            f'<w:name w:val="{name}"/>'
+            + (f'<w:basedOn w:val="{based}"/>' if based else "")
+            + ('<w:next w:val="GwBody"/>' if kind == "paragraph" else "")
+            + "<w:qFormat/>"
+            + (f"<w:pPr>{ppr}</w:pPr>" if ppr else "")
+            + (f"<w:rPr>{rpr}</w:rPr>" if rpr else "")
+            + "</w:style>"
+        )
+        styles.append(parse_xml(xml))
+    _strip_theme_fonts(styles)
+
+
+_THEME_ATTRS = [qn(f"w:{a}") for a in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")]
+
+
+def _strip_theme_fonts(root) -> None:
+    for fonts in root.iter(qn("w:rFonts")):
+        for attr in _THEME_ATTRS:
+            fonts.attrib.pop(attr, None)
+
+
+# -- document set-up -----------------------------------------------------------------------
+
+
+def _new_document(extra_styles: list[tuple], table_size: int):
+    doc = Document()
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _drop_parts(doc)
+    _setup_styles(doc, _body_styles(table_size) + extra_styles)
+    _strip_theme_fonts(doc.part.numbering_part.element)
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    doc.settings.odd_and_even_pages_header_footer = True
+    core = doc.core_properties
+    core.author = core.last_modified_by = "evalgen"
+    core.title = core.subject = core.keywords = core.comments = ""
+    core.revision = 1
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(PAGE_W), Twips(PAGE_H)
+    section.top_margin, section.bottom_margin = Twips(TOP), Twips(BOTTOM)
+    section.left_margin, section.right_margin = Twips(LEFT), Twips(RIGHT)
+    section.header_distance, section.footer_distance = Twips(_mm(15)), Twips(_mm(22))
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    for footer, style in ((section.footer, "页码（单页）"), (section.even_page_footer, "页码（双页）")):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = doc.styles[style]
+        _page_number(paragraph)
+    return doc
+
+
+def _drop_parts(doc) -> None:
+    """Drop python-docx's leftovers that name theme fonts or show a stale preview."""
+    for rel in list(doc.part.rels.values()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel.rId)
+    package = doc.part.package
+    for rel in list(package.rels.values()):
+        if rel.reltype in (RT.THUMBNAIL,):
+            package.rels.pop(rel.rId)
+
+
+def _page_number(paragraph) -> None:
+    """— 1 —: em dash, space, PAGE field, space, em dash."""
+    p = paragraph._p
+    runs = (
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>1</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
+    )
+    for run in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
+        p.append(copy.deepcopy(run))
+
+
+# -- content helpers -----------------------------------------------------------------------
+
+
+def _p(container, style: str, *runs):
+    """A paragraph of runs: each run is text, or (text, character style). One tag per run."""
+    paragraph = container.add_paragraph(style=style)
+    _runs(paragraph, runs)
+    return paragraph
+
+
+def _runs(paragraph, runs) -> None:
+    for run in runs:
+        text, char_style = (run, None) if isinstance(run, str) else run
+        paragraph.add_run(text, style=char_style)
+
+
+def _tag(container, tag: str):
+    """A paragraph holding only a docxtpl {%p ... %} tag (rendering removes it)."""
+    return _p(container, "公文正文", "{%p " + tag + " %}")
+
+
+def _table(
+    doc,
+    widths_mm: list[float],
+    rows: list,
+    *,
+    header_rows: int = 1,
+    styles: tuple[str, str] = ("表格表头", "表格文字"),
+    cell_widths: bool = True,
+    total: int = TEXT_W,
+):
+    """A centred, full-width table of fixed layout; rows of cells, each cell text or a tuple.
+
+    A row given as a str is a docxtpl row tag ({%tr ... %}), written in one merged cell.
+    A cell is text (表格文字 style) or (text, paragraph style).
+    """
+    widths = [_mm(w) for w in widths_mm]
+    widths[-1] += total - sum(widths)
+    table = doc.add_table(rows=len(rows), cols=len(widths))
+    tbl = table._tbl
+    tbl.remove(tbl.tblPr)
+    tbl.insert(
+        0,
+        parse_xml(
+            f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="GwTable"/>'
+            f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+            '<w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+            'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        ),
+    )
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(width))
+    for i, (row, spec) in enumerate(zip(table.rows, rows, strict=True)):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        if i < header_rows:
+            tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        if isinstance(spec, str):
+            cell = row.cells[0].merge(row.cells[-1])
+            _cell(cell, (spec, "表格文字左对齐"))
+            continue
+        for cell, width, content in zip(row.cells, widths, spec, strict=True):
+            if cell_widths:
+                cell.width = Twips(width)
+            else:
+                cell._tc.tcPr.remove(cell._tc.tcPr.find(qn("w:tcW")))
+            default = styles[0] if i < header_rows else styles[1]
+            _cell(cell, content if isinstance(content, tuple) else (content, default))
+    return table
+
+
+def _cell(cell, content: tuple) -> None:
+    text, style = content
+    paragraph = cell.paragraphs[0]
+    paragraph.style = cell.part.document.styles[style]
+    if text:
+        paragraph.add_run(text)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
+
+
+def _figure(doc, chart: str, caption: str) -> None:
+    _p(doc, "图片", "{{ " + chart + " }}")
+    _p(doc, "图题", caption)
+
+
+def _numbered(doc, items: str, text: str) -> None:
+    """1. 2. … paragraphs from a list."""
+    _tag(doc, f"for it in {items}")
+    _p(doc, "公文正文", "{{ loop.index }}." + text)
+    _tag(doc, "endfor")
+
+
+def _signature(doc) -> None:
+    _p(doc, "落款", "{{ doc.issuer }}")
+    _p(doc, "成文日期", "{{ doc.date }}")
+
+
+# -- the three documents -------------------------------------------------------------------
+
+
+def build_bulletin():
+    """通报: 版头, 正文 (一至六), 附件说明, 落款, 附件 pages, 版记 at the foot of the last page."""
+    doc = _new_document(_bulletin_styles(), SZ_S4)
+    _p(doc, "发文机关标志", "{{ doc.banner }}")
+    _p(doc, "发文字号", "{{ doc.number }}")
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "主送机关", "{{ doc.to }}：")
+    _p(doc, "公文正文", "{{ intro }}")
+
+    _p(doc, "一级标题", "一、总体情况")
+    _tag(doc, "for para in overview")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _figure(doc, "charts.grades", "图1　各组考核等次分布")
+
+    _p(doc, "一级标题", "二、考核结果")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _tag(doc, "for line in g.grade_lines")
+    _p(doc, "公文正文", "{{ line }}")
+    _tag(doc, "endfor")
+    _figure(doc, "charts[g.chart]", "图{{ loop.index + 1 }}　{{ g.name }}考核总分")
+    _p(doc, "表题", "表{{ loop.index }}　{{ g.name }}考核结果排名")
+    _table(
+        doc,
+        [14, 50, 20, 28, 20, 24],
+        [
+            ["名次", "单位", "总分", "等次", "较上年", "备注"],
+            "{%tr for r in g.rows %}",
+            ["{{ r.rank }}", "{{ r.unit }}", "{{ r.total }}", "{{ r.grade }}"]
+            + ["{{ r.change }}", "{{ r.note }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endfor")
+
+    _p(doc, "一级标题", "三、需书面报告并限期整改的单位")
+    _p(doc, "公文正文", "{{ rectify.intro }}")
+    _numbered(doc, "rectify['items']", "{{ it.unit }}：{{ it.reason }}。")
+    _p(doc, "一级标题", "四、约谈单位")
+    _p(doc, "公文正文", "{{ summon.intro }}")
+    _numbered(doc, "summon['items']", "{{ it.unit }}：{{ it.reason }}。")
+    _p(doc, "一级标题", "五、存在的主要问题")
+    _numbered(doc, "problems", "{{ it }}")
+    _p(doc, "一级标题", "六、下一步工作要求")
+    _tag(doc, "for it in requirements")
+    _p(
+        doc,
+        "公文正文",
+        ("（{{ " + CN_NUMS + "[loop.index0] }}）{{ it.title }}。", "二级标题字符"),
+        "{{ it.text }}",
+    )
+    _tag(doc, "endfor")
+
+    _tag(doc, "for a in attachments")
+    _p(
+        doc,
+        "附件说明",
+        "{% if loop.first %}附件：{% else %}　　　{% endif %}",
+        "{{ a.number }}.\t{{ a.title }}",
+    )
+    _tag(doc, "endfor")
+    _signature(doc)
+
+    _tag(doc, "for a in attachments")
+    _p(doc, "附件标识", "附件{{ a.number }}")
+    _p(doc, "公文标题", "{{ a.title }}")
+    # The category columns vary (县区 2, 部门 3): a {%tc %} loop over the middle columns.
+    # docxtpl fits the grid to the rendered cells by dropping or adding columns at the
+    # right-hand end, so the loop cell and the columns after it share one width, and the cells
+    # carry no width of their own: the grid is then right for any number of categories.
+    _table(
+        doc,
+        [10, 40] + [15.14] * 7,
+        [
+            ["名次", "单位", "{%tc for c in a.columns[2:-4] %}", "{{ c }}", "{%tc endfor %}"]
+            + ["加分", "扣分", "总分", "等次"],
+            "{%tr for r in a.rows %}",
+            ["{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:-4] %}", "{{ v }}", "{%tc endfor %}"]
+            + ["{{ r[-4] }}", "{{ r[-3] }}", "{{ r[-2] }}", "{{ r[-1] }}"],
+            "{%tr endfor %}",
+        ],
+        styles=("附表表头", "附表文字"),
+        cell_widths=False,
+    )
+    _p(doc, "表注", "{{ a.note }}")
+    _tag(doc, "endfor")
+    _colophon(doc)
+    return doc
+
+
+def _colophon(doc) -> None:
+    """版记: 抄送 and 印发 lines between rules, floated to the foot of the last page."""
+    table = _table(
+        doc,
+        [156],
+        [
+            "{%tr if doc.cc %}",
+            [("抄送：{{ doc.cc }}。", "版记")],
+            "{%tr endif %}",
+            [("{{ doc.printer }}\t{{ doc.print_date }}印发", "版记")],
+        ],
+        header_rows=0,
+        total=TEXT_W - 20,
+    )
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.insert(
+        1,
+        parse_xml(
+            f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" '
+            'w:topFromText="0" w:bottomFromText="0" w:vertAnchor="margin" '
+            'w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
+        ),
+    )
+    tbl_pr.insert(2, parse_xml(f'<w:tblOverlap {nsdecls("w")} w:val="never"/>'))
+    thick, thin = 'w:val="single" w:sz="8" w:space="0"', 'w:val="single" w:sz="4" w:space="0"'
+    borders = (
+        f'<w:tblBorders {nsdecls("w")}><w:top {thick} w:color="000000"/>'
+        '<w:left w:val="nil"/>'
+        f'<w:bottom {thick} w:color="000000"/><w:right w:val="nil"/>'
+        f'<w:insideH {thin} w:color="000000"/><w:insideV w:val="nil"/></w:tblBorders>'
+    )
+    tbl_pr.insert(tbl_pr.index(tbl_pr.find(qn("w:jc"))) + 1, parse_xml(borders))
+    tbl_pr.insert(
+        tbl_pr.index(tbl_pr.find(qn("w:tblLayout"))) + 1,
+        parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/>'
+            '<w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        ),
+    )
+    _p(doc, "版记后空段")
+
+
+def build_unit_report():
+    """单位报告: result, indicator details, key tasks, N/A and adjustments, charts, fixes."""
+    doc = _new_document(_report_styles(), SZ5)
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "副标题", "{{ doc.issuer }}　{{ doc.date }}")
+
+    _p(doc, "一级标题", "一、考核结果")
+    _p(doc, "公文正文", "{{ headline }}")
+    _p(doc, "表题", "表1　考核结果")
+    keys = ["total", "grade", "rank", "change", "base", "bonus", "penalty"]
+    _table(
+        doc,
+        [22, 24, 20, 24, 24, 21, 21],
+        [
+            ["总分", "等次", "名次", "较上年", "指标得分", "加分", "扣分"],
+            ["{{ summary.%s }}" % k for k in keys],
+        ],
+    )
+
+    _p(doc, "一级标题", "二、指标得分明细")
+    _p(doc, "表题", "表2　指标得分明细")
+    left = "表格文字左对齐"
+    _table(
+        doc,
+        [18, 46, 19, 17, 17, 13, 13, 13],
+        [
+            ["类别", "指标", "完成值", "目标值", "计分规则", "分值", "得分", "失分"],
+            "{%tr for r in rows %}",
+            ["{{ r.category }}", ("{{ r.name }}", left), "{{ r.value }}", "{{ r.target }}"]
+            + ["{{ r.rule }}", "{{ r.points }}", "{{ r.score }}", "{{ r.lost }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "if tasks")
+    _p(doc, "表题", "表3　重点任务完成情况")
+    _table(
+        doc,
+        [14, 92, 25, 25],
+        [
+            ["序号", "任务", "责任类型", "完成得分"],
+            "{%tr for t in tasks %}",
+            ["{{ t.no }}", ("{{ t.name }}", left), "{{ t.role }}", "{{ t.score }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
+
+    _p(doc, "一级标题", "三、不适用指标和加减分")
+    _tag(doc, "if not_applicable")
+    _tag(doc, "for it in not_applicable")
+    _p(doc, "公文正文", "{{ it }}")
+    _tag(doc, "endfor")
+    _tag(doc, "else")
+    _p(doc, "公文正文", "本年度无不适用指标。")
+    _tag(doc, "endif")
+    _tag(doc, "if adjustments")
+    _p(doc, "表题", "加分、扣分和一票否决事项")
+    _table(
+        doc,
+        [16, 50, 16, 74],
+        [
+            ["类型", "事项", "分值", "依据"],
+            "{%tr for a in adjustments %}",
+            ["{{ a.kind }}", ("{{ a.name }}", left), "{{ a.points }}", ("{{ a.basis }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "else")
+    _p(doc, "公文正文", "本年度无加分、扣分和一票否决事项。")
+    _tag(doc, "endif")
+
+    _p(doc, "一级标题", "四、图表")
+    _figure(doc, "charts.attainment", "图1　各项指标得分率与组内平均")
+    _figure(doc, "charts.trend", "图2　历年总分和名次")
+
+    _p(doc, "一级标题", "五、需要改进的问题")
+    _numbered(doc, "fixes", "{{ it }}")
+    _tag(doc, "if triggers")
+    _p(doc, "一级标题", "六、约谈及整改要求")
+    _numbered(doc, "triggers", "{{ it }}")
+    _tag(doc, "endif")
+    return doc
+
+
+def build_notice():
+    """约谈通知书: reasons with figures, then time, place, attendees, materials, contact."""
+    doc = _new_document(_notice_styles(), SZ_S4)
+    _p(doc, "公文标题", "{{ title }}")
+    _tag(doc, "if number")
+    _p(doc, "文书编号", "{{ number }}")
+    _tag(doc, "endif")
+    _p(doc, "主送机关", "{{ addressee }}")
+    _p(doc, "公文正文", "{{ intro }}")
+    _numbered(doc, "reasons", "{{ it }}。")
+    _p(doc, "公文正文", "{{ decision }}")
+    h1 = "一级标题字符"
+    _p(doc, "公文正文", ("一、约谈时间：", h1), "{{ time }}")
+    _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}")
+    _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}")
+    _p(doc, "公文正文", ("四、需提交材料：", h1))
+    _tag(doc, "for it in materials")
+    _p(
+        doc,
+        "公文正文",
+        "（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}{{ '。' if loop.last else '；' }}",
+    )
+    _tag(doc, "endfor")
+    _tag(doc, "if contact")
+    _p(doc, "公文正文", ("五、联系人：", h1), "{{ contact }}")
+    _tag(doc, "endif")
+    _signature(doc)
+    return doc
+
+
+BUILDERS = {
+    "bulletin.docx": build_bulletin,
+    "unit_report.docx": build_unit_report,
+    "notice.docx": build_notice,
+}
+
+# -- saving and checking -------------------------------------------------------------------
+
+_TAG = re.compile(r"{{.*?}}|{%.*?%}")
+
+
+def _check(data: bytes, name: str) -> None:
+    """Fail if a theme font slipped in or a Jinja tag is split over runs."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for member in zf.namelist():
+            if member.endswith(".xml") and re.search(rb"[A-Za-z]Theme=|w:cstheme=", zf.read(member)):
+                raise SystemExit(f"{name}: {member} names a theme font")
+        xml = zf.read("word/document.xml").decode("utf-8")
+    for text in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml):
+        rest = _TAG.sub("", text)
+        if "{{" in rest or "{%" in rest or "}}" in rest or "%}" in rest:
+            raise SystemExit(f"{name}: a Jinja tag is split across runs: {text!r}")
+
+
+def build(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        buffer = io.BytesIO()
+        builder().save(buffer)
+        data = stable_zip(buffer.getvalue())
+        _check(data, name)
+        path = out_dir / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "templates", help="output folder")
+    args = parser.parse_args()
+    for path in build(args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
