@@ -6,9 +6,9 @@ that the renderer turns into images. Every sentence here is a function of the da
 
 from __future__ import annotations
 
+from .followups import cn_count
 from .issuance import Issuance
 from .model import ScoringModel, json_safe
-from .followups import cn_count
 from .rules import fmt_number
 
 __all__ = ["bulletin_context", "notice_contexts", "unit_contexts", "change_text", "fmt_total"]

@@ -190,6 +190,14 @@ def _body_styles(table_size: int) -> list[tuple]:
         ("paragraph", "GwTableHead", "表格表头", "GwTableText", cell, _rpr(HEITI, table_size)),
         (
             "paragraph",
+            "GwTableGroup",
+            "表格分类行",
+            "GwTableText",
+            _ppr(keep_next=True, line=None, jc="left", ind=NO_INDENT),
+            _rpr(HEITI, table_size),
+        ),
+        (
+            "paragraph",
             "GwTableCaption",
             "表题",
             "Normal",
@@ -225,7 +233,7 @@ def _body_styles(table_size: int) -> list[tuple]:
             "GwSignature",
             "落款",
             "Normal",
-            _ppr(keep_next=True, keep_lines=True, before=2 * LINE, ind=right(2), jc="right"),
+            _ppr(keep_next=True, keep_lines=True, before=LINE, ind=right(2), jc="right"),
             body,
         ),
         (
@@ -529,8 +537,8 @@ def _table(
 ):
     """A centred, full-width table of fixed layout; rows of cells, each cell text or a tuple.
 
-    A row given as a str is a docxtpl row tag ({%tr ... %}), written in one merged cell.
-    A cell is text (表格文字 style) or (text, paragraph style).
+    A row given as a str is a docxtpl row tag ({%tr ... %}), as a tuple (text, style) a row
+    of one cell across the table. A cell is text (表格文字 style) or (text, paragraph style).
     """
     widths = [_mm(w) for w in widths_mm]
     widths[-1] += total - sum(widths)
@@ -554,9 +562,9 @@ def _table(
         tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         if i < header_rows:
             tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        if isinstance(spec, str):
+        if isinstance(spec, str | tuple):
             cell = row.cells[0].merge(row.cells[-1])
-            _cell(cell, (spec, "表格文字左对齐"))
+            _cell(cell, spec if isinstance(spec, tuple) else (spec, "表格文字左对齐"))
             continue
         for cell, width, content in zip(row.cells, widths, spec, strict=True):
             if cell_widths:
@@ -734,7 +742,10 @@ def _colophon(doc) -> None:
 def build_unit_report():
     """单位报告: result, indicator details, key tasks, N/A and adjustments, charts, fixes."""
     doc = _new_document(_report_styles(), SZ5)
-    _p(doc, "公文标题", "{{ title }}")
+    # Unit name on its own line: the full title is a little over one line at 2号.
+    title = _p(doc, "公文标题", "{{ unit }}")
+    title.runs[0].add_break()
+    _runs(title, ["{{ title|replace(unit, '', 1) }}"])
     _p(doc, "副标题", "{{ doc.issuer }}　{{ doc.date }}")
 
     _p(doc, "一级标题", "一、考核结果")
@@ -753,14 +764,18 @@ def build_unit_report():
     _p(doc, "一级标题", "二、指标得分明细")
     _p(doc, "表题", "表2　指标得分明细")
     left = "表格文字左对齐"
+    # Each category opens with a row of its own (r.category is set on its first indicator).
     _table(
         doc,
-        [18, 46, 19, 17, 17, 13, 13, 13],
+        [60, 20, 19, 18, 13, 13, 13],
         [
-            ["类别", "指标", "完成值", "目标值", "计分规则", "分值", "得分", "失分"],
+            ["指标", "完成值", "目标值", "计分规则", "分值", "得分", "失分"],
             "{%tr for r in rows %}",
-            ["{{ r.category }}", ("{{ r.name }}", left), "{{ r.value }}", "{{ r.target }}"]
-            + ["{{ r.rule }}", "{{ r.points }}", "{{ r.score }}", "{{ r.lost }}"],
+            "{%tr if r.category %}",
+            ("{{ r.category }}", "表格分类行"),
+            "{%tr endif %}",
+            [("{{ r.name }}", left), "{{ r.value }}", "{{ r.target }}", "{{ r.rule }}"]
+            + ["{{ r.points }}", "{{ r.score }}", "{{ r.lost }}"],
             "{%tr endfor %}",
         ],
     )
@@ -831,15 +846,13 @@ def build_notice():
     _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}")
     _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}")
     _p(doc, "公文正文", ("四、需提交材料：", h1))
+    # The last lines keep with the signature, so that no page holds the signature alone.
     _tag(doc, "for it in materials")
-    _p(
-        doc,
-        "公文正文",
-        "（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}{{ '。' if loop.last else '；' }}",
-    )
+    item = "（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}{{ '。' if loop.last else '；' }}"
+    _p(doc, "公文正文", item).paragraph_format.keep_with_next = True
     _tag(doc, "endfor")
     _tag(doc, "if contact")
-    _p(doc, "公文正文", ("五、联系人：", h1), "{{ contact }}")
+    _p(doc, "公文正文", ("五、联系人：", h1), "{{ contact }}").paragraph_format.keep_with_next = True
     _tag(doc, "endif")
     _signature(doc)
     return doc
