@@ -2,6 +2,8 @@
 
 Renderers only present these dicts. Charts appear as specs (`{"kind": ..., "data": ...}`)
 that the renderer turns into images. Every sentence here is a function of the data.
+Punctuation: whole sentences (overview, grade_lines, problems, fixes, triggers) end with 。;
+list fragments (reasons, reason, materials) do not — the template adds 。 or ；.
 """
 
 from __future__ import annotations
@@ -128,7 +130,7 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
                 if rectify_units
                 else "本年度无需书面报告并限期整改的单位。"
             ),
-            "items": [{"unit": u["unit"], "reason": _reasons(u, "整改")} for u in rectify_units],
+            "units": [{"unit": u["unit"], "reason": _reasons(u, "整改")} for u in rectify_units],
         },
         "summon": {
             "intro": (
@@ -136,7 +138,7 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
                 if summon_units
                 else "本年度无需约谈的单位。"
             ),
-            "items": [{"unit": u["unit"], "reason": _reasons(u, "约谈")} for u in summon_units],
+            "units": [{"unit": u["unit"], "reason": _reasons(u, "约谈")} for u in summon_units],
         },
         "problems": _problem_sentences(missed, groups),
         "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
@@ -241,7 +243,16 @@ def _missed_indicators(groups: list[dict]) -> list[dict]:
                     entry = by_ind.setdefault(i["id"], {"ind": i, "units": []})
                     entry["units"].append(u["unit"])
         for entry in by_ind.values():
-            out.append({"group": group["name"], "name": entry["ind"]["name"], "target": _value_text(entry["ind"], "target"), "units": entry["units"]})  # fmt: skip
+            ind = entry["ind"]
+            out.append(
+                {
+                    "group": group["name"],
+                    "name": ind["name"],
+                    "target": _value_text(ind, "target"),
+                    "missed": "未达到" if ind["direction"] == "higher" else "高于",
+                    "units": entry["units"],
+                }
+            )
     return sorted(out, key=lambda e: -len(e["units"]))
 
 
@@ -251,7 +262,7 @@ def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
         units = entry["units"]
         who = _join(units) if len(units) <= 6 else f"{_join(units[:6])}等"
         out.append(
-            f"{entry['name']}未达到年度目标（{entry['target']}）的{entry['group']}有{len(units)}个：{who}。"
+            f"{entry['name']}{entry['missed']}年度目标（{entry['target']}）的{entry['group']}有{len(units)}个：{who}。"
         )
     for group in groups:
         tasks = [t for u in group["units"] for i in u["indicators"] for t in i.get("tasks", [])]
@@ -291,7 +302,7 @@ def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[di
             "title": "压实工作责任",
             "text": (
                 "各牵头部门要履行牵头责任，配合部门要主动协同，按照重点任务分工清单推进落实；"
-                "各县(市、区)要落实属地责任，把质量工作纳入重要议事日程。"
+                "各县（市、区）要落实属地责任，把质量工作纳入重要议事日程。"
             ),
         },
         {
@@ -306,16 +317,21 @@ def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[di
 
 def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict:
     categories = [c["name"] for c in group["categories"]]
-    points = {c["name"]: fmt_number(_dec(c["points"])) for c in group["categories"]}
+
+    def category_score(unit: dict, name: str) -> str:
+        lines = [i for i in unit["indicators"] if i["category"] == name and not i["not_applicable"]]
+        return fmt_total(sum(i["score"] for i in lines)) if lines else "—"
+
     return {
         "number": index,
-        "title": f"{year}年度{group['name']}{model.assessment}得分表",
-        "columns": ["名次", "单位", *[f"{c}（{points[c]}分）" for c in categories], "加分", "扣分", "总分", "等次"],
+        # Short enough for one line at 2号 (a lone 「表」 on a second line would be sent back).
+        "title": f"{year}年度{group['name']}考核得分表",
+        "columns": ["名次", "单位", *categories, "加分", "扣分", "总分", "等次"],
         "rows": [
             [
                 str(u["rank"]),
                 u["unit"],
-                *[fmt_total(sum(i["score"] for i in u["indicators"] if i["category"] == c)) for c in categories],
+                *[category_score(u, c) for c in categories],
                 fmt_total(u["bonus_applied"]) if u["bonus_applied"] else "",
                 fmt_total(u["penalty"]) if u["penalty"] else "",
                 fmt_total(u["total"]),
@@ -323,7 +339,10 @@ def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict
             ]
             for u in group["units"]
         ],
-        "note": "注：总分=各类别得分+加分（不超过上限）−扣分，四舍五入保留两位小数；*为一票否决。",
+        "note": (
+            "注：总分=各类别得分+加分（不超过上限）−扣分，四舍五入保留两位小数；*为一票否决；"
+            "—为该类别指标不适用，其分值已按比例计入其他指标，故个别类别得分可高于该类别分值。"
+        ),
     }  # fmt: skip
 
 
@@ -418,6 +437,7 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
         "group": group["name"],
         "file_stem": f"{unit['unit']}_{year}年度考核结果反馈",
         "title": f"{unit['unit']}{year}年度{model.assessment}结果反馈报告",
+        "subject": f"{year}年度{model.assessment}结果反馈报告",
         "headline": headline,
         "summary": {
             "total": fmt_total(unit["total"]),
@@ -470,7 +490,11 @@ def _fixes(unit: dict) -> list[str]:
         (i for i in unit["indicators"] if i["lost"] and i["lost"] > 0), key=lambda i: -i["lost"]
     )
     for ind in losing:
-        if ind["met"] is False:
+        if ind.get("tasks"):
+            out.append(
+                f"{ind['name']}：加权平均完成得分{fmt_number(_dec(ind['value']), 2)}分，失分{fmt_number(_dec(ind['lost']), 2)}分。"
+            )
+        elif ind["met"] is False:
             out.append(
                 f"{ind['name']}：完成值{_value_text(ind)}，未达到年度目标{_value_text(ind, 'target')}，失分{fmt_number(_dec(ind['lost']), 2)}分。"
             )
@@ -511,11 +535,11 @@ def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> l
                 "file_stem": f"{unit['unit']}_约谈通知书",
                 "title": "约谈通知书",
                 "addressee": f"{unit['unit']}主要负责同志：",
-                "intro": (f"根据{results['year']}年度{model.assessment}结果，你单位存在以下情况："),
+                "intro": f"经{results['year']}年度{model.assessment}，你单位存在以下问题：",
                 "reasons": reasons,
                 "decision": (
-                    "依据年度质量工作考核制度，经研究，决定对你单位主要负责同志进行约谈。"
-                    "现将有关事项通知如下："
+                    f"依据{model.basis or '年度质量工作考核制度'}有关规定，经研究，"
+                    "决定对你单位主要负责同志进行约谈。现将有关事项通知如下："
                 ),
                 "time": issuance.interview_time or "另行通知",
                 "place": issuance.interview_place or "另行通知",

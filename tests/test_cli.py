@@ -40,7 +40,7 @@ def test_score_prints_the_summary_and_writes_the_files(sample_copy, out):
     result = run("score", 2024, "--inputs", sample_copy, "--out", out)
     assert result.exit_code == 0, result.output
     assert "2024年度质量工作考核评分完成" in result.output
-    assert "县(市、区)（20个）：A " in result.output
+    assert "县（市、区）（20个）：A " in result.output
     assert "市直部门（24个）" in result.output
     assert "书面报告并限期整改（" in result.output and "约谈（" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
@@ -75,15 +75,15 @@ def test_results_workbook_has_a_sheet_per_group_and_details(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     wb = load_workbook(out / "考核结果_2024.xlsx")
     assert wb.sheetnames == [
-        "县(市、区)",
+        "县（市、区）",
         "市直部门",
         "指标明细",
         "加减分及否决",
         "约谈及整改",
         "说明",
     ]
-    assert wb["县(市、区)"].max_row == 21 and wb["市直部门"].max_row == 25
-    assert wb["县(市、区)"]["A1"].value == "排名"
+    assert wb["县（市、区）"].max_row == 21 and wb["市直部门"].max_row == 25
+    assert wb["县（市、区）"]["A1"].value == "排名"
 
 
 def test_sample_results_snapshot(sample_copy, out, snapshot):

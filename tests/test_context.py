@@ -46,7 +46,10 @@ def test_bulletin_overview_sentences(setup):
     )
     assert b["overview"][1].endswith("名次均与上年持平。")
     # pass_rate: 甲乙丁戊 meet 91, 丙 misses; growth: 甲 戊 meet, 丁 丙 miss, 乙 N/A → 6 of 9
-    assert b["overview"][2] == "从测试组设有年度目标值的2项指标看，应考核9项次，达到2024年度目标6项次，达标率66.7%。"
+    assert (
+        b["overview"][2]
+        == "从测试组设有年度目标值的2项指标看，应考核9项次，达到2024年度目标6项次，达标率66.7%。"
+    )
 
 
 def test_bulletin_lists_and_followups(setup):
@@ -66,8 +69,8 @@ def test_bulletin_lists_and_followups(setup):
         ("5", "戊县", "↓3", "一票否决"),
     ]
     assert b["rectify"]["intro"] == "以下2个单位在本组考核中位列后两名，须书面报告并限期整改。"
-    assert [i["unit"] for i in b["summon"]["items"]] == ["丙县", "戊县"]
-    assert b["summon"]["items"][1]["reason"] == "发生一票否决事项“瞒报”（依据：测试依据）"
+    assert [i["unit"] for i in b["summon"]["units"]] == ["丙县", "戊县"]
+    assert b["summon"]["units"][1]["reason"] == "发生一票否决事项“瞒报”（依据：测试依据）"
     # the task indicator's 100 is full marks, not a plan target: never listed as missed
     assert not any("重点任务完成情况未达到" in p for p in b["problems"])
     assert b["problems"][0] == "投入增长未达到年度目标（10%）的测试组有2个：丁县、丙县。"
@@ -76,7 +79,16 @@ def test_bulletin_lists_and_followups(setup):
 def test_attachment_tables(setup):
     model, results, _, issuance = setup
     table = bulletin_context(model, results, issuance)["attachments"][0]
-    assert table["columns"] == ["名次", "单位", "目标完成（60分）", "措施落实（40分）", "加分", "扣分", "总分", "等次"]
+    assert table["columns"] == [
+        "名次",
+        "单位",
+        "目标完成",
+        "措施落实",
+        "加分",
+        "扣分",
+        "总分",
+        "等次",
+    ]
     assert table["rows"][0] == ["1", "甲县", "60.00", "29.99", "", "", "90.00", "A"]
     assert table["rows"][4] == ["5", "戊县", "60.00", "40.00", "5.00", "", "105.00", "D*"]
 
@@ -89,20 +101,31 @@ def test_unit_report_headline_rows_and_fixes(setup):
         "你单位2024年度质量工作考核总分55.00分，等次为D（不合格），在5个测试组中排名第4位，"
         "较2023年度（第5位）上升1位。"
     )
-    assert [(r["category"], r["name"], r["value"], r["target"], r["score"], r["lost"]) for r in c["rows"]] == [
+    assert [
+        (r["category"], r["name"], r["value"], r["target"], r["score"], r["lost"])
+        for r in c["rows"]
+    ] == [
         ("目标完成", "抽检合格率", "90%", "91%", "0.00", "30.00"),
         ("", "投入增长", "5%", "10%", "15.00", "15.00"),
         ("措施落实", "组织领导", "20", "—", "20.00", ""),
         ("", "宣传培训", "20", "—", "20.00", ""),
     ]
-    assert c["fixes"][0] == "抽检合格率：完成值90%，未达到年度目标91%，失分30分。"  # prose: no trailing zeros
+    assert (
+        c["fixes"][0] == "抽检合格率：完成值90%，未达到年度目标91%，失分30分。"
+    )  # prose: no trailing zeros
     assert c["charts"]["trend"]["data"]["points"] == [
         {"year": 2023, "total": 50, "rank": 5},
         {"year": 2024, "total": 55, "rank": 4},
     ]
     # group averages of score shares: 抽检合格率 (100+100+0+100+100)/5 = 80
-    assert c["charts"]["attainment"]["data"]["rows"][0] == {"name": "抽检合格率", "share": 0.0, "group_average": 80.0}
-    assert contexts["乙县"]["not_applicable"] == ["投入增长（30分）单位填报不适用，分值已按比例分配给同类别其他指标。"]
+    assert c["charts"]["attainment"]["data"]["rows"][0] == {
+        "name": "抽检合格率",
+        "share": 0.0,
+        "group_average": 80.0,
+    }
+    assert contexts["乙县"]["not_applicable"] == [
+        "投入增长（30分）单位填报不适用，分值已按比例分配给同类别其他指标。"
+    ]
     assert contexts["戊县"]["adjustments"][-1]["basis"] == "加分合计6分，按上限5分计入"
 
 
@@ -121,7 +144,10 @@ def test_notices_one_per_summoned_unit_with_every_reason(setup):
 
 def test_issuance_file_problems_are_located(tmp_path):
     bad = tmp_path / "发文信息.yaml"
-    bad.write_text("发文机关: 办公室\n发文字号: 〔2025〕1号\n成文日期: 二〇二五年二月二十日\n", encoding="utf-8")
+    bad.write_text(
+        "发文机关: 办公室\n发文字号: 〔2025〕1号\n成文日期: 二〇二五年二月二十日\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         load_issuance(bad)
     messages = [p.message for p in err.value.problems]

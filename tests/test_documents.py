@@ -119,7 +119,12 @@ def test_hostile_text_lands_verbatim(tmp_path):
     wb = load_workbook(book)
     ws = wb["加减分事项"]
     basis_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row if c.value == "依据")
-    cell = next(c for c in ws.iter_cols(min_col=basis_col, max_col=basis_col, min_row=4) for c in c if c.value)
+    cell = next(
+        c
+        for c in ws.iter_cols(min_col=basis_col, max_col=basis_col, min_row=4)
+        for c in c
+        if c.value
+    )
     cell.value = "A&B <x> {{ 7*7 }} {% if x %}"
     wb.save(book)
     out = tmp_path / "out"
@@ -136,7 +141,9 @@ def test_broken_template_tag_fails_clearly(tmp_path):
         parts = {n: z.read(n) for n in z.namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
     assert "{{ doc.number }}" in xml
-    parts["word/document.xml"] = xml.replace("{{ doc.number }}", "{{ doc.number }", 1).encode("utf-8")
+    parts["word/document.xml"] = xml.replace("{{ doc.number }}", "{{ doc.number }", 1).encode(
+        "utf-8"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, data in parts.items():
@@ -179,7 +186,9 @@ def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
     assert len(pdfs) == len(docx) == 1 + 44 + 4
 
     def text(pdf: Path) -> str:
-        done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+        done = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
+        )
         return re.sub(r"\s+", "", done.stdout.decode("utf-8"))
 
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))

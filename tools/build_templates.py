@@ -23,6 +23,13 @@ numbers "— 1 —" in 4号 宋体, odd pages right and even pages left. Fonts a
 styles (w:eastAsia 仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体; digits and Latin in Times
 New Roman), never theme fonts, so Word and WPS show the fonts offices expect.
 
+Named styles (restyle them in Word; every paragraph uses one): 公文正文, 主送机关, 公文标题,
+一级标题 (黑体), 二级标题 (楷体), 三级标题, 一级标题字符/二级标题字符 (run styles for "一、…："
+and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注,
+图片, 图题, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
+附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
+Tables use the table style 公文表格.
+
 Output is deterministic: the zip is rewritten with `evalgen.outputs.stable_zip`.
 """
 
@@ -106,6 +113,7 @@ def _ppr(
     after: int = 0,
     line: int | None = LINE,
     ind: str = "",
+    contextual: bool = False,
     jc: str = "",
     outline: int | None = None,
 ) -> str:
@@ -125,6 +133,7 @@ def _ppr(
         + '<w:snapToGrid w:val="0"/>'
         + f"<w:spacing {spacing}/>"
         + (f"<w:ind {ind}/>" if ind else "")
+        + ("<w:contextualSpacing/>" if contextual else "")
         + (f'<w:jc w:val="{jc}"/>' if jc else "")
         + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
     )
@@ -134,131 +143,76 @@ FIRST2 = f'w:firstLineChars="200" w:firstLine="{INDENT2}"'
 NO_INDENT = 'w:firstLineChars="0" w:firstLine="0"'
 
 
-def _body_styles(table_size: int) -> list[tuple]:
-    """(type, id, name, based_on, pPr, rPr) of the named styles shared by all three documents."""
-    body = _rpr(FANGSONG, SZ3)
-    cell = _ppr(line=None, jc="center", ind=NO_INDENT)
-    right = lambda chars: (  # noqa: E731
-        f'w:rightChars="{chars}00" w:right="{round(chars * CHAR)}" ' + NO_INDENT
-    )
+def _style(sid: str, name: str, rpr: str, based: str = "Normal", **ppr) -> tuple:
+    """A paragraph style: (type, id, name, based on, pPr, rPr); no indent unless given."""
+    ppr.setdefault("ind", NO_INDENT)
+    return ("paragraph", sid, name, based, _ppr(**ppr), rpr)
+
+
+def _right(chars: int) -> str:
+    """右空N字."""
+    return f'w:rightChars="{chars}00" w:right="{round(chars * CHAR)}" ' + NO_INDENT
+
+
+def _common_styles(table_size: int) -> list[tuple]:
+    """The named styles of all three documents; table text in `table_size` half-points."""
+    body, hei, kai = _rpr(FANGSONG, SZ3), _rpr(HEITI, SZ3), _rpr(KAITI, SZ3)
+    cell, cell_hei = _rpr(FANGSONG, table_size), _rpr(HEITI, table_size)
+    heading = {"keep_next": True, "keep_lines": True, "ind": FIRST2, "jc": "both"}
+    single = {"line": None}
+    songti = _rpr(SONGTI, SZ4, latin=SONGTI)
     return [
-        ("paragraph", "GwBody", "公文正文", "Normal", _ppr(ind=FIRST2, jc="both"), body),
-        ("paragraph", "GwTo", "主送机关", "Normal", _ppr(ind=NO_INDENT, jc="both"), body),
-        (
-            "paragraph",
-            "GwTitle",
-            "公文标题",
-            "Normal",
-            _ppr(keep_next=True, after=LINE, line=700, jc="center", ind=NO_INDENT),
-            _rpr(XIAOBIAOSONG, SZ2),
+        _style("GwBody", "公文正文", body, ind=FIRST2, jc="both"),
+        _style("GwTo", "主送机关", body, jc="both"),
+        _style(
+            "GwTitle", "公文标题", _rpr(XIAOBIAOSONG, SZ2), keep_next=True, after=LINE, jc="center"
         ),
-        (
-            "paragraph",
-            "GwH1",
-            "一级标题",
-            "GwBody",
-            _ppr(keep_next=True, keep_lines=True, ind=FIRST2, jc="both", outline=0),
-            _rpr(HEITI, SZ3),
-        ),
-        (
-            "paragraph",
-            "GwH2",
-            "二级标题",
-            "GwBody",
-            _ppr(keep_next=True, keep_lines=True, ind=FIRST2, jc="both", outline=1),
-            _rpr(KAITI, SZ3),
-        ),
-        (
-            "paragraph",
-            "GwH3",
-            "三级标题",
-            "GwBody",
-            _ppr(keep_next=True, keep_lines=True, ind=FIRST2, jc="both", outline=2),
-            body,
-        ),
-        ("character", "GwH1Char", "一级标题字符", None, "", _rpr(HEITI, SZ3)),
-        ("character", "GwH2Char", "二级标题字符", None, "", _rpr(KAITI, SZ3)),
-        ("paragraph", "GwTableText", "表格文字", "Normal", cell, _rpr(FANGSONG, table_size)),
-        (
-            "paragraph",
-            "GwTableLeft",
-            "表格文字左对齐",
-            "GwTableText",
-            _ppr(line=None, jc="left", ind=NO_INDENT),
-            _rpr(FANGSONG, table_size),
-        ),
-        ("paragraph", "GwTableHead", "表格表头", "GwTableText", cell, _rpr(HEITI, table_size)),
-        (
-            "paragraph",
+        _style("GwH1", "一级标题", hei, "GwBody", outline=0, **heading),
+        _style("GwH2", "二级标题", kai, "GwBody", outline=1, **heading),
+        _style("GwH3", "三级标题", body, "GwBody", outline=2, **heading),
+        ("character", "GwH1Char", "一级标题字符", None, "", hei),
+        ("character", "GwH2Char", "二级标题字符", None, "", kai),
+        _style("GwTableText", "表格文字", cell, jc="center", **single),
+        _style("GwTableLeft", "表格文字左对齐", cell, "GwTableText", jc="left", **single),
+        _style("GwTableHead", "表格表头", cell_hei, "GwTableText", jc="center", **single),
+        _style(
             "GwTableGroup",
             "表格分类行",
+            cell_hei,
             "GwTableText",
-            _ppr(keep_next=True, line=None, jc="left", ind=NO_INDENT),
-            _rpr(HEITI, table_size),
+            keep_next=True,
+            jc="left",
+            **single,
         ),
-        (
-            "paragraph",
+        _style(
             "GwTableCaption",
             "表题",
-            "Normal",
-            _ppr(keep_next=True, before=120, after=60, line=None, jc="center"),
             _rpr(HEITI, SZ4),
+            keep_next=True,
+            before=120,
+            after=60,
+            jc="center",
+            **single,
         ),
-        (
-            "paragraph",
-            "GwTableNote",
-            "表注",
-            "Normal",
-            _ppr(before=60, line=None, jc="both", ind=NO_INDENT),
-            _rpr(FANGSONG, SZ_S4),
-        ),
-        (
-            "paragraph",
-            "GwFigure",
-            "图片",
-            "Normal",
-            _ppr(keep_next=True, before=120, line=None, jc="center", ind=NO_INDENT),
-            body,
-        ),
-        (
-            "paragraph",
-            "GwFigureCaption",
-            "图题",
-            "Normal",
-            _ppr(after=120, line=None, jc="center", ind=NO_INDENT),
-            _rpr(HEITI, SZ4),
-        ),
-        (
-            "paragraph",
+        _style("GwTableNote", "表注", _rpr(FANGSONG, SZ_S4), before=60, jc="both", **single),
+        _style("GwFigure", "图片", body, keep_next=True, before=120, jc="center", **single),
+        _style("GwFigureCaption", "图题", _rpr(HEITI, SZ4), after=120, jc="center", **single),
+        _style(
             "GwSignature",
             "落款",
-            "Normal",
-            _ppr(keep_next=True, keep_lines=True, before=LINE, ind=right(2), jc="right"),
             body,
+            keep_next=True,
+            keep_lines=True,
+            before=LINE,
+            ind=_right(2),
+            jc="right",
         ),
-        (
-            "paragraph",
-            "GwDate",
-            "成文日期",
-            "Normal",
-            _ppr(keep_lines=True, ind=right(4), jc="right"),
-            body,
+        _style("GwDate", "成文日期", body, keep_lines=True, ind=_right(4), jc="right"),
+        _style(
+            "GwPageOdd", "页码（单页）", songti, ind=f'w:right="{SZ4 * 10}"', jc="right", **single
         ),
-        (
-            "paragraph",
-            "GwPageOdd",
-            "页码（单页）",
-            "Normal",
-            _ppr(line=None, ind=f'w:right="{SZ4 * 10}"', jc="right"),
-            _rpr(SONGTI, SZ4, latin=SONGTI),
-        ),
-        (
-            "paragraph",
-            "GwPageEven",
-            "页码（双页）",
-            "Normal",
-            _ppr(line=None, ind=f'w:left="{SZ4 * 10}"', jc="left"),
-            _rpr(SONGTI, SZ4, latin=SONGTI),
+        _style(
+            "GwPageEven", "页码（双页）", songti, ind=f'w:left="{SZ4 * 10}"', jc="left", **single
         ),
     ]
 
@@ -266,103 +220,74 @@ def _body_styles(table_size: int) -> list[tuple]:
 def _bulletin_styles() -> list[tuple]:
     """Styles only the bulletin needs: 版头, 附件, 版记."""
     body = _rpr(FANGSONG, SZ3)
-    note_left = round(6 * CHAR)  # 附件：1. | title: wrapped lines align with the title
+    note_left = round(6 * CHAR)  # 附件：1.|title — wrapped lines align with the title
     ch14 = SZ4 * 10  # one 4号 character, in twips
-    cell = _ppr(line=None, jc="center", ind=NO_INDENT)
-    rule = '<w:bottom w:val="single" w:sz="12" w:space="11" w:color="{c}"/>'
+    red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="11" w:color="{RED}"/>'
     return [
-        (
-            "paragraph",
+        _style(
             "GwBanner",
             "发文机关标志",
-            "Normal",
-            _ppr(before=_mm(35), line=None, jc="center", ind=NO_INDENT),
             _rpr(XIAOBIAOSONG, 52, color=RED, scale=85),
+            before=_mm(35),
+            line=None,
+            jc="center",
         ),
-        (
-            "paragraph",
+        _style(
             "GwDocNumber",
             "发文字号",
-            "Normal",
-            _ppr(
-                keep_next=True,
-                border=rule.format(c=RED),
-                before=2 * LINE,
-                after=2 * LINE,
-                jc="center",
-                ind=NO_INDENT,
-            ),
             body,
+            keep_next=True,
+            border=red_rule,
+            before=2 * LINE,
+            after=2 * LINE,
+            jc="center",
         ),
-        (
-            "paragraph",
+        _style(
             "GwAttachNote",
             "附件说明",
-            "Normal",
-            _ppr(
-                keep_next=True,
-                tabs=f'<w:tab w:val="left" w:pos="{note_left}"/>',
-                ind=f'w:left="{note_left}" w:hanging="{note_left - INDENT2}"',
-                jc="left",
-            ),
             body,
+            keep_next=True,
+            tabs=f'<w:tab w:val="left" w:pos="{note_left}"/>',
+            before=LINE,  # 正文下空一行; not between the lines of the note (contextual)
+            ind=f'w:left="{note_left}" w:hanging="{note_left - INDENT2}"',
+            contextual=True,
+            jc="left",
         ),
-        (
-            "paragraph",
+        _style(
             "GwAttachLabel",
             "附件标识",
-            "Normal",
-            _ppr(page_break=True, keep_next=True, after=LINE, jc="left", ind=NO_INDENT),
             _rpr(HEITI, SZ3),
+            page_break=True,
+            keep_next=True,
+            after=LINE,
+            jc="left",
         ),
-        ("paragraph", "GwAnnexHead", "附表表头", "GwTableText", cell, _rpr(HEITI, SZ5)),
-        ("paragraph", "GwAnnexText", "附表文字", "GwTableText", cell, _rpr(FANGSONG, SZ5)),
-        (
-            "paragraph",
+        _style("GwAnnexHead", "附表表头", _rpr(HEITI, SZ5), "GwTableText", jc="center", line=None),
+        _style(
+            "GwAnnexText", "附表文字", _rpr(FANGSONG, SZ5), "GwTableText", jc="center", line=None
+        ),
+        _style(
             "GwColophon",
             "版记",
-            "Normal",
-            _ppr(
-                tabs=f'<w:tab w:val="right" w:pos="{TEXT_W - ch14}"/>',
-                ind=f'w:left="{4 * ch14}" w:right="{ch14}" w:hanging="{3 * ch14}"',
-                jc="left",
-            ),
             _rpr(FANGSONG, SZ4),
+            tabs=f'<w:tab w:val="right" w:pos="{TEXT_W - ch14}"/>',
+            ind=f'w:left="{4 * ch14}" w:right="{ch14}" w:hanging="{3 * ch14}"',
+            jc="left",
         ),
-        (
-            "paragraph",
-            "GwColophonEnd",
-            "版记后空段",
-            "Normal",
-            _ppr(line=20),
-            _rpr(FANGSONG, 2),
-        ),
+        _style("GwColophonEnd", "版记后空段", _rpr(FANGSONG, 2), line=20),
     ]
 
 
 def _report_styles() -> list[tuple]:
     return [
-        (
-            "paragraph",
-            "GwSubtitle",
-            "副标题",
-            "Normal",
-            _ppr(keep_next=True, after=LINE, jc="center", ind=NO_INDENT),
-            _rpr(KAITI, SZ3),
-        ),
+        _style("GwSubtitle", "副标题", _rpr(KAITI, SZ3), keep_next=True, after=LINE, jc="center")
     ]
 
 
 def _notice_styles() -> list[tuple]:
+    number = _rpr(FANGSONG, SZ3)
     return [
-        (
-            "paragraph",
-            "GwNoticeNumber",
-            "文书编号",
-            "Normal",
-            _ppr(keep_next=True, after=LINE // 2, jc="center", ind=NO_INDENT),
-            _rpr(FANGSONG, SZ3),
-        ),
+        _style("GwNoticeNumber", "文书编号", number, keep_next=True, after=LINE // 2, jc="center")
     ]
 
 
@@ -448,7 +373,7 @@ def _new_document(extra_styles: list[tuple], table_size: int):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     _drop_parts(doc)
-    _setup_styles(doc, _body_styles(table_size) + extra_styles)
+    _setup_styles(doc, _common_styles(table_size) + extra_styles)
     _strip_theme_fonts(doc.part.numbering_part.element)
     settings = doc.settings.element
     lang = settings.find(qn("w:themeFontLang"))
@@ -469,7 +394,10 @@ def _new_document(extra_styles: list[tuple], table_size: int):
     grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(LINE))
     grid.set(qn("w:charSpace"), str(CHAR_SPACE))
-    for footer, style in ((section.footer, "页码（单页）"), (section.even_page_footer, "页码（双页）")):
+    for footer, style in (
+        (section.footer, "页码（单页）"),
+        (section.even_page_footer, "页码（双页）"),
+    ):
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0]
         paragraph.style = doc.styles[style]
@@ -533,7 +461,6 @@ def _table(
     header_rows: int = 1,
     styles: tuple[str, str] = ("表格表头", "表格文字"),
     cell_widths: bool = True,
-    total: int = TEXT_W,
 ):
     """A centred, full-width table of fixed layout; rows of cells, each cell text or a tuple.
 
@@ -541,7 +468,7 @@ def _table(
     of one cell across the table. A cell is text (表格文字 style) or (text, paragraph style).
     """
     widths = [_mm(w) for w in widths_mm]
-    widths[-1] += total - sum(widths)
+    widths[-1] += TEXT_W - sum(widths)
     table = doc.add_table(rows=len(rows), cols=len(widths))
     tbl = table._tbl
     tbl.remove(tbl.tblPr)
@@ -549,7 +476,7 @@ def _table(
         0,
         parse_xml(
             f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="GwTable"/>'
-            f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>'
             '<w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
             'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
@@ -644,10 +571,10 @@ def build_bulletin():
 
     _p(doc, "一级标题", "三、需书面报告并限期整改的单位")
     _p(doc, "公文正文", "{{ rectify.intro }}")
-    _numbered(doc, "rectify['items']", "{{ it.unit }}：{{ it.reason }}。")
+    _numbered(doc, "rectify.units", "{{ it.unit }}：{{ it.reason }}。")
     _p(doc, "一级标题", "四、约谈单位")
     _p(doc, "公文正文", "{{ summon.intro }}")
-    _numbered(doc, "summon['items']", "{{ it.unit }}：{{ it.reason }}。")
+    _numbered(doc, "summon.units", "{{ it.unit }}：{{ it.reason }}。")
     _p(doc, "一级标题", "五、存在的主要问题")
     _numbered(doc, "problems", "{{ it }}")
     _p(doc, "一级标题", "六、下一步工作要求")
@@ -698,7 +625,11 @@ def build_bulletin():
 
 
 def _colophon(doc) -> None:
-    """版记: 抄送 and 印发 lines between rules, floated to the foot of the last page."""
+    """版记: 抄送 and 印发 lines between rules, floated to the foot of the last page.
+
+    Word and WPS place the floating table at the bottom margin; LibreOffice before 7.6 keeps a
+    table as wide as the text block inline, so there it follows the last attachment.
+    """
     table = _table(
         doc,
         [156],
@@ -709,7 +640,6 @@ def _colophon(doc) -> None:
             [("{{ doc.printer }}\t{{ doc.print_date }}印发", "版记")],
         ],
         header_rows=0,
-        total=TEXT_W - 20,
     )
     tbl_pr = table._tbl.tblPr
     tbl_pr.insert(
@@ -745,7 +675,7 @@ def build_unit_report():
     # Unit name on its own line: the full title is a little over one line at 2号.
     title = _p(doc, "公文标题", "{{ unit }}")
     title.runs[0].add_break()
-    _runs(title, ["{{ title|replace(unit, '', 1) }}"])
+    _runs(title, ["{{ subject }}"])
     _p(doc, "副标题", "{{ doc.issuer }}　{{ doc.date }}")
 
     _p(doc, "一级标题", "一、考核结果")
@@ -757,7 +687,7 @@ def build_unit_report():
         [22, 24, 20, 24, 24, 21, 21],
         [
             ["总分", "等次", "名次", "较上年", "指标得分", "加分", "扣分"],
-            ["{{ summary.%s }}" % k for k in keys],
+            ["{{ summary." + k + " }}" for k in keys],
         ],
     )
 
@@ -802,7 +732,7 @@ def build_unit_report():
     _p(doc, "公文正文", "本年度无不适用指标。")
     _tag(doc, "endif")
     _tag(doc, "if adjustments")
-    _p(doc, "表题", "加分、扣分和一票否决事项")
+    _p(doc, "表题", "表{{ 4 if tasks else 3 }}　加分、扣分和一票否决事项")
     _table(
         doc,
         [16, 50, 16, 74],
@@ -845,14 +775,17 @@ def build_notice():
     _p(doc, "公文正文", ("一、约谈时间：", h1), "{{ time }}")
     _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}")
     _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}")
-    _p(doc, "公文正文", ("四、需提交材料：", h1))
-    # The last lines keep with the signature, so that no page holds the signature alone.
-    _tag(doc, "for it in materials")
-    item = "（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}{{ '。' if loop.last else '；' }}"
-    _p(doc, "公文正文", item).paragraph_format.keep_with_next = True
-    _tag(doc, "endfor")
+    # The materials run on in one paragraph (saves lines so a notice fits one page), and the
+    # last lines keep with the signature, so that no page holds the signature alone.
+    items = (
+        "{% for it in materials %}（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}"
+        "{{ '。' if loop.last else '；' }}{% endfor %}"
+    )
+    _p(doc, "公文正文", ("四、需提交材料：", h1), items).paragraph_format.keep_with_next = True
     _tag(doc, "if contact")
-    _p(doc, "公文正文", ("五、联系人：", h1), "{{ contact }}").paragraph_format.keep_with_next = True
+    _p(
+        doc, "公文正文", ("五、联系人：", h1), "{{ contact }}"
+    ).paragraph_format.keep_with_next = True
     _tag(doc, "endif")
     _signature(doc)
     return doc
@@ -873,7 +806,9 @@ def _check(data: bytes, name: str) -> None:
     """Fail if a theme font slipped in or a Jinja tag is split over runs."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for member in zf.namelist():
-            if member.endswith(".xml") and re.search(rb"[A-Za-z]Theme=|w:cstheme=", zf.read(member)):
+            if member.endswith(".xml") and re.search(
+                rb"[A-Za-z]Theme=|w:cstheme=", zf.read(member)
+            ):
                 raise SystemExit(f"{name}: {member} names a theme font")
         xml = zf.read("word/document.xml").decode("utf-8")
     for text in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml):

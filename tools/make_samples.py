@@ -606,7 +606,7 @@ def _issuance(sc: Scenario) -> str:
         "发文机关标志": "邢台市质量强市战略领导小组办公室文件",
         "发文字号": sc.issuance["发文字号"],
         "成文日期": sc.issuance["成文日期"],
-        "主送": "各县(市、区)人民政府，开发区、邢东新区管委会，市直有关部门",
+        "主送": "各县（市、区）人民政府，开发区、邢东新区管委会，市直有关部门",
         "抄送": "市委办公室，市人大常委会办公室，市政府办公室，市政协办公室",
         "印发机关": "邢台市质量强市战略领导小组办公室",
         "印发日期": sc.issuance["印发日期"],
@@ -615,6 +615,7 @@ def _issuance(sc: Scenario) -> str:
         "联系人": "张××",
         "联系电话": "0319-0000000",
         "整改期限": "30日",
+        "约谈通知书编号": f"邢质强办约〔{sc.year + 1}〕{{序号}}号",
     }
     comments = {
         "发文字号": f"{sc.year}年度考核结果于次年年初通报",
@@ -622,6 +623,7 @@ def _issuance(sc: Scenario) -> str:
         "联系人": "示例：请改为实际联系人",
         "联系电话": "示例号码，非真实电话",
         "整改期限": "列入后三名的单位提交整改方案的期限",
+        "约谈通知书编号": "{序号} 由 evalgen 按约谈单位顺序填入",
     }
     lines = [
         f"# {sc.year}年度质量工作考核 发文信息（示例数据）",
@@ -657,7 +659,7 @@ def check(model: ScoringModel, model_path: Path | None = None) -> list[str]:
     reasons = {ln.na_reason for u in units for ln in u.indicators if ln.not_applicable}
     if "单位填报不适用" not in reasons:
         missing.append("单位填报“不适用”")
-    if not any(r not in ("单位填报不适用", "") for r in reasons):
+    if not any(u.notes for u in units):
         missing.append("结构性不适用（无牵头指标的部门）")
     if not any(u.bonus > u.bonus_capped for u in units):
         missing.append("加分超过上限")
