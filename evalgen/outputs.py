@@ -62,6 +62,7 @@ class RunFolder:
     def begin(cls, final: Path) -> RunFolder:
         final = final.resolve()
         final.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(final)
         staging = final.parent / f".{final.name}.partial-{os.getpid()}"
         if staging.exists():
             shutil.rmtree(staging)
@@ -95,6 +96,18 @@ class RunFolder:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _remove_stale_staging(final: Path) -> None:
+    """Staging folders left by killed runs (their process is gone) are removed."""
+    for stale in final.parent.glob(f".{final.name}.partial-*"):
+        try:
+            pid = int(stale.name.rsplit("-", 1)[1])
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:
+            pass  # a live process of another user: not ours to remove
 
 
 def results_workbook(results: dict) -> bytes:

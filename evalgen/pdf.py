@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .problems import EvalgenError, Problem
 
-__all__ = ["PdfError", "find_soffice", "convert_to_pdf"]
+__all__ = ["PdfError", "convert_to_pdf", "find_soffice", "require_soffice"]
 
 TIMEOUT_SECONDS = 600
 
@@ -24,19 +24,20 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(files: list[Path], timeout: int = TIMEOUT_SECONDS) -> list[Path]:
-    """Convert .docx files to PDF beside them; one LibreOffice run per folder."""
+def require_soffice() -> str:
+    """The LibreOffice command, or a clear error before any work is done."""
     soffice = find_soffice()
     if soffice is None:
+        hint = "请安装 LibreOffice（如 apt-get install libreoffice-writer），或去掉 --pdf 选项"
         raise PdfError(
-            "生成 PDF 需要 LibreOffice，但本机未安装",
-            [
-                Problem(
-                    "找不到 soffice 命令",
-                    hint="请安装 LibreOffice（如 apt-get install libreoffice-writer），或去掉 --pdf 选项",
-                )
-            ],
+            "生成 PDF 需要 LibreOffice，但本机未安装", [Problem("找不到 soffice 命令", hint=hint)]
         )
+    return soffice
+
+
+def convert_to_pdf(files: list[Path], timeout: int = TIMEOUT_SECONDS) -> list[Path]:
+    """Convert .docx files to PDF beside them; one LibreOffice run per folder."""
+    soffice = require_soffice()
     out = []
     by_folder: dict[Path, list[Path]] = {}
     for path in files:

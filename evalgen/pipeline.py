@@ -15,7 +15,7 @@ from .inputs import YearInputs, read_year, suggest_unit
 from .issuance import ISSUANCE_FILE, load_issuance
 from .modelfile import LoadedModel, load_model
 from .outputs import RunFolder, json_bytes, results_workbook, sha256_file
-from .pdf import convert_to_pdf
+from .pdf import convert_to_pdf, require_soffice
 from .problems import InputError, OutputError, Problem
 from .reader import input_files
 from .results import build_results, explain_unit
@@ -102,6 +102,8 @@ def score(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Run:
     """Score a year and write its run folder: results, documents, manifest — all or nothing."""
+    if pdf:
+        require_soffice()
     evaluation = evaluate(year, inputs_dir, model)
     model_ = evaluation.loaded.model
     base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS

@@ -202,3 +202,22 @@ def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
     assert f"{ningjin['total']:.2f}" in report and "食品安全评价性抽检合格率" in report
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert any(name.endswith(".pdf") for name in manifest["outputs"])
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr("evalgen.pdf.find_soffice", lambda: None)
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    result = score("--inputs", inputs, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 7
+    assert "生成 PDF 需要 LibreOffice" in result.stderr and "去掉 --pdf" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_killed_runs_staging_folder_is_cleaned_up(tmp_path):
+    out = tmp_path / "out" / "2024"
+    stale = tmp_path / "out" / ".2024.partial-999999999"
+    (stale / "单位报告").mkdir(parents=True)
+    (stale / "单位报告" / "half.docx").write_bytes(b"PK")
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    assert score("--inputs", inputs, "--out", out, "--no-docs").exit_code == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
