@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -101,6 +102,14 @@ def main() -> None:
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
 @click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
+)
+@click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
 @_friendly
 def score(
     year: int,
@@ -111,6 +120,8 @@ def score(
     issuance_file: Path | None,
     pdf: bool,
     no_docs: bool,
+    jobs: int | None,
+    timings: bool,
 ) -> None:
     """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
 
@@ -128,11 +139,15 @@ def score(
         issuance_file=issuance_file,
         documents=not no_docs,
         pdf=pdf,
+        jobs=jobs,
         progress=_progress if sys.stderr.isatty() else None,
     )
-    if sys.stderr.isatty():
+    if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
     click.echo(_summary(run))
+    if timings:
+        seconds = {k: round(v, 3) for k, v in run.timings.items()}
+        click.echo(json.dumps({"timings": seconds}, ensure_ascii=False), err=True)
 
 
 def _progress(done: int, total: int, path: str) -> None:

@@ -17,7 +17,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["RunFolder", "stable_zip", "json_bytes", "sha256_file", "results_workbook"]
+__all__ = [
+    "RunFolder",
+    "json_bytes",
+    "results_workbook",
+    "sha256_file",
+    "stable_zip",
+    "write_file",
+]
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -50,6 +57,18 @@ def stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def write_file(path: Path, data: bytes) -> Path:
+    """Write a whole file or nothing: a temporary name, fsync, then rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return path
+
+
 @dataclass
 class RunFolder:
     """A run folder being written: files go to a staging folder until `commit`."""
@@ -70,15 +89,7 @@ class RunFolder:
         return cls(final, staging)
 
     def write(self, name: str, data: bytes) -> Path:
-        path = self.staging / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-        return path
+        return write_file(self.staging / name, data)
 
     def files(self) -> list[Path]:
         return sorted(p for p in self.staging.rglob("*") if p.is_file())

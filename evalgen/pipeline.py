@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .documents import prepare_documents
+from .documents import default_jobs, prepare_documents
 from .engine import YearResult, score_year
 from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
@@ -35,6 +36,7 @@ class Evaluation:
     result: YearResult
     history: dict[int, YearResult]
     history_inputs: dict[int, YearInputs]
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Run:
     folder: Path
     kept_aside: Path | None
     files: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def validate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> YearInputs:
@@ -56,9 +59,11 @@ def validate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
 
 def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> Evaluation:
     """Read, check and score `year` and every earlier year folder the model covers."""
+    t0 = time.perf_counter()
     loaded = load_model(model)
     base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
     inputs = read_year(loaded.model, _year_folder(base, year), year)
+    scoring = 0.0
     history: dict[int, YearResult] = {}
     history_inputs: dict[int, YearInputs] = {}
     previous = None
@@ -70,13 +75,18 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
                 f"用于计算名次变化的{past}年度数据有{len(exc.problems)}处问题：{exc.message}",
                 exc.problems,
             ) from None
+        t = time.perf_counter()
         previous = score_year(loaded.model, past_inputs, previous)
         apply_followups(loaded.model, previous, history)
+        scoring += time.perf_counter() - t
         history[past] = previous
         history_inputs[past] = past_inputs
+    t = time.perf_counter()
     result = score_year(loaded.model, inputs, previous)
     apply_followups(loaded.model, result, history)
-    return Evaluation(loaded, inputs, result, history, history_inputs)
+    scoring += time.perf_counter() - t
+    timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
+    return Evaluation(loaded, inputs, result, history, history_inputs, timings)
 
 
 def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | None = None) -> str:
@@ -99,12 +109,15 @@ def score(
     issuance_file: Path | None = None,
     documents: bool = True,
     pdf: bool = False,
+    jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Run:
     """Score a year and write its run folder: results, documents, manifest — all or nothing."""
     if pdf:
         require_soffice()
+    started = time.perf_counter()
     evaluation = evaluate(year, inputs_dir, model)
+    timings = dict(evaluation.timings)
     model_ = evaluation.loaded.model
     base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
     folder = Path(out_dir) if out_dir else Path("out") / str(year)
@@ -126,7 +139,10 @@ def score(
         run.write(f"考核结果_{year}.xlsx", results_workbook(results))
         run.write("results.json", json_bytes(results))
         if docs is not None:
-            docs.render_into(run.write, progress)
+            t = time.perf_counter()
+            docs.render_into(run.staging, jobs or default_jobs(), progress)
+            timings["documents_wall"] = time.perf_counter() - t
+            timings.update(docs.timings)
             if pdf:
                 convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
@@ -147,7 +163,8 @@ def score(
         run.abort()
         raise
     files = sorted(outputs) + ["manifest.json"]
-    return Run(evaluation, results, final, run.kept_aside, files)
+    timings["total"] = time.perf_counter() - started
+    return Run(evaluation, results, final, run.kept_aside, files, timings)
 
 
 def _year_folder(inputs_dir: Path | None, year: int) -> Path:

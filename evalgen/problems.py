@@ -80,6 +80,10 @@ class EvalgenError(Exception):
         self.message = message
         self.problems = list(problems or [])
 
+    def __reduce__(self):
+        # Errors cross process boundaries (worker pools) with their problems intact.
+        return (self.__class__, (self.message, self.problems))
+
     def render(self) -> str:
         lines = [self.message]
         for i, problem in enumerate(self.problems, 1):

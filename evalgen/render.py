@@ -7,6 +7,7 @@ strict undefined, so data (a unit name such as `A&B <x>` or `{{ 7*7 }}`) appears
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -76,8 +77,51 @@ class DocumentTemplate:
         return hashlib.sha256(self.data).hexdigest()
 
 
+class _CachingEnvironment(jinja2.Environment):
+    """Compiles each template source once per process (docxtpl compiles on every render)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+_ENV: _CachingEnvironment | None = None
+_PATCHED: dict[str, str] = {}
+
+
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    global _ENV
+    if _ENV is None:
+        _ENV = _CachingEnvironment()
+    return _ENV
+
+
+@functools.cache
+def _cached_template_class():
+    from docxtpl import DocxTemplate
+
+    class CachedDocxTemplate(DocxTemplate):
+        """Does docxtpl's XML clean-up (patch_xml) once per template part and process."""
+
+        def patch_xml(self, src_xml: str) -> str:
+            patched = _PATCHED.get(src_xml)
+            if patched is None:
+                patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
+            return patched
+
+    return CachedDocxTemplate
+
+
+def _docx_template(data: bytes):
+    return _cached_template_class()(io.BytesIO(data))
 
 
 def load_templates(folder: Path | None, contexts: dict[str, dict]) -> dict[str, DocumentTemplate]:
@@ -171,11 +215,11 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
 def render_document(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
     """Render one document; `charts` maps chart names in the context to PNG bytes."""
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import InlineImage
 
     from .outputs import stable_zip
 
-    tpl = DocxTemplate(io.BytesIO(template.data))
+    tpl = _docx_template(template.data)
     data = sanitize(context)
     if "charts" in data:
         data["charts"] = {
