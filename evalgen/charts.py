@@ -11,20 +11,25 @@ with the rows. Needs matplotlib ≥ 3.11, which can pick the SC face out of a .t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
-import io
 import math
 import os
 import re
+import struct
 import threading
 import unicodedata
 import warnings
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -90,6 +95,10 @@ _VALUE_GAP_PT = 3  # value labels to their bar or point
 _NO_LINE_START = set("，。、；：！？）》」』】’”％%·")
 _NO_LINE_END = set("（《「『【‘“")
 _LOCK = threading.Lock()
+_ZLIB_LEVEL = 2  # as fast as level 1 on these charts, and a little smaller
+_REUSED = 4  # backdrops kept per chart kind: a group's unit charts share a few layouts
+_ATTAINMENT: dict = {}  # backdrops by layout, least recently used first
+_TREND: dict = {}
 _MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
 
 
@@ -195,29 +204,20 @@ def _rc(family: str) -> dict:
     }
 
 
-def _render(draw: Callable[[Figure], None], width: float, height: float) -> bytes:
-    """Draw on a fresh figure and return PNG bytes with no varying metadata.
+@contextlib.contextmanager
+def _drawing() -> Iterator[tuple]:
+    """Matplotlib's default settings plus the chart settings, whatever the caller has set.
 
-    A character the font lacks would print as a box: it is an error instead.
+    Yields the font (the key of anything cached). A character the font lacks would print as
+    a box: it is an error instead. Call with `_LOCK` held.
     """
-    _path, family, _index = chart_font()
-    with (
-        _LOCK,
-        mpl.rc_context(_rc(family)),
-        warnings.catch_warnings(record=True) as caught,
-    ):
+    font = chart_font()
+    family = font[1]
+    with mpl.rc_context(), warnings.catch_warnings(record=True) as caught:
+        mpl.rcdefaults()  # a caller's style or matplotlibrc must not reach a cached figure
+        mpl.rcParams.update(_rc(family))
         warnings.simplefilter("always")
-        fig = Figure(figsize=(width, height), dpi=DPI)
-        FigureCanvasAgg(fig)
-        draw(fig)
-        buffer = io.BytesIO()
-        fig.savefig(
-            buffer,
-            format="png",
-            dpi=DPI,
-            metadata={"Software": None},
-            pil_kwargs={"compress_level": 3},  # as small as level 6 here, and faster
-        )
+        yield font
     missing = set()
     for warning in caught:
         glyph = _MISSING_GLYPH.search(str(warning.message))
@@ -232,7 +232,86 @@ def _render(draw: Callable[[Figure], None], width: float, height: float) -> byte
             f"图表字体 {family} 中没有这些字符：{'、'.join(sorted(missing))}，图中会显示为方框。"
             f"请改用含这些字符的开源字体，用环境变量 {FONT_ENV} 指定字体文件路径。"
         )
-    return buffer.getvalue()
+
+
+def _render(draw: Callable[[Figure], None], width: float, height: float) -> bytes:
+    """Draw on a fresh figure and return its PNG bytes."""
+    with _LOCK, _drawing():
+        fig = Figure(figsize=(width, height), dpi=DPI)
+        canvas = FigureCanvasAgg(fig)
+        draw(fig)
+        canvas.draw()
+        return _png(canvas)
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as an RGB PNG that records the dpi and nothing else.
+
+    Written here rather than by Pillow, which tries four filters on every row: that costs
+    twice the compression itself, and these flat-coloured charts compress as small unfiltered.
+    """
+    pixels = np.asarray(canvas.buffer_rgba())  # opaque: the figure background is white
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with filter 0, none
+    rows[:, 1:] = pixels[:, :, :3].reshape(height, -1)
+    per_metre = round(DPI / 0.0254)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(rows, _ZLIB_LEVEL)),
+            _chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@dataclass
+class _Backdrop:
+    """A figure whose fixed part is drawn once; a chart redraws only its changing artists."""
+
+    canvas: FigureCanvasAgg
+    pixels: object  # the fixed part, from canvas.copy_from_bbox
+    parts: object  # what `build` returned: the changing artists, for `update`
+
+
+def _render_reusing(
+    cache: dict,
+    key: tuple,
+    size: tuple[float, float],
+    build: Callable[[Figure], object],
+    update: Callable[[object], list[Artist]],
+) -> bytes:
+    """PNG bytes of a chart whose fixed part (everything `key` decides) is drawn once.
+
+    `build(fig)` draws the fixed part, with every artist that `update` will change marked
+    animated (left out of the figure's drawing), and returns them; `update(parts)` sets this
+    chart's data and returns the artists to draw, in drawing order. Every chart, the first
+    included, is the fixed pixels plus those artists: the bytes never depend on earlier charts.
+    `cache` keeps the last `_REUSED` backdrops of one chart kind (LRU).
+    """
+    with _LOCK:
+        with _drawing() as font:
+            backdrop = cache.pop((font, *key), None)  # put back below, after a clean drawing
+            if backdrop is None:
+                fig = Figure(figsize=size, dpi=DPI)
+                canvas = FigureCanvasAgg(fig)
+                parts = build(fig)
+                canvas.draw()
+                backdrop = _Backdrop(canvas, canvas.copy_from_bbox(fig.bbox), parts)
+            canvas = backdrop.canvas
+            canvas.restore_region(backdrop.pixels)
+            for artist in update(backdrop.parts):
+                canvas.figure.draw_artist(artist)
+            png = _png(canvas)
+        cache[(font, *key)] = backdrop
+        while len(cache) > _REUSED:
+            del cache[next(iter(cache))]  # the least recently used
+    return png
 
 
 # -------------------------------------------------------------------------------- layout
@@ -515,6 +594,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
 
     `rows`: `{"name", "share", "group_average"}`, shares in % (0–100); a share of None is drawn
     as 不适用, a group_average of None is left out. Rows keep their order, first at top.
+    Units of a group share one layout (names, group averages, columns), drawn once.
     """
     if not rows:
         raise ChartError("图表数据有误：没有指标，无法绘制指标得分率图。")
@@ -541,40 +621,40 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
     height = _px(top + row * len(rows) + bottom)
     mark = {"linestyle": "none", "marker": "|", "markeredgewidth": 1.8, "color": _INK}
 
-    def draw(fig: Figure) -> None:
+    def build(fig: Figure) -> tuple:
         handles = [
             Patch(facecolor=_UNIT_COLOR, edgecolor=_EDGE, linewidth=0.4, label="本单位"),
             Line2D([], [], markersize=10, label="组内平均", **mark),
         ]
         _head(fig, title, handles)
-        # Two right-aligned columns of figures at the right, headed like the legend.
+        # Two right-aligned columns of figures at the right, headed like the legend; the
+        # unit's column is as wide as its widest possible entry, so units share the layout.
         second = max(map(_text_width, ["组内平均", *average_texts]))
-        first = max(map(_text_width, ["本单位", *share_texts]))
+        first = max(map(_text_width, ["本单位", "100.0%", "不适用"]))
         right = _PAD + second + 0.14 + first + 0.16
         left = _PAD + max(map(_text_width, labels)) + _GAP_PT / 72
         ax = _axes(fig, left, right, top, bottom)
         positions = range(len(rows))
-        drawn = [(y, s) for y, s in zip(positions, shares, strict=True) if s is not None]
-        ax.barh(
-            [y for y, _ in drawn],
-            [s for _, s in drawn],
+        bars = ax.barh(
+            positions,
+            [0] * len(rows),
             height=0.6,
             color=_UNIT_COLOR,
             edgecolor=_EDGE,
             linewidth=0.4,
             zorder=2,
-        )
-        marked = [(y, a) for y, a in zip(positions, averages, strict=True) if a is not None]
-        ax.plot(
-            [a for _, a in marked],
-            [y for y, _ in marked],
+        ).patches
+        # Drawn over the bars (the average marks, the spine they start from): redrawn each time.
+        (marks,) = ax.plot(
+            [a for a in averages if a is not None],
+            [y for y, a in zip(positions, averages, strict=True) if a is not None],
             markersize=0.6 * row * 72 * 1.3,
             zorder=3,
             **mark,
         )
-        for y, share in zip(positions, shares, strict=True):
-            if share is None:
-                ax.text(1, y, "不适用", va="center", ha="left", color="#555555")
+        not_applicable = [
+            ax.text(1, y, "不适用", va="center", ha="left", color="#555555") for y in positions
+        ]
         _row_labels(ax, labels)
         ax.set_xlim(0, 100)
         ax.set_xticks([0, 20, 40, 60, 80, 100])
@@ -585,6 +665,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
         column = blended_transform_factory(fig.transFigure, ax.transData)
         x_second = 1 - _PAD / WIDTH_IN
         x_first = x_second - (second + 0.14) / WIDTH_IN
+        values = []
         for x, header, texts in (
             (x_first, "本单位", share_texts),
             (x_second, "组内平均", average_texts),
@@ -599,10 +680,31 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
                 va="bottom",
                 color="#555555",
             )
-            for y, text in zip(positions, texts, strict=True):
-                ax.text(x, y, text, transform=column, va="center", ha="right")
+            values.append(
+                [
+                    ax.text(x, y, text, transform=column, va="center", ha="right")
+                    for y, text in zip(positions, texts, strict=True)
+                ]
+            )
+        own = values[0]
+        changing = [*bars, ax.spines["left"], marks, *not_applicable, *own]
+        for artist in changing:
+            artist.set_animated(True)
+        return bars, not_applicable, own, changing
 
-    return _render(draw, WIDTH_IN, height)
+    def update(parts: tuple) -> list[Artist]:
+        bars, not_applicable, own, changing = parts
+        for bar, na, text, share, share_text in zip(
+            bars, not_applicable, own, shares, share_texts, strict=True
+        ):
+            bar.set_visible(share is not None)
+            bar.set_width(share or 0)
+            na.set_visible(share is None)
+            text.set_text(share_text)
+        return changing  # in the order a full drawing takes: by zorder, then as added
+
+    key = ("attainment", title, tuple(labels), tuple(averages))
+    return _render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update)
 
 
 def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:

@@ -13,7 +13,7 @@ from .inputs import Event, Source, YearInputs
 from .model import Group, Indicator, ScoringModel
 from .modelfile import target_for
 from .problems import ModelError, Problem
-from .rules import NEEDS_TARGET, RULES, RuleInput, fmt_number, round_half_up
+from .rules import NEEDS_TARGET, RULES, Peers, RuleInput, fmt_number, round_half_up
 
 __all__ = [
     "AdjustmentLine",
@@ -129,11 +129,11 @@ class YearResult:
     previous_year: int | None = None
 
     def unit(self, name: str) -> UnitResult | None:
-        for group in self.groups.values():
-            for result in group.units:
-                if result.unit == name:
-                    return result
-        return None
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {r.unit: r for g in self.groups.values() for r in g.units}
+            self.__dict__["_index"] = index
+        return index.get(name)
 
 
 def score_year(
@@ -141,9 +141,15 @@ def score_year(
 ) -> YearResult:
     """Score every group; rank changes come from `previous` where given."""
     _check_targets(model, inputs.year)
+    events: dict[str, list[Event]] = {}
+    for event in inputs.events:
+        events.setdefault(event.unit, []).append(event)
     groups = {}
     for gkey, group in model.groups.items():
-        results = [_score_unit(model, gkey, group, unit, inputs) for unit in group.units]
+        results = [
+            _score_unit(model, gkey, group, unit, inputs, events.get(unit, []))
+            for unit in group.units
+        ]
         _fill_peer_rules(model, group, results, inputs.year)
         for result in results:
             _finish_total(model, result)
@@ -152,7 +158,8 @@ def score_year(
             for result in results:
                 before = previous.unit(result.unit)
                 result.previous_rank = before.rank if before else None
-        results.sort(key=lambda r: (r.rank, group.units.index(r.unit)))
+        order = {unit: i for i, unit in enumerate(group.units)}
+        results.sort(key=lambda r: (r.rank, order[r.unit]))
         groups[gkey] = GroupResult(gkey, group.name, results)
     return YearResult(inputs.year, groups, previous.year if previous else None)
 
@@ -188,7 +195,12 @@ def _check_targets(model: ScoringModel, year: int) -> None:
 
 
 def _score_unit(
-    model: ScoringModel, gkey: str, group: Group, unit: str, inputs: YearInputs
+    model: ScoringModel,
+    gkey: str,
+    group: Group,
+    unit: str,
+    inputs: YearInputs,
+    events: list[Event],
 ) -> UnitResult:
     figures = inputs.figures.get(unit, {})
     lines: list[IndicatorScore] = []
@@ -210,7 +222,7 @@ def _score_unit(
             )  # fmt: skip
             lines.append(line)
     lines, notes = _redistribute(group, lines)
-    adjustments = [_adjustment(model, e) for e in inputs.events if e.unit == unit]
+    adjustments = [_adjustment(model, e) for e in events]
     return UnitResult(
         unit, gkey, lines, adjustments, Fraction(0), Fraction(0), Fraction(0), Fraction(0),
         Decimal(0), "", "", any(a.kind == "veto" for a in adjustments), notes=notes,
@@ -272,43 +284,44 @@ def _fill_peer_rules(model: ScoringModel, group: Group, results: list[UnitResult
     """Apply each rule; rank and relative need the whole group's values (peers)."""
     from dataclasses import replace
 
+    positions = [{ln.indicator.id: i for i, ln in enumerate(r.indicators)} for r in results]
     for cat in group.categories:
         for ind in cat.indicators:
-            peers = tuple(
-                ln.value
-                for r in results
-                for ln in r.indicators
-                if ln.indicator.id == ind.id and ln.value is not None
-            )
-            for result in results:
-                for i, ln in enumerate(result.indicators):
-                    if ln.indicator.id != ind.id or ln.value is None:
-                        continue
-                    points = Fraction(ind.points)
-                    rule_input = RuleInput(
-                        value=ln.value,
-                        target=None if ln.target is None else Fraction(ln.target),
-                        points=points,
-                        params={k: Fraction(v) for k, v in ind.params.items()},
-                        higher_is_better=ind.direction == "higher",
-                        peers=peers,
-                    )
-                    raw = RULES[ind.rule](rule_input)
-                    score = raw * ln.effective_points / points
-                    detail = _peer_detail(ind, rule_input, raw)
-                    result.indicators[i] = replace(ln, score=score, detail=detail)
+            here = [
+                (result, pos[ind.id])
+                for result, pos in zip(results, positions, strict=True)
+                if ind.id in pos and result.indicators[pos[ind.id]].value is not None
+            ]
+            if not here:
+                continue
+            peers = Peers(r.indicators[i].value for r, i in here)
+            points = Fraction(ind.points)
+            params = {k: Fraction(v) for k, v in ind.params.items()}
+            higher = ind.direction == "higher"
+            for result, i in here:
+                ln = result.indicators[i]
+                rule_input = RuleInput(
+                    value=ln.value,
+                    target=None if ln.target is None else Fraction(ln.target),
+                    points=points,
+                    params=params,
+                    higher_is_better=higher,
+                    peers=peers,
+                )
+                raw = RULES[ind.rule](rule_input)
+                score = raw * ln.effective_points / points
+                detail = _peer_detail(ind, rule_input, raw)
+                result.indicators[i] = replace(ln, score=score, detail=detail)
 
 
 def _peer_detail(ind: Indicator, inp: RuleInput, raw: Fraction) -> str:
     """For rules that depend on the group: the rank or best value that decided the score."""
     m = "" if ind.measure == "分" else ind.measure
     if ind.rule == "rank":
-        better = sum(
-            1 for p in inp.peers if (p > inp.value if inp.higher_is_better else p < inp.value)
-        )
+        better = inp.peers.count_better(inp.value, inp.higher_is_better)
         return f"组内第{better + 1}名（共{len(inp.peers)}个单位有数据），得{fmt_number(raw)}分"
     if ind.rule == "relative":
-        best = max(inp.peers) if inp.higher_is_better else min(inp.peers)
+        best = inp.peers.best(inp.value, inp.higher_is_better)
         return f"组内最优值{fmt_number(best)}{m}，得{fmt_number(raw)}分"
     return ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from .engine import GroupResult, UnitResult, YearResult
@@ -23,7 +24,10 @@ class FollowUp:
 
 def in_bottom(group: GroupResult, result: UnitResult, count: int) -> bool:
     """后N名: fewer than `count` units of the group did strictly worse (ties go together)."""
-    worse = sum(1 for r in group.units if r.rank > result.rank)
+    ranks = group.__dict__.get("_sorted_ranks")
+    if ranks is None:
+        ranks = group.__dict__["_sorted_ranks"] = sorted(r.rank for r in group.units)
+    worse = len(ranks) - bisect.bisect_right(ranks, result.rank)
     return worse < count
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,6 +10,7 @@ from fractions import Fraction
 
 __all__ = [
     "NEEDS_TARGET",
+    "Peers",
     "REQUIRED_PARAMS",
     "RULES",
     "RULE_LABELS",
@@ -28,6 +30,39 @@ __all__ = [
 _ZERO = Fraction(0)
 
 
+class Peers:
+    """A group's values for one indicator, sorted once, so rank and best are cheap to ask."""
+
+    __slots__ = ("_sorted",)
+
+    def __init__(self, values) -> None:
+        self._sorted = sorted(values)
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def __iter__(self):
+        return iter(self._sorted)
+
+    def count_better(self, value: Fraction, higher_is_better: bool) -> int:
+        """How many peers are strictly better than `value`."""
+        if higher_is_better:
+            return len(self._sorted) - bisect.bisect_right(self._sorted, value)
+        return bisect.bisect_left(self._sorted, value)
+
+    def best(self, value: Fraction, higher_is_better: bool) -> Fraction:
+        """The best of the peers and `value`."""
+        if not self._sorted:
+            return value
+        if higher_is_better:
+            return max(self._sorted[-1], value)
+        return min(self._sorted[0], value)
+
+
+def _peers(inp: RuleInput) -> Peers:
+    return inp.peers if isinstance(inp.peers, Peers) else Peers(inp.peers)
+
+
 @dataclass(frozen=True)
 class RuleInput:
     """What a rule sees for one unit and indicator.
@@ -41,7 +76,7 @@ class RuleInput:
     points: Fraction
     params: Mapping[str, Fraction]
     higher_is_better: bool
-    peers: tuple[Fraction, ...]
+    peers: tuple[Fraction, ...] | Peers
 
 
 def threshold(inp: RuleInput) -> Fraction:
@@ -98,23 +133,18 @@ def evaluated(inp: RuleInput) -> Fraction:
 
 def rank(inp: RuleInput) -> Fraction:
     """排名赋分: first gets full points, then ``step`` less per place, never below ``floor``."""
-    if inp.higher_is_better:
-        better = sum(1 for peer in inp.peers if peer > inp.value)
-    else:
-        better = sum(1 for peer in inp.peers if peer < inp.value)
+    better = _peers(inp).count_better(inp.value, inp.higher_is_better)
     score = max(inp.params["floor"], inp.points - inp.params["step"] * better)
     return _clamp(score, inp.points)
 
 
 def relative(inp: RuleInput) -> Fraction:
     """比较法: the group's best value gets full points, the others in proportion to it."""
-    values = (*inp.peers, inp.value)
+    best = _peers(inp).best(inp.value, inp.higher_is_better)
     if inp.higher_is_better:
-        best = max(values)
         if best <= 0:
             return _ZERO
         return _clamp(inp.points * max(_ZERO, inp.value) / best, inp.points)
-    best = min(values)
     if inp.value <= best:
         return inp.points
     if best <= 0:

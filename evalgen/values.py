@@ -7,17 +7,21 @@ import math
 import numbers
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 __all__ = [
     "NOT_APPLICABLE",
     "CellValue",
+    "ErrorValue",
+    "FormulaWithoutResult",
     "ValueProblem",
+    "cell_text",
     "clean_text",
     "normalize_text",
     "parse_cell",
+    "shorten",
 ]
 
 NOT_APPLICABLE = "不适用"
@@ -42,6 +46,28 @@ class CellValue:
 
     kind: Literal["number", "na", "blank"]
     number: Decimal | None = None
+    # Typed with a percent sign ("98.5%"): fine for a % indicator, a slip anywhere else.
+    percent: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class FormulaWithoutResult:
+    """A formula cell saved without its result, by a program that does not calculate."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An Excel error shown in a cell (``#DIV/0!``, ``#N/A`` …), usually a formula's result."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class ValueProblem(Exception):
@@ -59,10 +85,30 @@ def parse_cell(raw: object, *, percent_format: bool = False) -> CellValue:
         return CellValue("blank")
     if isinstance(raw, str):
         return _parse_text(raw)
+    _refuse_unreadable(raw)
     number = _parse_non_text(raw)
     if percent_format:
         number = _times_100(number)
     return CellValue("number", number)
+
+
+def cell_text(raw: object, *, free: bool = False) -> str:
+    """A text cell (unit name, 事项编号, 依据) as a string; ``free`` keeps it un-normalised.
+
+    Raises ValueProblem for a formula without its result or an Excel error value.
+    """
+    if raw is None:
+        return ""
+    _refuse_unreadable(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # a number typed in a text column: 2024, not 2024.0
+    return clean_text(str(raw)) if free else normalize_text(str(raw))
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Text for a message: controls dropped, whitespace collapsed, at most `limit` characters."""
+    shown = clean_text(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def normalize_text(s: str) -> str:
@@ -84,6 +130,20 @@ def _drop_controls(s: str) -> str:
     )
 
 
+def _refuse_unreadable(raw: object) -> None:
+    if isinstance(raw, FormulaWithoutResult):
+        raise ValueProblem(
+            "公式没有计算结果，请在 Excel/WPS 中打开并保存后重试",
+            f"该单元格的公式“{shorten(raw.formula)}”没有保存计算结果（文件可能由不计算公式的程序生成）；"
+            "如公式结果本应为空，请直接填写数值或“不适用”",
+        )
+    if isinstance(raw, ErrorValue):
+        raise ValueProblem(
+            f"单元格显示错误值“{shorten(raw.code)}”，不是数字",
+            "请修正该单元格的公式，或直接填写数值",
+        )
+
+
 def _parse_text(raw: str) -> CellValue:
     text = _drop_format_chars(raw).strip()
     if not text:
@@ -94,8 +154,9 @@ def _parse_text(raw: str) -> CellValue:
     match = _NUMBER.fullmatch(folded)
     if match is None:
         raise _text_problem(text, folded)
-    sign, integer, fraction, _percent = match.groups()
-    return CellValue("number", Decimal(sign + integer.replace(",", "") + (fraction or "")))
+    sign, integer, fraction, percent = match.groups()
+    number = Decimal(sign + integer.replace(",", "") + (fraction or ""))
+    return CellValue("number", number, percent=bool(percent))
 
 
 def _parse_non_text(raw: object) -> Decimal:
@@ -108,7 +169,7 @@ def _parse_non_text(raw: object) -> Decimal:
     if isinstance(raw, dt.date):
         raise ValueProblem(f"“{raw.isoformat()}”是日期，不是数字", _DATE_HINT)
     if isinstance(raw, (dt.time, dt.timedelta)):
-        raise ValueProblem(f"“{raw}”是时间，不是数字", _DATE_HINT)
+        raise ValueProblem(f"“{shorten(str(raw))}”是时间，不是数字", _DATE_HINT)
     if isinstance(raw, Decimal):
         if not raw.is_finite():
             raise ValueProblem(f"“{raw}”不是有效数字", _NUMBER_HINT)
@@ -122,11 +183,11 @@ def _parse_non_text(raw: object) -> Decimal:
         if not math.isfinite(value):
             raise ValueProblem(f"“{value}”不是有效数字", _NUMBER_HINT)
         return Decimal(repr(value))
-    raise ValueProblem(f"“{_shorten(str(raw))}”无法识别为数字", _NUMBER_HINT)
+    raise ValueProblem(f"“{shorten(str(raw))}”无法识别为数字", _NUMBER_HINT)
 
 
 def _text_problem(text: str, folded: str) -> ValueProblem:
-    message = f"“{_shorten(text)}”不是数字"
+    message = f"“{shorten(text)}”不是数字"
     lowered = folded.lower()
     squeezed = "".join(folded.split())
     if "适用" in squeezed or "涉及" in squeezed:
@@ -172,7 +233,3 @@ def _times_100(number: Decimal) -> Decimal:
         digits, exponent = digits + (0,) * exponent, 0
     return Decimal((sign, digits, exponent))
 
-
-def _shorten(text: str, limit: int = 40) -> str:
-    shown = " ".join(text.split())
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
