@@ -36,5 +36,15 @@ snapshot-update: install
 samples: install  ## regenerate sample_inputs/ (deterministic)
 	$(BIN)/python tools/make_samples.py
 
+.PHONY: bench synth
+UNITS     ?= 3000
+SYNTH_OUT ?= out/synth$(UNITS)
+
+bench: install  ## time and memory against issue 5's targets (minutes; BENCH_ARGS="--skip-3000" for a quick run)
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+
+synth: install  ## synthetic inputs of any size: make synth UNITS=3000 [SYNTH_OUT=dir]
+	$(BIN)/python tools/synth.py --units $(UNITS) --out $(SYNTH_OUT)
+
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -253,7 +253,9 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     pixels = np.asarray(canvas.buffer_rgba())  # opaque: the figure background is white
     height, width, _ = pixels.shape
     rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with filter 0, none
-    rows[:, 1:] = pixels[:, :, :3].reshape(height, -1)
+    rgb = rows[:, 1:].reshape(height, width, 3)
+    for channel in range(3):  # one channel at a time: 6× faster than one strided copy
+        rgb[:, :, channel] = pixels[:, :, channel]
     per_metre = round(DPI / 0.0254)
     return b"".join(
         [
@@ -271,12 +273,12 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 @dataclass
-class _Backdrop:
-    """A figure whose fixed part is drawn once; a chart redraws only its changing artists."""
+class _Reused:
+    """A chart's figure kept for the next chart of the same layout."""
 
     canvas: FigureCanvasAgg
-    pixels: object  # the fixed part, from canvas.copy_from_bbox
-    parts: object  # what `build` returned: the changing artists, for `update`
+    parts: object  # what `build` returned, for `update`
+    fixed: object = None  # with blitting: the pixels of the fixed part (copy_from_bbox)
 
 
 def _render_reusing(
@@ -284,33 +286,41 @@ def _render_reusing(
     key: tuple,
     size: tuple[float, float],
     build: Callable[[Figure], object],
-    update: Callable[[object], list[Artist]],
+    update: Callable[[object], list[Artist] | None],
+    *,
+    blit: bool,
 ) -> bytes:
-    """PNG bytes of a chart whose fixed part (everything `key` decides) is drawn once.
+    """PNG bytes of a chart drawn on a figure reused across charts with the same `key`.
 
-    `build(fig)` draws the fixed part, with every artist that `update` will change marked
-    animated (left out of the figure's drawing), and returns them; `update(parts)` sets this
-    chart's data and returns the artists to draw, in drawing order. Every chart, the first
-    included, is the fixed pixels plus those artists: the bytes never depend on earlier charts.
-    `cache` keeps the last `_REUSED` backdrops of one chart kind (LRU).
+    `build(fig)` makes the figure's artists and returns the ones that change (`parts`);
+    `update(parts)` puts this chart's data in them. With `blit`, the fixed part is drawn once:
+    `build` marks the changing artists animated (left out of that drawing), and `update`
+    returns them in drawing order, to be drawn over the fixed pixels. Without, the whole
+    figure is drawn again. Either way a chart, the first included, is drawn the same way from
+    its own data: the bytes never depend on earlier charts. `cache` keeps `_REUSED` figures
+    of one chart kind, least recently used first.
     """
     with _LOCK:
         with _drawing() as font:
-            backdrop = cache.pop((font, *key), None)  # put back below, after a clean drawing
-            if backdrop is None:
+            reused = cache.pop((font, *key), None)  # put back below, after a clean drawing
+            if reused is None:
                 fig = Figure(figsize=size, dpi=DPI)
-                canvas = FigureCanvasAgg(fig)
-                parts = build(fig)
+                reused = _Reused(FigureCanvasAgg(fig), build(fig))
+                if blit:
+                    reused.canvas.draw()
+                    reused.fixed = reused.canvas.copy_from_bbox(fig.bbox)
+            canvas = reused.canvas
+            changed = update(reused.parts)
+            if blit:
+                canvas.restore_region(reused.fixed)
+                for artist in changed:
+                    canvas.figure.draw_artist(artist)
+            else:
                 canvas.draw()
-                backdrop = _Backdrop(canvas, canvas.copy_from_bbox(fig.bbox), parts)
-            canvas = backdrop.canvas
-            canvas.restore_region(backdrop.pixels)
-            for artist in update(backdrop.parts):
-                canvas.figure.draw_artist(artist)
             png = _png(canvas)
-        cache[(font, *key)] = backdrop
+        cache[(font, *key)] = reused
         while len(cache) > _REUSED:
-            del cache[next(iter(cache))]  # the least recently used
+            del cache[next(iter(cache))]
     return png
 
 
@@ -704,7 +714,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
         return changing  # in the order a full drawing takes: by zorder, then as added
 
     key = ("attainment", title, tuple(labels), tuple(averages))
-    return _render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update)
+    return _render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update, blit=True)
 
 
 def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
@@ -730,6 +740,7 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
     xs = [y for y, _t, _r in years]
     totals = [t for _y, t, _r in years]
     ranked = any(r is not None for _y, _t, r in years)
+    xlabel = f"名次为在本组{of}个单位中的排名" if ranked else ""
     top = _PAD + (_TITLE_H if title else 0.0) + 0.08
     bottom = _PAD + (0.34 if ranked else 0.17) + 0.08 + (_LINE + 0.04 if ranked else 0.0)
     height = _px(2.3 + (_TITLE_H if title else 0.0))
@@ -740,32 +751,47 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
     step = 10 if high - low > 30 else 5
     last = max(100.0, *totals)  # no tick above the scale: the headroom is for labels only
     ticks = list(range(int(math.ceil(low / step) * step), int(min(high, last)) + 1, step))
+    # The left margin fits the widest tick label: always "100" (or a wider total) in practice.
+    widest = max((str(t) for t in ticks), key=len)
 
-    def draw(fig: Figure) -> None:
+    def build(fig: Figure) -> tuple:
         if title:
             y = 1 - (_PAD + _TITLE_H / 2) / height
             fig.text(0.5, y, title, ha="center", va="center", fontsize=_TITLE_PT)
-        left = _PAD + _LINE + max(_text_width(str(t)) for t in ticks) + 0.12
+        left = _PAD + _LINE + _text_width(widest) + 0.12
         ax = _axes(fig, left, _PAD + 0.1, top, bottom)
-        ax.plot(xs, totals, color=_LINE_COLOR, linewidth=1.6, marker="o", markersize=5, zorder=3)
-        for x, total in zip(xs, totals, strict=True):
+        (line,) = ax.plot(
+            [], [], color=_LINE_COLOR, linewidth=1.6, marker="o", markersize=5, zorder=3
+        )
+        values = [
             ax.annotate(
-                f"{total:.2f}",
-                (x, total),
+                "",
+                (0, 0),
                 xytext=(0, _VALUE_GAP_PT * 2),
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
             )
+            for _x in xs
+        ]
+        ax.tick_params(axis="x", length=0, pad=4)
+        ax.set_xlabel(xlabel, labelpad=4, color="#555555")
+        ax.set_ylabel("总分（分）", labelpad=4)
+        _grid(ax, "y")
+        return ax, line, values
+
+    def update(parts: tuple) -> None:
+        ax, line, values = parts
+        line.set_data(xs, totals)
+        for value, x, total in zip(values, xs, totals, strict=True):
+            value.xy = (x, total)
+            value.set_text(f"{total:.2f}")
         ax.set_xticks(xs, [f"{y}年\n第{r}名" if r is not None else f"{y}年" for y, _t, r in years])
         pad = 0.5 if len(xs) > 1 else 1.0
         ax.set_xlim(xs[0] - pad, xs[-1] + pad)
-        ax.tick_params(axis="x", length=0, pad=4)
-        if ranked:
-            ax.set_xlabel(f"名次为在本组{of}个单位中的排名", labelpad=4, color="#555555")
         ax.set_ylim(low, high)
         ax.set_yticks(ticks)
-        ax.set_ylabel("总分（分）", labelpad=4)
-        _grid(ax, "y")
 
-    return _render(draw, NARROW_IN, height)
+    # The axes depend on the data: the figure is reused and drawn whole each time.
+    key = ("trend", title, xlabel, len(xs), len(widest))
+    return _render_reusing(_TREND, key, (NARROW_IN, height), build, update, blit=False)

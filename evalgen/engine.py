@@ -1,19 +1,30 @@
 """Score, adjust, grade and rank every unit of every group for one year.
 
-Indicator scores stay exact `Fraction`s; only the total is rounded, half up (四舍五入).
+Two passes over the same rules. The ranking pass scores whole groups at once with numpy
+(`vectorized`), fast enough for a national year. Every total that lands near a rounding
+boundary is recomputed exactly, so a total is always the 四舍五入 (half-up) rounding of the
+exact value. The exact lines a person reads (explain, results, documents) come from
+`exact.ExactGroup`, on demand; `results` re-checks that both agree on every rounded total.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
+
+from .exact import ExactGroup, task_value
 from .inputs import Event, Source, YearInputs
+from .lines import IndicatorScore, TaskLine
 from .model import Group, Indicator, ScoringModel
 from .modelfile import target_for
 from .problems import ModelError, Problem
-from .rules import NEEDS_TARGET, RULES, Peers, RuleInput, fmt_number, round_half_up
+from .rules import NEEDS_TARGET, round_half_up
+from .vectorized import effective_points, rule_vector
 
 __all__ = [
     "AdjustmentLine",
@@ -26,49 +37,9 @@ __all__ = [
     "score_year",
 ]
 
-
-@dataclass(frozen=True)
-class TaskLine:
-    """One key task's completion score inside the department task indicator."""
-
-    task_id: str
-    no: int
-    name: str
-    role: str
-    weight: Decimal
-    score: Decimal
-    source: Source
-
-
-@dataclass(frozen=True)
-class IndicatorScore:
-    """How one indicator scored for one unit."""
-
-    indicator: Indicator
-    category_id: str
-    category: str
-    value: Fraction | None
-    target: Decimal | None
-    points: Decimal
-    effective_points: Fraction
-    score: Fraction
-    source: Source | None
-    na_reason: str = ""
-    tasks: tuple[TaskLine, ...] = ()
-    detail: str = ""
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.value is None
-
-    @property
-    def met(self) -> bool | None:
-        """Whether the target was met (None where the rule has no target)."""
-        if self.value is None or self.target is None or self.indicator.source == "tasks":
-            return None  # the task indicator's 100 is full marks, not a plan target
-        if self.indicator.direction == "higher":
-            return self.value >= self.target
-        return self.value <= self.target
+_ZERO = Fraction(0)
+# Binary totals closer than this to a rounding half-way point are recomputed exactly.
+_NEAR_HALF = 1e-6
 
 
 @dataclass(frozen=True)
@@ -87,13 +58,11 @@ class AdjustmentLine:
 
 @dataclass
 class UnitResult:
-    """A unit's result: scores, adjustments, total, grade, rank, follow-ups."""
+    """A unit's result: total, grade, rank, adjustments, follow-ups; exact lines on demand."""
 
     unit: str
     group: str
-    indicators: list[IndicatorScore]
     adjustments: list[AdjustmentLine]
-    base: Fraction
     bonus: Fraction
     bonus_capped: Fraction
     penalty: Fraction
@@ -104,11 +73,39 @@ class UnitResult:
     rank: int = 0
     previous_rank: int | None = None
     triggers: list = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    floor_misses: list[tuple[Indicator, Fraction, Decimal]] = field(default_factory=list)
+    _lines: Callable[[], tuple[list[IndicatorScore], list[str]]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def rank_change(self) -> int | None:
         return None if self.previous_rank is None else self.previous_rank - self.rank
+
+    def _exact(self) -> tuple[list[IndicatorScore], list[str]]:
+        cached = self.__dict__.get("_exact_cache")
+        if cached is None:
+            cached = self.__dict__["_exact_cache"] = self._lines()
+        return cached
+
+    @property
+    def indicators(self) -> list[IndicatorScore]:
+        """Every indicator line with its exact score."""
+        return self._exact()[0]
+
+    @property
+    def notes(self) -> list[str]:
+        """Whole categories that did not apply, and where their points went."""
+        return self._exact()[1]
+
+    @property
+    def base(self) -> Fraction:
+        """The exact sum of the indicator scores."""
+        return sum((ln.score for ln in self.indicators), Fraction(0))
+
+    @property
+    def exact_total(self) -> Fraction:
+        return max(Fraction(0), self.base + self.bonus_capped - self.penalty)
 
 
 @dataclass
@@ -146,13 +143,7 @@ def score_year(
         events.setdefault(event.unit, []).append(event)
     groups = {}
     for gkey, group in model.groups.items():
-        results = [
-            _score_unit(model, gkey, group, unit, inputs, events.get(unit, []))
-            for unit in group.units
-        ]
-        _fill_peer_rules(model, group, results, inputs.year)
-        for result in results:
-            _finish_total(model, result)
+        results = _score_group(model, gkey, group, inputs, events)
         _rank(results)
         if previous is not None:
             for result in results:
@@ -194,136 +185,105 @@ def _check_targets(model: ScoringModel, year: int) -> None:
         raise ModelError(f"考核细则缺少{year}年度的目标值", problems)
 
 
-def _score_unit(
+def _score_group(
     model: ScoringModel,
     gkey: str,
     group: Group,
-    unit: str,
     inputs: YearInputs,
-    events: list[Event],
-) -> UnitResult:
-    figures = inputs.figures.get(unit, {})
-    lines: list[IndicatorScore] = []
-    for cat in group.categories:
-        for ind in cat.indicators:
-            target = target_for(ind, inputs.year)
-            tasks: tuple[TaskLine, ...] = ()
-            if ind.source == "tasks":
-                value, tasks, source, reason = _task_value(group, unit, inputs)
-            elif ind.applies_to is not None and unit not in ind.applies_to:
-                continue  # not this unit's indicator at all: no line, its points go elsewhere
-            else:
-                figure = figures[ind.id]
-                value = None if figure.value is None else Fraction(figure.value)
-                source, reason = figure.source, "" if figure.value is not None else "单位填报不适用"
-            line = IndicatorScore(
-                ind, cat.id, cat.name, value, target, ind.points, Fraction(0), Fraction(0),
-                source, reason, tasks,
-            )  # fmt: skip
-            lines.append(line)
-    lines, notes = _redistribute(group, lines)
-    adjustments = [_adjustment(model, e) for e in events]
-    return UnitResult(
-        unit, gkey, lines, adjustments, Fraction(0), Fraction(0), Fraction(0), Fraction(0),
-        Decimal(0), "", "", any(a.kind == "veto" for a in adjustments), notes=notes,
-    )  # fmt: skip
-
-
-def _task_value(group: Group, unit: str, inputs: YearInputs):
-    scoring = group.task_scoring
-    entered = inputs.tasks.get(unit, {})
-    lines = []
-    for task in group.tasks:
-        if unit not in task.units or task.id not in entered:
-            continue
-        lead = task.units[0] == unit
-        weight = scoring.lead_weight if lead else scoring.co_weight
-        score, source = entered[task.id]
-        lines.append(
-            TaskLine(task.id, task.no, task.name, "牵头" if lead else "配合", weight, score, source)
+    events: dict[str, list[Event]],
+) -> list[UnitResult]:
+    indicators = [ind for cat in group.categories for ind in cat.indicators]
+    category = np.array([c for c, cat in enumerate(group.categories) for _ in cat.indicators])
+    points = np.array([float(ind.points) for ind in indicators])
+    values = _value_matrix(group, indicators, inputs)
+    exact = ExactGroup(group, inputs, values)
+    applicable = ~np.isnan(values)
+    effective = effective_points(
+        applicable, points, category, np.array([float(c.points) for c in group.categories])
+    )
+    base = np.zeros(len(group.units))
+    floor_missed = {}
+    for k, ind in enumerate(indicators):
+        target = target_for(ind, inputs.year)
+        column = values[:, k]
+        raw = rule_vector(
+            ind.rule,
+            column,
+            None if target is None else float(target),
+            points[k],
+            {name: float(v) for name, v in ind.params.items()},
+            ind.direction == "higher",
         )
-    if not lines:
-        return None, (), None, "无承担的重点任务"
-    total_weight = sum(Fraction(t.weight) for t in lines)
-    value = sum(Fraction(t.weight) * Fraction(t.score) for t in lines) / total_weight
-    value = value * 100 / Fraction(scoring.max_score)
-    return value, tuple(lines), lines[0].source, ""
+        base += np.where(applicable[:, k], raw * effective[:, k] / points[k], 0.0)
+        if ind.safety_floor and target is not None:
+            t = float(target)
+            missed = column < t if ind.direction == "higher" else column > t
+            floor_missed[k] = (ind, target, np.flatnonzero(missed & applicable[:, k]))
+    results = []
+    for row, unit in enumerate(group.units):
+        adjustments = [_adjustment(model, e) for e in events.get(unit, ())]
+        result = _unit_result(model, gkey, unit, adjustments, float(base[row]), exact)
+        results.append(result)
+    for ind, target, rows in floor_missed.values():
+        for row in rows:
+            unit = group.units[row]
+            results[row].floor_misses.append((ind, exact.exact_value(unit, ind), target))
+    return results
 
 
-def _redistribute(group: Group, lines: list[IndicatorScore]):
-    """不适用: spread N/A points over the category's other indicators, else over the unit's."""
-    from dataclasses import replace
-
-    effective: dict[str, Fraction] = {}
-    orphaned = Fraction(0)
-    notes = []
-    for cat in group.categories:
-        cat_lines = [ln for ln in lines if ln.category_id == cat.id]
-        applicable = sum(Fraction(ln.points) for ln in cat_lines if ln.value is not None)
-        if applicable == 0:
-            orphaned += Fraction(cat.points)
-            why = "所列指标均不适用" if cat_lines else "无本单位承担的指标"
-            notes.append(
-                f"“{cat.name}”（{fmt_number(cat.points)}分）{why}，分值按比例分配给其余类别的指标"
-            )
-            continue
-        for ln in cat_lines:
-            if ln.value is not None:
-                effective[ln.indicator.id] = Fraction(ln.points) * Fraction(cat.points) / applicable
-    remaining = sum(effective.values())
-    if orphaned and remaining:
-        scale = (remaining + orphaned) / remaining
-        effective = {k: v * scale for k, v in effective.items()}
-    lines = [
-        replace(ln, effective_points=effective.get(ln.indicator.id, Fraction(0))) for ln in lines
-    ]
-    return lines, notes
+def _value_matrix(group: Group, indicators: list[Indicator], inputs: YearInputs) -> np.ndarray:
+    """Units × indicators as float64; NaN where the indicator is N/A or not the unit's."""
+    nan = float("nan")
+    value_ids = [ind.id for ind in indicators]
+    rows = []
+    for unit in group.units:
+        figures = inputs.figures.get(unit, {})
+        row = []
+        for ind_id in value_ids:
+            figure = figures.get(ind_id)
+            row.append(nan if figure is None or figure.value is None else figure.value)
+        rows.append(row)
+    values = np.array(rows, dtype=float).reshape(len(group.units), len(indicators))
+    for k, ind in enumerate(indicators):
+        if ind.source == "tasks":
+            for row, unit in enumerate(group.units):
+                value = task_value(group, unit, inputs)[0]
+                values[row, k] = nan if value is None else float(value)
+    return values
 
 
-def _fill_peer_rules(model: ScoringModel, group: Group, results: list[UnitResult], year: int):
-    """Apply each rule; rank and relative need the whole group's values (peers)."""
-    from dataclasses import replace
-
-    positions = [{ln.indicator.id: i for i, ln in enumerate(r.indicators)} for r in results]
-    for cat in group.categories:
-        for ind in cat.indicators:
-            here = [
-                (result, pos[ind.id])
-                for result, pos in zip(results, positions, strict=True)
-                if ind.id in pos and result.indicators[pos[ind.id]].value is not None
-            ]
-            if not here:
-                continue
-            peers = Peers(r.indicators[i].value for r, i in here)
-            points = Fraction(ind.points)
-            params = {k: Fraction(v) for k, v in ind.params.items()}
-            higher = ind.direction == "higher"
-            for result, i in here:
-                ln = result.indicators[i]
-                rule_input = RuleInput(
-                    value=ln.value,
-                    target=None if ln.target is None else Fraction(ln.target),
-                    points=points,
-                    params=params,
-                    higher_is_better=higher,
-                    peers=peers,
-                )
-                raw = RULES[ind.rule](rule_input)
-                score = raw * ln.effective_points / points
-                detail = _peer_detail(ind, rule_input, raw)
-                result.indicators[i] = replace(ln, score=score, detail=detail)
-
-
-def _peer_detail(ind: Indicator, inp: RuleInput, raw: Fraction) -> str:
-    """For rules that depend on the group: the rank or best value that decided the score."""
-    m = "" if ind.measure == "分" else ind.measure
-    if ind.rule == "rank":
-        better = inp.peers.count_better(inp.value, inp.higher_is_better)
-        return f"组内第{better + 1}名（共{len(inp.peers)}个单位有数据），得{fmt_number(raw)}分"
-    if ind.rule == "relative":
-        best = inp.peers.best(inp.value, inp.higher_is_better)
-        return f"组内最优值{fmt_number(best)}{m}，得{fmt_number(raw)}分"
-    return ""
+def _unit_result(
+    model: ScoringModel,
+    gkey: str,
+    unit: str,
+    adjustments: list[AdjustmentLine],
+    base: float,
+    exact: ExactGroup,
+) -> UnitResult:
+    if adjustments:
+        bonus = sum((Fraction(a.points) for a in adjustments if a.kind == "bonus"), _ZERO)
+        penalty = sum((Fraction(a.points) for a in adjustments if a.kind == "penalty"), _ZERO)
+        capped = min(bonus, Fraction(model.bonus_cap))
+    else:
+        bonus = penalty = capped = _ZERO
+    result = UnitResult(
+        unit, gkey, adjustments, bonus, capped, penalty, Decimal(0), "", "",
+        any(a.kind == "veto" for a in adjustments), _lines=lambda: exact.unit_lines(unit),
+    )  # fmt: skip
+    scaled = (
+        max(0.0, base + float(capped) - float(penalty)) if adjustments else max(0.0, base)
+    ) * (10**model.decimals)
+    if abs(scaled - math.floor(scaled) - 0.5) < _NEAR_HALF:
+        result.total = round_half_up(result.exact_total, model.decimals)
+    else:
+        result.total = Decimal(math.floor(scaled + 0.5)).scaleb(-model.decimals)
+        result.total = result.total.quantize(Decimal(1).scaleb(-model.decimals))
+    if result.veto:
+        grade = next(g for g in model.grades if g.code == model.veto_grade)
+    else:
+        grade = next((g for g in model.grades if result.total >= g.min), model.grades[-1])
+    result.grade, result.grade_name = grade.code, grade.name
+    return result
 
 
 def _adjustment(model: ScoringModel, event: Event) -> AdjustmentLine:
@@ -332,24 +292,6 @@ def _adjustment(model: ScoringModel, event: Event) -> AdjustmentLine:
         item.id, item.kind, item.name, event.count, item.points * event.count,
         event.basis, event.date, event.source,
     )  # fmt: skip
-
-
-def _finish_total(model: ScoringModel, result: UnitResult) -> None:
-    result.base = sum((ln.score for ln in result.indicators), Fraction(0))
-    result.bonus = sum(
-        (Fraction(a.points) for a in result.adjustments if a.kind == "bonus"), Fraction(0)
-    )
-    result.bonus_capped = min(result.bonus, Fraction(model.bonus_cap))
-    result.penalty = sum(
-        (Fraction(a.points) for a in result.adjustments if a.kind == "penalty"), Fraction(0)
-    )
-    exact = max(Fraction(0), result.base + result.bonus_capped - result.penalty)
-    result.total = round_half_up(exact, model.decimals)
-    if result.veto:
-        grade = next(g for g in model.grades if g.code == model.veto_grade)
-    else:
-        grade = next((g for g in model.grades if result.total >= g.min), model.grades[-1])
-    result.grade, result.grade_name = grade.code, grade.name
 
 
 def _rank(results: list[UnitResult]) -> None:

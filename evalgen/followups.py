@@ -99,16 +99,14 @@ def _check(
         ]
     if rule.when == "safety_floor":
         out = []
-        for line in result.indicators:
-            if line.indicator.safety_floor and line.met is False:
-                measure = line.indicator.measure
-                relation = "低于" if line.indicator.direction == "higher" else "高于"
-                out.append(
-                    make(
-                        f"{line.indicator.name}为{fmt_number(line.value, 2)}{measure}，"
-                        f"{relation}{year.year}年度目标{fmt_number(line.target, 2)}{measure}"
-                    )
+        for ind, value, target in result.floor_misses:
+            relation = "低于" if ind.direction == "higher" else "高于"
+            out.append(
+                make(
+                    f"{ind.name}为{fmt_number(value, 2)}{ind.measure}，"
+                    f"{relation}{year.year}年度目标{fmt_number(target, 2)}{ind.measure}"
                 )
+            )
         return out
     raise ValueError(f"unknown follow-up condition {rule.when}")
 

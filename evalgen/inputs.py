@@ -6,19 +6,17 @@ Every problem in every file is collected, located to the cell, and raised once.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .model import Group, Indicator, ScoringModel
 from .problems import InputError, Problem, column_letter
-from .reader import Cell, Table, find_tables
-from .values import CellValue, ValueProblem, clean_text, normalize_text, parse_cell
+from .reader import Cell, Table, TableSet, find_tables, header_key
+from .values import CellValue, ValueProblem, cell_text, normalize_text, parse_cell, shorten
 
 __all__ = ["Event", "Figure", "Source", "YearInputs", "read_year", "suggest_unit"]
 
-_BRACKET_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 _KNOWN_EXTRA = {
     "序号",
     "年度",
@@ -89,7 +87,7 @@ def read_year(model: ScoringModel, folder: Path, year: int) -> YearInputs:
     names += [g.task_input.sheet for g in model.groups.values() if g.task_input]
     names.append(model.adjustment_input.sheet)
     found = find_tables(folder, names, "单位", year)
-    checker = _Checker(model, year, found.problems)
+    checker = _Checker(model, year, found)
     result = YearInputs(year, folder, files=found.files)
     for gkey, group in model.groups.items():
         tables = found.tables[group.input.sheet]
@@ -108,10 +106,17 @@ def read_year(model: ScoringModel, folder: Path, year: int) -> YearInputs:
 
 
 class _Checker:
-    def __init__(self, model: ScoringModel, year: int, problems: list[Problem]):
+    def __init__(self, model: ScoringModel, year: int, found: TableSet):
         self.model = model
         self.year = year
-        self.problems = problems
+        self.found = found
+        self.problems = found.problems
+        # Unit names compared as people write them: NFKC (full-width brackets and spaces),
+        # no spaces at all, registered short forms (宁晋 → 宁晋县).
+        self.unit_keys = {
+            gkey: {_unit_key(n): u for u, n in _names_of(group)}
+            for gkey, group in model.groups.items()
+        }
 
     def add(self, message: str, table: Table | None = None, cell: Cell | None = None, **kw) -> None:
         where = {"file": table.file, "sheet": table.sheet} if table else {}
@@ -120,38 +125,45 @@ class _Checker:
         self.problems.append(Problem(message, **where, **kw))
 
     def require(self, tables: list[Table], sheet: str, folder: Path) -> None:
-        if not tables:
-            self.add(
-                f"找不到工作表“{sheet}”",
-                file=folder.name,
-                hint=f"请在 .xlsx 文件中保留名为“{sheet}”的工作表，或提供文件名含“{sheet}”的 CSV",
-            )
+        if tables:
+            return
+        file, found_sheet, hint = self.found.missing_table_hint(sheet)
+        self.add(f"找不到工作表“{sheet}”", file=file or folder.name, sheet=found_sheet, hint=hint)
+
+    def text(self, table: Table, cell: Cell | None, *, free: bool = False, **kw) -> str | None:
+        """A text cell's content, or None (reported) for a formula without result or #N/A."""
+        if cell is None:
+            return ""
+        try:
+            return cell_text(cell.value, free=free)
+        except ValueProblem as exc:
+            self.add(exc.message, table, cell, hint=exc.hint, **kw)
+            return None
 
     # -- units -------------------------------------------------------------------------
 
     def unit(self, table: Table, cell: Cell, group: Group, group_key: str) -> str | None:
-        raw = normalize_text(str(cell.value)) if cell.value is not None else ""
-        if not raw:
-            self.add("缺少单位名称", table, cell, hint="请填写单位全称")
+        raw = self.text(table, cell)
+        if raw is None:
             return None
-        name = group.aliases.get(raw, raw)
-        if name in group.units:
+        if not raw:
+            self.add("缺少单位名称", table, cell, hint=_blank_unit_hint(table, cell))
+            return None
+        name = self.unit_keys[group_key].get(_unit_key(raw))
+        if name is not None:
             return name
-        compact = raw.replace(" ", "")
-        for unit in group.units:
-            if unit.replace(" ", "") == compact:
-                return unit
-        other = self.model.group_of(name)
+        shown = shorten(raw)
+        other = next((k for k, keys in self.unit_keys.items() if _unit_key(raw) in keys), None)
         if other and other != group_key:
             self.add(
-                f"单位“{raw}”属于{self.model.groups[other].name}，不应填在本表中",
+                f"单位“{shown}”属于{self.model.groups[other].name}，不应填在本表中",
                 table,
                 cell,
-                unit=raw,
+                unit=shown,
             )
             return None
         hint = suggest_unit(self.model, raw, group.units, group.aliases)
-        self.add(f"单位“{raw}”不在考核对象名单中", table, cell, unit=raw, hint=hint)
+        self.add(f"单位“{shown}”不在考核对象名单中", table, cell, unit=shown, hint=hint)
         return None
 
     def year_ok(self, table: Table, cells: dict[int, Cell]) -> None:
@@ -159,9 +171,9 @@ class _Checker:
         if col is None or col not in cells:
             return
         cell = cells[col]
-        text = normalize_text(str(cell.value)) if cell.value is not None else ""
+        text = self.text(table, cell)
         if text and text.removesuffix("年") != str(self.year):
-            self.add(f"年度填写为“{text}”，与考核年度{self.year}不符", table, cell)
+            self.add(f"年度填写为“{shorten(text)}”，与考核年度{self.year}不符", table, cell)
 
     # -- group indicator tables ------------------------------------------------------------
 
@@ -190,29 +202,31 @@ class _Checker:
                     continue
                 first_seen[unit] = here
                 out[unit] = self._row_figures(table, row, cells, unit, columns)
+        formula_rows = next((t for t in tables if t.formula_only_rows), None)
         for unit in group.units:
             if tables and unit not in out:
-                self.add(
-                    f"缺少单位“{unit}”的数据行",
-                    tables[0],
-                    unit=unit,
-                    hint="请补充该单位的一行数据",
-                )
+                hint = "请补充该单位的一行数据"
+                if formula_rows:
+                    hint += (
+                        f"；{formula_rows.file}中第{formula_rows.formula_only_rows[0]}行等只有没有"
+                        "计算结果的公式，请在 Excel/WPS 中打开并保存后重试"
+                    )
+                self.add(f"缺少单位“{unit}”的数据行", tables[0], unit=unit, hint=hint)
         return out
 
     def _indicator_columns(self, table: Table, indicators: list[Indicator]) -> dict[str, int]:
         by_header = {}
         for ind in indicators:
-            by_header[normalize_text(ind.name).replace(" ", "")] = ind
+            by_header[header_key(ind.name)] = ind
             by_header[ind.id] = ind
+        known = {header_key(h) for h in _KNOWN_EXTRA | {"单位"}}
         columns: dict[str, int] = {}
         for col, header in table.headers.items():
-            key = _BRACKET_SUFFIX.sub("", header).replace(" ", "")
-            ind = by_header.get(key) or by_header.get(header.replace(" ", ""))
+            ind = by_header.get(header_key(header)) or by_header.get(header.replace(" ", ""))
             if ind is None:
-                if header not in _KNOWN_EXTRA and header != "单位":
+                if header_key(header) not in known:
                     self.add(
-                        f"不认识的列“{header}”，已忽略",
+                        f"不认识的列“{shorten(header)}”，已忽略",
                         table,
                         Cell(None, table.header_row, col),
                         severity="warning",
@@ -251,11 +265,16 @@ class _Checker:
                 continue
             source = Source(table.file, table.sheet, cell.ref)
             if parsed.kind == "blank":
+                hint = "请填写数值；确不适用的，请填写“不适用”"
+                if cell.merged_into:
+                    hint = f"该单元格与{cell.merged_into}合并，合并单元格的内容只算在{cell.merged_into}；请取消合并，逐格填写"
+                self.add("缺少数据（空白不等于“不适用”）", table, cell, hint=hint, **kw)
+            elif parsed.percent and ind.measure != "%":
                 self.add(
-                    "缺少数据（空白不等于“不适用”）",
+                    f"填写了百分数，但该指标的计量单位是“{ind.measure}”",
                     table,
                     cell,
-                    hint="请填写数值；确不适用的，请填写“不适用”",
+                    hint="请去掉“%”，只填写数字",
                     **kw,
                 )
             elif parsed.kind == "na":
@@ -271,12 +290,13 @@ class _Checker:
             low = Decimal(0) if low is None else low
             high = ind.points if high is None else min(high, ind.points)
         measure = "" if ind.measure == "分" else ind.measure
+        shown = shorten(str(value))
         if low is not None and value < low:
-            self.add(f"数值{value}{measure}低于允许的下限{low}{measure}", table, cell, **kw)
+            self.add(f"数值{shown}{measure}低于允许的下限{low}{measure}", table, cell, **kw)
             return False
         if high is not None and value > high:
             what = f"该项分值{ind.points}分" if ind.rule == "evaluated" else f"上限{high}{measure}"
-            self.add(f"数值{value}{ind.measure}超过{what}", table, cell, **kw)
+            self.add(f"数值{shown}{ind.measure}超过{what}", table, cell, **kw)
             return False
         return True
 
@@ -298,7 +318,8 @@ class _Checker:
                 continue
             for row, cells in table.rows:
                 self.year_ok(table, cells)
-                unit = self.unit(table, cells.get(need["单位"]) or Cell(None, row, 1), group, gkey)
+                unit_cell = cells.get(need["单位"]) or Cell(None, row, need["单位"])
+                unit = self.unit(table, unit_cell, group, gkey)
                 no_cell = cells.get(need["任务序号"]) or Cell(None, row, need["任务序号"])
                 task_no = self._task_no(table, no_cell, by_no, unit)
                 if unit is None or task_no is None:
@@ -348,11 +369,12 @@ class _Checker:
         number = parsed.number
         if (
             parsed.kind != "number"
+            or parsed.percent
             or number != number.to_integral_value()
-            or int(number) not in by_no
+            or number not in by_no
         ):
             self.add(
-                f"任务序号“{cell.value if cell.value is not None else ''}”不存在",
+                f"任务序号“{shorten(str(cell.value)) if cell.value is not None else ''}”不存在",
                 table,
                 cell,
                 unit=unit or "",
@@ -371,8 +393,12 @@ class _Checker:
         if parsed.kind != "number":
             self.add("缺少完成得分（重点任务不能填“不适用”）", table, cell, **kw)
             return None
+        if parsed.percent:
+            self.add("完成得分是分数，不应填写百分数", table, cell, hint="请去掉“%”", **kw)
+            return None
         if not Decimal(0) <= parsed.number <= max_score:
-            self.add(f"完成得分{parsed.number}应在0至{max_score}之间", table, cell, **kw)
+            shown = shorten(str(parsed.number))
+            self.add(f"完成得分{shown}应在0至{max_score}之间", table, cell, **kw)
             return None
         return parsed.number
 
@@ -392,23 +418,26 @@ class _Checker:
                 continue
             for row, cells in table.rows:
                 self.year_ok(table, cells)
-                unit = self._any_unit(table, cells.get(cols["单位"]) or Cell(None, row, 1))
+                unit = self._any_unit(
+                    table, cells.get(cols["单位"]) or Cell(None, row, cols["单位"])
+                )
                 item_cell = cells.get(cols["事项编号"]) or Cell(None, row, cols["事项编号"])
-                key = normalize_text(str(item_cell.value or ""))
-                item = items.get(key) or items.get(key.upper()) or by_name.get(key)
-                if item is None:
+                key = self.text(table, item_cell, unit=unit or "")
+                item = items.get(key) or items.get(key.upper()) or by_name.get(key) if key else None
+                if item is None and key is not None:
                     known = "、".join(items)
+                    message = (
+                        f"加减分事项“{shorten(key)}”不在考核细则的事项目录中"
+                        if key
+                        else "缺少事项编号"
+                    )
                     self.add(
-                        f"加减分事项“{key}”不在考核细则的事项目录中",
-                        table,
-                        item_cell,
-                        unit=unit or "",
-                        hint=f"事项编号应为：{known}",
+                        message, table, item_cell, unit=unit or "", hint=f"事项编号应为：{known}"
                     )
                 count = self._count(table, cells.get(cols["次数"]) if cols["次数"] else None, unit)
                 basis_cell = cells.get(cols["依据"]) or Cell(None, row, cols["依据"])
-                basis = clean_text(str(basis_cell.value or ""))
-                if not basis:
+                basis = self.text(table, basis_cell, free=True, unit=unit or "")
+                if basis == "":
                     self.add("缺少依据（文件名称、文号或事实）", table, basis_cell, unit=unit or "")
                 if unit is None or item is None or count is None or not basis:
                     continue
@@ -423,18 +452,39 @@ class _Checker:
                     continue
                 counts[unit, item.id] = total
                 date_cell = cells.get(cols["认定日期"]) if cols["认定日期"] else None
-                date = _date_text(date_cell.value) if date_cell else ""
+                date = self._date(table, date_cell, unit)
+                if date is None:
+                    continue
                 source = Source(table.file, table.sheet, f"第{row}行")
                 out.append(Event(unit, item.id, count, basis, date, source))
         return out
 
     def _any_unit(self, table: Table, cell: Cell) -> str | None:
-        raw = normalize_text(str(cell.value)) if cell.value is not None else ""
-        name = self.model.resolve_unit(raw)
-        if name is None:
-            self.add(f"单位“{raw}”不在考核对象名单中" if raw else "缺少单位名称", table, cell,
-                     unit=raw, hint=suggest_unit(self.model, raw) if raw else "请填写单位全称")  # fmt: skip
-        return name
+        raw = self.text(table, cell)
+        if raw is None:
+            return None
+        if not raw:
+            self.add("缺少单位名称", table, cell, hint=_blank_unit_hint(table, cell))
+            return None
+        for keys in self.unit_keys.values():
+            if _unit_key(raw) in keys:
+                return keys[_unit_key(raw)]
+        shown = shorten(raw)
+        self.add(
+            f"单位“{shown}”不在考核对象名单中",
+            table,
+            cell,
+            unit=shown,
+            hint=suggest_unit(self.model, raw),
+        )
+        return None
+
+    def _date(self, table: Table, cell: Cell | None, unit: str) -> str | None:
+        if cell is None or cell.value is None:
+            return ""
+        if hasattr(cell.value, "strftime"):
+            return cell.value.strftime("%Y-%m-%d")
+        return self.text(table, cell, free=True, unit=unit)
 
     def _count(self, table: Table, cell: Cell | None, unit) -> int | None:
         if cell is None or cell.value is None or normalize_text(str(cell.value)) == "":
@@ -445,8 +495,14 @@ class _Checker:
             self.add(exc.message, table, cell, unit=unit or "", hint=exc.hint)
             return None
         number = parsed.number
-        if parsed.kind != "number" or number < 1 or number != number.to_integral_value():
-            self.add(f"次数“{cell.value}”应为正整数", table, cell, unit=unit or "")
+        if (
+            parsed.kind != "number"
+            or parsed.percent
+            or number < 1
+            or number != number.to_integral_value()
+        ):
+            shown = shorten(str(cell.value))
+            self.add(f"次数“{shown}”应为正整数", table, cell, unit=unit or "")
             return None
         return int(number)
 
@@ -457,16 +513,32 @@ def suggest_unit(model: ScoringModel, raw: str, units=None, aliases=None) -> str
         units = [u for g in model.groups.values() for u in g.units]
     units = list(units)
     aliases = aliases if aliases is not None else model.all_aliases()
-    contains = [u for u in units if raw and (raw in u or u in raw)]
+    raw = normalize_text(raw)[:100]  # a pasted paragraph is compared by its start
+    written = [(u, u) for u in units] + [(u, a) for a, u in aliases.items() if u in units]
+    contains = [
+        u for u, w in sorted(written, key=lambda x: -len(x[1])) if raw and (raw in w or w in raw)
+    ]
     close = contains or difflib.get_close_matches(raw, units + list(aliases), n=1, cutoff=0.4)
     if not close:
         return "请使用考核细则中的单位全称"
     return f"是否应为“{aliases.get(close[0], close[0])}”？请使用单位全称"
 
 
-def _date_text(value: object) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    return clean_text(str(value))
+def _unit_key(name: str) -> str:
+    return normalize_text(name).replace(" ", "")
+
+
+def _names_of(group: Group) -> list[tuple[str, str]]:
+    """(full name, written form) for every unit and registered short form of a group."""
+    return [(u, u) for u in group.units] + [(u, a) for a, u in group.aliases.items()]
+
+
+def _blank_unit_hint(table: Table, cell: Cell) -> str:
+    if cell.merged_into:
+        return f"该单元格与{cell.merged_into}合并；请取消合并，每行填写单位全称"
+    if cell.row == table.header_row + table.header_rows:
+        return (
+            f"请填写单位全称；如第{cell.row}行是表头的一部分，请把表头合并为一行，"
+            "或将“单位”单元格与下一行上下合并"
+        )
+    return "请填写单位全称"

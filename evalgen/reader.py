@@ -18,11 +18,12 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, column_letter
-from .values import ErrorValue, FormulaWithoutResult, normalize_text
+from .values import ErrorValue, FormulaWithoutResult, clean_text, normalize_text
 
 __all__ = [
     "MAX_COMPRESSION_RATIO",
@@ -52,7 +53,23 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _BRACKET_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 _QUOTED_IN_FORMAT = re.compile(r'"[^"]*"|\\.')
-_EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"}
+_SHEET_MEMBER = re.compile(r"xl/worksheets/[^/]+\.xml")
+_MERGE_REF = re.compile(
+    rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"'
+)
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_BOMB = "可能是恶意构造的“压缩炸弹”，已拒绝读取"
+_BOMB_HINT = "请在 Excel/WPS 中打开确认内容后另存为新的 .xlsx，再重新运行"
+_EXCEL_ERRORS = {
+    "#DIV/0!",
+    "#N/A",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#GETTING_DATA",
+}
 
 
 @dataclass(frozen=True)
@@ -102,8 +119,16 @@ class TableSet:
 
     def missing_table_hint(self, name: str) -> tuple[str, str, str]:
         """For a table that was not found: (file, sheet, hint) naming the closest sheet."""
-        titles = [(f, t) for f, ts in self.sheet_titles.items() for t in ts]
-        listing = "；".join(f"{f}：{'、'.join(ts) or '（无工作表）'}" for f, ts in self.sheet_titles.items())
+        taken = {normalize_text(n) for n in self.tables}
+        titles = [
+            (f, t)
+            for f, ts in self.sheet_titles.items()
+            for t in ts
+            if normalize_text(t) not in taken
+        ]
+        listing = "；".join(
+            f"{f}：{'、'.join(ts) or '（无工作表）'}" for f, ts in self.sheet_titles.items()
+        )
         wanted = header_key(name)
         close = [ft for ft in titles if wanted in header_key(ft[1])] or [
             ft
@@ -163,11 +188,11 @@ def find_tables(folder: Path, names: list[str], unit_header: str, year: int) -> 
         if not matches:
             continue
         try:
-            _check_file(path, is_csv)
+            has_formulas = _check_file(path, is_csv)
             if is_csv:
                 sheets = [_read_csv(path, max(matches, key=len))]
             else:
-                sheets = _read_xlsx(path, names, found.sheet_titles)
+                sheets = _read_xlsx(path, names, found.sheet_titles, has_formulas)
         except _FileProblem as exc:
             problems.append(exc.problem)
             continue
@@ -208,17 +233,24 @@ def _size_text(size: int) -> str:
     return f"{size} 字节"
 
 
-def _check_file(path: Path, is_csv: bool) -> None:
-    """Refuse, before parsing, a file that is empty, too large, or not what its name says."""
+def _check_file(path: Path, is_csv: bool) -> bool:
+    """Refuse, before parsing, a file that is empty, too large, or not what its name says.
+
+    Returns whether an .xlsx holds formulas (so their results must be checked).
+    """
     name = path.name
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise _FileProblem(f"无法读取该文件：{exc.strerror}", name, "请检查文件是否被占用或有读取权限") from None
+        raise _FileProblem(
+            f"无法读取该文件：{exc.strerror}", name, "请检查文件是否被占用或有读取权限"
+        ) from None
     if size == 0:
-        raise _FileProblem("文件是空的（0 字节）", name, "文件可能没有保存或复制完整，请重新获取该文件")
+        raise _FileProblem(
+            "文件是空的（0 字节）", name, "文件可能没有保存或复制完整，请重新获取该文件"
+        )
     if size > MAX_INPUT_BYTES:
         raise _FileProblem(
             f"文件大小为{_size_text(size)}，超过上限{_size_text(MAX_INPUT_BYTES)}，未读取",
@@ -227,7 +259,7 @@ def _check_file(path: Path, is_csv: bool) -> None:
         )
     if head.startswith(_OLE2_MAGIC):
         raise _FileProblem(
-            "该文件实际是旧版 Excel（.xls）格式，或设置了打开密码",
+            "无法打开：该文件实际是旧版 Excel（.xls）格式，或设置了打开密码",
             name,
             "请在 Excel/WPS 中打开（如有密码请先取消）后“另存为”Excel 工作簿（.xlsx）",
         )
@@ -238,68 +270,104 @@ def _check_file(path: Path, is_csv: bool) -> None:
             name,
             f"请把文件扩展名改为 .xlsx（{path.stem}.xlsx）",
         )
-    if not is_csv and not is_zip:
-        text_like = b"\x00" not in head and head.strip() != b""
+    if is_csv:
+        return False
+    if not is_zip:
+        text_like = b"\x00" not in head
         raise _FileProblem(
-            "该文件不是 Excel 工作簿（.xlsx）" + ("，看起来是文本（CSV）文件" if text_like else ""),
+            "无法打开：该文件不是 Excel 工作簿（.xlsx）"
+            + ("，看起来是文本（CSV）文件" if text_like else ""),
             name,
             f"如为 CSV，请把扩展名改为 .csv（{path.stem}.csv）；否则请在 Excel/WPS 中打开后另存为 .xlsx"
             if text_like
             else "文件可能已损坏，请在 Excel/WPS 中打开后另存为 .xlsx",
         )
-    if not is_csv:
-        _check_zip(path)
+    return _check_zip(path)
 
 
-def _check_zip(path: Path) -> None:
-    """Refuse a damaged zip, a zip that is not a workbook, or a zip bomb — before unpacking.
+def _check_zip(path: Path) -> bool:
+    """Refuse a damaged zip, a zip that is not a workbook, or a zip bomb — before openpyxl.
 
     `zipfile` never yields more than a member's declared `file_size`, so the declared sizes
-    bound what openpyxl can unpack.
+    bound what can be unpacked. Merged ranges are measured too: openpyxl makes an object for
+    every cell of a merge, and a merge over whole columns would exhaust memory.
+    Returns whether any sheet holds a formula.
     """
     name = path.name
+    damaged = (
+        "无法打开：文件已损坏或不完整",
+        name,
+        "文件可能没有保存、复制或下载完整；请在 Excel/WPS 中打开后另存为 .xlsx，或重新获取该文件",
+    )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _FileProblem(
-            "文件已损坏或不完整，无法打开",
-            name,
-            "文件可能没有保存、复制或下载完整；请在 Excel/WPS 中打开后另存为 .xlsx，或重新获取该文件",
-        ) from None
+            _check_members(name, members)
+            has_formulas = False
+            for member in members:
+                if not _SHEET_MEMBER.fullmatch(member.filename):
+                    continue
+                xml = archive.read(member)
+                has_formulas = has_formulas or _FORMULA_TAG.search(xml) is not None
+                _check_merges(name, member.filename, xml)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
+        raise _FileProblem(*damaged) from None
+    return has_formulas
+
+
+def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
     names = {m.filename for m in members}
     if not any(n.startswith("xl/") for n in names):
         what = "Word 文档" if any(n.startswith("word/") for n in names) else "压缩包"
         raise _FileProblem(
-            f"该文件是{what}，不是 Excel 工作簿", name, "请放入 Excel 工作簿（.xlsx）文件"
+            f"无法打开：该文件是{what}，不是 Excel 工作簿", name, "请放入 Excel 工作簿（.xlsx）文件"
         )
-    bomb = "可能是恶意构造的“压缩炸弹”，已拒绝读取"
-    bomb_hint = "请在 Excel/WPS 中打开确认内容后另存为新的 .xlsx，再重新运行"
     if len(members) > MAX_ZIP_MEMBERS:
-        raise _FileProblem(f"该文件包含{len(members)}个部件，{bomb}", name, bomb_hint)
+        raise _FileProblem(f"该文件包含{len(members)}个部件，{_BOMB}", name, _BOMB_HINT)
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise _FileProblem(
-            f"该文件解压后达{_size_text(total)}（上限{_size_text(MAX_UNCOMPRESSED_BYTES)}），{bomb}",
+            f"该文件解压后达{_size_text(total)}（上限{_size_text(MAX_UNCOMPRESSED_BYTES)}），{_BOMB}",
             name,
-            bomb_hint,
+            _BOMB_HINT,
         )
     for m in members:
-        if m.file_size > RATIO_CHECK_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(
-            m.compress_size, 1
-        ):
+        ratio_limit = MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        if m.file_size > RATIO_CHECK_BYTES and m.file_size > ratio_limit:
             raise _FileProblem(
                 f"该文件中的部件 {m.filename} 由{_size_text(m.compress_size)}解压后达"
-                f"{_size_text(m.file_size)}，压缩比异常，{bomb}",
+                f"{_size_text(m.file_size)}，压缩比异常，{_BOMB}",
                 name,
-                bomb_hint,
+                _BOMB_HINT,
             )
+
+
+def _check_merges(name: str, member: str, xml: bytes) -> None:
+    area = 0
+    for c1, r1, c2, r2 in _MERGE_REF.findall(xml):
+        cols = abs(_column_index(c2 or c1) - _column_index(c1)) + 1
+        area += cols * (abs(int(r2 or r1) - int(r1)) + 1)
+    if area > MAX_SHEET_CELLS:
+        raise _FileProblem(
+            f"工作表中的合并单元格共约{area // 10000}万个单元格（{member}），过大",
+            name,
+            "请取消整行、整列的合并单元格后保存，再重新运行",
+        )
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ch - 64
+    return index
 
 
 # -- reading -------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, names: list[str], titles: dict[str, list[str]]) -> list[_Sheet]:
+def _read_xlsx(
+    path: Path, names: list[str], titles: dict[str, list[str]], has_formulas: bool
+) -> list[_Sheet]:
     from openpyxl import load_workbook
 
     wanted = {normalize_text(n): n for n in names}
@@ -311,12 +379,12 @@ def _read_xlsx(path: Path, names: list[str], titles: dict[str, list[str]]) -> li
             sheets = [ws for ws in book.worksheets if normalize_text(ws.title) in wanted]
             for ws in sheets:
                 _check_used_range(path.name, ws)
-            formulas = _formula_cells(path, sheets)
+            formulas = _formula_cells(path, sheets) if has_formulas else {}
         except _FileProblem:
             raise
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on a damaged file
             raise _FileProblem(
-                f"文件已损坏，无法读取（{type(exc).__name__}）",
+                f"无法打开：文件已损坏（{type(exc).__name__}）",
                 path.name,
                 "请在 Excel/WPS 中打开该文件后另存为 .xlsx，或重新获取该文件",
             ) from None
@@ -495,8 +563,8 @@ def _table_from_sheet(
     headers: dict[int, str] = {}
     for r in range(header_row, last + 1):
         for c, cell in sheet.rows.get(r, {}).items():
-            text = _text(cell.value)
-            if text:
+            if _text(cell.value):  # kept as written (full-width brackets) for messages
+                text = clean_text(str(cell.value))
                 headers[c] = unit_header if header_key(text) in unit_keys else text
     table = Table(file, sheet.title, header_row, headers, header_rows=last - header_row + 1)
     hidden = []
@@ -531,7 +599,9 @@ def _table_from_sheet(
 def _note_hidden(problems: list[Problem], where: dict, items: list[int], kind: str, name) -> None:
     if not items:
         return
-    shown = "、".join(name(i) for i in items[:10]) + (f"等{len(items)}{kind}" if len(items) > 10 else "")
+    shown = "、".join(name(i) for i in items[:10]) + (
+        f"等{len(items)}{kind}" if len(items) > 10 else ""
+    )
     problems.append(
         Problem(
             f"{shown}是隐藏的{kind}，已照常读取",

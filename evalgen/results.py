@@ -57,7 +57,9 @@ def _grade_counts(model: ScoringModel, group: GroupResult) -> dict[str, int]:
 
 
 def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResult) -> dict:
-    """One unit's result record."""
+    """One unit's result record (with its exact lines, checked against the ranked total)."""
+    if round_half_up(r.exact_total, model.decimals) != r.total:
+        raise RuntimeError(f"internal: exact and ranked totals differ for {r.unit}")
     return {
         "unit": r.unit,
         "group": r.group,

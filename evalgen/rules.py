@@ -36,7 +36,8 @@ class Peers:
     __slots__ = ("_sorted",)
 
     def __init__(self, values) -> None:
-        self._sorted = sorted(values)
+        # Sort on the binary value first (fast), the exact value only breaks its ties.
+        self._sorted = sorted(values, key=_fast_key)
 
     def __len__(self) -> int:
         return len(self._sorted)
@@ -57,6 +58,10 @@ class Peers:
         if higher_is_better:
             return max(self._sorted[-1], value)
         return min(self._sorted[0], value)
+
+
+def _fast_key(value: Fraction) -> tuple[float, Fraction]:
+    return (float(value), value)
 
 
 def _peers(inp: RuleInput) -> Peers:

@@ -232,4 +232,3 @@ def _times_100(number: Decimal) -> Decimal:
     if exponent > 0:
         digits, exponent = digits + (0,) * exponent, 0
     return Decimal((sign, digits, exponent))
-

@@ -26,12 +26,15 @@ def generated(tmp_path_factory) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_generated_year_passes_validation(generated):
     result = CliRunner().invoke(
-        main, ["validate", "2024", "--inputs", str(generated), "--model", str(generated / "model.yaml")]
+        main,
+        ["validate", "2024", "--inputs", str(generated), "--model", str(generated / "model.yaml")],
     )
     assert result.exit_code == 0, result.output
     assert f"{UNITS + 24}个单位" in result.output

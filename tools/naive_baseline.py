@@ -141,7 +141,9 @@ CHARTS = {
 # -- the run ----------------------------------------------------------------------------------
 
 
-def run(year: int, inputs: Path | None, model: Path | None, out: Path, templates: Path | None) -> dict:
+def run(
+    year: int, inputs: Path | None, model: Path | None, out: Path, templates: Path | None
+) -> dict:
     """Score and write every document naively; return the seconds spent per stage.
 
     `evaluate` is reading and scoring; `prepare` is results, contexts, template checks and the
@@ -174,13 +176,16 @@ def run(year: int, inputs: Path | None, model: Path | None, out: Path, templates
         t1 = time.perf_counter()
         tpl = DocxTemplate(folder / TEMPLATE_FILES[key])
         images = {
-            name: CHARTS[spec["kind"]](**spec["data"]) for name, spec in context.get("charts", {}).items()
+            name: CHARTS[spec["kind"]](**spec["data"])
+            for name, spec in context.get("charts", {}).items()
         }
         t2 = time.perf_counter()
         data = dict(context)
         if "charts" in context:
             data["charts"] = {
-                name: InlineImage(tpl, images[name], width=Mm(CHART_WIDTH_MM.get(spec["kind"], 150)))
+                name: InlineImage(
+                    tpl, images[name], width=Mm(CHART_WIDTH_MM.get(spec["kind"], 150))
+                )
                 for name, spec in context["charts"].items()
             }
         tpl.render(data, jinja2.Environment(autoescape=True))
@@ -205,7 +210,9 @@ _TEXT = re.compile(rb"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 def document_text(path: Path) -> tuple[list[str], int]:
     """The paragraphs' text of a .docx (body, headers, footers) and its number of images."""
     with zipfile.ZipFile(path) as z:
-        names = sorted(n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
+        names = sorted(
+            n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)
+        )
         paragraphs = []
         for name in names:
             for p in _PARAGRAPH.findall(z.read(name)):
@@ -230,7 +237,9 @@ def compare(naive: Path, reference: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="naive baseline: every document by hand with docxtpl and pyplot")
+    parser = argparse.ArgumentParser(
+        description="naive baseline: every document by hand with docxtpl and pyplot"
+    )
     parser.add_argument("year", type=int, nargs="?")
     parser.add_argument("--inputs", type=Path, default=None)
     parser.add_argument("--model", type=Path, default=None)

@@ -50,7 +50,15 @@ from evalgen.model import Indicator, ScoringModel  # noqa: E402
 from evalgen.modelfile import DEFAULT_MODEL, load_model, target_for, yaml_load  # noqa: E402
 from evalgen.outputs import stable_zip  # noqa: E402
 
-__all__ = ["generate", "synthetic_model", "unit_names", "write_year", "missing_features"]
+__all__ = [
+    "adjustment_events",
+    "generate",
+    "missing_features",
+    "scenario",
+    "synthetic_model",
+    "unit_names",
+    "write_year",
+]
 
 SEED = 20240901
 COUNTY = "county"
@@ -67,7 +75,9 @@ _SECOND = "安昌城川德定丰福光海河和化华江津晋康乐林陵宁平
 _SUFFIXES = ("县",) * 14 + ("市",) * 3 + ("区",) * 3
 
 
-def unit_names(n: int, seed: int = SEED, taken: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def unit_names(
+    n: int, seed: int = SEED, taken: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
     """N unique county-level names such as 安昌县, 桐泽市, 遂宁阳区; the same seed gives the same list.
 
     Most stems have two characters, like real counties; three-character stems fill in once
@@ -193,13 +203,17 @@ def scenario(model: ScoringModel, year: int, seed: int = SEED) -> Scenario:
         below_floor=below,
         tie=None,
         styles=styles,
-        events=_events(model, year, rng, others, stuck),
+        events=adjustment_events(model, year, rng, others, stuck),
         issuance={},
         drift=0.02 * (year - min(model.years)),
     )
 
 
-def _events(model: ScoringModel, year: int, rng: random.Random, units: list[str], stuck) -> list:
+def adjustment_events(
+    model: ScoringModel, year: int, rng: random.Random, units: list[str], stuck: list[str]
+) -> list[tuple[str, str, int, str, str]]:
+    """加减分事项 (unit, item id, count, basis, date): about 0.2 % of `units` vetoed, one over
+    the bonus cap, 4 % with bonuses, 2 % with penalties; `stuck` units penalised twice."""
     by_kind: dict[str, list] = {}
     for item in model.adjustments:
         by_kind.setdefault(item.kind, []).append(item)
@@ -302,7 +316,11 @@ def write_year(model: ScoringModel, sc: Scenario, data: dict, folder: Path) -> l
     for gkey, group in model.groups.items():
         wb = Workbook(write_only=True)
         names = short if gkey == COUNTY else {}
-        sheet(wb, group.input.sheet, _indicator_rows(model, gkey, data["figures"][gkey], styles, names))
+        sheet(
+            wb,
+            group.input.sheet,
+            _indicator_rows(model, gkey, data["figures"][gkey], styles, names),
+        )
         if group.task_input:
             sheet(wb, group.task_input.sheet, _task_rows(data["tasks"], group))
         stem = "县区考核数据" if gkey == COUNTY else f"{group.short_name or gkey}考核数据"
@@ -397,7 +415,9 @@ def missing_features(out: Path, year: int) -> list[str]:
     missing += [name for name, ok in checks.items() if not ok]
     kinds = {f.id: f.when for f in ev.loaded.model.followups}
     fired = {kinds[t.rule_id] for u in units for t in u.triggers}
-    wanted = {"grade", "veto", "bottom", "safety_floor"} | ({"bottom_consecutive"} if ev.history else set())
+    wanted = {"grade", "veto", "bottom", "safety_floor"} | (
+        {"bottom_consecutive"} if ev.history else set()
+    )
     missing += [f"触发条件 {w}" for w in sorted(wanted - fired)]
     return missing
 
@@ -405,16 +425,22 @@ def missing_features(out: Path, year: int) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="生成任意规模的合成考核数据（含合成考核细则）")
     parser.add_argument("--units", type=int, default=300, help="县级单位个数（默认300）")
-    parser.add_argument("--years", type=int, nargs="+", default=[2023, 2024], help="年度（默认2023 2024）")
+    parser.add_argument(
+        "--years", type=int, nargs="+", default=[2023, 2024], help="年度（默认2023 2024）"
+    )
     parser.add_argument("--out", type=Path, required=True, help="输出文件夹")
     parser.add_argument("--seed", type=int, default=SEED, help="随机种子（单位名称和场景）")
-    parser.add_argument("--check", action="store_true", help="生成后评分最后一年，检查各项功能是否都被覆盖")
+    parser.add_argument(
+        "--check", action="store_true", help="生成后评分最后一年，检查各项功能是否都被覆盖"
+    )
     args = parser.parse_args(argv)
     if args.units < 3:
         parser.error("--units 至少为3")
     written = generate(args.units, args.years, args.out, args.seed)
     size = sum(p.stat().st_size for p in written)
-    print(f"已生成 {args.out}：{args.units}个县级单位，{len(args.years)}个年度，{len(written)}个文件，{size / 1e6:.1f} MB")
+    print(
+        f"已生成 {args.out}：{args.units}个县级单位，{len(args.years)}个年度，{len(written)}个文件，{size / 1e6:.1f} MB"
+    )
     if args.check:
         missing = missing_features(args.out, max(args.years))
         if missing:

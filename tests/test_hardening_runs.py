@@ -1,0 +1,164 @@
+"""Runs that go wrong: killed, out of disk space, unwritable, rerun — nothing is lost.
+
+A run writes into a hidden staging folder `.2024.partial-PID` beside the output folder and
+renames it into place only when every file is complete; a previous run is kept as
+`2024.prev-N`.
+"""
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from badfiles import FOOD, set_figure
+from click.testing import CliRunner
+
+from evalgen import outputs
+from evalgen.cli import main
+from evalgen.outputs import sha256_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output + result.stderr
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def assert_complete(folder: Path) -> None:
+    """Every file is whole: the manifest lists each one with its hash, zips open, JSON parses."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = {k for k in snapshot(folder) if k != "manifest.json"}
+    assert set(manifest["outputs"]) == files
+    for name, digest in manifest["outputs"].items():
+        assert sha256_file(folder / name) == digest, name
+        if name.endswith((".docx", ".xlsx")):
+            with zipfile.ZipFile(folder / name) as archive:
+                assert archive.testzip() is None, name
+    json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert not [p for p in folder.rglob("*.tmp")]
+
+
+def score_process(inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "evalgen", "score", "2024", "--inputs", str(inputs)]
+    return subprocess.Popen(
+        [*command, "--out", str(out), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so the kill reaches any worker too
+    )
+
+
+def test_run_killed_while_rendering_leaves_the_previous_run_intact(sample_copy, tmp_path):
+    out = tmp_path / "out" / "2024"
+    first = score_process(sample_copy, out, "--no-docs")  # documents are slow; not needed here
+    _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err.decode()
+    before = snapshot(out)
+
+    second = score_process(sample_copy, out, "--jobs", "1")
+    staging = out.parent / f".2024.partial-{second.pid}"
+    deadline = time.monotonic() + 300
+    while len(list(staging.rglob("*.docx"))) < 3:
+        assert second.poll() is None, "the run finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.killpg(second.pid, signal.SIGKILL)
+    second.wait(timeout=60)
+    assert second.returncode == -signal.SIGKILL
+
+    assert snapshot(out) == before  # byte for byte
+    assert_complete(out)
+    assert staging.exists()  # the killed run's files are only in its staging folder
+    assert {p.name for p in out.parent.iterdir()} == {"2024", staging.name}
+
+    third = score_process(sample_copy, out, "--no-docs")
+    _, err = third.communicate(timeout=300)
+    assert third.returncode == 0, err.decode()
+    assert not staging.exists()  # the stale staging folder was cleaned
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024", "2024.prev-1"]
+    assert snapshot(out.with_name("2024.prev-1")) == before
+    assert_complete(out)
+
+
+def test_disk_full_mid_run_is_a_clear_error(sample_copy, tmp_path, monkeypatch):
+    out = tmp_path / "out" / "2024"
+    assert cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs").exit_code == 0
+    before = snapshot(out)
+    real_write = outputs.RunFolder.write
+    calls = []
+
+    def write(self, name, data):
+        calls.append(name)
+        if name == "results.json":  # the workbook is already written
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, name, data)
+
+    monkeypatch.setattr(outputs.RunFolder, "write", write)
+    result = cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs")
+    assert result.exit_code == 4
+    assert f"写入输出文件夹 {out} 失败" in result.stderr and "已保留原有结果" in result.stderr
+    assert calls == ["考核结果_2024.xlsx", "results.json"]  # mid-run
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]  # no staging left
+
+
+def _chmod_is_enforced(folder: Path) -> bool:
+    probe = folder / "probe"
+    folder.chmod(0o500)
+    try:
+        probe.mkdir()
+    except PermissionError:
+        return True
+    probe.rmdir()
+    return False  # running as root: permissions are not enforced
+    # (the simulated full disk above covers the same path in that case)
+
+
+def test_unwritable_output_folder(sample_copy, tmp_path):
+    parent = tmp_path / "out"
+    out = parent / "2024"
+    assert cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs").exit_code == 0
+    before = snapshot(out)
+    try:
+        if not _chmod_is_enforced(parent):
+            pytest.skip("file permissions are not enforced for this user (root)")
+        result = cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs")
+        assert result.exit_code == 4
+        assert f"无法创建输出文件夹 {out}" in result.stderr
+    finally:
+        parent.chmod(0o700)
+    assert snapshot(out) == before
+
+
+def test_reruns_keep_every_previous_run(sample_copy, tmp_path):
+    out = tmp_path / "out" / "2024"
+    runs = []
+    for value in (None, 97.5, 96.5):
+        if value is not None:
+            set_figure(sample_copy, "宁晋县", FOOD, value)
+        result = cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs")
+        assert result.exit_code == 0, result.stderr
+        runs.append(snapshot(out))
+    assert f"上次运行的结果已保留在：{out.with_name('2024.prev-2')}" in result.output
+    # numbered in order: prev-1 is the oldest run, prev-2 the one before this
+    assert snapshot(out.with_name("2024.prev-1")) == runs[0]
+    assert snapshot(out.with_name("2024.prev-2")) == runs[1]
+    assert snapshot(out) == runs[2]
+    assert runs[0]["results.json"] != runs[1]["results.json"] != runs[2]["results.json"]
