@@ -320,7 +320,8 @@ def _render_reusing(
             png = _png(canvas)
         cache[(font, *key)] = reused
         while len(cache) > _REUSED:
-            del cache[next(iter(cache))]
+            evicted = cache.pop(next(iter(cache)))
+            evicted.canvas.renderer = None  # its pixels now, not when the figure is collected
     return png
 
 

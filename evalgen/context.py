@@ -8,19 +8,22 @@ list fragments (reasons, reason, materials) do not — the template adds 。 or 
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 from .followups import cn_count
 from .issuance import Issuance
 from .model import ScoringModel, json_safe
-from .rules import fmt_number
+from .rules import fmt_number, round_half_up
 
 __all__ = ["bulletin_context", "notice_contexts", "unit_contexts", "change_text", "fmt_total"]
 
 _CN_NUM = "〇一二三四五六七八九十"
 
 
-def fmt_total(x: float | int) -> str:
-    """A total as printed: always two decimals (93.10)."""
-    return f"{x:.2f}"
+def fmt_total(x: float | int | str) -> str:
+    """A total (already exact to two decimals in results.json) as printed: 93.10."""
+    return str(round_half_up(Fraction(Decimal(str(x))), 2))
 
 
 def change_text(change: int | None, short: bool = False) -> str:
@@ -53,9 +56,7 @@ def _value_text(ind: dict, key: str = "value") -> str:
     return f"{fmt_number(_dec(value))}{measure}"
 
 
-def _dec(x):
-    from decimal import Decimal
-
+def _dec(x) -> Decimal:
     return Decimal(str(x))
 
 
@@ -159,10 +160,10 @@ def _group_overview(model: ScoringModel, group: dict, results: dict) -> str:
     units = group["units"]
     parts = [f"{names[c]}等次{n}个" for c, n in group["grade_counts"].items() if n]
     scored = [u for u in units if not u["veto"]]
-    average = sum(u["total"] for u in units) / len(units)
+    average = sum(Fraction(Decimal(str(u["total"]))) for u in units) / len(units)
     top = units[0]
     text = (
-        f"{group['name']}考核中，{'、'.join(parts)}；平均得分{fmt_total(average)}分，"
+        f"{group['name']}考核中，{'、'.join(parts)}；平均得分{round_half_up(average, 2)}分，"
         f"{top['unit']}以{fmt_total(top['total'])}分位列第一"
     )
     vetoed = [u["unit"] for u in units if u["veto"]]
@@ -268,11 +269,11 @@ def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
         tasks = [t for u in group["units"] for i in u["indicators"] for t in i.get("tasks", [])]
         if tasks:
             low = [t for t in tasks if t["score"] < 80]
-            average = sum(t["score"] for t in tasks) / len(tasks)
-            out.append(
-                f"{group['name']}重点任务平均完成得分{average:.1f}分，"
-                f"完成得分低于80分的有{len(low)}项次，部分牵头、配合任务推进不够有力。"
-            )
+            average = sum(Fraction(_dec(t["score"])) for t in tasks) / len(tasks)
+            text = f"{group['name']}重点任务平均完成得分{round_half_up(average, 1)}分"
+            if low:
+                text += f"，完成得分低于80分的有{len(low)}项次，部分牵头、配合任务推进不够有力"
+            out.append(text + "。")
     if not out:
         out.append("各项考核指标均达到年度目标。")
     return out
@@ -319,8 +320,8 @@ def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict
     categories = [c["name"] for c in group["categories"]]
 
     def category_score(unit: dict, name: str) -> str:
-        lines = [i for i in unit["indicators"] if i["category"] == name and not i["not_applicable"]]
-        return fmt_total(sum(i["score"] for i in lines)) if lines else "—"
+        cat = next(c for c in unit["categories"] if c["name"] == name)
+        return cat["score_text"] if cat["applicable"] else "—"
 
     return {
         "number": index,
@@ -332,8 +333,8 @@ def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict
                 str(u["rank"]),
                 u["unit"],
                 *[category_score(u, c) for c in categories],
-                fmt_total(u["bonus_applied"]) if u["bonus_applied"] else "",
-                fmt_total(u["penalty"]) if u["penalty"] else "",
+                u["text"]["bonus"] if u["bonus_applied"] else "",
+                u["text"]["penalty"] if u["penalty"] else "",
                 fmt_total(u["total"]),
                 u["grade"] + ("*" if u["veto"] else ""),
             ]
@@ -383,10 +384,10 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
     change = ""
     if unit["previous_rank"] is not None:
         change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
-    veto = "（一票否决）" if unit["veto"] else ""
+    veto = "，一票否决" if unit["veto"] else ""
     headline = (
         f"你单位{year}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
-        f"等次为{unit['grade']}（{names[unit['grade']]}）{veto}，"
+        f"等次为{unit['grade']}（{names[unit['grade']]}{veto}），"
         f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
     )
     rows = []
@@ -401,17 +402,15 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
                 "value": _value_text(ind),
                 "target": _value_text(ind, "target"),
                 "rule": ind["rule_label"],
-                "points": fmt_number(_dec(ind["effective_points"]), 2)
-                if not ind["not_applicable"]
-                else "—",
-                "score": fmt_total(ind["score"]) if not ind["not_applicable"] else "—",
-                "lost": fmt_total(ind["lost"]) if ind["lost"] else "",
+                "points": ind["text"]["points"] if not ind["not_applicable"] else "—",
+                "score": ind["text"]["score"] if not ind["not_applicable"] else "—",
+                "lost": ind["text"]["lost"] if ind["lost"] else "",
             }
         )
     na = [
         f"{n['name']}（{fmt_number(_dec(n['points']))}分）{n['reason']}，分值已按比例分配给同类别其他指标。"
         for n in unit["not_applicable"]
-    ]
+    ] + [f"{note}。" for note in unit["notes"]]
     adjustments = [
         {
             "kind": a["kind_label"],
@@ -444,9 +443,9 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
             "grade": f"{unit['grade']}（{names[unit['grade']]}）",
             "rank": f"{unit['rank']}/{unit['of']}",
             "change": change_text(unit["rank_change"]),
-            "base": fmt_total(unit["base"]),
-            "bonus": fmt_total(unit["bonus_applied"]),
-            "penalty": fmt_total(unit["penalty"]),
+            "base": unit["text"]["base"],
+            "bonus": unit["text"]["bonus"],
+            "penalty": unit["text"]["penalty"],
         },
         "rows": rows,
         "not_applicable": na,
@@ -483,37 +482,49 @@ def _task_rows(unit: dict) -> list[dict]:
     ]
 
 
+def _lost(ind: dict) -> str:
+    """Points lost in prose: exact, half up, without trailing zeros (失分1.45分, 失分30分)."""
+    return fmt_number(Decimal(ind["text"]["lost"]))
+
+
 def _fixes(unit: dict) -> list[str]:
-    """What the unit must fix: missed targets and the largest point losses first."""
-    out = []
-    losing = sorted(
-        (i for i in unit["indicators"] if i["lost"] and i["lost"] > 0), key=lambda i: -i["lost"]
-    )
+    """What the unit must fix: vetoes and penalties first, then every point lost, largest first."""
+    out = [
+        f"{adj['name']}（{adj['kind_label']}）：{adj['basis']}。"
+        for adj in unit["adjustments"]
+        if adj["kind"] in ("veto", "penalty")
+    ]
+    losing = sorted((i for i in unit["indicators"] if i["lost"]), key=lambda i: -i["lost"])
     for ind in losing:
         if ind.get("tasks"):
-            out.append(
-                f"{ind['name']}：加权平均完成得分{fmt_number(_dec(ind['value']), 2)}分，失分{fmt_number(_dec(ind['lost']), 2)}分。"
-            )
+            value = fmt_number(_dec(ind["value"]), 2)
+            out.append(f"{ind['name']}：加权平均完成得分{value}分，失分{_lost(ind)}分。")
         elif ind["met"] is False:
+            missed = "未达到" if ind["direction"] == "higher" else "高于"
             out.append(
-                f"{ind['name']}：完成值{_value_text(ind)}，未达到年度目标{_value_text(ind, 'target')}，失分{fmt_number(_dec(ind['lost']), 2)}分。"
+                f"{ind['name']}：完成值{_value_text(ind)}，{missed}年度目标"
+                f"{_value_text(ind, 'target')}，失分{_lost(ind)}分。"
             )
         else:
-            out.append(
-                f"{ind['name']}：失分{fmt_number(_dec(ind['lost']), 2)}分（{ind['rule_text']}）。"
-            )
+            out.append(f"{ind['name']}：失分{_lost(ind)}分（{ind['rule_text']}）。")
     for task in (t for i in unit["indicators"] for t in i.get("tasks", [])):
         if task["score"] < 80:
             out.append(
-                f"重点任务{task['no']}“{task['name']}”（{task['role']}）完成得分{fmt_number(_dec(task['score']))}分，需加快推进。"
+                f"重点任务{task['no']}“{task['name']}”（{task['role']}）完成得分"
+                f"{fmt_number(_dec(task['score']))}分，需加快推进。"
             )
-    for adj in unit["adjustments"]:
-        if adj["kind"] in ("penalty", "veto"):
-            out.append(f"{adj['name']}（{adj['kind_label']}）：{adj['basis']}。")
-    return out[:12] if out else ["各项指标均已达到要求，请继续保持。"]
+    return out or ["各项指标均已达到要求，请继续保持。"]
 
 
 # -- interview notices (约谈通知书) -------------------------------------------------------------
+
+
+def _interviewee(actions) -> str:
+    """Whom the rules summon: the principal leader if any rule says so, else the one in charge."""
+    actions = list(actions)
+    if any("主要负责" in a for a in actions) or not any("分管负责" in a for a in actions):
+        return "主要负责同志"
+    return "分管负责同志"
 
 
 def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> list[dict]:
@@ -521,7 +532,9 @@ def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> l
     out = []
     summoned = [u for g in results["groups"] for u in _triggered(g["units"], "约谈")]
     for seq, unit in enumerate(summoned, 1):
-        reasons = [t["reason"] for t in unit["triggers"] if t["kind"] == "约谈"]
+        summons = [t for t in unit["triggers"] if t["kind"] == "约谈"]
+        reasons = [t["reason"] for t in summons]
+        who = _interviewee(t["action"] for t in summons)
         number = (
             issuance.notice_number.replace("{序号}", str(seq)) if issuance.notice_number else ""
         )
@@ -534,12 +547,12 @@ def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> l
                 "unit": unit["unit"],
                 "file_stem": f"{unit['unit']}_约谈通知书",
                 "title": "约谈通知书",
-                "addressee": f"{unit['unit']}主要负责同志：",
+                "addressee": f"{unit['unit']}{who}：",
                 "intro": f"经{results['year']}年度{model.assessment}，你单位存在以下问题：",
                 "reasons": reasons,
                 "decision": (
                     f"依据{model.basis or '年度质量工作考核制度'}有关规定，经研究，"
-                    "决定对你单位主要负责同志进行约谈。现将有关事项通知如下："
+                    f"决定对你单位{who}进行约谈。现将有关事项通知如下："
                 ),
                 "time": issuance.interview_time or "另行通知",
                 "place": issuance.interview_place or "另行通知",

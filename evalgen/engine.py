@@ -33,6 +33,7 @@ __all__ = [
     "TaskLine",
     "UnitResult",
     "YearResult",
+    "check_year",
     "competition_ranks",
     "score_year",
 ]
@@ -137,7 +138,7 @@ def score_year(
     model: ScoringModel, inputs: YearInputs, previous: YearResult | None = None
 ) -> YearResult:
     """Score every group; rank changes come from `previous` where given."""
-    _check_targets(model, inputs.year)
+    check_year(model, inputs.year)
     events: dict[str, list[Event]] = {}
     for event in inputs.events:
         events.setdefault(event.unit, []).append(event)
@@ -163,7 +164,8 @@ def competition_ranks(keys: list) -> list[int]:
     return ranks
 
 
-def _check_targets(model: ScoringModel, year: int) -> None:
+def check_year(model: ScoringModel, year: int) -> None:
+    """The model covers `year` and gives every target-based indicator a target for it."""
     from .modelfile import indicator_path
 
     problems = []

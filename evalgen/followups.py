@@ -57,7 +57,10 @@ def _check(
     n = len(group.units)
     if rule.when == "grade":
         # A veto already summons the unit with its own reason; the forced grade adds nothing.
-        vetoed_elsewhere = result.veto and any(f.when == "veto" for f in model.followups)
+        vetoed_elsewhere = result.veto and any(
+            f.when == "veto" and (f.groups is None or group.key in f.groups)
+            for f in model.followups
+        )
         if result.grade in rule.grades and not vetoed_elsewhere:
             why = "（一票否决）" if result.veto else ""
             return [make(f"考核总分{result.total}分，等次为{result.grade_name}{why}")]
@@ -69,14 +72,16 @@ def _check(
             if a.kind == "veto"
         ]
     if rule.when == "bottom":
-        if in_bottom(group, result, rule.count):
-            return [
-                make(
-                    f"{year.year}年度考核总分{result.total}分，在{n}个{group.name}中排名第"
-                    f"{result.rank}位，位列后{cn_count(rule.count)}名"
-                )
-            ]
-        return []
+        if not in_bottom(group, result, rule.count):
+            return []
+        tied = "（并列）" if sum(1 for r in group.units if r.rank == result.rank) > 1 else ""
+        how = "因一票否决排在末位" if result.veto else f"考核总分{result.total}分"
+        return [
+            make(
+                f"{year.year}年度{how}，在{n}个{group.name}中排名第{result.rank}位{tied}，"
+                f"位列后{cn_count(rule.count)}名"
+            )
+        ]
     if rule.when == "bottom_consecutive":
         if not in_bottom(group, result, rule.count):
             return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,14 @@ def load_issuance(path: Path) -> Issuance:
     if not isinstance(data, dict):
         raise InputError(f"发文信息文件 {name} 应为“项目: 内容”的形式")
     problems = []
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料")
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
+            hint = f"是否应为“{close[0]}”？" if close else f"可用的项目：{'、'.join(known)}"
+            problems.append(
+                Problem(f"不认识的项目“{key}”", file=name, line=lines.get(str(key)), hint=hint)
+            )
     values: dict[str, str] = {}
     for key in _REQUIRED + _OPTIONAL:
         raw = data.get(key)
@@ -98,7 +107,8 @@ def load_issuance(path: Path) -> Issuance:
             values[key] = ""
             continue
         if not isinstance(raw, str | int):
-            problems.append(Problem(f"“{key}”应为文字", file=name, line=lines.get(key)))
+            hint = '请给内容加上引号，如 "2025年2月20日"' if "日期" in key else "请给内容加上引号"
+            problems.append(Problem(f"“{key}”应为文字", file=name, line=lines.get(key), hint=hint))
             continue
         values[key] = str(raw).strip()
     for key in ("成文日期", "印发日期"):

@@ -35,7 +35,21 @@ _OPTIONAL_PARAMS = {"linear": set(), "deduct": set(), "rank": set()}
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false, so a key like `no:` stays the text "no"."""
+    """YAML 1.2 booleans (a key like `no:` stays text), and a key written twice is an error."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"“{key}”重复出现（第{seen[key]}行已有）",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -256,6 +270,15 @@ def _meaning_problems(model: ScoringModel) -> list[tuple[str, str]]:
                 out.append(
                     (f"{gpath}.aliases.{alias}", f"简称“{alias}”指向的单位“{target}”不在本组")
                 )
+            for other_key, other in model.groups.items():
+                if alias in other.units and alias != target:
+                    out.append(
+                        (f"{gpath}.aliases.{alias}", f"简称“{alias}”与单位名称“{alias}”重名")
+                    )
+                if other_key != gkey and alias in other.aliases:
+                    out.append(
+                        (f"{gpath}.aliases.{alias}", f"简称“{alias}”在分组 {other_key} 中也有定义")
+                    )
         total = sum((c.points for c in group.categories), Decimal(0))
         if total != model.total_points:
             out.append(
@@ -328,6 +351,10 @@ def _meaning_problems(model: ScoringModel) -> list[tuple[str, str]]:
         for g in rule.groups or []:
             if g not in model.groups:
                 out.append((f"{fpath}.groups", f"分组“{g}”不存在"))
+        if rule.when in ("bottom", "bottom_consecutive"):
+            for g in rule.groups or list(model.groups):
+                if g in model.groups and rule.count >= len(model.groups[g].units):
+                    out.append((f"{fpath}.count", f"后{rule.count}名的人数不小于分组 {g} 的单位数"))
     for year in model.years:
         if not 2000 <= year <= 2100:
             out.append(("years", f"年度{year}不合理"))
@@ -363,6 +390,15 @@ def _indicator_problems(ind: Indicator, path: str, group, years: set[int]) -> li
                 out.append((f"{path}.params.floor", f"零分线{floor}应{side}{year}年目标值{target}"))
     if ind.rule == "deduct" and ind.params.get("per", 1) <= 0:
         out.append((f"{path}.params.per", "per 应大于0"))
+    if ind.rule == "deduct" and ind.params.get("deduct", 0) < 0:
+        out.append((f"{path}.params.deduct", "deduct 不能为负数"))
+    if ind.rule == "rank":
+        if ind.params.get("step", 0) < 0:
+            out.append((f"{path}.params.step", "step 不能为负数"))
+        if not 0 <= ind.params.get("floor", 0) <= ind.points:
+            out.append((f"{path}.params.floor", f"floor 应在0至该指标分值{ind.points}之间"))
+    if ind.applies_to is not None and not ind.applies_to:
+        out.append((f"{path}.applies_to", "applies_to 不能为空列表（不限单位时请删去此项）"))
     if ind.rule == "evaluated":
         if ind.max is not None and ind.max > ind.points:
             out.append((f"{path}.max", "评审打分的上限不能超过分值"))

@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import OutputError, Problem
+
 __all__ = [
     "RunFolder",
     "json_bytes",
@@ -80,6 +82,16 @@ class RunFolder:
     @classmethod
     def begin(cls, final: Path) -> RunFolder:
         final = final.resolve()
+        if final.exists() and not _is_replaceable(final):
+            raise OutputError(
+                f"输出文件夹 {final} 已存在，但不是 evalgen 的运行结果",
+                [
+                    Problem(
+                        "为避免覆盖其中的文件，本次未写入任何内容",
+                        hint="请用 --out 指定一个新的文件夹",
+                    )
+                ],
+            )
         final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(final)
         staging = final.parent / f".{final.name}.partial-{os.getpid()}"
@@ -96,6 +108,8 @@ class RunFolder:
 
     def commit(self) -> Path:
         """Move the finished run into place, keeping any previous run aside."""
+        if self.final.is_dir() and not any(self.final.iterdir()):
+            self.final.rmdir()
         if self.final.exists():
             n = 1
             while (aside := self.final.with_name(f"{self.final.name}.prev-{n}")).exists():
@@ -107,6 +121,11 @@ class RunFolder:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _is_replaceable(folder: Path) -> bool:
+    """An earlier evalgen run (it has a manifest) or an empty folder; nothing else."""
+    return folder.is_dir() and ((folder / "manifest.json").is_file() or not any(folder.iterdir()))
 
 
 def _remove_stale_staging(final: Path) -> None:
@@ -150,18 +169,21 @@ def results_workbook(results: dict) -> bytes:
         cats = [c["name"] for c in group["categories"]]
         headers = ["排名", "单位", "总分", "等次", *cats, "加分", "扣分", "一票否决"]
         headers += [f"{results['previous_year']}年排名" if results["previous_year"] else "上年排名"]
-        headers += ["名次变化", "约谈/整改"]
+        headers += ["名次变化", "约谈/整改", "不适用说明"]
         rows = []
         for u in group["units"]:
-            by_cat = [sum(i["score"] for i in u["indicators"] if i["category"] == c) for c in cats]
+            by_cat = [c["score"] if c["applicable"] else "—" for c in u["categories"]]
             triggers = "；".join(f"{t['kind']}：{t['reason']}" for t in u["triggers"])
+            notes = "；".join(
+                [f"{n['name']}：{n['reason']}" for n in u["not_applicable"]] + u["notes"]
+            )
             rows.append(
                 [u["rank"], u["unit"], u["total"], f"{u['grade']}（{u['grade_name']}）",
-                 *[round(x, 4) for x in by_cat], u["bonus_applied"], u["penalty"],
-                 "是" if u["veto"] else "", u["previous_rank"], u["rank_change"], triggers]
+                 *by_cat, u["bonus_applied"], u["penalty"],
+                 "是" if u["veto"] else "", u["previous_rank"], u["rank_change"], triggers, notes]
             )  # fmt: skip
         ws = sheet(
-            group["name"], headers, rows, [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60]
+            group["name"], headers, rows, [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60, 40]
         )
         for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
             row[0].number_format = "0.00"

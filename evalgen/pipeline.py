@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .documents import default_jobs, prepare_documents
-from .engine import YearResult, score_year
+from .engine import YearResult, check_year, score_year
 from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
 from .issuance import ISSUANCE_FILE, load_issuance
@@ -51,10 +51,18 @@ class Run:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def validate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> YearInputs:
-    """Check a year's inputs against the model; raise with every problem, write nothing."""
+def validate(
+    year: int,
+    inputs_dir: Path | None = None,
+    model: Path | None = None,
+    issuance_file: Path | None = None,
+) -> YearInputs:
+    """Check the model for `year`, the year's inputs and its issuance file; write nothing."""
     loaded = load_model(model)
-    return read_year(loaded.model, _year_folder(inputs_dir, year), year)
+    check_year(loaded.model, year)
+    inputs = read_year(loaded.model, _year_folder(inputs_dir, year), year)
+    load_issuance(issuance_file or _year_folder(inputs_dir, year) / ISSUANCE_FILE)
+    return inputs
 
 
 def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> Evaluation:

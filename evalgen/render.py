@@ -195,13 +195,20 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
             near = f"（出错标签：{culprit}）" if culprit else ""
             problems.append(
                 Problem(
-                    f"模板语法错误：{exc.message}{near}",
+                    f"模板语法错误：{_zh(exc)}{near}",
                     hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
                     **where,
                 )
             )
             continue
-        for name in sorted(meta.find_undeclared_variables(ast) - set(context)):
+        try:
+            used = meta.find_undeclared_variables(ast)
+        except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
+            problems.append(
+                Problem(f"模板语法错误：{_zh(exc)}", hint="请检查标签中的过滤器和拼写", **where)
+            )
+            continue
+        for name in sorted(used - set(context)):
             problems.append(
                 Problem(
                     f"模板使用了数据中没有的变量“{name}”",
@@ -230,16 +237,11 @@ def render_document(template: DocumentTemplate, context: dict, charts: dict[str,
         }
     try:
         tpl.render(data, _env())
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
+        who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
-            f"模板 {template.name} 渲染失败",
-            [
-                Problem(
-                    getattr(exc, "message", None) or str(exc),
-                    file=template.name,
-                    hint="模板中的变量名可能与数据不一致",
-                )
-            ],
+            f"模板 {template.name} 生成“{who}”的公文时出错",
+            [Problem(_zh(exc), file=template.name, hint="请检查模板中的变量名、过滤器和运算")],
         ) from None
     buf = io.BytesIO()
     tpl.save(buf)
@@ -288,6 +290,28 @@ def _unbalanced_tags(xml: str) -> list[str]:
                 out.append(text.strip()[:40])
                 break
     return out
+
+
+_JINJA_MESSAGES = (
+    (re.compile(r"'(?:dict object|[\w ]+)' has no attribute '([^']+)'"), "数据中没有“{0}”这一项"),
+    (re.compile(r"'([^']+)' is undefined"), "数据中没有变量“{0}”"),
+    (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器"),
+    (re.compile(r"unexpected '([^']+)'"), "出现了意外的“{0}”"),
+    (re.compile(r"expected token '([^']+)'"), "缺少“{0}”"),
+    (re.compile(r"unexpected end of template"), "模板意外结束（可能缺少 endfor/endif）"),
+)
+
+
+def _zh(exc: Exception) -> str:
+    """Jinja's English message, in Chinese where we know it, with the original kept."""
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    for pattern, template in _JINJA_MESSAGES:
+        match = pattern.search(text)
+        if match:
+            return template.format(*match.groups()) + f"（{text}）"
+    if isinstance(exc, ZeroDivisionError):
+        return f"模板中的运算除以零（{text}）"
+    return f"{type(exc).__name__}：{text}"
 
 
 def _culprit(env: jinja2.Environment, xml: str) -> str:

@@ -10,7 +10,7 @@ from .engine import GroupResult, IndicatorScore, UnitResult, YearResult
 from .model import ScoringModel, json_safe
 from .rules import RULE_LABELS, describe, fmt_number, round_half_up
 
-__all__ = ["build_results", "explain_unit", "unit_record", "number"]
+__all__ = ["build_results", "explain_unit", "number", "text2", "unit_record"]
 
 _KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
 SCORE_DECIMALS = 4
@@ -69,6 +69,12 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
         "bonus": number(r.bonus),
         "bonus_applied": number(r.bonus_capped),
         "penalty": number(r.penalty),
+        "text": {
+            "base": text2(r.base),
+            "bonus": text2(r.bonus_capped),
+            "penalty": text2(r.penalty),
+        },
+        "categories": _category_records(model, r),
         "rank": r.rank,
         "of": len(group.units),
         "previous_rank": r.previous_rank,
@@ -109,6 +115,29 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
     }
 
 
+def text2(x: Fraction | Decimal) -> str:
+    """A figure as printed in the documents: 四舍五入 to two decimals of the exact value."""
+    return str(round_half_up(Fraction(x), 2))
+
+
+def _category_records(model: ScoringModel, r: UnitResult) -> list[dict]:
+    out = []
+    for cat in model.groups[r.group].categories:
+        lines = [ln for ln in r.indicators if ln.category_id == cat.id and not ln.not_applicable]
+        score = sum((ln.score for ln in lines), Fraction(0))
+        out.append(
+            {
+                "id": cat.id,
+                "name": cat.name,
+                "points": json_safe(cat.points),
+                "applicable": bool(lines),
+                "score": number(score),
+                "score_text": text2(score),
+            }
+        )
+    return out
+
+
 def _indicator_record(line: IndicatorScore) -> dict:
     ind = line.indicator
     params = {k: json_safe(v) for k, v in ind.params.items()}
@@ -130,6 +159,11 @@ def _indicator_record(line: IndicatorScore) -> dict:
         "effective_points": number(line.effective_points),
         "score": number(line.score),
         "lost": number(line.effective_points - line.score),
+        "text": {
+            "points": text2(line.effective_points),
+            "score": text2(line.score),
+            "lost": text2(line.effective_points - line.score),
+        },
         "not_applicable": line.not_applicable,
         "na_reason": line.na_reason,
         "met": line.met,
@@ -185,10 +219,10 @@ def explain_unit(model: ScoringModel, year: YearResult, unit: str) -> str:
     if result.previous_rank is not None:
         delta = result.rank_change
         moved = "持平" if delta == 0 else (f"上升{delta}位" if delta > 0 else f"下降{-delta}位")
-        change = f"（{year.previous_year}年第{result.previous_rank}名，{moved}）"
+        change = f"（{year.previous_year}年第{result.previous_rank}位，{moved}）"
     veto = "，一票否决" if result.veto else ""
     out.append(
-        f"总分 {result.total} 分，等次 {result.grade}（{result.grade_name}{veto}），排名第{result.rank}名{change}"
+        f"总分 {result.total} 分，等次 {result.grade}（{result.grade_name}{veto}），排名第{result.rank}位{change}"
     )
     exact = max(Fraction(0), result.base + result.bonus_capped - result.penalty)
     cap = (

@@ -1,6 +1,7 @@
 """The command line on the embedded sample inputs: success, each error family, reruns."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ def run(*args):
         args = (*args, "--no-docs")  # the documents have their own tests (test_documents.py)
     args = [a for a in args if a != "--docs"]
     result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output
+    assert result.exit_code != 70 and "内部错误" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     return result
 
 
@@ -94,8 +96,14 @@ def test_sample_results_snapshot(sample_copy, out, snapshot):
 
 def test_two_runs_give_byte_identical_files_whatever_the_jobs(sample_copy, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert run("score", 2024, "--inputs", sample_copy, "--out", a, "--docs", "--jobs", 1).exit_code == 0
-    assert run("score", 2024, "--inputs", sample_copy, "--out", b, "--docs", "--jobs", 2).exit_code == 0
+    assert (
+        run("score", 2024, "--inputs", sample_copy, "--out", a, "--docs", "--jobs", 1).exit_code
+        == 0
+    )
+    assert (
+        run("score", 2024, "--inputs", sample_copy, "--out", b, "--docs", "--jobs", 2).exit_code
+        == 0
+    )
     files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert len(files) == 3 + 1 + 44 + 4  # xlsx, json ×2, bulletin, reports, notices
     assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
@@ -204,9 +212,10 @@ def test_broken_model_file_exit_code_3(sample_copy, tmp_path):
 
 
 def test_year_outside_the_model(sample_copy, tmp_path):
-    (sample_copy / "2030").mkdir()
+    shutil.copytree(sample_copy / "2024", sample_copy / "2030")
     result = run("validate", 2030, "--inputs", sample_copy)
-    assert result.exit_code == 2  # no sheets in an empty folder
+    assert result.exit_code == 3
+    assert "不适用于2030年度（适用年度：2023、2024、2025、2026、2027）" in result.stderr
     result = run("score", 2019, "--inputs", sample_copy, "--out", tmp_path / "o")
     assert result.exit_code == 2 and "找不到2019年度的数据文件夹" in result.stderr
 
@@ -223,3 +232,24 @@ def test_help_is_chinese_with_examples():
     result = run("score", "--help")
     assert "示例" in result.output and "evalgen score 2024" in result.output
     assert "数据文件夹" in result.output
+
+
+def test_an_existing_folder_that_is_not_a_run_is_never_moved(sample_copy, tmp_path):
+    precious = tmp_path / "工作文件夹"
+    precious.mkdir()
+    (precious / "草稿.docx").write_bytes(b"mine")
+    result = run("score", 2024, "--inputs", sample_copy, "--out", precious)
+    assert result.exit_code == 4
+    assert "已存在，但不是 evalgen 的运行结果" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs", "工作文件夹"]
+    assert (precious / "草稿.docx").read_bytes() == b"mine"
+
+
+def test_issuance_file_problems_fail_validate_with_the_line(sample_copy):
+    path = sample_copy / "2024" / "发文信息.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("约谈地点:", "约谈地址:"), encoding="utf-8"
+    )
+    result = run("validate", 2024, "--inputs", sample_copy)
+    assert result.exit_code == 2
+    assert "不认识的项目“约谈地址”" in result.stderr and "是否应为“约谈地点”" in result.stderr

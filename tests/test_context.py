@@ -89,7 +89,8 @@ def test_attachment_tables(setup):
         "总分",
         "等次",
     ]
-    assert table["rows"][0] == ["1", "甲县", "60.00", "29.99", "", "", "90.00", "A"]
+    # 措施落实 14.995 + 15 = 29.995 exactly → 四舍五入 30.00 (binary rounding would print 29.99)
+    assert table["rows"][0] == ["1", "甲县", "60.00", "30.00", "", "", "90.00", "A"]
     assert table["rows"][4] == ["5", "戊县", "60.00", "40.00", "5.00", "", "105.00", "D*"]
 
 
@@ -127,6 +128,10 @@ def test_unit_report_headline_rows_and_fixes(setup):
         "投入增长（30分）单位填报不适用，分值已按比例分配给同类别其他指标。"
     ]
     assert contexts["戊县"]["adjustments"][-1]["basis"] == "加分合计6分，按上限5分计入"
+    # a whole category that does not apply is explained too (乙局 owns no 牵头指标)
+    assert contexts["乙局"]["not_applicable"] == [
+        "“牵头指标”（20分）无本单位承担的指标，分值按比例分配给其余类别的指标。"
+    ]
 
 
 def test_notices_one_per_summoned_unit_with_every_reason(setup):

@@ -7,6 +7,7 @@ files whose figure cells hold anything, read through `read_year` with the tiny m
 
 import datetime as dt
 import math
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,8 @@ from evalgen.values import (
 )
 
 MODEL = load_model(MINI_MODEL).model
+_BASE = tempfile.TemporaryDirectory()  # one valid year, copied for each example
+mini_year(Path(_BASE.name))
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text as it arrives in cells: controls, zero-width and bidi characters, full-width forms,
@@ -84,19 +87,24 @@ def test_cell_text_gives_text_or_a_value_problem(raw):
 def _storable(value):
     """What an .xlsx can hold: openpyxl refuses control characters, NaN, huge numbers."""
     if isinstance(value, (FormulaWithoutResult, ErrorValue)):
-        return str(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32000]
-    if isinstance(value, (float, Decimal)) and not math.isfinite(value):
-        return str(value)
+        value = str(value)  # a formula string is saved as a formula without its result
     if isinstance(value, Decimal):
-        return float(value)
+        value = float(value) if value.is_finite() else str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
-        return str(value)
+        value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32000]
     return value
 
 
 GRID = st.lists(st.lists(CELL, min_size=4, max_size=4), min_size=5, max_size=5)
+
+
+def _year(tmp: str) -> Path:
+    shutil.copytree(Path(_BASE.name) / "2024", Path(tmp) / "2024")
+    return Path(tmp)
 
 
 def _check(folder: Path) -> None:
@@ -118,7 +126,7 @@ def _rows(grid):
 def test_loader_reads_any_xlsx_cells_or_locates_every_problem(grid):
     rows = [[cell if i < 2 else _storable(cell) for i, cell in enumerate(r)] for r in _rows(grid)]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = mini_year(Path(tmp))
+        folder = _year(tmp)
         write_xlsx(folder / "2024" / "县区数据_2024.xlsx", {"测试指标": [COUNTY_HEADER] + rows})
         _check(folder)
 
@@ -128,7 +136,7 @@ def test_loader_reads_any_xlsx_cells_or_locates_every_problem(grid):
 def test_loader_reads_any_csv_cells_or_locates_every_problem(grid):
     rows = [["" if c is None else str(c).replace("\x00", "") for c in r] for r in _rows(grid)]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = mini_year(Path(tmp))
+        folder = _year(tmp)
         (folder / "2024" / "县区数据_2024.xlsx").unlink()
         data = csv_bytes([COUNTY_HEADER] + rows, "utf-8-sig")
         (folder / "2024" / "测试指标_2024.csv").write_bytes(data)

@@ -115,3 +115,35 @@ def test_missing_model_file(tmp_path):
     with pytest.raises(ModelError) as err:
         load_model(tmp_path / "nope.yaml")
     assert "找不到考核细则文件" in err.value.message
+
+
+def test_a_key_written_twice_is_an_error_with_its_line(tmp_path):
+    text = MINI_TEXT.replace("targets: {2023: 10}", "targets: {2023: 10, 2023: 12}")
+    problems = errors_of(tmp_path, text)
+    assert "“2023”重复出现" in problems[0].message
+    assert f"第{line_of(text, '2023: 12')}行" in problems[0].message
+
+
+def test_an_alias_that_is_another_units_name(tmp_path):
+    problems = errors_of(
+        tmp_path, MINI_TEXT.replace("aliases: {甲: 甲县}", "aliases: {甲: 甲县, 甲局: 乙县}")
+    )
+    assert any(p.path == "groups.g.aliases.甲局" and "重名" in p.message for p in problems)
+
+
+def test_rule_parameters_out_of_range(tmp_path):
+    text = MINI_TEXT.replace(
+        "            rule: ratio\n            targets: {2023: 10}",
+        "            rule: rank\n            params: {step: -1, floor: 40}",
+    )
+    messages = {p.path: p.message for p in errors_of(tmp_path, text)}
+    assert "step 不能为负数" in messages["groups.g.categories[0].indicators[1].params.step"]
+    assert (
+        "floor 应在0至该指标分值30之间"
+        in messages["groups.g.categories[0].indicators[1].params.floor"]
+    )
+
+
+def test_bottom_count_not_smaller_than_the_group(tmp_path):
+    text = MINI_TEXT.replace("when: bottom, count: 2,", "when: bottom, count: 5,")
+    assert any("不小于分组 g 的单位数" in p.message for p in errors_of(tmp_path, text))

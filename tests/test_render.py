@@ -101,3 +101,16 @@ def test_rendering_is_byte_stable():
 )
 def test_safe_filename(name, expected):
     assert safe_filename(name) == expected
+
+
+def test_unknown_filter_is_reported_not_crashed():
+    problems = check_template(make_template("{{ unit | nosuchfilter }}"), {"unit": "甲县"})
+    assert len(problems) == 1 and "没有名为“nosuchfilter”的过滤器" in problems[0].message
+
+
+def test_runtime_error_in_a_template_names_the_template_and_the_document():
+    tpl = make_template("{{ total / 0 }}")
+    with pytest.raises(TemplateError) as err:
+        render_document(tpl, {"unit": "甲县", "total": 5}, {})
+    assert "生成“甲县”的公文时出错" in err.value.message
+    assert "除以零" in err.value.problems[0].message

@@ -24,6 +24,8 @@ sampled every 50 ms from /proc for the child and all its descendants (worker poo
 peak of the summed VmRSS (an upper bound: pages shared after fork count once per process)
 and of the summed PSS (shared pages split between the processes sharing them). The largest
 single process (`ru_maxrss` from wait4) is shown too. Targets are judged on summed VmRSS.
+CPU time (user + system of the child and its workers, from wait4) is shown beside wall time:
+it is the figure least disturbed by other work on the machine.
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ class Measured:
     peak_rss_mb: float
     peak_pss_mb: float
     max_single_mb: float
+    cpu_seconds: float  # user + system time of the child and its workers
     processes: int
     stdout: str
     stderr: str
@@ -191,6 +194,7 @@ def measure(command: list[str], timeout: float | None = None, cwd: Path = ROOT) 
         peak_rss_mb=sampler.peak_rss_kb / 1024,
         peak_pss_mb=sampler.peak_pss_kb / 1024,
         max_single_mb=usage.ru_maxrss / 1024,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         processes=sampler.peak_procs,
         stdout=stdout,
         stderr=stderr,
@@ -241,6 +245,7 @@ def best_of(repeat: int, run) -> Measured:
     best.peak_rss_mb = max(m.peak_rss_mb for m in ok)
     best.peak_pss_mb = max(m.peak_pss_mb for m in ok)
     best.max_single_mb = max(m.max_single_mb for m in ok)
+    best.cpu_seconds = min(m.cpu_seconds for m in ok)
     return best
 
 
@@ -316,8 +321,9 @@ def show_run(title: str, m: Measured) -> None:
         say(f"  {title:<26} FAILED ({m.failure()})")
         return
     say(
-        f"  {title:<26} wall {_s(m.seconds):>9}   peak tree RSS {_mb(m.peak_rss_mb):>8}"
-        f" (PSS {_mb(m.peak_pss_mb)}, largest process {_mb(m.max_single_mb)}, {m.processes} proc.)"
+        f"  {title:<26} wall {_s(m.seconds):>9}  cpu {_s(m.cpu_seconds):>9}"
+        f"   peak tree RSS {_mb(m.peak_rss_mb):>8} (PSS {_mb(m.peak_pss_mb)},"
+        f" largest process {_mb(m.max_single_mb)}, {m.processes} proc.)"
     )
 
 
