@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 Number = Annotated[Decimal, Field(allow_inf_nan=False)]
-RuleName = Literal["threshold", "linear", "ratio", "deduct", "evaluated", "rank", "relative"]
 
 
 class _Strict(BaseModel):
@@ -84,7 +83,6 @@ class InputTable(_Strict):
     """Where a table is read from: a sheet of that name, or a CSV file whose name holds it."""
 
     sheet: str = Field(min_length=1)
-    unit_column: str = "单位"
 
 
 class Group(_Strict):

@@ -31,8 +31,6 @@ __all__ = [
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "scoring" / "xingtai-2023-2027.yaml"
 
-_OPTIONAL_PARAMS = {"linear": set(), "deduct": set(), "rank": set()}
-
 
 class _Loader(yaml.SafeLoader):
     """YAML 1.2 booleans (a key like `no:` stays text), and a key written twice is an error."""
@@ -370,7 +368,7 @@ def _indicator_problems(ind: Indicator, path: str, group, years: set[int]) -> li
     required = REQUIRED_PARAMS[ind.rule]
     for missing in sorted(required - set(ind.params)):
         out.append((f"{path}.params", f"规则 {ind.rule} 缺少参数 {missing}"))
-    for extra in sorted(set(ind.params) - required - _OPTIONAL_PARAMS.get(ind.rule, set())):
+    for extra in sorted(set(ind.params) - required):
         out.append((f"{path}.params.{extra}", f"规则 {ind.rule} 没有参数 {extra}"))
     for year in ind.targets:
         if year not in years:
