@@ -1,0 +1,74 @@
+"""Shared wording for the documents: how figures, rank changes and lists are printed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from .model import ScoringModel, json_safe
+from .rules import fmt_number, round_half_up
+
+__all__ = [
+    "bands",
+    "change_text",
+    "cn_ordinal",
+    "dec",
+    "fmt_total",
+    "grade_names",
+    "join",
+    "triggered",
+    "value_text",
+]
+
+_CN_NUM = "〇一二三四五六七八九十"
+
+
+def fmt_total(x: float | int | str) -> str:
+    """A total (already exact to two decimals in results.json) as printed: 93.10."""
+    return str(round_half_up(Fraction(Decimal(str(x))), 2))
+
+
+def change_text(change: int | None, short: bool = False) -> str:
+    """名次变化: 上升2位 / 下降1位 / 持平 / — (no previous year)."""
+    if change is None:
+        return "—"
+    if change == 0:
+        return "持平"
+    if short:
+        return f"↑{change}" if change > 0 else f"↓{-change}"
+    return f"上升{change}位" if change > 0 else f"下降{-change}位"
+
+
+def cn_ordinal(n: int) -> str:
+    if n <= 10:
+        return _CN_NUM[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_NUM[tens]) + "十" + (_CN_NUM[ones] if ones else "")
+
+
+def join(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def value_text(ind: dict, key: str = "value") -> str:
+    value = ind[key]
+    if value is None:
+        return "不适用" if key == "value" and ind["not_applicable"] else "—"
+    measure = "" if ind["measure"] == "分" else ind["measure"]
+    return f"{fmt_number(dec(value))}{measure}"
+
+
+def dec(x) -> Decimal:
+    return Decimal(str(x))
+
+
+def grade_names(model: ScoringModel) -> dict[str, str]:
+    return {g.code: g.name for g in model.grades}
+
+
+def bands(model: ScoringModel) -> list[dict]:
+    return [{"code": g.code, "name": g.name, "min": json_safe(g.min)} for g in model.grades]
+
+
+def triggered(units: list[dict], kind: str) -> list[dict]:
+    return [u for u in units if any(t["kind"] == kind for t in u["triggers"])]
