@@ -1,12 +1,16 @@
 """Charts for the bulletin (通报) and the unit reports, as PNG bytes from plain JSON-safe data.
 
 Charts are drawn with matplotlib's object-oriented API on an Agg canvas (no pyplot, so nothing
-accumulates between charts), inside an rc_context (no global settings change), at a fixed width
-and dpi, in an SIL OFL Simplified Chinese font loaded by file: the same data gives the same
-bytes. Charts are `WIDTH_IN` (152.4 mm, for the 156 mm text block of an A4 official document)
-or `NARROW_IN` (121.9 mm) wide and meant to print at 100 %, where labels are 9 pt (小五) and
-titles 10.5 pt (五号); the PNG carries its dpi, so Word shows it at that size. Heights grow
-with the rows. Needs matplotlib ≥ 3.11, which can pick the SC face out of a .ttc collection.
+accumulates between charts), with matplotlib's default settings plus ours inside an rc_context
+(the caller's settings neither reach a chart nor change), at a fixed width and dpi, in an SIL OFL
+Simplified Chinese font loaded by file: the same data gives the same bytes, in any process and
+after any other charts. A unit report's charts are drawn on a figure kept per layout (a few,
+least recently used dropped): the attainment chart draws only the unit's bars and figures over
+the group's fixed pixels, the trend chart redraws its reused axes. Charts are `WIDTH_IN`
+(152.4 mm, for the 156 mm text block of an A4 official document) or `NARROW_IN` (121.9 mm)
+wide and meant to print at 100 %, where labels are 9 pt (小五) and titles 10.5 pt (五号); the
+PNG (RGB, written here) carries its dpi, so Word shows it at that size. Heights grow with the
+rows. Needs matplotlib ≥ 3.11, which can pick the SC face out of a .ttc collection.
 """
 
 from __future__ import annotations
@@ -254,7 +258,7 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     height, width, _ = pixels.shape
     rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with filter 0, none
     rgb = rows[:, 1:].reshape(height, width, 3)
-    for channel in range(3):  # one channel at a time: 6× faster than one strided copy
+    for channel in range(3):  # one channel at a time: several times faster than all at once
         rgb[:, :, channel] = pixels[:, :, channel]
     per_metre = round(DPI / 0.0254)
     return b"".join(
@@ -320,8 +324,7 @@ def _render_reusing(
             png = _png(canvas)
         cache[(font, *key)] = reused
         while len(cache) > _REUSED:
-            evicted = cache.pop(next(iter(cache)))
-            evicted.canvas.renderer = None  # its pixels now, not when the figure is collected
+            del cache[next(iter(cache))]
     return png
 
 
@@ -752,8 +755,7 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
     step = 10 if high - low > 30 else 5
     last = max(100.0, *totals)  # no tick above the scale: the headroom is for labels only
     ticks = list(range(int(math.ceil(low / step) * step), int(min(high, last)) + 1, step))
-    # The left margin fits the widest tick label: always "100" (or a wider total) in practice.
-    widest = max((str(t) for t in ticks), key=len)
+    widest = str(ticks[-1])  # the most digits, and digits are of one width in CJK fonts
 
     def build(fig: Figure) -> tuple:
         if title:
@@ -794,5 +796,5 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
         ax.set_yticks(ticks)
 
     # The axes depend on the data: the figure is reused and drawn whole each time.
-    key = ("trend", title, xlabel, len(xs), len(widest))
+    key = ("trend", title, xlabel, len(xs), widest)
     return _render_reusing(_TREND, key, (NARROW_IN, height), build, update, blit=False)

@@ -125,8 +125,13 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
 
 def yaml_load(text: str) -> tuple[object, dict[str, int]]:
     """Parse YAML (1.2 booleans) and map each dotted path to its 1-based line."""
-    node = yaml.compose(text, Loader=_Loader)
-    return yaml.load(text, Loader=_Loader), _line_map(node)  # noqa: S506 - SafeLoader subclass
+    loader = _Loader(text)  # parsed once: the same nodes give the data and the lines
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, _line_map(node)
 
 
 def indicator_path(model: ScoringModel, indicator_id: str) -> str:

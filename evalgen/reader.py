@@ -6,8 +6,15 @@ above it are skipped, and a header that spans two rows through merged cells is r
 Cells keep their Excel row and column so problems can point at them.
 
 Files are checked before they are parsed: size, what they really are (whatever the
-extension says), and for `.xlsx` the unpacked size of every zip member, so that a damaged,
-disguised or hostile file is refused with a message instead of exhausting memory.
+extension says), and for `.xlsx` the unpacked size of every zip member and of merged ranges,
+so that a damaged, disguised or hostile file is refused with a message instead of exhausting
+memory.
+
+What is read, and said: hidden rows, columns and sheets are read like visible ones (hiding is
+not deleting, and a unit's figures must not vanish unseen), each with a warning; a formula
+saved without its result becomes `FormulaWithoutResult`, an error such as `#DIV/0!` an
+`ErrorValue`, so the checks can say so instead of "missing"; rows holding nothing but such
+formulas (template rows below the table) count as empty, with a warning.
 """
 
 from __future__ import annotations
@@ -164,7 +171,11 @@ def find_tables(folder: Path, names: list[str], unit_header: str, year: int) -> 
     found = TableSet({n: [] for n in names}, [], input_files(folder))
     problems = found.problems
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in _UNSUPPORTED_SUFFIXES and not path.name.startswith(("~$", "._")):
+        if (
+            path.suffix.lower() in _UNSUPPORTED_SUFFIXES
+            and path.is_file()
+            and not path.name.startswith(("~$", "._"))
+        ):
             problems.append(
                 Problem(
                     f"不支持 {path.suffix} 格式，该文件未读取",
@@ -310,7 +321,8 @@ def _check_zip(path: Path) -> bool:
                 xml = archive.read(member)
                 has_formulas = has_formulas or _FORMULA_TAG.search(xml) is not None
                 _check_merges(name, member.filename, xml)
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError):
+        # RuntimeError: an encrypted member; NotImplementedError (a subclass): its compression
         raise _FileProblem(*damaged) from None
     return has_formulas
 

@@ -12,9 +12,13 @@ import warnings
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import pytest
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
+from matplotlib.patches import Rectangle
 from PIL import Image
 
 from evalgen import charts
@@ -314,6 +318,114 @@ def test_rank_order_wins_over_total_order():
     assert by_rank != charts.group_totals_chart(without_rank, BANDS)
     reordered = [units[1], units[2], units[0]]
     assert by_rank == charts.group_totals_chart(reordered, BANDS)
+
+
+# ------------------------------------------------------------------ reused figures, PNG
+# A unit report's charts reuse a figure per layout; the bytes must still depend on the data only.
+
+# Another unit of the same group as INDICATORS: same names and averages, other shares, with
+# the edge cases swapped (不适用 where INDICATORS has a share and back, 0), and no 100.0%: its
+# figures need a narrower column than INDICATORS', yet the layout stays the group's.
+OTHER_UNIT = [
+    {**row, "share": share}
+    for row, share in zip(
+        INDICATORS,
+        [99.9, None, 0, 55.5, 12.3, 77.7, 99.9, 0, 80.0, 64.2]
+        + [88.8, 30.1, 71.4, 20.0, 95.5, 45.6, 66.6, 0.1, 58.3, 91.0],
+        strict=True,
+    )
+]
+OTHER_TREND = [  # another scale (ticks from 40, headroom over 100) and rank
+    {"year": 2022, "total": 52.15, "rank": 24},
+    {"year": 2023, "total": 97.8, "rank": 1},
+    {"year": 2024, "total": 99.95, "rank": 1},
+]
+
+
+def _forget_figures():
+    charts._ATTAINMENT.clear()
+    charts._TREND.clear()
+
+
+def test_reused_figures_never_change_the_bytes():
+    """A, B, A: the second A is the first; B is as drawn first in an empty process."""
+    _forget_figures()
+    first = charts.attainment_chart(INDICATORS), charts.trend_chart(TREND, 24)
+    other = charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)
+    one_year = charts.trend_chart([{"year": 2024, "total": 71.0, "rank": 9}], 24)
+    assert len(charts._ATTAINMENT) == 1  # the two units share one layout
+    assert (charts.attainment_chart(INDICATORS), charts.trend_chart(TREND, 24)) == first
+    assert other != first
+    _forget_figures()
+    assert charts.trend_chart([{"year": 2024, "total": 71.0, "rank": 9}], 24) == one_year
+    assert (charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)) == other
+
+
+def _drawn_whole(cache, key, size, build, update, *, blit):
+    """The same figure drawn in one pass, nothing reused: what the blitting must equal."""
+    with charts._LOCK, charts._drawing():
+        fig = Figure(figsize=size, dpi=charts.DPI)
+        canvas = FigureCanvasAgg(fig)
+        for artist in update(build(fig)) or []:
+            artist.set_animated(False)
+        canvas.draw()
+        return charts._png(canvas)
+
+
+@pytest.mark.parametrize("rows", [INDICATORS, OTHER_UNIT], ids=["unit", "other_unit"])
+def test_blitted_chart_is_the_whole_figure_drawn_at_once(monkeypatch, rows):
+    """Bars, the spine and the average marks over them, the unit's figures: in the right order."""
+    _forget_figures()
+    charts.attainment_chart(INDICATORS)  # the fixed pixels come from another unit
+    blitted = charts.attainment_chart(rows)
+    monkeypatch.setattr(charts, "_render_reusing", _drawn_whole)
+    assert blitted == charts.attainment_chart(rows)
+
+
+def test_reused_figures_are_few():
+    _forget_figures()
+    for n in range(2, 4 + 2 * charts._REUSED):
+        charts.attainment_chart(INDICATORS[:n])
+        charts.trend_chart(TREND[: 1 + n % 3], 20 + n)  # another "of": another layout
+        assert len(charts._ATTAINMENT) <= charts._REUSED and len(charts._TREND) <= charts._REUSED
+
+
+def test_callers_settings_reach_no_chart_before_or_after_it_is_reused():
+    plain = charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)
+    styled = {"axes.facecolor": "#FFFFE0", "xtick.major.size": 8, "ytick.direction": "in"}
+    for forget in (False, True):
+        if forget:
+            _forget_figures()
+        with mpl.rc_context(styled):
+            assert (
+                charts.attainment_chart(OTHER_UNIT),
+                charts.trend_chart(OTHER_TREND, 24),
+            ) == plain
+
+
+def test_a_missing_glyph_in_a_reused_layout_fails_every_time():
+    rows = [{"name": "认证认可😀", "share": 80, "group_average": 75}]
+    for _ in range(2):
+        with pytest.raises(ChartError, match="😀"):
+            charts.attainment_chart(rows)
+    assert not any("认证认可😀" in key[2] for key in charts._ATTAINMENT)
+
+
+def test_png_holds_the_canvas_pixels_exactly():
+    """The PNG written here: valid, RGB, lossless, with the dpi."""
+    fig = Figure(figsize=(0.5, 0.3), dpi=charts.DPI)
+    canvas = FigureCanvasAgg(fig)
+    fig.patches.append(Rectangle((0.1, 0.2), 0.5, 0.6, color="#8A2B26", transform=fig.transFigure))
+    fig.text(0.5, 0.5, "85.7%", color="#4A78B0")
+    canvas.draw()
+    data = charts._png(canvas)
+    Image.open(io.BytesIO(data)).verify()  # chunk CRCs and structure
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "RGB" and image.size == (100, 60)
+    assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)
+    expected = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    assert len(np.unique(expected.reshape(-1, 3), axis=0)) > 10  # antialiased, not flat
+    assert np.array_equal(np.asarray(image), expected)
 
 
 # ---------------------------------------------------------------------------- bad data

@@ -6,6 +6,7 @@ file › sheet › cell as Excel shows it (unit / indicator).
 """
 
 import datetime as dt
+import shutil
 import unicodedata
 from decimal import Decimal
 
@@ -39,7 +40,7 @@ from badfiles import (
     zip_bomb,
 )
 from click.testing import CliRunner
-from conftest import COUNTY_ROWS, MINI_MODEL, mini_year, write_xlsx
+from conftest import COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini_year, write_xlsx
 from openpyxl import Workbook
 
 from evalgen import reader
@@ -49,6 +50,14 @@ from evalgen.modelfile import load_model
 
 COUNTY_AT = f"{COUNTY_BOOK} › {COUNTY_SHEET} › "
 MINI_TEXT = MINI_MODEL.read_text(encoding="utf-8")
+ISSUANCE = SAMPLE_INPUTS / "2024" / "发文信息.yaml"
+
+
+def mini(tmp_path, **kwargs):
+    """The tiny model's valid year, with an issuance file (`validate` checks it too)."""
+    folder = mini_year(tmp_path, **kwargs)
+    shutil.copy(ISSUANCE, folder / "2024" / ISSUANCE.name)
+    return folder
 
 
 def cli(*args):
@@ -93,7 +102,7 @@ def test_title_rows_above_the_header(tmp_path):
         ["说明：每个单位一行"],
         [],
     ]
-    folder = mini_year(tmp_path)
+    folder = mini(tmp_path)
     header = [
         "序号",
         "单位",
@@ -124,7 +133,7 @@ def _two_row_header(folder, merged: bool):
 
 
 def test_two_row_header_with_merged_cells_is_read_as_one(tmp_path):
-    folder = mini_year(tmp_path)
+    folder = mini(tmp_path)
     _two_row_header(folder, merged=True)
     accepted(folder, "--model", MINI_MODEL)
     got = figures(folder, MINI_MODEL)
@@ -134,7 +143,7 @@ def test_two_row_header_with_merged_cells_is_read_as_one(tmp_path):
 
 
 def test_two_row_header_without_merged_cells_is_explained(tmp_path):
-    folder = mini_year(tmp_path)
+    folder = mini(tmp_path)
     _two_row_header(folder, merged=False)
     err = refused(folder, "--model", MINI_MODEL)
     assert "县区数据_2024.xlsx › 测试指标 › B3单元格：缺少单位名称。" in err
@@ -364,7 +373,7 @@ def test_full_width_and_half_width_brackets(tmp_path, in_model, in_data):
     model.write_text(MINI_TEXT.replace("戊县", in_model), encoding="utf-8")
     rows = [list(r) for r in COUNTY_ROWS]
     rows[4][1] = in_data
-    folder = mini_year(tmp_path, county_rows=rows, events=[[in_data, "B1", 2, "测试文件"]])
+    folder = mini(tmp_path, county_rows=rows, events=[[in_data, "B1", 2, "测试文件"]])
     accepted(folder, "--model", model)
     assert in_model in figures(folder, model)
 
@@ -583,6 +592,24 @@ def test_whole_column_merge_is_refused(sample_copy, opened):
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
 
 
+def test_xml_entity_expansion_is_refused(sample_copy):
+    """A "billion laughs" sheet: nested entities that would expand to gigabytes."""
+    path = book(sample_copy, COUNTY_BOOK)
+    entities = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
+
+    def laugh(xml: bytes) -> bytes:
+        xml = xml.replace(b"<sheetData>", b'<sheetData><row r="99"><c r="A99" t="inlineStr">'
+                          b"<is><t>&a9;</t></is></c></row>", 1)  # fmt: skip
+        declaration, rest = xml.split(b"?>", 1) if xml.startswith(b"<?xml") else (b"", xml)
+        doctype = f"<!DOCTYPE worksheet [{entities}]>".encode()
+        return (declaration + b"?>" if declaration else b"") + doctype + rest
+
+    rewrite_member(path, sheet_member(path, COUNTY_SHEET), laugh)
+    assert f"{COUNTY_BOOK}：无法打开：文件已损坏（ParseError）" in refused(sample_copy)
+
+
 def test_stray_cell_far_below_the_table(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb[COUNTY_SHEET].__setitem__("A1048576", "x"))
     err = refused(sample_copy)
@@ -610,7 +637,7 @@ def test_default_size_limit_is_50_mb():
 def _model_problem(tmp_path, text: str, command: str = "validate") -> str:
     model = tmp_path / "bad.yaml"
     model.write_text(text, encoding="utf-8")
-    folder = mini_year(tmp_path)
+    folder = mini(tmp_path)
     args = ["--inputs", folder, "--model", model]
     if command == "score":
         args += ["--out", tmp_path / "out", "--no-docs"]
@@ -701,7 +728,7 @@ def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     edit(book(sample_copy, EVENTS_BOOK), change)
     accepted(sample_copy)
     assert read_year(load_model().model, sample_copy / "2024", 2024).events[0].basis == long_basis
-    result = cli("score", 2024, "--inputs", sample_copy, "--out", tmp_path / "out", "--jobs", 1)
+    result = cli("score", 2024, "--inputs", sample_copy, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
 
 

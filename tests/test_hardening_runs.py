@@ -127,8 +127,7 @@ def _chmod_is_enforced(folder: Path) -> bool:
     except PermissionError:
         return True
     probe.rmdir()
-    return False  # running as root: permissions are not enforced
-    # (the simulated full disk above covers the same path in that case)
+    return False  # running as root; the simulated full disk covers this path then
 
 
 def test_unwritable_output_folder(sample_copy, tmp_path):
