@@ -103,7 +103,8 @@ def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | 
     model_ = evaluation.loaded.model
     name = model_.resolve_unit(normalize_text(unit))
     if name is None:
-        raise InputError(f"单位“{unit}”不在考核对象名单中", [Problem(suggest_unit(model_, unit))])
+        hint = suggest_unit(model_, unit)
+        raise InputError(f"单位“{unit}”不在考核对象名单中", [Problem("请核对单位名称", hint=hint)])
     return explain_unit(model_, evaluation.result, name)
 
 
