@@ -144,6 +144,8 @@ def score(
     )
     if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
+    for warning in run.evaluation.inputs.warnings:
+        click.echo(f"提示：{warning.render()}")
     click.echo(_summary(run))
     if timings:
         seconds = {k: round(v, 3) for k, v in run.timings.items()}

@@ -8,6 +8,7 @@ it takes to write it. The output does not depend on `jobs`.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -90,6 +91,21 @@ _WORKER: dict = {}
 
 def _init_worker(templates: dict[str, DocumentTemplate], folder: Path) -> None:
     _WORKER.update(templates=templates, folder=Path(folder), charts=_chart_functions())
+    if multiprocessing.parent_process() is not None:
+        _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A killed run must not leave workers writing into its staging folder (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool ends with its parent's pipe
+        pass
 
 
 def _render_job(job: Job) -> tuple[str, dict[str, float]]:

@@ -127,9 +127,12 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
                 "kind": "attainment",
                 "data": {
                     "rows": [
-                        {"name": i["name"], "share": round(_share(i), 2), "group_average": round(averages[i["id"]], 2)}
+                        {
+                            "name": i["name"],
+                            "share": None if _share(i) is None else round(_share(i), 2),
+                            "group_average": round(averages[i["id"]], 2) if i["id"] in averages else None,
+                        }
                         for i in unit["indicators"]
-                        if _share(i) is not None
                     ]
                 },
             },

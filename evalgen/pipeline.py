@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import time
 from collections.abc import Callable
@@ -143,7 +144,7 @@ def score(
     try:
         run = RunFolder.begin(folder)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{exc.strerror}") from None
+        raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
     try:
         run.write(f"考核结果_{year}.xlsx", results_workbook(results))
         run.write("results.json", json_bytes(results))
@@ -167,13 +168,30 @@ def score(
         final = run.commit()
     except OSError as exc:
         run.abort()
-        raise OutputError(f"写入输出文件夹 {folder} 失败：{exc.strerror}，已保留原有结果") from None
+        raise OutputError(
+            f"写入输出文件夹 {folder} 失败：{_os_reason(exc)}，已保留原有结果"
+        ) from None
     except BaseException:
         run.abort()
         raise
     files = sorted(outputs) + ["manifest.json"]
     timings["total"] = time.perf_counter() - started
     return Run(evaluation, results, final, run.kept_aside, files, timings)
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘为只读",
+    errno.ENOTDIR: "路径中有同名文件而不是文件夹",
+    errno.EEXIST: "同名文件已存在",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno, f"系统错误（{exc.strerror or exc}）")
 
 
 def _year_folder(inputs_dir: Path | None, year: int) -> Path:

@@ -25,6 +25,7 @@ __all__ = [
 ]
 
 NOT_APPLICABLE = "不适用"
+MAX_SIGNIFICANT_DIGITS = 15
 
 _NUMBER_HINT = "请填写数字，如 98.5 或 98.5%"
 _NA_HINT = "如该指标对本单位不适用，请填写“不适用”；如数值为零，请填写 0"
@@ -156,6 +157,12 @@ def _parse_text(raw: str) -> CellValue:
         raise _text_problem(text, folded)
     sign, integer, fraction, percent = match.groups()
     number = Decimal(sign + integer.replace(",", "") + (fraction or ""))
+    if len(number.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        # Scores are ranked on float64, which keeps up to 15 significant digits exact.
+        raise ValueProblem(
+            f"“{shorten(text)}”的有效数字超过{MAX_SIGNIFICANT_DIGITS}位",
+            "请保留不超过15位有效数字（考核数据通常保留1至4位小数即可）",
+        )
     return CellValue("number", number, percent=bool(percent))
 
 

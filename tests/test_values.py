@@ -367,7 +367,7 @@ def test_any_cell_gives_a_value_or_a_value_problem(raw: object, percent_format: 
         _assert_well_formed(result)
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=4))
+@given(st.decimals(min_value=-(10**10), max_value=10**10, allow_nan=False, places=4))  # ≤ 15 digits
 def test_a_number_written_out_reads_back_equal(number: Decimal) -> None:
     assert parse_cell(f"{number:f}").number == number
     assert parse_cell(f"{number:f}%").number == number
@@ -384,3 +384,11 @@ def test_normalize_text_is_idempotent_and_trimmed(text: str) -> None:
     assert normalize_text(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+def test_more_than_fifteen_significant_digits_is_refused():
+    # float64 keeps 15 significant digits exact; ranking relies on it
+    assert parse_cell("98.1234567890123").number == Decimal("98.1234567890123")
+    with pytest.raises(ValueProblem) as err:
+        parse_cell("98.12345678901234")
+    assert "有效数字超过15位" in err.value.message
