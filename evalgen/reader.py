@@ -396,7 +396,7 @@ def _read_xlsx(
             raise
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on a damaged file
             raise _FileProblem(
-                f"无法打开：文件已损坏（{type(exc).__name__}）",
+                "无法打开：文件已损坏，或含有不安全的内容",
                 path.name,
                 "请在 Excel/WPS 中打开该文件后另存为 .xlsx，或重新获取该文件",
             ) from None

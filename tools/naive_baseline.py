@@ -174,12 +174,12 @@ def run(
     folder = Path(templates) if templates else DEFAULT_TEMPLATES
     for relative, key, context in docs.jobs:
         t1 = time.perf_counter()
-        tpl = DocxTemplate(folder / TEMPLATE_FILES[key])
         images = {
             name: CHARTS[spec["kind"]](**spec["data"])
             for name, spec in context.get("charts", {}).items()
         }
         t2 = time.perf_counter()
+        tpl = DocxTemplate(folder / TEMPLATE_FILES[key])
         data = dict(context)
         if "charts" in context:
             data["charts"] = {
