@@ -160,7 +160,7 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001 - any unreadable docx is the user's file problem
         return [
             Problem(
-                f"无法打开模板（{type(exc).__name__}）",
+                "无法打开模板：文件已损坏或不是 .docx 格式",
                 file=template.name,
                 hint="请在 Word/WPS 中打开后另存为 .docx",
             )
