@@ -394,7 +394,7 @@ def _read_xlsx(
             formulas = _formula_cells(path, sheets) if has_formulas else {}
         except _FileProblem:
             raise
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on a damaged file
+        except Exception:  # noqa: BLE001 - openpyxl raises many types on a damaged file
             raise _FileProblem(
                 "无法打开：文件已损坏，或含有不安全的内容",
                 path.name,

@@ -157,7 +157,7 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
     try:
         tpl = DocxTemplate(io.BytesIO(template.data))
         tpl.init_docx()
-    except Exception as exc:  # noqa: BLE001 - any unreadable docx is the user's file problem
+    except Exception:  # noqa: BLE001 - any unreadable docx is the user's file problem
         return [
             Problem(
                 "无法打开模板：文件已损坏或不是 .docx 格式",
