@@ -85,7 +85,9 @@ def test_unit_report_snapshots(run_dir, snapshot):
     assert extract(folder / "市科技局_2024年度考核结果反馈.docx") == snapshot(name="department")
     # a department that owns no plan indicator: its 牵头指标 category is redistributed, and said so
     finance = extract(folder / "市财政局_2024年度考核结果反馈.docx")
-    assert "“牵头指标完成情况”（25分）无本单位承担的指标，分值按比例分配给其余类别的指标。" in finance
+    assert (
+        "“牵头指标完成情况”（25分）无本单位承担的指标，分值按比例分配给其余类别的指标。" in finance
+    )
     assert "本年度无不适用指标。" not in finance
 
 
