@@ -3,11 +3,9 @@
 from pathlib import Path
 
 import pytest
-from test_engine import COUNTIES_2023, COUNTIES_2024, EVENTS_2024, MINI, year_inputs
+from test_engine import MINI, score_both_years
 
 from evalgen.context import bulletin_context, change_text, notice_contexts, unit_contexts
-from evalgen.engine import score_year
-from evalgen.followups import apply_followups
 from evalgen.issuance import load_issuance
 from evalgen.modelfile import load_model
 from evalgen.problems import InputError
@@ -19,12 +17,7 @@ ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / "
 @pytest.fixture(scope="module")
 def setup():
     model = load_model(MINI).model
-    history = {}
-    y2023 = score_year(model, year_inputs(2023, COUNTIES_2023))
-    apply_followups(model, y2023, history)
-    history[2023] = y2023
-    y2024 = score_year(model, year_inputs(2024, COUNTIES_2024, EVENTS_2024), y2023)
-    apply_followups(model, y2024, history)
+    y2023, y2024 = score_both_years(model)
     results = build_results(model, y2024, {})
     past = {2023: build_results(model, y2023, {})}
     return model, results, past, load_issuance(ISSUANCE)
