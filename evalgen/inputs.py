@@ -202,6 +202,18 @@ class _Checker:
                     continue
                 first_seen[unit] = here
                 out[unit] = self._row_figures(table, row, cells, unit, columns)
+                scored_by_tasks = any(
+                    i.source == "tasks" for c in group.categories for i in c.indicators
+                )
+                figures = out[unit].values()
+                if figures and not scored_by_tasks and all(f.value is None for f in figures):
+                    self.add(
+                        "该单位所有指标均填报“不适用”，无法评分",
+                        table,
+                        unit_cell,
+                        unit=unit,
+                        hint="请核对：至少应有一项指标填报数值",
+                    )
         formula_rows = next((t for t in tables if t.formula_only_rows), None)
         for unit in group.units:
             if tables and unit not in out:

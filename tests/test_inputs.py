@@ -208,3 +208,11 @@ def test_missing_sheet_and_corrupt_file(model, tmp_path):
     problems = problems_of(model, folder)
     assert any(p.file == "县区数据_2024.xlsx" and "无法打开" in p.message for p in problems)
     assert any("找不到工作表“测试指标”" in p.message for p in problems)
+
+
+def test_a_unit_with_every_indicator_not_applicable_cannot_be_scored(model, tmp_path):
+    rows = [list(r) for r in COUNTY_ROWS]
+    rows[2] = [3, "丙县", "不适用", "不适用", "不适用", "不适用"]
+    problems = problems_of(model, mini_year(tmp_path, county_rows=rows))
+    assert [(p.row, p.column, p.unit) for p in problems] == [(6, "B", "丙县")]
+    assert "所有指标均填报“不适用”" in problems[0].message
