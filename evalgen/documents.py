@@ -11,9 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from .context import bulletin_context, notice_contexts, unit_contexts
@@ -70,11 +72,14 @@ class DocumentSet:
             _init_worker(self.templates, folder)
             results = map(_render_job, self.jobs)
             return self._collect(results, done, progress)
-        chunk = max(1, min(16, len(self.jobs) // (workers * 8)))
         with ProcessPoolExecutor(
             workers, initializer=_init_worker, initargs=(self.templates, folder)
         ) as pool:
-            return self._collect(pool.map(_render_job, self.jobs, chunksize=chunk), done, progress)
+            try:
+                return self._collect(_bounded(pool, self.jobs, workers * 4), done, progress)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
 
     def _collect(self, results, done: list[str], progress) -> list[str]:
         for path, seconds in results:
@@ -84,6 +89,21 @@ class DocumentSet:
             if progress:
                 progress(len(done), len(self.jobs), path)
         return done
+
+
+def _bounded(pool: ProcessPoolExecutor, jobs: list[Job], window: int):
+    """Results in order, with at most `window` jobs handed to the workers at a time, so the
+    queue (pickled contexts) stays small however many units there are."""
+    pending: deque = deque()
+    remaining = iter(jobs)
+    for job in islice(remaining, window):
+        pending.append(pool.submit(_render_job, job))
+    while pending:
+        result = pending.popleft().result()
+        job = next(remaining, None)
+        if job is not None:
+            pending.append(pool.submit(_render_job, job))
+        yield result
 
 
 _WORKER: dict = {}

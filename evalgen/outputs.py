@@ -143,25 +143,34 @@ def _remove_stale_staging(final: Path) -> None:
 def results_workbook(results: dict) -> bytes:
     """考核结果_YEAR.xlsx: a sheet per group, indicator details, adjustments, follow-ups."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    # Write-only: rows stream to the file, so memory does not grow with the number of units.
+    wb = Workbook(write_only=True)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    def sheet(title: str, headers: list[str], rows: list[list], widths: list[int]):
+    def sheet(title, headers, rows, widths, two_decimals: int | None = None):
         ws = wb.create_sheet(title)
-        ws.append(headers)
-        for row in rows:
-            ws.append(row)
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        for cell in ws[1]:
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.freeze_panes = "A2"
+        header = []
+        for text in headers:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, centred
+            header.append(cell)
+        ws.append(header)
+        for row in rows:
+            if two_decimals is not None:
+                row = list(row)
+                cell = WriteOnlyCell(ws, value=row[two_decimals])
+                cell.number_format = "0.00"
+                row[two_decimals] = cell
+            ws.append(row)
         return ws
 
     year = results["year"]
@@ -182,11 +191,8 @@ def results_workbook(results: dict) -> bytes:
                  *by_cat, u["bonus_applied"], u["penalty"],
                  "是" if u["veto"] else "", u["previous_rank"], u["rank_change"], triggers, notes]
             )  # fmt: skip
-        ws = sheet(
-            group["name"], headers, rows, [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60, 40]
-        )
-        for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
-            row[0].number_format = "0.00"
+        widths = [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60, 40]
+        sheet(group["name"], headers, rows, widths, two_decimals=2)
     detail = []
     for group in results["groups"]:
         for u in group["units"]:

@@ -253,3 +253,10 @@ def test_issuance_file_problems_fail_validate_with_the_line(sample_copy):
     result = run("validate", 2024, "--inputs", sample_copy)
     assert result.exit_code == 2
     assert "不认识的项目“约谈地址”" in result.stderr and "是否应为“约谈地点”" in result.stderr
+
+
+def test_workbook_totals_show_two_decimals_and_headers_stand_out(sample_copy, out):
+    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
+    ws = load_workbook(out / "考核结果_2024.xlsx")["县（市、区）"]
+    assert ws["C1"].value == "总分" and ws["C2"].number_format == "0.00"
+    assert ws["A1"].font.b and ws.freeze_panes == "A2"
