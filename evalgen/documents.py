@@ -73,7 +73,10 @@ class DocumentSet:
             results = map(_render_job, self.jobs)
             return self._collect(results, done, progress)
         with ProcessPoolExecutor(
-            workers, initializer=_init_worker, initargs=(self.templates, folder)
+            workers,
+            mp_context=_worker_context(),
+            initializer=_init_worker,
+            initargs=(self.templates, folder),
         ) as pool:
             try:
                 return self._collect(_bounded(pool, self.jobs, workers * 4), done, progress)
@@ -89,6 +92,12 @@ class DocumentSet:
             if progress:
                 progress(len(done), len(self.jobs), path)
         return done
+
+
+def _worker_context():
+    """Workers start clean (forkserver), not as copies of this process and its results."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _bounded(pool: ProcessPoolExecutor, jobs: list[Job], window: int):
