@@ -40,7 +40,7 @@ from badfiles import (
     zip_bomb,
 )
 from click.testing import CliRunner
-from conftest import COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini_year, write_xlsx
+from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini_year, write_xlsx
 from openpyxl import Workbook
 
 from evalgen import reader
@@ -103,15 +103,9 @@ def test_title_rows_above_the_header(tmp_path):
         [],
     ]
     folder = mini(tmp_path)
-    header = [
-        "序号",
-        "单位",
-        "抽检合格率（%）",
-        "投入增长（%）",
-        "组织领导（分）",
-        "宣传培训（分）",
-    ]
-    write_xlsx(folder / "2024" / "县区数据_2024.xlsx", {"测试指标": rows + [header] + COUNTY_ROWS})
+    write_xlsx(
+        folder / "2024" / "县区数据_2024.xlsx", {"测试指标": rows + [COUNTY_HEADER] + COUNTY_ROWS}
+    )
     accepted(folder, "--model", MINI_MODEL)
     assert figures(folder, MINI_MODEL)["甲县"]["pass_rate"].source.cell == "C7"
 
