@@ -10,12 +10,13 @@ from pathlib import Path
 
 import click
 
-from . import __version__, pipeline
+from . import __version__, clitext, pipeline
 from .problems import EvalgenError
 
 __all__ = ["main"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+clitext.install()
 
 
 def _friendly(func):

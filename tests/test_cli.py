@@ -260,3 +260,12 @@ def test_workbook_totals_show_two_decimals_and_headers_stand_out(sample_copy, ou
     ws = load_workbook(out / "考核结果_2024.xlsx")["县（市、区）"]
     assert ws["C1"].value == "总分" and ws["C2"].number_format == "0.00"
     assert ws["A1"].font.b and ws.freeze_panes == "A2"
+
+
+def test_clicks_own_words_are_chinese_too():
+    result = CliRunner().invoke(main, ["score", "二〇二四"])
+    assert result.exit_code == 2
+    assert "错误：" in result.output and "不是有效的数字" in result.output
+    assert "Usage" not in result.output and "Error" not in result.output
+    help_text = CliRunner().invoke(main, ["score", "--help"]).output
+    assert "用法：" in help_text and "选项:" in help_text and "显示本帮助并退出" in help_text
