@@ -142,27 +142,31 @@ class _Checker:
 
     # -- units -------------------------------------------------------------------------
 
-    def unit(self, table: Table, cell: Cell, group: Group, group_key: str) -> str | None:
+    def unit(self, table: Table, cell: Cell, group_key: str | None = None) -> str | None:
+        """The registered unit named in `cell`: of group `group_key`, or of any group."""
         raw = self.text(table, cell)
         if raw is None:
             return None
         if not raw:
             self.add("缺少单位名称", table, cell, hint=_blank_unit_hint(table, cell))
             return None
-        name = self.unit_keys[group_key].get(_unit_key(raw))
-        if name is not None:
-            return name
+        key = _unit_key(raw)
+        owner = next((k for k, keys in self.unit_keys.items() if key in keys), None)
+        if owner is not None and group_key in (None, owner):
+            return self.unit_keys[owner][key]
         shown = shorten(raw)
-        other = next((k for k, keys in self.unit_keys.items() if _unit_key(raw) in keys), None)
-        if other and other != group_key:
+        if owner is not None:
             self.add(
-                f"单位“{shown}”属于{self.model.groups[other].name}，不应填在本表中",
+                f"单位“{shown}”属于{self.model.groups[owner].name}，不应填在本表中",
                 table,
                 cell,
                 unit=shown,
             )
             return None
-        hint = suggest_unit(self.model, raw, group.units, group.aliases)
+        group = self.model.groups[group_key] if group_key else None
+        hint = suggest_unit(
+            self.model, raw, group.units if group else None, group.aliases if group else None
+        )
         self.add(f"单位“{shown}”不在考核对象名单中", table, cell, unit=shown, hint=hint)
         return None
 
@@ -187,7 +191,7 @@ class _Checker:
             for row, cells in table.rows:
                 self.year_ok(table, cells)
                 unit_cell = cells.get(unit_col) or Cell(None, row, unit_col)
-                unit = self.unit(table, unit_cell, group, gkey)
+                unit = self.unit(table, unit_cell, gkey)
                 if unit is None:
                     continue
                 here = f"{table.file} {table.sheet} 第{row}行".replace("  ", " ")
@@ -331,7 +335,7 @@ class _Checker:
             for row, cells in table.rows:
                 self.year_ok(table, cells)
                 unit_cell = cells.get(need["单位"]) or Cell(None, row, need["单位"])
-                unit = self.unit(table, unit_cell, group, gkey)
+                unit = self.unit(table, unit_cell, gkey)
                 no_cell = cells.get(need["任务序号"]) or Cell(None, row, need["任务序号"])
                 task_no = self._task_no(table, no_cell, by_no, unit)
                 if unit is None or task_no is None:
@@ -430,9 +434,7 @@ class _Checker:
                 continue
             for row, cells in table.rows:
                 self.year_ok(table, cells)
-                unit = self._any_unit(
-                    table, cells.get(cols["单位"]) or Cell(None, row, cols["单位"])
-                )
+                unit = self.unit(table, cells.get(cols["单位"]) or Cell(None, row, cols["单位"]))
                 item_cell = cells.get(cols["事项编号"]) or Cell(None, row, cols["事项编号"])
                 key = self.text(table, item_cell, unit=unit or "")
                 item = items.get(key) or items.get(key.upper()) or by_name.get(key) if key else None
@@ -470,26 +472,6 @@ class _Checker:
                 source = Source(table.file, table.sheet, f"第{row}行")
                 out.append(Event(unit, item.id, count, basis, date, source))
         return out
-
-    def _any_unit(self, table: Table, cell: Cell) -> str | None:
-        raw = self.text(table, cell)
-        if raw is None:
-            return None
-        if not raw:
-            self.add("缺少单位名称", table, cell, hint=_blank_unit_hint(table, cell))
-            return None
-        for keys in self.unit_keys.values():
-            if _unit_key(raw) in keys:
-                return keys[_unit_key(raw)]
-        shown = shorten(raw)
-        self.add(
-            f"单位“{shown}”不在考核对象名单中",
-            table,
-            cell,
-            unit=shown,
-            hint=suggest_unit(self.model, raw),
-        )
-        return None
 
     def _date(self, table: Table, cell: Cell | None, unit: str) -> str | None:
         if cell is None or cell.value is None:

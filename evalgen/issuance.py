@@ -18,6 +18,23 @@ ISSUANCE_FILE = "发文信息.yaml"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
 _OPTIONAL = ("抄送", "约谈时间", "约谈地点", "联系人", "联系电话", "整改期限", "约谈通知书编号")
+# Issuance field ← key in 发文信息.yaml (整改期限 has a default, materials a list).
+_FIELDS = {
+    "issuer": "发文机关",
+    "banner": "发文机关标志",
+    "number": "发文字号",
+    "date": "成文日期",
+    "to": "主送",
+    "cc": "抄送",
+    "printer": "印发机关",
+    "print_date": "印发日期",
+    "interview_time": "约谈时间",
+    "interview_place": "约谈地点",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "notice_number": "约谈通知书编号",
+}
+_DOC_FIELDS = [f for f in _FIELDS if f != "notice_number"] + ["deadline"]
 _DEFAULT_MATERIALS = (
     "存在问题的原因分析和整改方案（加盖单位公章）",
     "未达标指标的情况说明及佐证材料",
@@ -47,21 +64,8 @@ class Issuance:
     file: str
 
     def to_dict(self) -> dict:
-        return {
-            "issuer": self.issuer,
-            "banner": self.banner,
-            "number": self.number,
-            "date": self.date,
-            "to": self.to,
-            "cc": self.cc,
-            "printer": self.printer,
-            "print_date": self.print_date,
-            "interview_time": self.interview_time,
-            "interview_place": self.interview_place,
-            "contact": self.contact,
-            "phone": self.phone,
-            "deadline": self.deadline,
-        }
+        """The details the document templates read (as `doc.*`)."""
+        return {field: getattr(self, field) for field in _DOC_FIELDS}
 
 
 def load_issuance(path: Path) -> Issuance:
@@ -129,20 +133,8 @@ def load_issuance(path: Path) -> Issuance:
     if problems:
         raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
     return Issuance(
-        issuer=values["发文机关"],
-        banner=values["发文机关标志"],
-        number=values["发文字号"],
-        date=values["成文日期"],
-        to=values["主送"],
-        cc=values["抄送"],
-        printer=values["印发机关"],
-        print_date=values["印发日期"],
-        interview_time=values["约谈时间"],
-        interview_place=values["约谈地点"],
-        contact=values["联系人"],
-        phone=values["联系电话"],
+        **{field: values[key] for field, key in _FIELDS.items()},
         deadline=values["整改期限"] or "30日",
-        notice_number=values["约谈通知书编号"],
         materials=tuple(materials),
         file=name,
     )
