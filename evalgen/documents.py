@@ -12,10 +12,10 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from .context import bulletin_context, notice_contexts, unit_contexts
@@ -52,10 +52,15 @@ def _chart_functions() -> dict[str, Callable[..., bytes]]:
 
 @dataclass
 class DocumentSet:
-    """Every document of the year, checked and ready to render into a folder."""
+    """Every document of the year, checked and ready to render into a folder.
+
+    `jobs` is consumed once, by `render_into`: each unit's context is built only when its
+    document is handed to a worker, so contexts never pile up in memory.
+    """
 
     templates: dict[str, DocumentTemplate]
-    jobs: list[Job]
+    jobs: Iterator[Job]
+    count: int
     timings: dict[str, float] = field(default_factory=dict)
 
     def render_into(
@@ -67,7 +72,7 @@ class DocumentSet:
         """Render every document into `folder`; returns the relative paths written."""
         self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
         done = []
-        workers = min(jobs, len(self.jobs))
+        workers = min(jobs, self.count)
         if workers <= 1:
             _init_worker(self.templates, folder)
             results = map(_render_job, self.jobs)
@@ -90,7 +95,7 @@ class DocumentSet:
                 self.timings[stage] += value
             done.append(path)
             if progress:
-                progress(len(done), len(self.jobs), path)
+                progress(len(done), self.count, path)
         return done
 
 
@@ -100,11 +105,11 @@ def _worker_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _bounded(pool: ProcessPoolExecutor, jobs: list[Job], window: int):
+def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int):
     """Results in order, with at most `window` jobs handed to the workers at a time, so the
     queue (pickled contexts) stays small however many units there are."""
     pending: deque = deque()
-    remaining = iter(jobs)
+    remaining = jobs
     for job in islice(remaining, window):
         pending.append(pool.submit(_render_job, job))
     while pending:
@@ -156,33 +161,39 @@ def _render_job(job: Job) -> tuple[str, dict[str, float]]:
 def prepare_documents(
     model: ScoringModel,
     results: dict,
-    history: dict[int, dict],
+    history: dict[int, dict[str, dict]],
     issuance: Issuance,
     templates_dir: Path | None,
 ) -> DocumentSet:
-    """Build every context and check every template before anything is written."""
+    """Check every template against real contexts before anything is written; the unit
+    reports' contexts are then built one by one as they are rendered.
+
+    `history` maps each earlier year to its units' totals and ranks (`history_points`).
+    """
     bulletin = bulletin_context(model, results, issuance)
-    units = unit_contexts(model, results, history, issuance)
     notices = notice_contexts(model, results, issuance)
-    samples = {"bulletin": bulletin, "unit_report": units[0]}
+    units = unit_contexts(model, results, history, issuance)
+    first = next(units)
+    samples = {"bulletin": bulletin, "unit_report": first}
     if notices:
         samples["notice"] = notices[0]
     templates = load_templates(templates_dir, samples)
-    jobs: list[Job] = [(f"{safe_filename(bulletin['title'])}.docx", "bulletin", bulletin)]
-    jobs += [
-        (f"{UNIT_FOLDER}/{safe_filename(c['file_stem'])}.docx", "unit_report", c) for c in units
-    ]
-    jobs += [
-        (f"{NOTICE_FOLDER}/{c['seq']:02d}_{safe_filename(c['file_stem'])}.docx", "notice", c)
-        for c in notices
-    ]
-    return DocumentSet(templates, _unique_paths(jobs))
+    count = 1 + sum(len(g["units"]) for g in results["groups"]) + len(notices)
+
+    def jobs() -> Iterator[Job]:
+        yield f"{safe_filename(bulletin['title'])}.docx", "bulletin", bulletin
+        for c in chain([first], units):
+            yield f"{UNIT_FOLDER}/{safe_filename(c['file_stem'])}.docx", "unit_report", c
+        for c in notices:
+            stem = safe_filename(c["file_stem"])
+            yield f"{NOTICE_FOLDER}/{c['seq']:02d}_{stem}.docx", "notice", c
+
+    return DocumentSet(templates, _unique_paths(jobs()), count)
 
 
-def _unique_paths(jobs: list[Job]) -> list[Job]:
+def _unique_paths(jobs: Iterator[Job]) -> Iterator[Job]:
     """Two names that clean up to the same file name must not overwrite each other."""
     seen: set[str] = set()
-    out = []
     for path, key, context in jobs:
         stem, suffix = path.rsplit(".", 1)
         candidate, n = path, 1
@@ -190,5 +201,4 @@ def _unique_paths(jobs: list[Job]) -> list[Job]:
             n += 1
             candidate = f"{stem}_{n}.{suffix}"
         seen.add(candidate.casefold())
-        out.append((candidate, key, context))
-    return out
+        yield candidate, key, context

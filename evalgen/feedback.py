@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from .issuance import Issuance
@@ -20,15 +21,19 @@ __all__ = ["notice_contexts", "unit_contexts"]
 
 
 def unit_contexts(
-    model: ScoringModel, results: dict, history: dict[int, dict], issuance: Issuance
-) -> list[dict]:
-    """One feedback report context per unit."""
-    out = []
+    model: ScoringModel,
+    results: dict,
+    history: dict[int, dict[str, dict]],
+    issuance: Issuance,
+) -> Iterator[dict]:
+    """One feedback report context per unit, built as it is asked for.
+
+    `history` maps each earlier year to its units' totals and ranks (`history_points`).
+    """
     for group in results["groups"]:
         averages = _group_averages(group)
         for unit in group["units"]:
-            out.append(_unit_context(model, results, history, issuance, group, unit, averages))
-    return out
+            yield _unit_context(model, results, history, issuance, group, unit, averages)
 
 
 def _share(ind: dict) -> float | None:
@@ -92,11 +97,9 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
     if unit["bonus"] > unit["bonus_applied"]:
         adjustments.append({"kind": "说明", "name": "加分超过上限", "points": f"计{fmt_number(dec(unit['bonus_applied']))}", "basis": f"加分合计{fmt_number(dec(unit['bonus']))}分，按上限{results['bonus_cap']}分计入"})  # fmt: skip
     trend = [
-        {"year": y, "total": u["total"], "rank": u["rank"]}
+        {"year": y, "total": past[unit["unit"]]["total"], "rank": past[unit["unit"]]["rank"]}
         for y, past in sorted(history.items())
-        for g in past["groups"]
-        for u in g["units"]
-        if u["unit"] == unit["unit"]
+        if unit["unit"] in past
     ] + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
     return {
         "doc": issuance.to_dict(),

@@ -16,12 +16,13 @@ from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
 from .issuance import ISSUANCE_FILE, load_issuance
 from .modelfile import LoadedModel, load_model
-from .outputs import RunFolder, json_bytes, results_workbook, sha256_file
+from .outputs import RunFolder, json_bytes, sha256_file
 from .pdf import convert_to_pdf, require_soffice
 from .problems import InputError, OutputError, Problem
 from .reader import input_files
-from .results import build_results, explain_unit
+from .results import build_results, explain_unit, history_points
 from .values import normalize_text
+from .workbook import write_results_workbook
 
 __all__ = ["Evaluation", "Run", "evaluate", "explain", "score", "validate", "ISSUANCE_FILE"]
 
@@ -139,14 +140,14 @@ def score(
     docs = None
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
-        history = {y: build_results(model_, r, meta) for y, r in evaluation.history.items()}
+        history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
         docs = prepare_documents(model_, results, history, issuance, templates_dir)
     try:
         run = RunFolder.begin(folder)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
     try:
-        run.write(f"考核结果_{year}.xlsx", results_workbook(results))
+        write_results_workbook(results, run.staging / f"考核结果_{year}.xlsx")
         run.write("results.json", json_bytes(results))
         if docs is not None:
             t = time.perf_counter()

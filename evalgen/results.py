@@ -10,7 +10,7 @@ from .engine import GroupResult, IndicatorScore, UnitResult, YearResult
 from .model import ScoringModel, json_safe
 from .rules import RULE_LABELS, describe, fmt_number, round_half_up
 
-__all__ = ["build_results", "explain_unit", "number", "text2", "unit_record"]
+__all__ = ["build_results", "explain_unit", "history_points", "number", "text2", "unit_record"]
 
 _KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
 SCORE_DECIMALS = 4
@@ -49,6 +49,18 @@ def build_results(model: ScoringModel, year: YearResult, meta: dict) -> dict:
         "rounding": f"总分四舍五入保留{model.decimals}位小数",
         "bonus_cap": json_safe(model.bonus_cap),
         "groups": groups,
+    }
+
+
+def history_points(model: ScoringModel, year: YearResult) -> dict[str, dict]:
+    """An earlier year as the unit reports' trend charts need it: unit → total and rank.
+
+    Only the ranked totals: an earlier year's exact lines are never built.
+    """
+    return {
+        r.unit: {"total": number(r.total, model.decimals), "rank": r.rank}
+        for group in year.groups.values()
+        for r in group.units
     }
 
 

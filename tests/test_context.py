@@ -9,7 +9,7 @@ from evalgen.context import bulletin_context, change_text, notice_contexts, unit
 from evalgen.issuance import load_issuance
 from evalgen.modelfile import load_model
 from evalgen.problems import InputError
-from evalgen.results import build_results
+from evalgen.results import build_results, history_points
 
 ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / "发文信息.yaml"
 
@@ -19,7 +19,7 @@ def setup():
     model = load_model(MINI).model
     y2023, y2024 = score_both_years(model)
     results = build_results(model, y2024, {})
-    past = {2023: build_results(model, y2023, {})}
+    past = {2023: history_points(model, y2023)}
     return model, results, past, load_issuance(ISSUANCE)
 
 

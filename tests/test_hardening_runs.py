@@ -105,7 +105,7 @@ def test_disk_full_mid_run_is_a_clear_error(sample_copy, tmp_path, monkeypatch):
     calls = []
 
     def write(self, name, data):
-        calls.append(name)
+        calls.append((name, sorted(p.name for p in self.staging.iterdir())))
         if name == "results.json":  # the workbook is already written
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(self, name, data)
@@ -114,9 +114,26 @@ def test_disk_full_mid_run_is_a_clear_error(sample_copy, tmp_path, monkeypatch):
     result = cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs")
     assert result.exit_code == 4
     assert f"写入输出文件夹 {out} 失败" in result.stderr and "已保留原有结果" in result.stderr
-    assert calls == ["考核结果_2024.xlsx", "results.json"]  # mid-run
+    assert calls == [("results.json", ["考核结果_2024.xlsx"])]  # mid-run
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]  # no staging left
+
+
+def test_disk_full_while_writing_the_workbook(sample_copy, tmp_path, monkeypatch):
+    """XlsxWriter wraps the OSError in its own exception: still exit code 4, nothing lost."""
+    out = tmp_path / "out" / "2024"
+    assert cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs").exit_code == 0
+    before = snapshot(out)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    result = cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs")
+    assert result.exit_code == 4
+    assert "磁盘空间不足" in result.stderr and "已保留原有结果" in result.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
 
 
 def _chmod_is_enforced(folder: Path) -> bool:

@@ -42,10 +42,11 @@ from evalgen import __version__  # noqa: E402
 from evalgen.charts import DPI, NARROW_IN, WIDTH_IN, chart_font  # noqa: E402
 from evalgen.documents import prepare_documents  # noqa: E402
 from evalgen.issuance import ISSUANCE_FILE, load_issuance  # noqa: E402
-from evalgen.outputs import json_bytes, results_workbook  # noqa: E402
+from evalgen.outputs import json_bytes  # noqa: E402
 from evalgen.pipeline import DEFAULT_INPUTS, evaluate  # noqa: E402
 from evalgen.render import CHART_WIDTH_MM, DEFAULT_TEMPLATES, TEMPLATE_FILES  # noqa: E402
-from evalgen.results import build_results  # noqa: E402
+from evalgen.results import build_results, history_points  # noqa: E402
+from evalgen.workbook import write_results_workbook  # noqa: E402
 
 GRADE_COLORS = {"A": "#78B59A", "B": "#4A78B0", "C": "#EAC66E", "D": "#8A2B26"}
 MAX_HEIGHT_IN = 300  # Agg cannot draw images taller than 2^16 pixels
@@ -163,12 +164,12 @@ def run(
         "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
     }
     results = build_results(model_, evaluation.result, meta)
-    history = {y: build_results(model_, r, meta) for y, r in evaluation.history.items()}
+    history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
     base = Path(inputs) if inputs else DEFAULT_INPUTS
     issuance = load_issuance(base / str(year) / ISSUANCE_FILE)
     docs = prepare_documents(model_, results, history, issuance, templates)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"考核结果_{year}.xlsx").write_bytes(results_workbook(results))
+    write_results_workbook(results, out / f"考核结果_{year}.xlsx")
     (out / "results.json").write_bytes(json_bytes(results))
     timings["prepare"] = time.perf_counter() - t1
     folder = Path(templates) if templates else DEFAULT_TEMPLATES
@@ -197,7 +198,7 @@ def run(
         timings["charts"] += t2 - t1
         timings["render"] += t3 - t2
         timings["write"] += t4 - t3
-    timings["documents"] = len(docs.jobs)
+    timings["documents"] = docs.count
     return timings
 
 

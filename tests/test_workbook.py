@@ -1,0 +1,67 @@
+"""The results workbook: sheets, typed cells, formats, and the same bytes every time."""
+
+import copy
+
+import pytest
+from openpyxl import load_workbook
+from test_engine import MINI, score_both_years
+
+from evalgen.modelfile import load_model
+from evalgen.results import build_results
+from evalgen.workbook import write_results_workbook
+
+META = {"evalgen_version": "9.9", "model": {"file": "mini.yaml", "sha256": "0"}}
+
+
+@pytest.fixture(scope="module")
+def results():
+    model = load_model(MINI).model
+    _, y2024 = score_both_years(model)
+    return build_results(model, y2024, META)
+
+
+def test_sheets_rows_and_formats(results, tmp_path):
+    path = write_results_workbook(results, tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    groups = [g["name"] for g in results["groups"]]
+    assert wb.sheetnames == [*groups, "指标明细", "加减分及否决", "约谈及整改", "说明"]
+    ws = wb[groups[0]]
+    units = results["groups"][0]["units"]
+    assert ws.max_row == 1 + len(units)
+    assert ws["A1"].value == "排名" and ws["A1"].font.b
+    assert ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
+    assert ws.freeze_panes == "A2"
+    # the first unit's row: rank, name, total shown with two decimals
+    assert [ws["A2"].value, ws["B2"].value, ws["C2"].value] == [
+        1,
+        "甲县",
+        90,
+    ]  # 甲县: 90.00 by hand (test_context)
+    assert ws["C2"].number_format == "0.00"
+    assert ws.column_dimensions["B"].width == pytest.approx(18, abs=1)
+    detail = wb["指标明细"]
+    lines = sum(len(u["indicators"]) for g in results["groups"] for u in g["units"])
+    assert detail.max_row == 1 + lines
+    assert [c.value for c in wb["说明"]["A"]] == ["项目", "考核年度", "考核细则", "总分取舍", "加分上限", "生成工具"]  # fmt: skip
+    assert wb["说明"]["B6"].value == "evalgen 9.9"
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_text_from_the_inputs_stays_text(results, tmp_path):
+    """A name that looks like a formula, a link or a number is written as text."""
+    data = copy.deepcopy(results)
+    names = ["=1+1", "http://example.com", "0012"]
+    for unit, name in zip(data["groups"][0]["units"], names, strict=False):
+        unit["unit"] = name
+    wb = load_workbook(write_results_workbook(data, tmp_path / "r.xlsx"))
+    ws = wb[data["groups"][0]["name"]]
+    cells = [ws.cell(row, 2) for row in (2, 3, 4)]
+    assert [c.value for c in cells] == names
+    assert [c.data_type for c in cells] == ["s", "s", "s"]
+    assert ws.cell(3, 2).hyperlink is None
+
+
+def test_the_same_results_give_the_same_bytes(results, tmp_path):
+    a = write_results_workbook(results, tmp_path / "a.xlsx").read_bytes()
+    b = write_results_workbook(results, tmp_path / "b.xlsx").read_bytes()
+    assert a == b
