@@ -9,18 +9,23 @@ exact value. The exact lines a person reads (explain, results, documents) come f
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
+from itertools import chain
+from operator import attrgetter, itemgetter
 
 import numpy as np
 
 from .exact import ExactGroup, task_value
-from .inputs import Event, Source, YearInputs
+from .inputs import Event, Figure, Source, YearInputs
 from .lines import IndicatorScore, TaskLine
-from .model import Group, Indicator, ScoringModel
+from .model import Grade, Group, Indicator, ScoringModel
 from .modelfile import target_for
 from .problems import ModelError, Problem
 from .rules import NEEDS_TARGET, round_half_up
@@ -35,6 +40,7 @@ __all__ = [
     "YearResult",
     "check_year",
     "competition_ranks",
+    "gc_paused",
     "score_year",
 ]
 
@@ -143,17 +149,31 @@ def score_year(
     for event in inputs.events:
         events.setdefault(event.unit, []).append(event)
     groups = {}
-    for gkey, group in model.groups.items():
-        results = _score_group(model, gkey, group, inputs, events)
-        _rank(results)
-        if previous is not None:
-            for result in results:
-                before = previous.unit(result.unit)
-                result.previous_rank = before.rank if before else None
-        order = {unit: i for i, unit in enumerate(group.units)}
-        results.sort(key=lambda r: (r.rank, order[r.unit]))
-        groups[gkey] = GroupResult(gkey, group.name, results)
+    with gc_paused():
+        for gkey, group in model.groups.items():
+            results = _score_group(model, gkey, group, inputs, events)
+            if previous is not None:
+                for result in results:
+                    before = previous.unit(result.unit)
+                    result.previous_rank = before.rank if before else None
+            groups[gkey] = GroupResult(gkey, group.name, results)
     return YearResult(inputs.year, groups, previous.year if previous else None)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (restored after).
+
+    A national year's inputs are millions of objects; one full collection over them costs
+    more than scoring them, and scoring makes no reference cycles to collect.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def competition_ranks(keys: list) -> list[int]:
@@ -194,19 +214,59 @@ def _score_group(
     inputs: YearInputs,
     events: dict[str, list[Event]],
 ) -> list[UnitResult]:
+    """The group's results, ranked, in rank order (ties in the model's unit order)."""
     indicators = [ind for cat in group.categories for ind in cat.indicators]
-    category = np.array([c for c, cat in enumerate(group.categories) for _ in cat.indicators])
-    points = np.array([float(ind.points) for ind in indicators])
     values = _value_matrix(group, indicators, inputs)
     exact = ExactGroup(group, inputs, values)
+    base, floor_missed = _base_scores(group, indicators, values, inputs.year)
+    units = group.units
+    n = len(units)
+    adjusted = {
+        row: _adjustments(model, events[unit]) for row, unit in enumerate(units) if unit in events
+    }
+    capped, penalty, veto = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    for row, (lines, sums) in adjusted.items():
+        capped[row], penalty[row] = float(sums[1]), float(sums[2])
+        veto[row] = any(a.kind == "veto" for a in lines)
+    cents, cached = _rounded_totals(model, exact, base + capped - penalty, adjusted)
+    order = np.lexsort((np.arange(n), -cents, veto))
+    ranks = _sorted_ranks(veto[order], cents[order])
+    results: list[UnitResult | None] = [None] * n
+    totals = _Totals(model)
+    no_sums = (_ZERO, _ZERO, _ZERO)
+    for row, rank, vetoed, c in zip(
+        order.tolist(), ranks.tolist(), veto[order].tolist(), cents[order].tolist(), strict=True
+    ):
+        unit = units[row]
+        lines, (bonus, capped_f, penalty_f) = adjusted.get(row, ([], no_sums))
+        total, grade = totals.get(c, vetoed)
+        result = UnitResult(
+            unit, gkey, lines, bonus, capped_f, penalty_f, total, grade.code, grade.name,
+            vetoed, rank, _lines=partial(exact.unit_lines, unit),
+        )  # fmt: skip
+        if row in cached:
+            result.__dict__["_exact_cache"] = cached[row]
+        results[row] = result
+    for ind, target, rows in floor_missed:
+        for row in rows.tolist():
+            results[row].floor_misses.append((ind, exact.exact_value(units[row], ind), target))
+    return [results[row] for row in order.tolist()]
+
+
+def _base_scores(
+    group: Group, indicators: list[Indicator], values: np.ndarray, year: int
+) -> tuple[np.ndarray, list[tuple[Indicator, Decimal, np.ndarray]]]:
+    """Σ indicator scores per unit (float64), and the rows missing each safety floor."""
+    category = np.array([c for c, cat in enumerate(group.categories) for _ in cat.indicators])
+    points = np.array([float(ind.points) for ind in indicators])
     applicable = ~np.isnan(values)
     effective = effective_points(
         applicable, points, category, np.array([float(c.points) for c in group.categories])
     )
     base = np.zeros(len(group.units))
-    floor_missed = {}
+    floor_missed = []
     for k, ind in enumerate(indicators):
-        target = target_for(ind, inputs.year)
+        target = target_for(ind, year)
         column = values[:, k]
         raw = rule_vector(
             ind.rule,
@@ -220,72 +280,91 @@ def _score_group(
         if ind.safety_floor and target is not None:
             t = float(target)
             missed = column < t if ind.direction == "higher" else column > t
-            floor_missed[k] = (ind, target, np.flatnonzero(missed & applicable[:, k]))
-    results = []
-    for row, unit in enumerate(group.units):
-        adjustments = [_adjustment(model, e) for e in events.get(unit, ())]
-        result = _unit_result(model, gkey, unit, adjustments, float(base[row]), exact)
-        results.append(result)
-    for ind, target, rows in floor_missed.values():
-        for row in rows:
-            unit = group.units[row]
-            results[row].floor_misses.append((ind, exact.exact_value(unit, ind), target))
-    return results
+            floor_missed.append((ind, target, np.flatnonzero(missed & applicable[:, k])))
+    return base, floor_missed
 
 
 def _value_matrix(group: Group, indicators: list[Indicator], inputs: YearInputs) -> np.ndarray:
     """Units × indicators as float64; NaN where the indicator is N/A or not the unit's."""
-    nan = float("nan")
-    value_ids = [ind.id for ind in indicators]
-    rows = []
-    for unit in group.units:
-        figures = inputs.figures.get(unit, {})
-        row = []
-        for ind_id in value_ids:
-            figure = figures.get(ind_id)
-            row.append(nan if figure is None or figure.value is None else figure.value)
-        rows.append(row)
-    values = np.array(rows, dtype=float).reshape(len(group.units), len(indicators))
+    ids = [ind.id for ind in indicators]
+    pick = (
+        itemgetter(*ids) if len(ids) > 1 else lambda figures: tuple(map(figures.__getitem__, ids))
+    )
+    number = attrgetter("number")
+
+    def row(figures: dict[str, Figure]):
+        try:
+            return map(number, pick(figures))
+        except KeyError:  # a figure missing: not the unit's indicator, or a task indicator
+            return (math.nan if (f := figures.get(i)) is None else f.number for i in ids)
+
+    every = inputs.figures
+    empty: dict[str, Figure] = {}
+    values = np.fromiter(
+        chain.from_iterable(row(every.get(unit, empty)) for unit in group.units),
+        dtype=float,
+        count=len(group.units) * len(ids),
+    ).reshape(len(group.units), len(ids))
     for k, ind in enumerate(indicators):
         if ind.source == "tasks":
-            for row, unit in enumerate(group.units):
+            for r, unit in enumerate(group.units):
                 value = task_value(group, unit, inputs)[0]
-                values[row, k] = nan if value is None else float(value)
+                values[r, k] = math.nan if value is None else float(value)
     return values
 
 
-def _unit_result(
-    model: ScoringModel,
-    gkey: str,
-    unit: str,
-    adjustments: list[AdjustmentLine],
-    base: float,
-    exact: ExactGroup,
-) -> UnitResult:
-    if adjustments:
-        bonus = sum((Fraction(a.points) for a in adjustments if a.kind == "bonus"), _ZERO)
-        penalty = sum((Fraction(a.points) for a in adjustments if a.kind == "penalty"), _ZERO)
-        capped = min(bonus, Fraction(model.bonus_cap))
-    else:
-        bonus = penalty = capped = _ZERO
-    result = UnitResult(
-        unit, gkey, adjustments, bonus, capped, penalty, Decimal(0), "", "",
-        any(a.kind == "veto" for a in adjustments), _lines=lambda: exact.unit_lines(unit),
-    )  # fmt: skip
-    scaled = (
-        max(0.0, base + float(capped) - float(penalty)) if adjustments else max(0.0, base)
-    ) * (10**model.decimals)
-    if abs(scaled - math.floor(scaled) - 0.5) < _NEAR_HALF:
-        result.total = round_half_up(result.exact_total, model.decimals)
-    else:
-        result.total = Decimal(math.floor(scaled + 0.5)).scaleb(-model.decimals)
-        result.total = result.total.quantize(Decimal(1).scaleb(-model.decimals))
-    if result.veto:
-        grade = next(g for g in model.grades if g.code == model.veto_grade)
-    else:
-        grade = next((g for g in model.grades if result.total >= g.min), model.grades[-1])
-    result.grade, result.grade_name = grade.code, grade.name
-    return result
+def _adjustments(
+    model: ScoringModel, events: list[Event]
+) -> tuple[list[AdjustmentLine], tuple[Fraction, Fraction, Fraction]]:
+    """A unit's adjustment lines, and its bonus, capped bonus and penalty (exact)."""
+    lines = [_adjustment(model, e) for e in events]
+    bonus = sum((Fraction(a.points) for a in lines if a.kind == "bonus"), _ZERO)
+    penalty = sum((Fraction(a.points) for a in lines if a.kind == "penalty"), _ZERO)
+    return lines, (bonus, min(bonus, Fraction(model.bonus_cap)), penalty)
+
+
+def _rounded_totals(
+    model: ScoringModel, exact: ExactGroup, totals: np.ndarray, adjusted: dict
+) -> tuple[np.ndarray, dict[int, tuple]]:
+    """Half-up totals in units of the last kept decimal, and the exact lines computed for them.
+
+    A binary total near a half-way point is decided by the exact (`Fraction`) total instead.
+    """
+    scaled = np.where(totals > 0.0, totals, 0.0) * (10**model.decimals)
+    cents = np.floor(scaled + 0.5).astype(np.int64)
+    cached = {}
+    for row in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < _NEAR_HALF).tolist():
+        cached[row] = lines = exact.unit_lines(exact.group.units[row])
+        _, (_, capped, penalty) = adjusted.get(row, ((), (_ZERO, _ZERO, _ZERO)))
+        base = sum((ln.score for ln in lines[0]), _ZERO)
+        total = round_half_up(max(_ZERO, base + capped - penalty), model.decimals)
+        cents[row] = int(total.scaleb(model.decimals))
+    return cents, cached
+
+
+def _sorted_ranks(veto: np.ndarray, cents: np.ndarray) -> np.ndarray:
+    """Competition ranks of units sorted best first (unvetoed by total, then vetoed)."""
+    n = len(cents)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (veto[1:] != veto[:-1]) | (cents[1:] != cents[:-1])
+    return np.maximum.accumulate(np.where(starts, np.arange(n), 0)) + 1
+
+
+class _Totals:
+    """A rounded total as `Decimal` and its grade, made once per distinct total."""
+
+    def __init__(self, model: ScoringModel):
+        self.model = model
+        self.veto_grade = next(g for g in model.grades if g.code == model.veto_grade)
+        self._seen: dict[int, tuple[Decimal, Grade]] = {}
+
+    def get(self, cents: int, vetoed: bool) -> tuple[Decimal, Grade]:
+        seen = self._seen.get(cents)
+        if seen is None:
+            total = Decimal(cents).scaleb(-self.model.decimals)
+            grade = next((g for g in self.model.grades if total >= g.min), self.model.grades[-1])
+            seen = self._seen[cents] = (total, grade)
+        return (seen[0], self.veto_grade) if vetoed else seen
 
 
 def _adjustment(model: ScoringModel, event: Event) -> AdjustmentLine:
@@ -294,13 +373,3 @@ def _adjustment(model: ScoringModel, event: Event) -> AdjustmentLine:
         item.id, item.kind, item.name, event.count, item.points * event.count,
         event.basis, event.date, event.source,
     )  # fmt: skip
-
-
-def _rank(results: list[UnitResult]) -> None:
-    """Rank by rounded total; vetoed units after all others (一票否决 ranks last)."""
-    offset = 0
-    for vetoed in (False, True):
-        part = sorted((r for r in results if r.veto == vetoed), key=lambda r: -r.total)
-        for result, rank in zip(part, competition_ranks([r.total for r in part]), strict=True):
-            result.rank = rank + offset
-        offset += len(part)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .engine import GroupResult, UnitResult, YearResult
+from .engine import GroupResult, UnitResult, YearResult, gc_paused
 from .model import FollowUpRule, ScoringModel
 from .rules import fmt_number
 
@@ -24,23 +25,59 @@ class FollowUp:
 
 def in_bottom(group: GroupResult, result: UnitResult, count: int) -> bool:
     """后N名: fewer than `count` units of the group did strictly worse (ties go together)."""
-    ranks = group.__dict__.get("_sorted_ranks")
-    if ranks is None:
-        ranks = group.__dict__["_sorted_ranks"] = sorted(r.rank for r in group.units)
+    ranks = _sorted_ranks(group)
     worse = len(ranks) - bisect.bisect_right(ranks, result.rank)
     return worse < count
 
 
 def apply_followups(model: ScoringModel, year: YearResult, history: dict[int, YearResult]) -> None:
     """Attach every triggered follow-up to its unit, in the model's rule order."""
-    for gkey, group in year.groups.items():
-        for result in group.units:
-            result.triggers = [
-                trigger
-                for rule in model.followups
-                if rule.groups is None or gkey in rule.groups
-                for trigger in _check(rule, model, year, group, result, history)
-            ]
+    with gc_paused():
+        for gkey, group in year.groups.items():
+            rules = [rule for rule in model.followups if rule.groups is None or gkey in rule.groups]
+            # Most units trigger nothing: check in full only those some rule may apply to.
+            candidates = set().union(*(_candidates(rule, group) for rule in rules))
+            for row, result in enumerate(group.units):
+                if row in candidates:
+                    result.triggers = [
+                        trigger
+                        for rule in rules
+                        for trigger in _check(rule, model, year, group, result, history)
+                    ]
+                elif result.triggers:
+                    result.triggers = []
+
+
+def _candidates(rule: FollowUpRule, group: GroupResult) -> Iterable[int]:
+    """Rows of the units `rule` may trigger for: a quick necessary condition of `_check`."""
+    units = group.units
+    if rule.when == "grade":
+        return [row for row, r in enumerate(units) if r.grade in rule.grades]
+    if rule.when == "veto":
+        return [row for row, r in enumerate(units) if r.veto]
+    if rule.when in ("bottom", "bottom_consecutive"):
+        # in_bottom holds from the rank of the count-th unit from the end onwards
+        ranks = _sorted_ranks(group)
+        if not ranks:
+            return []
+        cut = ranks[max(0, len(ranks) - rule.count)]
+        return [row for row, r in enumerate(units) if r.rank >= cut]
+    if rule.when == "safety_floor":
+        return [row for row, r in enumerate(units) if r.floor_misses]
+    return range(len(units))
+
+
+def _sorted_ranks(group: GroupResult) -> list[int]:
+    ranks = group.__dict__.get("_sorted_ranks")
+    if ranks is None:
+        ranks = group.__dict__["_sorted_ranks"] = sorted(r.rank for r in group.units)
+    return ranks
+
+
+def _sharing_rank(group: GroupResult, rank: int) -> int:
+    """How many units of the group hold `rank`."""
+    ranks = _sorted_ranks(group)
+    return bisect.bisect_right(ranks, rank) - bisect.bisect_left(ranks, rank)
 
 
 def _check(
@@ -74,7 +111,7 @@ def _check(
     if rule.when == "bottom":
         if not in_bottom(group, result, rule.count):
             return []
-        tied = "（并列）" if sum(1 for r in group.units if r.rank == result.rank) > 1 else ""
+        tied = "（并列）" if _sharing_rank(group, result.rank) > 1 else ""
         how = "因一票否决排在末位" if result.veto else f"考核总分{result.total}分"
         return [
             make(

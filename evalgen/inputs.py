@@ -6,6 +6,7 @@ Every problem in every file is collected, located to the cell, and raised once.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -48,10 +49,18 @@ class Source:
 
 @dataclass(frozen=True)
 class Figure:
-    """A unit's figure for an indicator; `value` None means 不适用 (N/A)."""
+    """A unit's figure for an indicator; `value` None means 不适用 (N/A).
+
+    `number` is `value` as float64 (NaN for N/A), kept from the start so the ranking pass
+    builds its matrix without converting a `Decimal` per cell.
+    """
 
     value: Decimal | None
     source: Source
+    number: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "number", math.nan if self.value is None else float(self.value))
 
 
 @dataclass(frozen=True)
