@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from .engine import GroupResult, IndicatorScore, UnitResult, YearResult
 from .model import ScoringModel, json_safe
-from .rules import RULE_LABELS, describe, fmt_number, round_half_up
+from .rules import RULE_LABELS, describe, fmt_number, half_up_units, round_half_up
 
 __all__ = ["build_results", "explain_unit", "history_points", "number", "text2", "unit_record"]
 
@@ -20,8 +20,9 @@ def number(x: Fraction | Decimal | None, decimals: int = SCORE_DECIMALS) -> floa
     """A JSON number: half-up to `decimals`, integers stay integers."""
     if x is None:
         return None
-    d = round_half_up(Fraction(x), decimals).normalize()
-    return int(d) if d == d.to_integral_value() else float(d)
+    units = half_up_units(x, decimals)
+    whole, rest = divmod(units, 10**decimals)
+    return whole if not rest else float(f"{units}E-{decimals}")
 
 
 def build_results(model: ScoringModel, year: YearResult, meta: dict) -> dict:
@@ -129,7 +130,7 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
 
 def text2(x: Fraction | Decimal) -> str:
     """A figure as printed in the documents: 四舍五入 to two decimals of the exact value."""
-    return str(round_half_up(Fraction(x), 2))
+    return str(round_half_up(x, 2))
 
 
 def _category_records(model: ScoringModel, r: UnitResult) -> list[dict]:

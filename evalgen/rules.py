@@ -19,6 +19,7 @@ __all__ = [
     "describe",
     "evaluated",
     "fmt_number",
+    "half_up_units",
     "linear",
     "rank",
     "ratio",
@@ -233,13 +234,17 @@ def describe(
 
 def round_half_up(x: Fraction | Decimal | int, decimals: int) -> Decimal:
     """四舍五入 on the exact value (half away from zero), with exactly ``decimals`` places."""
+    return Decimal(f"{half_up_units(x, decimals)}E-{decimals}")
+
+
+def half_up_units(x: Fraction | Decimal | int, decimals: int) -> int:
+    """x × 10^decimals rounded half away from zero, as an integer (exact, no binary float)."""
     if decimals < 0:
         raise ValueError("decimals must be >= 0")
-    scaled = abs(Fraction(x)) * 10**decimals
-    # floor(scaled + 1/2) in integers, so no binary float and no half-to-even anywhere.
-    units = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    sign = 1 if x < 0 and units else 0
-    return Decimal((sign, tuple(int(d) for d in str(units)), -decimals))
+    n, d = (x, 1) if isinstance(x, int) else x.as_integer_ratio()
+    # floor(|x|·10^k + 1/2) in integers, so no binary float and no half-to-even anywhere.
+    units = (2 * abs(n) * 10**decimals + d) // (2 * d)
+    return -units if n < 0 else units
 
 
 def fmt_number(x: Decimal | Fraction | int, max_decimals: int = 4) -> str:
