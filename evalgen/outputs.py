@@ -49,17 +49,10 @@ def json_bytes(data: object) -> bytes:
 
 def stable_zip(data: bytes) -> bytes:
     """Rewrite a zip (xlsx/docx) with fixed member timestamps and fixed document dates."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _CORE_TIME.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", body)
-            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, body)
-    return out.getvalue()
+    from .zips import write_zip
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return write_zip((name, src.read(name)) for name in src.namelist())
 
 
 def write_file(path: Path, data: bytes) -> Path:

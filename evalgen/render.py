@@ -3,6 +3,8 @@
 A template is checked before any rendering: Jinja syntax, variables the context lacks, and
 tags that Word split apart so that docxtpl cannot repair them. Rendering uses autoescape and
 strict undefined, so data (a unit name such as `A&B <x>` or `{{ 7*7 }}`) appears verbatim.
+Each template is compiled once per process (`evalgen.compiled`); a document then costs its
+Jinja render and one zip write, with the parts docxtpl's own path would write.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from jinja2 import meta
 
 from .problems import EvalgenError, Problem
+
+if TYPE_CHECKING:
+    from .compiled import CompiledTemplate, Picture
 
 __all__ = [
     "DEFAULT_TEMPLATES",
@@ -94,7 +100,6 @@ class _CachingEnvironment(jinja2.Environment):
 
 
 _ENV: _CachingEnvironment | None = None
-_PATCHED: dict[str, str] = {}
 
 
 def _env() -> jinja2.Environment:
@@ -104,24 +109,12 @@ def _env() -> jinja2.Environment:
     return _ENV
 
 
-@functools.cache
-def _cached_template_class():
-    from docxtpl import DocxTemplate
+@functools.lru_cache(maxsize=16)
+def _compiled(data: bytes) -> CompiledTemplate | None:
+    """The template compiled once per process (see `evalgen.compiled`)."""
+    from .compiled import compile_template
 
-    class CachedDocxTemplate(DocxTemplate):
-        """Does docxtpl's XML clean-up (patch_xml) once per template part and process."""
-
-        def patch_xml(self, src_xml: str) -> str:
-            patched = _PATCHED.get(src_xml)
-            if patched is None:
-                patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
-            return patched
-
-    return CachedDocxTemplate
-
-
-def _docx_template(data: bytes):
-    return _cached_template_class()(io.BytesIO(data))
+    return compile_template(data, _env())
 
 
 def load_templates(folder: Path | None, contexts: dict[str, dict]) -> dict[str, DocumentTemplate]:
@@ -221,28 +214,50 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
 
 def render_document(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
     """Render one document; `charts` maps chart names in the context to PNG bytes."""
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
-    from .outputs import stable_zip
-
-    tpl = _docx_template(template.data)
     data = sanitize(context)
-    if "charts" in data:
-        data["charts"] = {
-            name: InlineImage(
-                tpl, io.BytesIO(charts[name]), width=Mm(CHART_WIDTH_MM.get(spec["kind"], 150))
-            )
-            for name, spec in context["charts"].items()
-        }
+    pictures = _pictures(context, charts)
     try:
-        tpl.render(data, _env())
+        compiled = _compiled(template.data)
+        if compiled is None:
+            return _render_with_docxtpl(template, data, pictures)
+        return compiled.render(data, pictures)
     except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
         who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
             f"模板 {template.name} 生成“{who}”的公文时出错",
             [Problem(_zh(exc), file=template.name, hint="请检查模板中的变量名、过滤器和运算")],
         ) from None
+
+
+def _pictures(context: dict, charts: dict[str, bytes]) -> dict[str, Picture] | None:
+    """The context's charts as (PNG, width) pairs, inserted at print size."""
+    from docx.shared import Mm
+
+    if "charts" not in context:
+        return None
+    return {
+        name: (charts[name], Mm(CHART_WIDTH_MM.get(spec["kind"], 150)))
+        for name, spec in context["charts"].items()
+    }
+
+
+def _render_with_docxtpl(
+    template: DocumentTemplate, data: dict, pictures: dict[str, Picture] | None
+) -> bytes:
+    """docxtpl's own path, python-docx opening and saving the whole package: used for a
+    template with footnotes, and the reference the compiled path is tested against."""
+    from docxtpl import DocxTemplate, InlineImage
+
+    from .outputs import stable_zip
+
+    tpl = DocxTemplate(io.BytesIO(template.data))
+    if pictures is not None:
+        data = dict(data)
+        data["charts"] = {
+            name: InlineImage(tpl, io.BytesIO(png), width=width)
+            for name, (png, width) in pictures.items()
+        }
+    tpl.render(data, _env())
     buf = io.BytesIO()
     tpl.save(buf)
     return stable_zip(buf.getvalue())
