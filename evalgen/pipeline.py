@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .documents import default_jobs, prepare_documents
+from .documents import default_jobs, prepare_documents, start_workers_early
 from .engine import YearResult, check_year, score_year
 from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
@@ -127,6 +127,9 @@ def score(
     if pdf:
         require_soffice()
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
+    if documents:
+        start_workers_early(jobs)
     evaluation = evaluate(year, inputs_dir, model)
     timings = dict(evaluation.timings)
     model_ = evaluation.loaded.model
@@ -151,7 +154,7 @@ def score(
         run.write("results.json", json_bytes(results))
         if docs is not None:
             t = time.perf_counter()
-            docs.render_into(run.staging, jobs or default_jobs(), progress)
+            docs.render_into(run.staging, jobs, progress)
             timings["documents_wall"] = time.perf_counter() - t
             timings.update(docs.timings)
             if pdf:
