@@ -197,3 +197,16 @@ def test_a_template_with_footnotes_is_rendered_by_docxtpl():
     out = parts(render_document(template, {"unit": "甲县"}, {}))
     assert "脚注：甲县" in out["word/footnotes.xml"].decode("utf-8")
     assert "甲县" in out["word/document.xml"].decode("utf-8")
+
+
+def test_broken_tag_in_the_document_properties_is_a_template_error():
+    doc = Document()
+    doc.core_properties.title = "{{ unit"
+    doc.add_paragraph("{{ unit }}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    template = DocumentTemplate("t", "属性模板.docx", buf.getvalue())
+    with pytest.raises(TemplateError) as err:
+        render_document(template, {"unit": "甲县"}, {})
+    assert err.value.message == "模板 属性模板.docx 生成“甲县”的公文时出错"
+    assert err.value.problems[0].file == "属性模板.docx"
