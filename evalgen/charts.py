@@ -1,40 +1,25 @@
 """Charts for the bulletin (通报) and the unit reports, as PNG bytes from plain JSON-safe data.
 
 Charts are drawn with matplotlib's object-oriented API on an Agg canvas (no pyplot, so nothing
-accumulates between charts), with matplotlib's default settings plus ours inside an rc_context
-(the caller's settings neither reach a chart nor change), at a fixed width and dpi, in an SIL OFL
-Simplified Chinese font loaded by file: the same data gives the same bytes, in any process and
-after any other charts. A unit report's charts are drawn on a figure kept per layout (a few,
-least recently used dropped): the attainment chart draws only the unit's bars and figures over
-the group's fixed pixels, the trend chart redraws its reused axes. Charts are `WIDTH_IN`
-(152.4 mm, for the 156 mm text block of an A4 official document) or `NARROW_IN` (121.9 mm)
-wide and meant to print at 100 %, where labels are 9 pt (小五) and titles 10.5 pt (五号); the
-PNG (RGB, written here) carries its dpi, so Word shows it at that size. Heights grow with the
-rows. Needs matplotlib ≥ 3.11, which can pick the SC face out of a .ttc collection.
+accumulates between charts), with matplotlib's default settings plus ours (the caller's
+settings neither reach a chart nor change), at a fixed width and dpi, in an SIL OFL
+Simplified Chinese font loaded by file (`chartfont`): the same data gives the same bytes, in
+any process and after any other charts (`chartcanvas`). A unit report's charts are drawn on a
+figure kept per layout (a few, least recently used dropped) and draw only what is the unit's
+over the fixed pixels: the attainment chart its bars and figures over the group's indicators,
+the trend chart its line, totals and ranks over a scale that units share. Charts are `WIDTH_IN` (152.4 mm, for the 156 mm text block of an A4 official document)
+or `NARROW_IN` (121.9 mm) wide and meant to print at 100 %, where labels are 9 pt (小五) and
+titles 10.5 pt (五号); the PNG (RGB, written here) carries its dpi, so Word shows it at that
+size. Heights grow with the rows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import importlib.util
 import math
-import os
-import re
-import struct
-import threading
 import unicodedata
-import warnings
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib as mpl
-import numpy as np
-from matplotlib import font_manager
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -43,7 +28,8 @@ from matplotlib.textpath import text_to_path
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-from .problems import EvalgenError
+from .chartcanvas import DPI, render, render_reusing
+from .chartfont import FONT_ENV, INK, LABEL_PT, ChartError, chart_font, find_font
 
 __all__ = [
     "ChartError",
@@ -59,36 +45,18 @@ __all__ = [
     "trend_chart",
 ]
 
-DPI = 200
 WIDTH_IN = 6.0  # group totals, attainment: 152.4 mm
 NARROW_IN = 4.8  # grade distribution, trend: 121.9 mm
-FONT_ENV = "EVALGEN_CHART_FONT"
-
-# fonts-noto-cjk and its namesakes; the .ttc collections hold an SC face, chosen by name.
-_SYSTEM_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch
-    "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",  # Fedora
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # older Fedora
-    "/usr/share/fonts/noto/NotoSansCJK-Regular.ttc",  # Alpine
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-)
-_MPLFONTS_FILE = "NotoSansCJKsc-Regular.otf"
-_INSTALL_HINT = (
-    "图表需要 SIL OFL 开源授权的简体中文字体思源黑体（Noto Sans CJK SC）。"
-    "请执行 pip install mplfonts 或 apt-get install fonts-noto-cjk 安装，"
-    f"或用环境变量 {FONT_ENV} 指定字体文件路径"
-)
 
 # Muted, and apart in greyscale too (luminance ≈ 160, 112, 199, 71 of 255).
 _GRADE_COLORS = {"A": "#78B59A", "B": "#4A78B0", "C": "#EAC66E", "D": "#8A2B26"}
 _OTHER = "#A9A9A9"
 _EDGE = "#333333"
-_INK = "#222222"
+_INK = INK
 _UNIT_COLOR = "#4A78B0"
 _LINE_COLOR = "#2F5D8C"
 
-_LABEL_PT = 9.0  # 小五
+_LABEL_PT = LABEL_PT  # 小五
 _TITLE_PT = 10.5  # 五号
 _LINE = _LABEL_PT * 1.3 / 72  # one line of label text, inches
 _PAD = 0.06  # figure edge, inches
@@ -98,235 +66,8 @@ _GAP_PT = 4  # row names to the axes
 _VALUE_GAP_PT = 3  # value labels to their bar or point
 _NO_LINE_START = set("，。、；：！？）》」』】’”％%·")
 _NO_LINE_END = set("（《「『【‘“")
-_LOCK = threading.Lock()
-_ZLIB_LEVEL = 2  # as fast as level 1 on these charts, and a little smaller
-_REUSED = 4  # backdrops kept per chart kind: a group's unit charts share a few layouts
-_ATTAINMENT: dict = {}  # backdrops by layout, least recently used first
+_ATTAINMENT: dict = {}  # figures kept by layout, least recently used first
 _TREND: dict = {}
-_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
-
-
-class ChartError(EvalgenError):
-    """A chart cannot be drawn: no Chinese font, or data the chart cannot show (exit code 5)."""
-
-    exit_code = 5
-    title = "图表生成失败"
-
-
-# ---------------------------------------------------------------------------------- font
-
-
-def find_font() -> Path:
-    """The chart font file: $EVALGEN_CHART_FONT, else Noto Sans CJK from the system, else mplfonts'."""
-    configured = os.environ.get(FONT_ENV, "").strip()
-    if configured:
-        path = Path(configured).expanduser()
-        if not path.is_file():
-            raise ChartError(f"环境变量 {FONT_ENV} 指定的字体文件不存在：{path}。{_INSTALL_HINT}。")
-        if "simhei" in path.name.lower():
-            raise ChartError(
-                f"环境变量 {FONT_ENV} 指定的字体 {path.name} 为黑体 SimHei，不是开源授权字体，图表不使用。"
-                f"{_INSTALL_HINT}。"
-            )
-        return path
-    for candidate in _SYSTEM_FONTS:
-        if os.path.isfile(candidate):
-            return Path(candidate)
-    bundled = _mplfonts_font()
-    if bundled is not None:
-        return bundled
-    raise ChartError(f"未找到图表所需的中文字体。{_INSTALL_HINT}。")
-
-
-def _mplfonts_font() -> Path | None:
-    """mplfonts' Noto Sans CJK SC, located without importing mplfonts (it sets rcParams)."""
-    spec = importlib.util.find_spec("mplfonts")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(folder) / "fonts" / _MPLFONTS_FILE
-        if path.is_file():
-            return path
-    return None
-
-
-def chart_font() -> tuple[Path, str, int]:
-    """The font charts use now: (file, family name, face index in the file)."""
-    path = find_font()
-    key = os.fsdecode(path)
-    family, index = _register(key)
-    manager = font_manager.fontManager
-    found = manager.findfont(FontProperties(family=[family]), fallback_to_default=False)
-    if os.fsdecode(found) != key:
-        # The family is also installed from another file: list this file first, so the
-        # name finds it, and forget the lookups made before.
-        manager.ttflist.sort(key=lambda entry: os.fsdecode(entry.fname) != key)
-        manager._findfont_cached.cache_clear()
-    return path, family, index
-
-
-@functools.cache
-def _register(path: str) -> tuple[str, int]:
-    """Add the file to matplotlib's fonts once; return its Simplified Chinese face."""
-    manager = font_manager.fontManager
-    try:
-        manager.addfont(path)
-    except (OSError, RuntimeError, ValueError) as exc:
-        raise ChartError(f"无法读取图表字体文件 {path}：{exc}。{_INSTALL_HINT}。") from exc
-    faces = [entry for entry in manager.ttflist if os.fsdecode(entry.fname) == path]
-    if not faces:
-        raise ChartError(f"图表字体文件 {path} 中没有可用的字形。{_INSTALL_HINT}。")
-    face = min(faces, key=_face_preference)
-    return face.name, face.index
-
-
-def _face_preference(entry: font_manager.FontEntry) -> tuple:
-    """SC (or CN) proportional regular faces first: a .ttc also holds JP, KR, TC, HK, Mono."""
-    words = entry.name.split()
-    simplified = "SC" in words or "CN" in words
-    return ("Mono" in words, not simplified, entry.weight not in (400, "normal"), entry.index)
-
-
-def _rc(family: str) -> dict:
-    return {
-        "font.family": [family],
-        "font.size": _LABEL_PT,
-        "axes.labelsize": _LABEL_PT,
-        "xtick.labelsize": _LABEL_PT,
-        "ytick.labelsize": _LABEL_PT,
-        "legend.fontsize": _LABEL_PT,
-        "axes.unicode_minus": False,
-        "text.language": "zh-Hans",  # Simplified Chinese glyph forms even from a JP face
-        "text.parse_math": False,  # names and labels are text, never mathtext
-        "axes.edgecolor": "#555555",
-        "axes.linewidth": 0.6,
-        "xtick.color": "#555555",
-        "ytick.color": "#555555",
-        "xtick.labelcolor": _INK,
-        "ytick.labelcolor": _INK,
-        "text.color": _INK,
-        "axes.labelcolor": _INK,
-        "legend.frameon": False,
-    }
-
-
-@contextlib.contextmanager
-def _drawing() -> Iterator[tuple]:
-    """Matplotlib's default settings plus the chart settings, whatever the caller has set.
-
-    Yields the font (the key of anything cached). A character the font lacks would print as
-    a box: it is an error instead. Call with `_LOCK` held.
-    """
-    font = chart_font()
-    family = font[1]
-    with mpl.rc_context(), warnings.catch_warnings(record=True) as caught:
-        mpl.rcdefaults()  # a caller's style or matplotlibrc must not reach a cached figure
-        mpl.rcParams.update(_rc(family))
-        warnings.simplefilter("always")
-        yield font
-    missing = set()
-    for warning in caught:
-        glyph = _MISSING_GLYPH.search(str(warning.message))
-        if glyph:
-            missing.add(chr(int(glyph.group(1))))
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    if missing:
-        raise ChartError(
-            f"图表字体 {family} 中没有这些字符：{'、'.join(sorted(missing))}，图中会显示为方框。"
-            f"请改用含这些字符的开源字体，用环境变量 {FONT_ENV} 指定字体文件路径。"
-        )
-
-
-def _render(draw: Callable[[Figure], None], width: float, height: float) -> bytes:
-    """Draw on a fresh figure and return its PNG bytes."""
-    with _LOCK, _drawing():
-        fig = Figure(figsize=(width, height), dpi=DPI)
-        canvas = FigureCanvasAgg(fig)
-        draw(fig)
-        canvas.draw()
-        return _png(canvas)
-
-
-def _png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas as an RGB PNG that records the dpi and nothing else.
-
-    Written here rather than by Pillow, which tries four filters on every row: that costs
-    twice the compression itself, and these flat-coloured charts compress as small unfiltered.
-    """
-    pixels = np.asarray(canvas.buffer_rgba())  # opaque: the figure background is white
-    height, width, _ = pixels.shape
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row starts with filter 0, none
-    rgb = rows[:, 1:].reshape(height, width, 3)
-    for channel in range(3):  # one channel at a time: several times faster than all at once
-        rgb[:, :, channel] = pixels[:, :, channel]
-    per_metre = round(DPI / 0.0254)
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
-            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", zlib.compress(rows, _ZLIB_LEVEL)),
-            _chunk(b"IEND", b""),
-        ]
-    )
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-@dataclass
-class _Reused:
-    """A chart's figure kept for the next chart of the same layout."""
-
-    canvas: FigureCanvasAgg
-    parts: object  # what `build` returned, for `update`
-    fixed: object = None  # with blitting: the pixels of the fixed part (copy_from_bbox)
-
-
-def _render_reusing(
-    cache: dict,
-    key: tuple,
-    size: tuple[float, float],
-    build: Callable[[Figure], object],
-    update: Callable[[object], list[Artist] | None],
-    *,
-    blit: bool,
-) -> bytes:
-    """PNG bytes of a chart drawn on a figure reused across charts with the same `key`.
-
-    `build(fig)` makes the figure's artists and returns the ones that change (`parts`);
-    `update(parts)` puts this chart's data in them. With `blit`, the fixed part is drawn once:
-    `build` marks the changing artists animated (left out of that drawing), and `update`
-    returns them in drawing order, to be drawn over the fixed pixels. Without, the whole
-    figure is drawn again. Either way a chart, the first included, is drawn the same way from
-    its own data: the bytes never depend on earlier charts. `cache` keeps `_REUSED` figures
-    of one chart kind, least recently used first.
-    """
-    with _LOCK:
-        with _drawing() as font:
-            reused = cache.pop((font, *key), None)  # put back below, after a clean drawing
-            if reused is None:
-                fig = Figure(figsize=size, dpi=DPI)
-                reused = _Reused(FigureCanvasAgg(fig), build(fig))
-                if blit:
-                    reused.canvas.draw()
-                    reused.fixed = reused.canvas.copy_from_bbox(fig.bbox)
-            canvas = reused.canvas
-            changed = update(reused.parts)
-            if blit:
-                canvas.restore_region(reused.fixed)
-                for artist in changed:
-                    canvas.figure.draw_artist(artist)
-            else:
-                canvas.draw()
-            png = _png(canvas)
-        cache[(font, *key)] = reused
-        while len(cache) > _REUSED:
-            del cache[next(iter(cache))]
-    return png
-
 
 # -------------------------------------------------------------------------------- layout
 # Margins are measured in inches from the labels themselves (no layout engine: it would
@@ -339,7 +80,7 @@ def _px(inches: float) -> float:
 
 
 def _text_width(text: str, size: float = _LABEL_PT) -> float:
-    """Width in inches of the widest line of `text` in the chart font (inside `_render`)."""
+    """Width in inches of the widest line of `text` in the chart font (while drawing)."""
     prop = FontProperties(size=size)
     lines = text.split("\n")
     return max(text_to_path.get_text_width_height_descent(t, prop, False)[0] for t in lines) / 72
@@ -449,6 +190,7 @@ def _cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+@functools.lru_cache(maxsize=4096)  # a group's indicator names, again for each unit
 def _wrap(text: str, cells: int) -> str:
     """Break a label into balanced lines of about `cells`, keeping punctuation off line starts."""
     total = _cells(text)
@@ -550,7 +292,7 @@ def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") ->
         ax.spines["bottom"].set_bounds(0, full)
         ax.set_xlabel("总分（分）")
 
-    return _render(draw, WIDTH_IN, height)
+    return render(draw, WIDTH_IN, height)
 
 
 def grade_distribution_chart(groups: list[dict], bands: list[dict], title: str = "") -> bytes:
@@ -600,7 +342,7 @@ def grade_distribution_chart(groups: list[dict], bands: list[dict], title: str =
         ax.set_ylabel("单位数（个）", labelpad=4)
         _grid(ax, "y")
 
-    return _render(draw, NARROW_IN, height)
+    return render(draw, NARROW_IN, height)
 
 
 def attainment_chart(rows: list[dict], title: str = "") -> bytes:
@@ -718,7 +460,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
         return changing  # in the order a full drawing takes: by zorder, then as added
 
     key = ("attainment", title, tuple(labels), tuple(averages))
-    return _render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update, blit=True)
+    return render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update, blit=True)
 
 
 def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
@@ -755,13 +497,14 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
     step = 10 if high - low > 30 else 5
     last = max(100.0, *totals)  # no tick above the scale: the headroom is for labels only
     ticks = list(range(int(math.ceil(low / step) * step), int(min(high, last)) + 1, step))
-    widest = str(ticks[-1])  # the most digits, and digits are of one width in CJK fonts
+
+    labels = [f"{y}年\n第{r}名" if r is not None else f"{y}年" for y, _t, r in years]
 
     def build(fig: Figure) -> tuple:
         if title:
             y = 1 - (_PAD + _TITLE_H / 2) / height
             fig.text(0.5, y, title, ha="center", va="center", fontsize=_TITLE_PT)
-        left = _PAD + _LINE + _text_width(widest) + 0.12
+        left = _PAD + _LINE + _text_width(str(ticks[-1])) + 0.12  # the most digits
         ax = _axes(fig, left, _PAD + 0.1, top, bottom)
         (line,) = ax.plot(
             [], [], color=_LINE_COLOR, linewidth=1.6, marker="o", markersize=5, zorder=3
@@ -781,20 +524,25 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
         ax.set_xlabel(xlabel, labelpad=4, color="#555555")
         ax.set_ylabel("总分（分）", labelpad=4)
         _grid(ax, "y")
-        return ax, line, values
-
-    def update(parts: tuple) -> None:
-        ax, line, values = parts
-        line.set_data(xs, totals)
-        for value, x, total in zip(values, xs, totals, strict=True):
-            value.xy = (x, total)
-            value.set_text(f"{total:.2f}")
-        ax.set_xticks(xs, [f"{y}年\n第{r}名" if r is not None else f"{y}年" for y, _t, r in years])
         pad = 0.5 if len(xs) > 1 else 1.0
         ax.set_xlim(xs[0] - pad, xs[-1] + pad)
         ax.set_ylim(low, high)
         ax.set_yticks(ticks)
+        # The x axis (names of the years with the ranks, its label) is drawn each time.
+        changing = [ax.xaxis, line, *values]
+        for artist in changing:
+            artist.set_animated(True)
+        return ax, line, values, changing
 
-    # The axes depend on the data: the figure is reused and drawn whole each time.
-    key = ("trend", title, xlabel, len(xs), widest)
-    return _render_reusing(_TREND, key, (NARROW_IN, height), build, update, blit=False)
+    def update(parts: tuple) -> list[Artist]:
+        ax, line, values, changing = parts
+        line.set_data(xs, totals)
+        for value, x, total in zip(values, xs, totals, strict=True):
+            value.xy = (x, total)
+            value.set_text(f"{total:.2f}")
+        ax.set_xticks(xs, labels)
+        return changing  # in the order a full drawing takes: by zorder, then as added
+
+    # Units of a group with the same years on the same scale share the fixed pixels.
+    key = ("trend", title, xlabel, tuple(xs), low, high, tuple(ticks))
+    return render_reusing(_TREND, key, (NARROW_IN, height), build, update, blit=True)

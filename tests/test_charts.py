@@ -21,7 +21,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from evalgen import charts
+from evalgen import chartcanvas, chartfont, charts
 from evalgen.charts import ChartError
 from evalgen.problems import EvalgenError
 
@@ -153,8 +153,8 @@ def test_font_covers_every_character_on_the_charts():
 
 def test_family_name_finds_the_chosen_file(monkeypatch):
     """Another copy of the same family (system vs mplfonts) must not be used instead."""
-    candidates = [Path(p) for p in charts._SYSTEM_FONTS if Path(p).is_file()]
-    candidates += [p for p in [charts._mplfonts_font()] if p is not None]
+    candidates = [Path(p) for p in chartfont._SYSTEM_FONTS if Path(p).is_file()]
+    candidates += [p for p in [chartfont._mplfonts_font()] if p is not None]
     for path in candidates:
         monkeypatch.setenv(charts.FONT_ENV, str(path))
         chosen, family, index = charts.chart_font()
@@ -194,8 +194,8 @@ def test_unreadable_font_file_is_a_chart_error(monkeypatch, tmp_path):
 
 
 def test_no_font_anywhere_says_how_to_install(monkeypatch):
-    monkeypatch.setattr(charts, "_SYSTEM_FONTS", ())
-    monkeypatch.setattr(charts, "_mplfonts_font", lambda: None)
+    monkeypatch.setattr(chartfont, "_SYSTEM_FONTS", ())
+    monkeypatch.setattr(chartfont, "_mplfonts_font", lambda: None)
     with pytest.raises(ChartError) as caught:
         charts.find_font()
     assert "未找到图表所需的中文字体" in caught.value.message
@@ -212,7 +212,7 @@ def test_a_character_missing_from_the_font_is_an_error_not_a_box():
 
 
 def test_mplfonts_font_is_found_without_importing_mplfonts():
-    found = charts._mplfonts_font()
+    found = chartfont._mplfonts_font()
     if found is None:
         pytest.skip("mplfonts is not installed")
     assert found.name == "NotoSansCJKsc-Regular.otf"
@@ -341,6 +341,12 @@ OTHER_TREND = [  # another scale (ticks from 40, headroom over 100) and rank
     {"year": 2024, "total": 99.95, "rank": 1},
 ]
 
+SAME_SCALE_TREND = [  # TREND's years and scale (60 to 100): drawn on TREND's figure
+    {"year": 2022, "total": 90.1, "rank": 2},
+    {"year": 2023, "total": 72.5, "rank": 18},
+    {"year": 2024, "total": 81.0, "rank": None},
+]
+
 
 def _forget_figures():
     charts._ATTAINMENT.clear()
@@ -361,15 +367,26 @@ def test_reused_figures_never_change_the_bytes():
     assert (charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)) == other
 
 
+def test_reused_trend_figure_never_changes_the_bytes():
+    """Two units' trends on one figure (same years, same scale), each as if drawn first."""
+    _forget_figures()
+    first = charts.trend_chart(TREND, 24)
+    same_scale = charts.trend_chart(SAME_SCALE_TREND, 24)
+    assert len(charts._TREND) == 1 and same_scale != first
+    assert charts.trend_chart(TREND, 24) == first
+    _forget_figures()
+    assert charts.trend_chart(SAME_SCALE_TREND, 24) == same_scale
+
+
 def _drawn_whole(cache, key, size, build, update, *, blit):
     """The same figure drawn in one pass, nothing reused: what the blitting must equal."""
-    with charts._LOCK, charts._drawing():
+    with chartcanvas.LOCK, chartfont.chart_settings():
         fig = Figure(figsize=size, dpi=charts.DPI)
         canvas = FigureCanvasAgg(fig)
         for artist in update(build(fig)) or []:
             artist.set_animated(False)
         canvas.draw()
-        return charts._png(canvas)
+        return chartcanvas.png(canvas)
 
 
 @pytest.mark.parametrize("rows", [INDICATORS, OTHER_UNIT], ids=["unit", "other_unit"])
@@ -378,16 +395,93 @@ def test_blitted_chart_is_the_whole_figure_drawn_at_once(monkeypatch, rows):
     _forget_figures()
     charts.attainment_chart(INDICATORS)  # the fixed pixels come from another unit
     blitted = charts.attainment_chart(rows)
-    monkeypatch.setattr(charts, "_render_reusing", _drawn_whole)
+    monkeypatch.setattr(charts, "render_reusing", _drawn_whole)
     assert blitted == charts.attainment_chart(rows)
+
+
+@pytest.mark.parametrize(
+    ("points", "title"),
+    [
+        (TREND, ""),
+        (SAME_SCALE_TREND, ""),
+        (OTHER_TREND, ""),
+        ([{"year": 2024, "total": 59.99, "rank": 24}], ""),
+        ([{"year": 2023, "total": 88.0}, {"year": 2024, "total": 91.5}], "历年总分"),
+    ],
+    ids=["unit", "same_scale", "other_scale", "one_year", "unranked_titled"],
+)
+def test_blitted_trend_is_the_whole_figure_drawn_at_once(monkeypatch, points, title):
+    """The x axis (years, ranks, its label), the line and the totals over the fixed scale."""
+    _forget_figures()
+    charts.trend_chart(TREND, 24, title)  # the fixed pixels may come from another unit
+    blitted = charts.trend_chart(points, 24, title)
+    monkeypatch.setattr(charts, "render_reusing", _drawn_whole)
+    assert blitted == charts.trend_chart(points, 24, title)
+
+
+def _texts_drawn(canvas_class, moves: list[tuple[float, float]]) -> list[np.ndarray]:
+    """Pixels of a few texts drawn on one canvas at each offset of `moves`, in turn."""
+    with chartcanvas.LOCK, chartfont.chart_settings():
+        fig = Figure(figsize=(2.4, 1.2), dpi=charts.DPI)
+        canvas = canvas_class(fig)
+        texts = [
+            fig.text(0.05, 0.8, "85.7%", color="#4A78B0"),
+            fig.text(0.5, 0.55, "2023年\n第34名", ha="center", va="top", linespacing=1.1),
+            fig.text(0.05, 0.2, "总分（分）", rotation=90, fontsize=10.5),
+            fig.text(0.6, 0.2, "不适用 100.0%", antialiased=False),
+        ]
+        starts = [text.get_position() for text in texts]
+        drawn = []
+        for dx, dy in moves:
+            for text, (x, y) in zip(texts, starts, strict=True):
+                text.set_position((x + dx, y + dy))
+            canvas.draw()
+            drawn.append(np.asarray(canvas.buffer_rgba()).copy())
+        return drawn
+
+
+def test_remembered_text_is_drawn_as_agg_draws_it():
+    """Kept layouts and glyph bitmaps give Agg's own pixels: drawn again, moved, moved back."""
+    moves = [(0, 0), (0, 0), (0.1234, 0.0567), (1 / 240, -1 / 480), (0, 0)]
+    kept = _texts_drawn(chartcanvas._Canvas, moves)
+    agg = _texts_drawn(FigureCanvasAgg, moves)
+    assert not np.array_equal(agg[0], agg[2])  # the moves show
+    for ours, theirs in zip(kept, agg, strict=True):
+        assert np.array_equal(ours, theirs)
+
+
+def test_a_missing_glyph_in_a_trend_fails_every_time():
+    _forget_figures()
+    for _ in range(2):
+        with pytest.raises(ChartError, match="😀"):
+            charts.trend_chart(TREND, 24, title="历年总分😀")
+    assert not charts._TREND  # a figure with a box in it is never kept
+
+
+def test_chart_settings_are_matplotlibs_defaults_and_ours():
+    """Set in one step, they are what rcdefaults() and then the chart settings give."""
+    family = charts.chart_font()[1]
+    with mpl.rc_context({"axes.facecolor": "#FFFFE0", "font.size": 20}):
+        with mpl.rc_context():
+            mpl.rcdefaults()
+            mpl.rcParams.update(chartfont._rc(family))
+            expected = dict(dict.items(mpl.rcParams))
+        with chartcanvas.LOCK, chartfont.chart_settings():
+            got = dict(dict.items(mpl.rcParams))
+        assert mpl.rcParams["font.size"] == 20  # the caller's again
+    del expected["backend"], got["backend"]
+    assert got == expected
 
 
 def test_reused_figures_are_few():
     _forget_figures()
-    for n in range(2, 4 + 2 * charts._REUSED):
+    for n in range(2, 4 + 2 * chartcanvas.REUSED):
         charts.attainment_chart(INDICATORS[:n])
         charts.trend_chart(TREND[: 1 + n % 3], 20 + n)  # another "of": another layout
-        assert len(charts._ATTAINMENT) <= charts._REUSED and len(charts._TREND) <= charts._REUSED
+        assert (
+            len(charts._ATTAINMENT) <= chartcanvas.REUSED
+            and len(charts._TREND) <= chartcanvas.REUSED
+        )
 
 
 def test_callers_settings_reach_no_chart_before_or_after_it_is_reused():
@@ -419,7 +513,7 @@ def test_png_holds_the_canvas_pixels_exactly():
     fig.patches.append(Rectangle((0.1, 0.2), 0.5, 0.6, color="#8A2B26", transform=fig.transFigure))
     fig.text(0.5, 0.5, "85.7%", color="#4A78B0")
     canvas.draw()
-    data = charts._png(canvas)
+    data = chartcanvas.png(canvas)
     Image.open(io.BytesIO(data)).verify()  # chunk CRCs and structure
     image = Image.open(io.BytesIO(data))
     assert image.mode == "RGB" and image.size == (100, 60)
