@@ -10,7 +10,6 @@ never a formula or a link.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +30,12 @@ class _Sheet:
 
 
 def write_results_workbook(results: dict, path: Path) -> Path:
-    """Write the results workbook to `path`: a temporary name, fsync, then rename."""
+    """Write the results workbook to `path`: a temporary name, then rename (the run folder
+    is synced to disk as a whole when it is committed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
         _write(results, tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -147,6 +147,38 @@ def _chmod_is_enforced(folder: Path) -> bool:
     return False  # running as root; the simulated full disk covers this path then
 
 
+def test_the_run_is_on_disk_before_it_gets_its_name(tmp_path, monkeypatch):
+    """One sync of the staging folder, after every file is written and before the rename."""
+    seen = []
+
+    def sync(folder):
+        seen.append(
+            (folder, sorted(p.name for p in folder.iterdir()), (tmp_path / "2024").exists())
+        )
+
+    monkeypatch.setattr(outputs, "sync_folder", sync)
+    run = outputs.RunFolder.begin(tmp_path / "2024")
+    run.write("a.json", b"{}")
+    run.write("sub/b.docx", b"PK")
+    run.commit()
+    assert seen == [(run.staging, ["a.json", "sub"], False)]
+    assert (tmp_path / "2024" / "sub" / "b.docx").read_bytes() == b"PK"
+
+
+def test_sync_folder_fsyncs_every_file_without_syncfs(tmp_path, monkeypatch):
+    (tmp_path / "d").mkdir()
+    for name in ("a", "d/b"):
+        (tmp_path / name).write_bytes(b"x")
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(outputs, "_syncfs", lambda fd: False)
+    monkeypatch.setattr(
+        os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd)
+    )
+    outputs.sync_folder(tmp_path)
+    assert sorted(synced) == sorted([str(tmp_path / "a"), str(tmp_path / "d" / "b"), str(tmp_path)])
+
+
 def test_unwritable_output_folder(sample_copy, tmp_path):
     parent = tmp_path / "out"
     out = parent / "2024"
