@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .problems import OutputError, Problem
 __all__ = [
     "RunFolder",
     "json_bytes",
+    "json_chunks",
     "sha256_file",
     "stable_zip",
     "sync_folder",
@@ -41,11 +43,37 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+
+
 def json_bytes(data: object) -> bytes:
     """UTF-8 JSON indented by two spaces, as `json.dumps(..., ensure_ascii=False, indent=2)`
-    writes it, but encoded in C: a national year's 70 MB results.json in a fraction of a
-    second instead of five, without the intermediate str."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
+    writes it, but encoded in C (a national year's 70 MB results.json: 0.3 s, not 5 s)."""
+    return orjson.dumps(data, option=_JSON_OPTIONS) + b"\n"
+
+
+def json_chunks(data: object, levels: int = 4) -> Iterator[bytes]:
+    """`json_bytes(data)` in pieces: the outer `levels` of dicts and lists are written here,
+    what lies deeper is encoded one item at a time. results.json is never whole in memory."""
+    yield from _json_chunks(data, b"", levels)
+    yield b"\n"
+
+
+def _json_chunks(value: object, pad: bytes, levels: int) -> Iterator[bytes]:
+    if levels <= 0 or not value or not isinstance(value, dict | list):
+        text = orjson.dumps(value, option=_JSON_OPTIONS)
+        yield text.replace(b"\n", b"\n" + pad) if pad else text  # strings hold no raw newline
+        return
+    inner = pad + b"  "
+    is_dict = isinstance(value, dict)
+    items = value.items() if is_dict else ((None, v) for v in value)
+    yield b"{" if is_dict else b"["
+    for n, (key, item) in enumerate(items):
+        yield (b",\n" if n else b"\n") + inner
+        if is_dict:
+            yield orjson.dumps(str(key)) + b": "
+        yield from _json_chunks(item, inner, levels - 1)
+    yield b"\n" + pad + (b"}" if is_dict else b"]")
 
 
 def stable_zip(data: bytes) -> bytes:
@@ -56,7 +84,7 @@ def stable_zip(data: bytes) -> bytes:
         return write_zip((name, src.read(name)) for name in src.namelist())
 
 
-def write_file(path: Path, data: bytes) -> Path:
+def write_file(path: Path, data: bytes | Iterable[bytes]) -> Path:
     """Write a whole file or nothing: a temporary name, then rename into place.
 
     Not synced to disk here: files are written into a run's staging folder, which
@@ -66,7 +94,10 @@ def write_file(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as fh:
-        fh.write(data)
+        if isinstance(data, bytes):
+            fh.write(data)
+        else:
+            fh.writelines(data)
     tmp.replace(path)
     return path
 
@@ -126,7 +157,7 @@ class RunFolder:
         staging.mkdir()
         return cls(final, staging)
 
-    def write(self, name: str, data: bytes) -> Path:
+    def write(self, name: str, data: bytes | Iterable[bytes]) -> Path:
         return write_file(self.staging / name, data)
 
     def files(self) -> list[Path]:

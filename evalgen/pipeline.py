@@ -16,7 +16,7 @@ from .followups import apply_followups
 from .inputs import YearInputs, read_year, suggest_unit
 from .issuance import ISSUANCE_FILE, load_issuance
 from .modelfile import LoadedModel, load_model
-from .outputs import RunFolder, json_bytes, sha256_file
+from .outputs import RunFolder, json_bytes, json_chunks, sha256_file
 from .pdf import convert_to_pdf, require_soffice
 from .problems import InputError, OutputError, Problem
 from .reader import input_files
@@ -151,7 +151,7 @@ def score(
         raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
     try:
         write_results_workbook(results, run.staging / f"考核结果_{year}.xlsx")
-        run.write("results.json", json_bytes(results))
+        run.write("results.json", json_chunks(results))
         if docs is not None:
             t = time.perf_counter()
             docs.render_into(run.staging, jobs, progress)
