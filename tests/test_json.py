@@ -11,7 +11,7 @@ from evalgen.results import build_results
 
 NESTED = {
     "empty": {"list": [], "dict": {}, "str": ""},
-    "text": "A&B <x> “引号” \\ \" \n\t{{ 7*7 }}",
+    "text": 'A&B <x> “引号” \\ " \n\t{{ 7*7 }}',
     "numbers": [0, -1, 2.5, 92.95, 1e16, None, True, False],
     "deep": [[[[{"a": [1, {"b": []}]}]]], [{}]],
     "groups": [{"units": [{"unit": "甲县", "indicators": [{"score": 29.995}]}, {}]}],
