@@ -8,7 +8,7 @@ other part with. Rendering a document runs docxtpl's own steps on the parts that
 places pictures as python-docx's `new_pic_inline` does, and writes the zip once.
 
 The parts written are those of docxtpl's path (tests/test_compiled.py compares every part of
-the sample year's documents). One instance is not for use by several threads at once.
+the sample year's documents); each document's state lives in its own `_Render`.
 """
 
 from __future__ import annotations
