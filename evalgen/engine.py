@@ -221,36 +221,33 @@ def _score_group(
     base, floor_missed = _base_scores(group, indicators, values, inputs.year)
     units = group.units
     n = len(units)
+    cap = Fraction(model.bonus_cap)
     adjusted = {
-        row: _adjustments(model, events[unit]) for row, unit in enumerate(units) if unit in events
+        row: _adjusted(model, events[unit], cap) for row, unit in enumerate(units) if unit in events
     }
     capped, penalty, veto = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
-    for row, (lines, sums) in adjusted.items():
-        capped[row], penalty[row] = float(sums[1]), float(sums[2])
-        veto[row] = any(a.kind == "veto" for a in lines)
-    cents, cached = _rounded_totals(model, exact, base + capped - penalty, adjusted)
-    order = np.lexsort((np.arange(n), -cents, veto))
+    for row, adj in adjusted.items():
+        capped[row], penalty[row], veto[row] = float(adj.capped), float(adj.penalty), adj.veto
+    cents = _rounded_totals(model, exact, base + capped - penalty, adjusted)
+    order = np.lexsort((np.arange(n), -cents, veto))  # best first; ties in the model's order
     ranks = _sorted_ranks(veto[order], cents[order])
-    results: list[UnitResult | None] = [None] * n
     totals = _Totals(model)
-    no_sums = (_ZERO, _ZERO, _ZERO)
-    for row, rank, vetoed, c in zip(
-        order.tolist(), ranks.tolist(), veto[order].tolist(), cents[order].tolist(), strict=True
-    ):
+    results: list[UnitResult] = []
+    by_row: dict[int, UnitResult] = {}
+    for row, rank, c in zip(order.tolist(), ranks.tolist(), cents[order].tolist(), strict=True):
         unit = units[row]
-        lines, (bonus, capped_f, penalty_f) = adjusted.get(row, ([], no_sums))
-        total, grade = totals.get(c, vetoed)
+        adj = adjusted.get(row, _NO_ADJUSTMENTS)
+        total, grade = totals.get(c, adj.veto)
         result = UnitResult(
-            unit, gkey, lines, bonus, capped_f, penalty_f, total, grade.code, grade.name,
-            vetoed, rank, _lines=partial(exact.unit_lines, unit),
+            unit, gkey, list(adj.lines), adj.bonus, adj.capped, adj.penalty, total, grade.code,
+            grade.name, adj.veto, rank, _lines=partial(exact.unit_lines, unit),
         )  # fmt: skip
-        if row in cached:
-            result.__dict__["_exact_cache"] = cached[row]
-        results[row] = result
+        results.append(result)
+        by_row[row] = result
     for ind, target, rows in floor_missed:
         for row in rows.tolist():
-            results[row].floor_misses.append((ind, exact.exact_value(units[row], ind), target))
-    return [results[row] for row in order.tolist()]
+            by_row[row].floor_misses.append((ind, exact.exact_value(units[row], ind), target))
+    return results
 
 
 def _base_scores(
@@ -313,33 +310,44 @@ def _value_matrix(group: Group, indicators: list[Indicator], inputs: YearInputs)
     return values
 
 
-def _adjustments(
-    model: ScoringModel, events: list[Event]
-) -> tuple[list[AdjustmentLine], tuple[Fraction, Fraction, Fraction]]:
-    """A unit's adjustment lines, and its bonus, capped bonus and penalty (exact)."""
-    lines = [_adjustment(model, e) for e in events]
-    bonus = sum((Fraction(a.points) for a in lines if a.kind == "bonus"), _ZERO)
-    penalty = sum((Fraction(a.points) for a in lines if a.kind == "penalty"), _ZERO)
-    return lines, (bonus, min(bonus, Fraction(model.bonus_cap)), penalty)
+@dataclass(frozen=True)
+class _Adjusted:
+    """A unit's adjustment lines and their exact sums."""
+
+    lines: tuple[AdjustmentLine, ...]
+    bonus: Fraction = _ZERO
+    capped: Fraction = _ZERO
+    penalty: Fraction = _ZERO
+    veto: bool = False
+
+
+_NO_ADJUSTMENTS = _Adjusted(())
+
+
+def _adjusted(model: ScoringModel, events: list[Event], cap: Fraction) -> _Adjusted:
+    lines = tuple(_adjustment(model, e) for e in events)
+    # Decimal sums are exact here, as the points themselves (item points × count) are.
+    bonus = Fraction(sum((a.points for a in lines if a.kind == "bonus"), Decimal(0)))
+    penalty = Fraction(sum((a.points for a in lines if a.kind == "penalty"), Decimal(0)))
+    veto = any(a.kind == "veto" for a in lines)
+    return _Adjusted(lines, bonus, min(bonus, cap), penalty, veto)
 
 
 def _rounded_totals(
-    model: ScoringModel, exact: ExactGroup, totals: np.ndarray, adjusted: dict
-) -> tuple[np.ndarray, dict[int, tuple]]:
-    """Half-up totals in units of the last kept decimal, and the exact lines computed for them.
+    model: ScoringModel, exact: ExactGroup, totals: np.ndarray, adjusted: dict[int, _Adjusted]
+) -> np.ndarray:
+    """Half-up totals in units of the last kept decimal (cents), from binary `totals`.
 
     A binary total near a half-way point is decided by the exact (`Fraction`) total instead.
     """
     scaled = np.where(totals > 0.0, totals, 0.0) * (10**model.decimals)
     cents = np.floor(scaled + 0.5).astype(np.int64)
-    cached = {}
     for row in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < _NEAR_HALF).tolist():
-        cached[row] = lines = exact.unit_lines(exact.group.units[row])
-        _, (_, capped, penalty) = adjusted.get(row, ((), (_ZERO, _ZERO, _ZERO)))
-        base = sum((ln.score for ln in lines[0]), _ZERO)
-        total = round_half_up(max(_ZERO, base + capped - penalty), model.decimals)
+        adj = adjusted.get(row, _NO_ADJUSTMENTS)
+        base = exact.unit_total(exact.group.units[row])
+        total = round_half_up(max(_ZERO, base + adj.capped - adj.penalty), model.decimals)
         cents[row] = int(total.scaleb(model.decimals))
-    return cents, cached
+    return cents
 
 
 def _sorted_ranks(veto: np.ndarray, cents: np.ndarray) -> np.ndarray:

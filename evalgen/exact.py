@@ -7,18 +7,22 @@ here, and `results` checks that both agree on every rounded total.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
-from .inputs import YearInputs
+from .inputs import Source, YearInputs
 from .lines import IndicatorScore, TaskLine
-from .model import Group, Indicator
+from .model import Category, Group, Indicator
 from .modelfile import target_for
 from .rules import RULES, Peers, RuleInput, fmt_number
 
 __all__ = ["ColumnPeers", "ExactGroup", "task_value"]
+
+_ZERO = Fraction(0)
 
 
 class ColumnPeers(Peers):
@@ -55,6 +59,38 @@ class ColumnPeers(Peers):
         return value if self._best_low is None else min(self._best_low, value)
 
 
+@dataclass(frozen=True)
+class _IndicatorRule:
+    """An indicator's rule and constants for the year, as `Fraction`s (made once per group)."""
+
+    indicator: Indicator
+    target: Decimal | None
+    score: Callable[[RuleInput], Fraction]
+    points: Fraction
+    exact_target: Fraction | None
+    params: dict[str, Fraction]
+    higher_is_better: bool
+    needs_peers: bool
+
+
+class _Category(NamedTuple):
+    """A category of the group with its points as a `Fraction` and its indicators' rules."""
+
+    category: Category
+    points: Fraction
+    rules: list[_IndicatorRule]
+
+
+class _Entry(NamedTuple):
+    """One indicator of one unit before scoring: its value (None: 不适用) and where it came from."""
+
+    rule: _IndicatorRule
+    value: Fraction | None
+    source: Source | None
+    na_reason: str
+    tasks: tuple[TaskLine, ...]
+
+
 class ExactGroup:
     """Exact lines for any unit of one group, with the group's peers built once, on demand."""
 
@@ -66,12 +102,53 @@ class ExactGroup:
             ind.id: k for k, ind in enumerate(i for c in group.categories for i in c.indicators)
         }
         self._peers: dict[str, ColumnPeers] = {}
-        self._constants: dict[str, tuple] = {}
+        self._categories = [
+            _Category(
+                cat, Fraction(cat.points), [_indicator_rule(i, inputs.year) for i in cat.indicators]
+            )
+            for cat in group.categories
+        ]
 
     def unit_lines(self, unit: str) -> tuple[list[IndicatorScore], list[str]]:
         """Every indicator line of `unit` with exact scores, and the redistribution notes."""
-        lines, notes = redistribute(self.group, self._base_lines(unit))
-        return [self._scored(ln) for ln in lines], notes
+        entries = self._entries(unit)
+        factors, notes = self._redistribute(entries)
+        lines = []
+        for planned, cat_entries, factor in zip(self._categories, entries, factors, strict=True):
+            cat = planned.category
+            for rule, value, source, na_reason, tasks in cat_entries:
+                ind = rule.indicator
+                effective = score = _ZERO
+                detail = ""
+                if value is not None:
+                    rule_input = self._rule_input(rule, value)
+                    raw = rule.score(rule_input)
+                    effective, score = rule.points * factor, raw * factor
+                    detail = _peer_detail(ind, rule_input, raw) if rule.needs_peers else ""
+                line = IndicatorScore(
+                    ind, cat.id, cat.name, value, rule.target, ind.points, effective, score,
+                    source, na_reason, tasks, detail,
+                )  # fmt: skip
+                lines.append(line)
+        return lines, notes
+
+    def unit_total(self, unit: str) -> Fraction:
+        """The exact sum of `unit`'s indicator scores, as `unit_lines` gives them, made cheaply.
+
+        For the engine's half-way totals: the same rules and redistribution, without lines.
+        """
+        entries = self._entries(unit)
+        factors, _ = self._redistribute(entries)
+        total = _ZERO
+        for cat_entries, factor in zip(entries, factors, strict=True):
+            raw = [
+                e.rule.score(self._rule_input(e.rule, e.value))
+                for e in cat_entries
+                if e.value is not None
+            ]
+            if raw:
+                total += sum(raw, _ZERO) * factor
+        return total
 
     def exact_value(self, unit: str, ind: Indicator) -> Fraction | None:
         if ind.source == "tasks":
@@ -81,12 +158,14 @@ class ExactGroup:
         figure = self.inputs.figures.get(unit, {}).get(ind.id)
         return None if figure is None or figure.value is None else Fraction(figure.value)
 
-    def _base_lines(self, unit: str) -> list[IndicatorScore]:
+    def _entries(self, unit: str) -> list[list[_Entry]]:
+        """Per category, the unit's indicators with their values (none where not its own)."""
         figures = self.inputs.figures.get(unit, {})
-        lines: list[IndicatorScore] = []
-        for cat in self.group.categories:
-            for ind in cat.indicators:
-                target = target_for(ind, self.inputs.year)
+        entries = []
+        for planned in self._categories:
+            cat_entries = []
+            for rule in planned.rules:
+                ind = rule.indicator
                 tasks: tuple[TaskLine, ...] = ()
                 if ind.source == "tasks":
                     value, tasks, source, reason = task_value(self.group, unit, self.inputs)
@@ -97,12 +176,48 @@ class ExactGroup:
                     value = None if figure.value is None else Fraction(figure.value)
                     source = figure.source
                     reason = "" if figure.value is not None else "单位填报不适用"
-                line = IndicatorScore(
-                    ind, cat.id, cat.name, value, target, ind.points, Fraction(0), Fraction(0),
-                    source, reason, tasks,
-                )  # fmt: skip
-                lines.append(line)
-        return lines
+                cat_entries.append(_Entry(rule, value, source, reason, tasks))
+            entries.append(cat_entries)
+        return entries
+
+    def _redistribute(self, entries: list[list[_Entry]]) -> tuple[list[Fraction], list[str]]:
+        """不适用: effective points / points for each category's indicators, and the notes.
+
+        A category's N/A points are spread over its other indicators in proportion to their
+        points; a category with none applicable spreads its points over the other categories.
+        """
+        applicable = [
+            sum((e.rule.points for e in cat_entries if e.value is not None), _ZERO)
+            for cat_entries in entries
+        ]
+        orphaned = remaining = _ZERO
+        notes = []
+        for planned, cat_entries, points in zip(self._categories, entries, applicable, strict=True):
+            cat = planned.category
+            if points:
+                remaining += planned.points
+                continue
+            orphaned += planned.points
+            why = "所列指标均不适用" if cat_entries else "无本单位承担的指标"
+            notes.append(
+                f"“{cat.name}”（{fmt_number(cat.points)}分）{why}，分值按比例分配给其余类别的指标"
+            )
+        scale = (remaining + orphaned) / remaining if orphaned and remaining else None
+        factors = []
+        for planned, points in zip(self._categories, applicable, strict=True):
+            factor = planned.points / points if points else _ZERO
+            factors.append(factor * scale if scale is not None else factor)
+        return factors, notes
+
+    def _rule_input(self, rule: _IndicatorRule, value: Fraction) -> RuleInput:
+        return RuleInput(
+            value=value,
+            target=rule.exact_target,
+            points=rule.points,
+            params=rule.params,
+            higher_is_better=rule.higher_is_better,
+            peers=self._peers_of(rule.indicator) if rule.needs_peers else (),
+        )
 
     def _peers_of(self, ind: Indicator) -> ColumnPeers:
         peers = self._peers.get(ind.id)
@@ -113,33 +228,19 @@ class ExactGroup:
             self._peers[ind.id] = peers
         return peers
 
-    def _indicator_constants(self, ind: Indicator, target) -> tuple:
-        constants = self._constants.get(ind.id)
-        if constants is None:
-            constants = self._constants[ind.id] = (
-                Fraction(ind.points),
-                None if target is None else Fraction(target),
-                {k: Fraction(v) for k, v in ind.params.items()},
-                ind.rule in ("rank", "relative"),
-            )
-        return constants
 
-    def _scored(self, ln: IndicatorScore) -> IndicatorScore:
-        if ln.value is None:
-            return ln
-        ind = ln.indicator
-        points, target, params, needs_peers = self._indicator_constants(ind, ln.target)
-        rule_input = RuleInput(
-            value=ln.value,
-            target=target,
-            points=points,
-            params=params,
-            higher_is_better=ind.direction == "higher",
-            peers=self._peers_of(ind) if needs_peers else (),
-        )
-        raw = RULES[ind.rule](rule_input)
-        detail = _peer_detail(ind, rule_input, raw) if needs_peers else ""
-        return replace(ln, score=raw * ln.effective_points / points, detail=detail)
+def _indicator_rule(ind: Indicator, year: int) -> _IndicatorRule:
+    target = target_for(ind, year)
+    return _IndicatorRule(
+        indicator=ind,
+        target=target,
+        score=RULES[ind.rule],
+        points=Fraction(ind.points),
+        exact_target=None if target is None else Fraction(target),
+        params={k: Fraction(v) for k, v in ind.params.items()},
+        higher_is_better=ind.direction == "higher",
+        needs_peers=ind.rule in ("rank", "relative"),
+    )
 
 
 def task_value(group: Group, unit: str, inputs: YearInputs):
@@ -161,34 +262,6 @@ def task_value(group: Group, unit: str, inputs: YearInputs):
     value = sum(Fraction(t.weight) * Fraction(t.score) for t in lines) / total_weight
     value = value * 100 / Fraction(scoring.max_score)
     return value, tuple(lines), lines[0].source, ""
-
-
-def redistribute(group: Group, lines: list[IndicatorScore]):
-    """不适用: spread N/A points over the category's other indicators, else over the unit's."""
-    effective: dict[str, Fraction] = {}
-    orphaned = Fraction(0)
-    notes = []
-    for cat in group.categories:
-        cat_lines = [ln for ln in lines if ln.category_id == cat.id]
-        applicable = sum(Fraction(ln.points) for ln in cat_lines if ln.value is not None)
-        if applicable == 0:
-            orphaned += Fraction(cat.points)
-            why = "所列指标均不适用" if cat_lines else "无本单位承担的指标"
-            notes.append(
-                f"“{cat.name}”（{fmt_number(cat.points)}分）{why}，分值按比例分配给其余类别的指标"
-            )
-            continue
-        for ln in cat_lines:
-            if ln.value is not None:
-                effective[ln.indicator.id] = Fraction(ln.points) * Fraction(cat.points) / applicable
-    remaining = sum(effective.values())
-    if orphaned and remaining:
-        scale = (remaining + orphaned) / remaining
-        effective = {k: v * scale for k, v in effective.items()}
-    lines = [
-        replace(ln, effective_points=effective.get(ln.indicator.id, Fraction(0))) for ln in lines
-    ]
-    return lines, notes
 
 
 def _peer_detail(ind: Indicator, inp: RuleInput, raw: Fraction) -> str:

@@ -98,7 +98,7 @@ def effective_points(
     """不适用: points per unit and indicator after redistribution (see engine/exact).
 
     `applicable` (N, K) bool; `points` (K,); `category` (K,) category index of each indicator;
-    `category_points` (C,). Mirrors `exact.redistribute`.
+    `category_points` (C,). Mirrors `ExactGroup._redistribute`.
     """
     n = applicable.shape[0]
     effective = np.zeros(applicable.shape)

@@ -1,16 +1,23 @@
 """Scoring stage tests on a tiny model; every expected value is computed by hand in comments."""
 
+import gc
+import math
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evalgen.engine import competition_ranks, score_year
+from evalgen.exact import ExactGroup
 from evalgen.followups import apply_followups
 from evalgen.inputs import Event, Figure, Source, YearInputs
 from evalgen.modelfile import load_model
 from evalgen.problems import ModelError
+from evalgen.rules import round_half_up
 
 MINI = Path(__file__).parent / "fixtures" / "mini_model.yaml"
 SRC = Source("测试.xlsx", "测试指标", "B2")
@@ -214,3 +221,171 @@ def test_missing_target_for_the_year_is_a_model_error(model):
     with pytest.raises(ModelError) as err:
         score_year(model, year_inputs(2022, COUNTIES_2024))
     assert "不适用于2022年度" in err.value.message
+
+
+# Totals on and next to half-way points (四舍五入 at the 2nd decimal). Summed in binary,
+# 75.105 and 1.005 come out just below the half-way point: only the exact total rounds them up.
+HALF_WAY = {
+    # 30 + 30 + 14.995 + 15 = 89.995 → 90.00
+    "甲县": county("95", "10", "14.995", "15"),
+    # 89.994999 → 89.99
+    "乙县": county("95", "10", "14.994999", "15"),
+    # 30 + 30 + 0.105 + 15 = 75.105 → 75.11
+    "丙县": county("95", "10", "0.105", "15"),
+    # pass 88 < 91 → 0; growth 0 → 0; 1.005 + 0 = 1.005 → 1.01
+    "丁县": county("88", "0", "1.005", "0"),
+    # growth 不适用, pass_rate carries 60: 60 + 10.005 + 10 = 80.005 → 80.01
+    "戊县": county("95", None, "10.005", "10"),
+}
+HALF_WAY_EXACT = {
+    "甲县": Fraction("89.995"),
+    "乙县": Fraction("89.994999"),
+    "丙县": Fraction("75.105"),
+    "丁县": Fraction("1.005"),
+    "戊县": Fraction("80.005"),
+}
+
+
+def county_group(model, inputs):
+    """The tiny model's county group as `ExactGroup`, its value matrix written out here."""
+    group = model.groups["g"]
+    ids = ["pass_rate", "growth", "e1", "e2"]
+    values = np.array(
+        [
+            [
+                math.nan if f.value is None else float(f.value)
+                for f in map(inputs.figures[u].get, ids)
+            ]
+            for u in group.units
+        ]
+    )
+    return ExactGroup(group, inputs, values)
+
+
+def test_half_way_totals_are_decided_by_the_exact_total(model):
+    result = score_year(model, year_inputs(2024, HALF_WAY))
+    totals = {r.unit: r.total for r in result.groups["g"].units}
+    assert totals == {
+        "甲县": Decimal("90.00"),
+        "乙县": Decimal("89.99"),
+        "丙县": Decimal("75.11"),
+        "丁县": Decimal("1.01"),
+        "戊县": Decimal("80.01"),
+    }
+    ranks = [(r.unit, r.rank) for r in result.groups["g"].units]
+    assert ranks == [("甲县", 1), ("乙县", 2), ("戊县", 3), ("丙县", 4), ("丁县", 5)]
+    assert result.unit("甲县").grade == "A" and result.unit("乙县").grade == "B"
+
+
+def test_half_way_ties_share_a_rank(model):
+    # 75.105 (exact, rounds up) and 75.11 tie at 75.11
+    counties = dict(HALF_WAY, 乙县=county("95", "10", "0.11", "15"))
+    result = score_year(model, year_inputs(2024, counties))
+    assert [(r.unit, r.rank) for r in result.groups["g"].units][2:4] == [("乙县", 3), ("丙县", 3)]
+
+
+def test_exact_total_without_lines_matches_the_lines_at_half_way_points(model):
+    inputs = year_inputs(2024, HALF_WAY)
+    exact = county_group(model, inputs)
+    for unit, expected in HALF_WAY_EXACT.items():
+        lines, _ = exact.unit_lines(unit)
+        assert sum((ln.score for ln in lines), Fraction(0)) == expected
+        assert exact.unit_total(unit) == expected
+
+
+def test_exact_total_without_lines_spreads_a_whole_category(model):
+    # 乙局 (see above): the N/A 牵头指标 category's 20 points go to key_tasks: 100 × 60/100 = 60
+    inputs = year_inputs(2024, COUNTIES_2024)
+    group = model.groups["d"]
+    exact = ExactGroup(group, inputs, np.array([[60.0, math.nan], [60.0, math.nan]]))
+    assert exact.unit_total("乙局") == 60
+    assert exact.unit_total("乙局") == sum(ln.score for ln in exact.unit_lines("乙局")[0])
+
+
+COUNTY_UNITS = ["甲县", "乙县", "丙县", "丁县", "戊县"]
+_CENTS = st.integers(min_value=0, max_value=4000).map(lambda n: str(Decimal(n) / 200))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["88", "90", "91", "95"]),
+            st.sampled_from([None, "0", "2.5", "5", "7.5", "10", "12"]),
+            _CENTS,
+            _CENTS,
+        ),
+        min_size=5,
+        max_size=5,
+    ),
+    st.lists(st.sampled_from(COUNTY_UNITS), max_size=3),
+    st.integers(min_value=0, max_value=3),
+)
+def test_every_total_is_the_half_up_of_the_exact_total(model, rows, vetoed, penalties):
+    # e1, e2 in steps of 0.005 and scores like 7.5 and 22.5: many totals sit on half-way points
+    counties = {u: county(*row) for u, row in zip(COUNTY_UNITS, rows, strict=True)}
+    events = [ev(u, "V1") for u in sorted(set(vetoed))]
+    if penalties:
+        events.append(ev("丙县", "P1", penalties))
+    inputs = year_inputs(2024, counties, events)
+    result = score_year(model, inputs)
+    exact = county_group(model, inputs)
+    units = result.groups["g"].units
+    for r in units:
+        assert exact.unit_total(r.unit) == r.base  # r.base: the sum of the full exact lines
+        assert r.total == round_half_up(r.exact_total, 2)
+        # competition rank: 1 + units strictly better (not vetoed beats vetoed, then total)
+        better = sum(1 for o in units if (o.veto, -o.total) < (r.veto, -r.total))
+        assert r.rank == better + 1
+    assert [r.rank for r in units] == sorted(r.rank for r in units)
+
+
+def test_vetoed_units_rank_after_all_others_by_their_totals(model):
+    events = [ev("乙县", "V1"), ev("丁县", "V1"), ev("丙县", "V1")]
+    result = score_year(model, year_inputs(2024, COUNTIES_2024, events))
+    # not vetoed: 戊 100, 甲 90; vetoed: 乙 80 and 丁 80 (tied, model order), 丙 55
+    order = [(r.unit, r.rank, r.grade) for r in result.groups["g"].units]
+    assert order == [
+        ("戊县", 1, "A"),
+        ("甲县", 2, "A"),
+        ("乙县", 3, "D"),
+        ("丁县", 3, "D"),
+        ("丙县", 5, "D"),
+    ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_scoring_leaves_garbage_collection_as_it_found_it(model, enabled):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        year = score_year(model, year_inputs(2024, COUNTIES_2024))
+        assert gc.isenabled() is enabled
+        apply_followups(model, year, {})
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_ties_at_the_cut_are_both_told_to_rectify(model):
+    # grade C, no veto, floors met: only the bottom rule concerns 丁县 and 戊县
+    counties = {
+        "甲县": county("95", "10", "20", "20"),  # 100 → 1
+        "乙县": county("95", None, "10", "10"),  # 80 → 2
+        "丙县": county("95", "8", "13", "13"),  # 30 + 24 + 26 = 80 → 2
+        "丁县": county("95", "5", "10", "10"),  # 30 + 15 + 20 = 65 → 4
+        "戊县": county("95", "5", "10", "10"),  # 65 → 4
+    }
+    result = score_year(model, year_inputs(2024, counties))
+    apply_followups(model, result, {})
+    triggers = {r.unit: [t.reason for t in r.triggers] for r in result.groups["g"].units}
+    tied = "2024年度考核总分65.00分，在5个测试组中排名第4位（并列），位列后两名"
+    assert triggers == {"甲县": [], "乙县": [], "丙县": [], "丁县": [tied], "戊县": [tied]}
+
+
+def test_followups_applied_again_replace_the_earlier_ones(model):
+    y2023, y2024 = score_both_years(model)
+    assert "bottom_twice" in [t.rule_id for t in y2024.unit("丙县").triggers]
+    apply_followups(model, y2024, {})  # without 2023, nobody is bottom two years running
+    assert [t.rule_id for t in y2024.unit("丙县").triggers] == ["grade_d", "bottom", "floor"]
+    assert [t.rule_id for t in y2024.unit("甲县").triggers] == []

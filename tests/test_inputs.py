@@ -1,11 +1,12 @@
 """Reading and validation: every problem located to file, sheet, row and column."""
 
+import math
 from decimal import Decimal
 
 import pytest
 from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, mini_year, write_xlsx
 
-from evalgen.inputs import read_year
+from evalgen.inputs import Figure, Source, read_year
 from evalgen.modelfile import load_model
 from evalgen.problems import InputError
 
@@ -41,6 +42,16 @@ def test_valid_year_reads_figures_with_sources(model, tmp_path):
     assert "owned" not in inputs.figures["乙局"]  # outside applies_to: ignored
     assert inputs.tasks["乙局"]["T02"][0] == Decimal(50)
     assert [(e.unit, e.item_id, e.count) for e in inputs.events] == [("戊县", "B1", 2)]
+
+
+def test_figures_carry_their_value_as_float_for_the_ranking_pass(model, tmp_path):
+    inputs = read_year(model, mini_year(tmp_path) / "2024", 2024)
+    assert inputs.figures["甲县"]["pass_rate"].number == 95.0
+    assert math.isnan(inputs.figures["乙县"]["growth"].number)  # 不适用
+    source = Source("a.xlsx", "测试指标", "C4")
+    assert Figure(Decimal("98.35"), source).number == 98.35  # the nearest binary value
+    # the float is derived, not part of what a figure is
+    assert Figure(Decimal("98.5"), source) == Figure(Decimal("98.50"), source)
 
 
 def test_values_as_people_type_them(model, tmp_path):
