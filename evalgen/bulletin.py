@@ -21,7 +21,11 @@ from .wording import (
     value_text,
 )
 
-__all__ = ["bulletin_context"]
+__all__ = ["BARS_UP_TO", "bulletin_context"]
+
+# A group of up to this many units gets a bar per unit in the bulletin; a larger one (a
+# province's, a country's) a histogram of its totals (`chartspread`).
+BARS_UP_TO = 60
 
 
 def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> dict:
@@ -53,7 +57,7 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
         "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
         "charts": {
             f"totals_{g['key']}": {
-                "kind": "group_totals",
+                "kind": "group_totals" if len(g["units"]) <= BARS_UP_TO else "score_histogram",
                 "data": {
                     "units": [
                         {"unit": u["unit"], "total": u["total"], "grade": u["grade"]}

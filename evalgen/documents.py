@@ -40,10 +40,11 @@ def default_jobs() -> int:
 
 
 def _chart_functions() -> dict[str, Callable[..., bytes]]:
-    from . import charts
+    from . import charts, chartspread
 
     return {
         "group_totals": charts.group_totals_chart,
+        "score_histogram": chartspread.score_histogram_chart,
         "grade_distribution": charts.grade_distribution_chart,
         "attainment": charts.attainment_chart,
         "trend": charts.trend_chart,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -30,9 +29,6 @@ __all__ = [
     "sync_folder",
     "write_file",
 ]
-
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-_CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def sha256_file(path: Path) -> str:

@@ -45,6 +45,7 @@ TEMPLATE_FILES = {
 # Charts are drawn at print size (6.0 in / 4.8 in wide); insert them 1:1 so labels stay 9 pt.
 CHART_WIDTH_MM = {
     "group_totals": 152.4,
+    "score_histogram": 152.4,
     "grade_distribution": 121.92,
     "attainment": 152.4,
     "trend": 121.92,

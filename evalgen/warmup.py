@@ -13,7 +13,7 @@ try:
     import docx  # noqa: F401 - imported for the workers
     import docxtpl  # noqa: F401 - imported for the workers
 
-    from . import charts, render  # noqa: F401 - imported for the workers
+    from . import charts, chartspread, render  # noqa: F401 - imported for the workers
 
     charts.chart_font()
 except Exception:  # noqa: BLE001, S110 - see the module docstring
