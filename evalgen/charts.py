@@ -137,6 +137,23 @@ def _row_labels(ax, labels: list[str]) -> None:
     ax.set_ylim(len(labels) - 0.5, -0.5)
 
 
+def _band_lines(ax, bands: list[dict], zorder: float = 1) -> None:
+    """A dashed vertical line at each band's minimum, labelled above the axes."""
+    for band in bands:
+        ax.axvline(
+            band["min"], color="#555555", linewidth=0.7, linestyle=(0, (4, 3)), zorder=zorder
+        )
+        ax.annotate(
+            f"{band['code']} {band['min']:g}",
+            (band["min"], 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+        )
+
+
 def _grid(ax, axis: str) -> None:
     ax.grid(axis=axis, color="#DDDDDD", linewidth=0.5)
     ax.set_axisbelow(True)
@@ -275,17 +292,7 @@ def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") ->
                 zorder=4,
                 bbox={"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none"},
             )
-        for band in (b for b in grades if b["min"] > 0):
-            ax.axvline(band["min"], color="#555555", linewidth=0.7, linestyle=(0, (4, 3)), zorder=1)
-            ax.annotate(
-                f"{band['code']} {band['min']:g}",
-                (band["min"], 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-            )
+        _band_lines(ax, [b for b in grades if b["min"] > 0])
         _row_labels(ax, labels)
         ax.set_xlim(0, span)
         ax.set_xticks(range(0, int(full) + 1, 10))

@@ -24,6 +24,7 @@ from .charts import (
     ChartError,
     _axes,
     _band_for,
+    _band_lines,
     _bands,
     _grade_handles,
     _grid,
@@ -97,17 +98,7 @@ def score_histogram_chart(units: list[dict], bands: list[dict], title: str = "")
                     zorder=2,
                 )
             stacked += counts
-        for band in (b for b in grades if first < b["min"] < last):
-            ax.axvline(band["min"], color="#555555", linewidth=0.7, linestyle=(0, (4, 3)), zorder=3)
-            ax.annotate(
-                f"{band['code']} {band['min']:g}",
-                (band["min"], 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-            )
+        _band_lines(ax, [b for b in grades if first < b["min"] < last], zorder=3)
         ax.set_xlim(first, last)
         ax.set_ylim(0, max(1.0, float(stacked.max())) * 1.08)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

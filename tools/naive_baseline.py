@@ -81,6 +81,24 @@ def group_totals(units: list[dict], bands: list[dict], title: str = "") -> io.By
     return _png(fig)
 
 
+def score_histogram(units: list[dict], bands: list[dict], title: str = "") -> io.BytesIO:
+    """A large group's totals: units per score band, stacked by grade (plt.hist)."""
+    fig = plt.figure(figsize=(WIDTH_IN, 3.4))
+    totals = [[u["total"] for u in units if u["grade"] == band["code"]] for band in bands]
+    colors = [GRADE_COLORS.get(band["code"], "#A9A9A9") for band in bands]
+    labels = [f"{band['code']} {band['name']}" for band in bands]
+    plt.hist(totals, bins=40, stacked=True, color=colors, label=labels, edgecolor="#333333")
+    for band in bands:
+        if band["min"] > 0:
+            plt.axvline(band["min"], color="#555555", linewidth=0.7, linestyle="--")
+    plt.xlabel("总分（分）")
+    plt.ylabel("单位数（个）")
+    plt.legend(ncol=len(bands), fontsize=8)
+    plt.title(title)
+    plt.tight_layout()
+    return _png(fig)
+
+
 def grade_distribution(groups: list[dict], bands: list[dict], title: str = "") -> io.BytesIO:
     fig = plt.figure(figsize=(NARROW_IN, 2.8))
     width = 0.8 / len(bands)
@@ -133,6 +151,7 @@ def trend(points: list[dict], of: int, title: str = "") -> io.BytesIO:
 
 CHARTS = {
     "group_totals": group_totals,
+    "score_histogram": score_histogram,
     "grade_distribution": grade_distribution,
     "attainment": attainment,
     "trend": trend,
