@@ -92,8 +92,19 @@ class UnitResult:
     def _exact(self) -> tuple[list[IndicatorScore], list[str]]:
         cached = self.__dict__.get("_exact_cache")
         if cached is None:
+            if self._lines is None:
+                raise RuntimeError(f"internal: the lines of {self.unit} were released")
             cached = self.__dict__["_exact_cache"] = self._lines()
         return cached
+
+    def forget_lines(self) -> None:
+        """Drop the exact lines built so far; they are built again if asked for."""
+        self.__dict__.pop("_exact_cache", None)
+
+    def release_lines(self) -> None:
+        """Forget the exact lines and how to build them (and so the inputs they come from)."""
+        self.forget_lines()
+        self._lines = None
 
     @property
     def indicators(self) -> list[IndicatorScore]:
@@ -131,6 +142,14 @@ class YearResult:
     year: int
     groups: dict[str, GroupResult]
     previous_year: int | None = None
+
+    def release_lines(self) -> None:
+        """Once the results are written: totals, grades and ranks stay, the exact lines and
+        the inputs behind them go (a national year's parent process holds less while its
+        documents are rendered)."""
+        for group in self.groups.values():
+            for r in group.units:
+                r.release_lines()
 
     def unit(self, name: str) -> UnitResult | None:
         index = self.__dict__.get("_index")

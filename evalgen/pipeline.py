@@ -37,7 +37,6 @@ class Evaluation:
     inputs: YearInputs
     result: YearResult
     history: dict[int, YearResult]
-    history_inputs: dict[int, YearInputs]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -75,7 +74,6 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     inputs = read_year(loaded.model, _year_folder(base, year), year)
     scoring = 0.0
     history: dict[int, YearResult] = {}
-    history_inputs: dict[int, YearInputs] = {}
     previous = None
     for past in _earlier_years(base, year, loaded.model.years):
         try:
@@ -90,13 +88,12 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
         apply_followups(loaded.model, previous, history)
         scoring += time.perf_counter() - t
         history[past] = previous
-        history_inputs[past] = past_inputs
     t = time.perf_counter()
     result = score_year(loaded.model, inputs, previous)
     apply_followups(loaded.model, result, history)
     scoring += time.perf_counter() - t
     timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
-    return Evaluation(loaded, inputs, result, history, history_inputs, timings)
+    return Evaluation(loaded, inputs, result, history, timings)
 
 
 def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | None = None) -> str:
@@ -139,11 +136,14 @@ def score(
         "evalgen_version": __version__,
         "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
     }
+    history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
+    for past in evaluation.history.values():
+        past.release_lines()  # all the documents need of an earlier year is in `history`
     results = build_results(model_, evaluation.result, meta)
+    evaluation.result.release_lines()  # and all they need of this year is in `results`
     docs = None
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
-        history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
         docs = prepare_documents(model_, results, history, issuance, templates_dir)
     try:
         run = RunFolder.begin(folder)

@@ -39,7 +39,7 @@ def build_results(model: ScoringModel, year: YearResult, meta: dict) -> dict:
                     for c in model.groups[group.key].categories
                 ],
                 "grade_counts": _grade_counts(model, group),
-                "units": [unit_record(model, year.year, group, r) for r in group.units],
+                "units": [_record_once(model, year.year, group, r) for r in group.units],
             }
         )
     return {
@@ -63,6 +63,14 @@ def history_points(model: ScoringModel, year: YearResult) -> dict[str, dict]:
         for group in year.groups.values()
         for r in group.units
     }
+
+
+def _record_once(model: ScoringModel, year: int, group: GroupResult, r: UnitResult) -> dict:
+    """A unit's record; its exact lines are not kept once they are in the record, so a
+    national year's lines are never all in memory at once."""
+    record = unit_record(model, year, group, r)
+    r.forget_lines()
+    return record
 
 
 def _grade_counts(model: ScoringModel, group: GroupResult) -> dict[str, int]:

@@ -17,6 +17,7 @@ from evalgen.followups import apply_followups
 from evalgen.inputs import Event, Figure, Source, YearInputs
 from evalgen.modelfile import load_model
 from evalgen.problems import ModelError
+from evalgen.results import build_results
 from evalgen.rules import round_half_up
 
 MINI = Path(__file__).parent / "fixtures" / "mini_model.yaml"
@@ -389,3 +390,19 @@ def test_followups_applied_again_replace_the_earlier_ones(model):
     apply_followups(model, y2024, {})  # without 2023, nobody is bottom two years running
     assert [t.rule_id for t in y2024.unit("丙县").triggers] == ["grade_d", "bottom", "floor"]
     assert [t.rule_id for t in y2024.unit("甲县").triggers] == []
+
+
+def test_lines_forgotten_are_built_again_and_released_lines_are_an_error(model):
+    _, y2024 = score_both_years(model)
+    unit = y2024.unit("丙县")
+    before = [(ln.indicator.id, ln.score) for ln in unit.indicators]
+    build_results(model, y2024, {})  # keeps no unit's lines once its record is made
+    assert all("_exact_cache" not in r.__dict__ for g in y2024.groups.values() for r in g.units)
+    assert [(ln.indicator.id, ln.score) for ln in unit.indicators] == before  # built again
+    ranks = [(r.unit, r.total, r.rank, r.grade) for g in y2024.groups.values() for r in g.units]
+    y2024.release_lines()
+    assert [
+        (r.unit, r.total, r.rank, r.grade) for g in y2024.groups.values() for r in g.units
+    ] == ranks
+    with pytest.raises(RuntimeError, match="丙县"):
+        unit.indicators  # noqa: B018 - the property is the point
