@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 
 from .context import bulletin_context, notice_contexts, unit_contexts
@@ -55,12 +55,12 @@ def _chart_functions() -> dict[str, Callable[..., bytes]]:
 class DocumentSet:
     """Every document of the year, checked and ready to render into a folder.
 
-    `jobs` is consumed once, by `render_into`: each unit's context is built only when its
-    document is handed to a worker, so contexts never pile up in memory.
+    `jobs()` yields the jobs in order: each unit's context is built only when its document
+    is handed to a worker, so contexts never pile up in memory.
     """
 
     templates: dict[str, DocumentTemplate]
-    jobs: Iterator[Job]
+    jobs: Callable[[], Iterator[Job]]
     count: int
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -76,7 +76,7 @@ class DocumentSet:
         workers = min(jobs, self.count)
         if workers <= 1:
             _init_worker(self.templates, folder)
-            results = map(_render_job, self.jobs)
+            results = map(_render_job, self.jobs())
             return self._collect(results, done, progress)
         with ProcessPoolExecutor(
             workers,
@@ -85,7 +85,7 @@ class DocumentSet:
             initargs=(self.templates, folder),
         ) as pool:
             try:
-                return self._collect(_bounded(pool, self.jobs, workers * 4), done, progress)
+                return self._collect(_bounded(pool, self.jobs(), workers * 4), done, progress)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -187,9 +187,10 @@ def prepare_documents(
     """
     bulletin = bulletin_context(model, results, issuance)
     notices = notice_contexts(model, results, issuance)
-    units = unit_contexts(model, results, history, issuance)
-    first = next(units)
-    samples = {"bulletin": bulletin, "unit_report": first}
+    samples = {
+        "bulletin": bulletin,
+        "unit_report": next(unit_contexts(model, results, history, issuance)),
+    }
     if notices:
         samples["notice"] = notices[0]
     templates = load_templates(templates_dir, samples)
@@ -197,13 +198,13 @@ def prepare_documents(
 
     def jobs() -> Iterator[Job]:
         yield f"{safe_filename(bulletin['title'])}.docx", "bulletin", bulletin
-        for c in chain([first], units):
+        for c in unit_contexts(model, results, history, issuance):
             yield f"{UNIT_FOLDER}/{safe_filename(c['file_stem'])}.docx", "unit_report", c
         for c in notices:
             stem = safe_filename(c["file_stem"])
             yield f"{NOTICE_FOLDER}/{c['seq']:02d}_{stem}.docx", "notice", c
 
-    return DocumentSet(templates, _unique_paths(jobs()), count)
+    return DocumentSet(templates, lambda: _unique_paths(jobs()), count)
 
 
 def _unique_paths(jobs: Iterator[Job]) -> Iterator[Job]:

@@ -93,7 +93,9 @@ class UnitResult:
         cached = self.__dict__.get("_exact_cache")
         if cached is None:
             if self._lines is None:
-                raise RuntimeError(f"internal: the lines of {self.unit} were released")
+                raise RuntimeError(
+                    f"{self.unit}的逐项得分已释放：score() 之后，往年结果只保留总分和名次"
+                )
             cached = self.__dict__["_exact_cache"] = self._lines()
         return cached
 

@@ -139,8 +139,7 @@ def score(
     history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
     for past in evaluation.history.values():
         past.release_lines()  # all the documents need of an earlier year is in `history`
-    results = build_results(model_, evaluation.result, meta)
-    evaluation.result.release_lines()  # and all they need of this year is in `results`
+    results = build_results(model_, evaluation.result, meta)  # keeps no lines once written
     docs = None
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)

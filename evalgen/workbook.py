@@ -10,12 +10,14 @@ never a formula or a link.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["write_results_workbook"]
 
+_CELL_LIMIT = 32_767  # characters in one Excel cell
 # A fixed document date, so the same results give the same bytes.
 _CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -27,6 +29,7 @@ class _Sheet:
     widths: list[float]
     rows: Iterable[list]
     two_decimals: int | None = None  # the column shown with two decimals (总分)
+    group: bool = False  # a group's sheet, named after the group; the others have fixed names
 
 
 def write_results_workbook(results: dict, path: Path) -> Path:
@@ -69,8 +72,11 @@ def _write(results: dict, tmp: Path) -> None:
             }
         )
         two = wb.add_format({"num_format": "0.00"})
-        for spec in _sheets(results):
-            _write_sheet(wb, spec, header, two)
+        sheets = list(_sheets(results))
+        taken = {spec.title.casefold() for spec in sheets if not spec.group}
+        for spec in sheets:
+            title = _sheet_title(spec.title, taken) if spec.group else spec.title
+            _write_sheet(wb, spec, title, header, two)
         wb.set_properties({"author": "evalgen", "created": _CREATED})
     finally:
         try:
@@ -80,8 +86,20 @@ def _write(results: dict, tmp: Path) -> None:
             raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
 
 
-def _write_sheet(wb, spec: _Sheet, header, two) -> None:
-    ws = wb.add_worksheet(spec.title)
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """A group's sheet name Excel accepts: no []:*?/\\, at most 31 characters, none already
+    taken (a group called 说明 gets 说明2, as does the second of two groups of one name)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "_"
+    title, n = base[:31], 1
+    while title.casefold() in taken:
+        n += 1
+        title = f"{base[: 31 - len(str(n))]}{n}"
+    taken.add(title.casefold())
+    return title
+
+
+def _write_sheet(wb, spec: _Sheet, title: str, header, two) -> None:
+    ws = wb.add_worksheet(title)
     for i, width in enumerate(spec.widths):
         ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
@@ -92,6 +110,8 @@ def _write_sheet(wb, spec: _Sheet, header, two) -> None:
             if value is None:
                 continue
             if isinstance(value, str):
+                if len(value) > _CELL_LIMIT:  # Excel's limit: say so rather than cut silently
+                    value = value[: _CELL_LIMIT - 1] + "…"
                 ws.write_string(r, col, value)
             elif isinstance(value, bool):
                 ws.write_boolean(r, col, value)
@@ -109,7 +129,7 @@ def _sheets(results: dict) -> Iterator[_Sheet]:
         headers += [f"{results['previous_year']}年排名" if results["previous_year"] else "上年排名"]
         headers += ["名次变化", "约谈/整改", "不适用说明"]
         widths = [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60, 40]
-        yield _Sheet(group["name"], headers, widths, _unit_rows(group), two_decimals=2)
+        yield _Sheet(group["name"], headers, widths, _unit_rows(group), two_decimals=2, group=True)
     yield _Sheet(
         "指标明细",
         ["组别", "单位", "类别", "指标", "计量单位", "完成值", "目标值", "计分规则", "规则说明",

@@ -269,3 +269,19 @@ def test_clicks_own_words_are_chinese_too():
     assert "Usage" not in result.output and "Error" not in result.output
     help_text = CliRunner().invoke(main, ["score", "--help"]).output
     assert "用法：" in help_text and "选项:" in help_text and "显示本帮助并退出" in help_text
+
+
+def test_a_scored_run_still_explains_its_units(sample_copy, out):
+    """`score` frees what the documents no longer need, but a Python caller can still ask
+    for this year's lines (earlier years keep totals and ranks only)."""
+    from evalgen import pipeline
+    from evalgen.results import explain_unit
+
+    done = pipeline.score(2024, sample_copy, out_dir=out, documents=False)
+    model = done.evaluation.loaded.model
+    text = explain_unit(model, done.evaluation.result, "宁晋县")
+    assert "宁晋县" in text and "食品" in text
+    past = done.evaluation.history[2023].unit("宁晋县")
+    assert past.rank >= 1
+    with pytest.raises(RuntimeError, match="往年结果只保留总分和名次"):
+        past.indicators  # noqa: B018 - the property is the point

@@ -13,6 +13,7 @@ NESTED = {
     "empty": {"list": [], "dict": {}, "str": ""},
     "text": 'A&B <x> “引号” \\ " \n\t{{ 7*7 }}',
     "numbers": [0, -1, 2.5, 92.95, 1e16, None, True, False],
+    "beyond 64 bits": {"a": 10**20, "b": [-(10**25), {"c": 2**64}]},  # orjson cannot write these
     "deep": [[[[{"a": [1, {"b": []}]}]]], [{}]],
     "groups": [{"units": [{"unit": "甲县", "indicators": [{"score": 29.995}]}, {}]}],
 }

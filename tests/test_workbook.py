@@ -65,3 +65,29 @@ def test_the_same_results_give_the_same_bytes(results, tmp_path):
     a = write_results_workbook(results, tmp_path / "a.xlsx").read_bytes()
     b = write_results_workbook(results, tmp_path / "b.xlsx").read_bytes()
     assert a == b
+
+
+def test_group_names_excel_would_refuse_become_valid_sheet_names(results, tmp_path):
+    data = copy.deepcopy(results)
+    long = "县（市、区）人民政府质量工作考核（含开发区、高新区、经济技术开发区）"  # 34 characters
+    names = [long, "说明", "说明", "A/B组?"]
+    data["groups"] = [dict(data["groups"][0], name=n) for n in names]
+    wb = load_workbook(write_results_workbook(data, tmp_path / "r.xlsx"))
+    assert wb.sheetnames == [
+        long[:31],
+        "说明2",  # the fixed 说明 sheet keeps its name
+        "说明3",
+        "A_B组_",
+        "指标明细",
+        "加减分及否决",
+        "约谈及整改",
+        "说明",
+    ]
+
+
+def test_text_over_excels_cell_limit_is_cut_with_a_mark(results, tmp_path):
+    data = copy.deepcopy(results)
+    data["groups"][0]["units"][0]["notes"] = ["很长的说明" * 7000]  # 35,000 characters
+    ws = load_workbook(write_results_workbook(data, tmp_path / "r.xlsx"))[data["groups"][0]["name"]]
+    notes = ws.cell(2, ws.max_column).value
+    assert len(notes) == 32_767 and notes.endswith("…")

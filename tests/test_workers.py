@@ -39,3 +39,26 @@ def test_a_missing_font_is_still_reported_by_the_workers(tmp_path):
     assert "Traceback" not in done.stderr
     assert not out.exists()
     assert not any(p.name.startswith(".out.partial") for p in tmp_path.iterdir())
+
+
+def test_the_jobs_can_be_gone_through_again():
+    from test_engine import MINI, score_both_years
+
+    from evalgen.documents import prepare_documents
+    from evalgen.issuance import load_issuance
+    from evalgen.modelfile import load_model
+    from evalgen.results import build_results, history_points
+
+    model = load_model(MINI).model
+    y2023, y2024 = score_both_years(model)
+    docs = prepare_documents(
+        model,
+        build_results(model, y2024, {}),
+        {2023: history_points(model, y2023)},
+        load_issuance(ROOT / "sample_inputs" / "2024" / "发文信息.yaml"),
+        None,
+    )
+    first, again = list(docs.jobs()), list(docs.jobs())
+    assert [path for path, _, _ in first] == [path for path, _, _ in again]
+    notices = [p for p, _, _ in first if p.startswith("约谈通知书/")]
+    assert len(first) == docs.count == 1 + 7 + len(notices)  # bulletin, 5 counties + 2 bureaus

@@ -192,7 +192,7 @@ def run(
     (out / "results.json").write_bytes(json_bytes(results))
     timings["prepare"] = time.perf_counter() - t1
     folder = Path(templates) if templates else DEFAULT_TEMPLATES
-    for relative, key, context in docs.jobs:
+    for relative, key, context in docs.jobs():
         t1 = time.perf_counter()
         images = {
             name: CHARTS[spec["kind"]](**spec["data"])
