@@ -62,3 +62,26 @@ def test_the_jobs_can_be_gone_through_again():
     assert [path for path, _, _ in first] == [path for path, _, _ in again]
     notices = [p for p, _, _ in first if p.startswith("约谈通知书/")]
     assert len(first) == docs.count == 1 + 7 + len(notices)  # bulletin, 5 counties + 2 bureaus
+
+
+def test_progress_counts_every_document_once_in_order(sample_copy, tmp_path):
+    from evalgen import pipeline
+
+    calls = []
+    pipeline.score(
+        2024, sample_copy, out_dir=tmp_path / "out", jobs=2, progress=lambda *a: calls.append(a)
+    )
+    total = 1 + 44 + 4  # the bulletin, 20 counties + 24 departments, 4 interview notices
+    assert [(done, of) for done, of, _ in calls] == [(n, total) for n in range(1, total + 1)]
+    assert len({path for _, _, path in calls}) == total
+
+
+def test_the_progress_bar(capsys):
+    from evalgen.cli import _progress
+
+    _progress(15, 30, "单位报告/甲县.docx")
+    _progress(30, 30, "约谈通知书/01_乙县.docx")
+    err = capsys.readouterr().err
+    assert (
+        err == "\r生成公文 " + "█" * 15 + "·" * 15 + " 15/30" + "\r生成公文 " + "█" * 30 + " 30/30"
+    )
