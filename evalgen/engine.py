@@ -26,7 +26,7 @@ from .exact import ExactGroup, task_value
 from .inputs import Event, Figure, Source, YearInputs
 from .lines import IndicatorScore, TaskLine
 from .model import Grade, Group, Indicator, ScoringModel
-from .modelfile import target_for
+from .modelfile import indicator_path, target_for
 from .problems import ModelError, Problem
 from .rules import NEEDS_TARGET, round_half_up
 from .vectorized import effective_points, rule_vector
@@ -207,8 +207,6 @@ def competition_ranks(keys: list) -> list[int]:
 
 def check_year(model: ScoringModel, year: int) -> None:
     """The model covers `year` and gives every target-based indicator a target for it."""
-    from .modelfile import indicator_path
-
     problems = []
     if year not in model.years:
         years = "、".join(str(y) for y in model.years)

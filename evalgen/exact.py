@@ -34,7 +34,7 @@ class ColumnPeers(Peers):
 
     __slots__ = ("_best_high", "_best_low")
 
-    def __init__(self, column: np.ndarray, exact_of: Callable[[int], Fraction]):  # noqa: B024
+    def __init__(self, column: np.ndarray, exact_of: Callable[[int], Fraction]):
         present = np.flatnonzero(~np.isnan(column))
         self._sorted = np.sort(column[present])
         self._best_high = (

@@ -192,6 +192,7 @@ class _Checker:
 
     def figures(self, gkey: str, group: Group, tables: list[Table]) -> dict[str, dict[str, Figure]]:
         indicators = [i for c in group.categories for i in c.indicators if i.source == "value"]
+        scored_by_tasks = any(i.source == "tasks" for c in group.categories for i in c.indicators)
         out: dict[str, dict[str, Figure]] = {}
         first_seen: dict[str, str] = {}
         for table in tables:
@@ -215,9 +216,6 @@ class _Checker:
                     continue
                 first_seen[unit] = here
                 out[unit] = self._row_figures(table, row, cells, unit, columns)
-                scored_by_tasks = any(
-                    i.source == "tasks" for c in group.categories for i in c.indicators
-                )
                 figures = out[unit].values()
                 if figures and not scored_by_tasks and all(f.value is None for f in figures):
                     self.add(

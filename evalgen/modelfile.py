@@ -68,9 +68,6 @@ class LoadedModel:
     sha256: str
     lines: dict[str, int]
 
-    def line_of(self, path: str) -> int | None:
-        return self.lines.get(path)
-
 
 def load_model(path: Path | str | None = None) -> LoadedModel:
     """Read and validate a model file; raise ModelError listing every problem."""
@@ -178,9 +175,8 @@ def _line_map(node: yaml.Node | None) -> dict[str, int]:
             for key, value in n.value:
                 k = key.value
                 child = f"{path}.{k}" if path else str(k)
-                lines[child] = key.start_mark.line + 1
                 walk(value, child)
-                lines[child] = key.start_mark.line + 1
+                lines[child] = key.start_mark.line + 1  # the key's line, not its value's
         elif isinstance(n, yaml.SequenceNode):
             for i, item in enumerate(n.value):
                 walk(item, f"{path}[{i}]")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 import warnings
@@ -111,8 +112,15 @@ class Table:
 
     def column_of(self, header: str) -> int | None:
         """The column headed `header`, ignoring spaces and a trailing unit such as （分）."""
-        key = header_key(header)
-        return next((c for c, h in self.headers.items() if header_key(h) == key), None)
+        return self._columns.get(header_key(header))
+
+    @functools.cached_property
+    def _columns(self) -> dict[str, int]:
+        """Header key → column, the first column of a key winning (asked once per row)."""
+        columns: dict[str, int] = {}
+        for col, text in self.headers.items():
+            columns.setdefault(header_key(text), col)
+        return columns
 
 
 @dataclass

@@ -81,17 +81,18 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
     """One unit's result record (with its exact lines, checked against the ranked total)."""
     if round_half_up(r.exact_total, model.decimals) != r.total:
         raise RuntimeError(f"internal: exact and ranked totals differ for {r.unit}")
+    base = r.base
     return {
         "unit": r.unit,
         "group": r.group,
         "group_name": group.name,
         "total": number(r.total, model.decimals),
-        "base": number(r.base),
+        "base": number(base),
         "bonus": number(r.bonus),
         "bonus_applied": number(r.bonus_capped),
         "penalty": number(r.penalty),
         "text": {
-            "base": text2(r.base),
+            "base": text2(base),
             "bonus": text2(r.bonus_capped),
             "penalty": text2(r.penalty),
         },
@@ -245,7 +246,7 @@ def explain_unit(model: ScoringModel, year: YearResult, unit: str) -> str:
     out.append(
         f"总分 {result.total} 分，等次 {result.grade}（{result.grade_name}{veto}），排名第{result.rank}位{change}"
     )
-    exact = max(Fraction(0), result.base + result.bonus_capped - result.penalty)
+    exact = result.exact_total
     cap = (
         f"（加分合计{fmt_number(result.bonus)}分，上限{fmt_number(model.bonus_cap)}分）"
         if result.bonus > result.bonus_capped
