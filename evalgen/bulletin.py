@@ -160,7 +160,6 @@ def _attainment(groups: list[dict], year: int) -> list[str]:
 
 
 def _group_section(model: ScoringModel, group: dict, index: int) -> dict:
-    names = grade_names(model)
     grade_lines = []
     for grade in model.grades:
         units = [u["unit"] for u in group["units"] if u["grade"] == grade.code]
@@ -177,7 +176,7 @@ def _group_section(model: ScoringModel, group: dict, index: int) -> dict:
                 "rank": str(u["rank"]),
                 "unit": u["unit"],
                 "total": fmt_total(u["total"]),
-                "grade": f"{u['grade']}（{names[u['grade']]}）",
+                "grade": f"{u['grade']}（{u['grade_name']}）",
                 "change": change_text(u["rank_change"], short=True),
                 "note": "一票否决" if u["veto"] else "",
             }

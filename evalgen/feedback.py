@@ -12,7 +12,6 @@ from .wording import (
     change_text,
     dec,
     fmt_total,
-    grade_names,
     triggered,
     value_text,
 )
@@ -30,10 +29,11 @@ def unit_contexts(
 
     `history` maps each earlier year to its units' totals and ranks (`history_points`).
     """
+    doc = issuance.to_dict()
     for group in results["groups"]:
         averages = _group_averages(group)
         for unit in group["units"]:
-            yield _unit_context(model, results, history, issuance, group, unit, averages)
+            yield _unit_context(model, results, history, doc, group, unit, averages)
 
 
 def _share(ind: dict) -> float | None:
@@ -52,16 +52,15 @@ def _group_averages(group: dict) -> dict[str, float]:
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
-def _unit_context(model, results, history, issuance, group, unit, averages) -> dict:
+def _unit_context(model, results, history, doc, group, unit, averages) -> dict:
     year = results["year"]
-    names = grade_names(model)
     change = ""
     if unit["previous_rank"] is not None:
         change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
     veto = "，一票否决" if unit["veto"] else ""
     headline = (
         f"你单位{year}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
-        f"等次为{unit['grade']}（{names[unit['grade']]}{veto}），"
+        f"等次为{unit['grade']}（{unit['grade_name']}{veto}），"
         f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
     )
     rows = []
@@ -102,7 +101,7 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
         if unit["unit"] in past
     ] + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
     return {
-        "doc": issuance.to_dict(),
+        "doc": doc,
         "year": year,
         "unit": unit["unit"],
         "group": group["name"],
@@ -112,7 +111,7 @@ def _unit_context(model, results, history, issuance, group, unit, averages) -> d
         "headline": headline,
         "summary": {
             "total": fmt_total(unit["total"]),
-            "grade": f"{unit['grade']}（{names[unit['grade']]}）",
+            "grade": f"{unit['grade']}（{unit['grade_name']}）",
             "rank": f"{unit['rank']}/{unit['of']}",
             "change": change_text(unit["rank_change"]),
             "base": unit["text"]["base"],
@@ -206,6 +205,7 @@ def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> l
     """One interview notice per summoned unit, every reason with its figures."""
     out = []
     summoned = [u for g in results["groups"] for u in triggered(g["units"], "约谈")]
+    doc = issuance.to_dict()
     for seq, unit in enumerate(summoned, 1):
         summons = [t for t in unit["triggers"] if t["kind"] == "约谈"]
         reasons = [t["reason"] for t in summons]
@@ -215,7 +215,7 @@ def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> l
         )
         out.append(
             {
-                "doc": issuance.to_dict(),
+                "doc": doc,
                 "year": results["year"],
                 "seq": seq,
                 "number": number,

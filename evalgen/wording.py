@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 from .model import ScoringModel, json_safe
 from .rules import fmt_number, round_half_up
@@ -25,7 +24,7 @@ _CN_NUM = "〇一二三四五六七八九十"
 
 def fmt_total(x: float | int | str) -> str:
     """A total (already exact to two decimals in results.json) as printed: 93.10."""
-    return str(round_half_up(Fraction(Decimal(str(x))), 2))
+    return str(round_half_up(dec(x), 2))
 
 
 def change_text(change: int | None, short: bool = False) -> str:
