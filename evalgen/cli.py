@@ -12,6 +12,7 @@ import click
 
 from . import __version__, clitext, pipeline
 from .problems import EvalgenError
+from .wording import fmt_total, triggered
 
 __all__ = ["main"]
 
@@ -204,18 +205,13 @@ def _summary(run: pipeline.Run) -> str:
         counts = "，".join(f"{code} {n}个" for code, n in group["grade_counts"].items())
         units = group["units"]
         first, last = units[0], units[-1]
-        last_note = "（一票否决）" if last["veto"] else f" {last['total']:.2f}分"
+        last_note = "（一票否决）" if last["veto"] else f" {fmt_total(last['total'])}分"
         lines.append(
             f"  {group['name']}（{group['unit_count']}个）：{counts}；"
-            f"第一名 {first['unit']} {first['total']:.2f}分，末位 {last['unit']}{last_note}"
+            f"第一名 {first['unit']} {fmt_total(first['total'])}分，末位 {last['unit']}{last_note}"
         )
     for kind, title in (("整改", "书面报告并限期整改"), ("约谈", "约谈")):
-        names = [
-            u["unit"]
-            for g in results["groups"]
-            for u in g["units"]
-            if any(t["kind"] == kind for t in u["triggers"])
-        ]
+        names = [u["unit"] for g in results["groups"] for u in triggered(g["units"], kind)]
         lines.append(f"  {title}（{len(names)}个）：{'、'.join(names) if names else '无'}")
     lines.append(f"结果文件：{run.folder}")
     top = [n for n in run.files if "/" not in n]

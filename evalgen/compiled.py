@@ -157,7 +157,6 @@ class _Render(DocxTemplate):
 
     def __init__(self, compiled: CompiledTemplate) -> None:
         super().__init__(None)
-        self.compiled = compiled
         self.docx_ids_index = 1000  # as DocxTemplate.render_init
         self.story: _Story | None = None
         self.images = ImageParts()

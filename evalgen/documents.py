@@ -72,12 +72,11 @@ class DocumentSet:
     ) -> list[str]:
         """Render every document into `folder`; returns the relative paths written."""
         self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
-        done = []
         workers = min(jobs, self.count)
         if workers <= 1:
             _init_worker(self.templates, folder)
             results = map(_render_job, self.jobs())
-            return self._collect(results, done, progress)
+            return self._collect(results, progress)
         with ProcessPoolExecutor(
             workers,
             mp_context=_worker_context(),
@@ -85,12 +84,13 @@ class DocumentSet:
             initargs=(self.templates, folder),
         ) as pool:
             try:
-                return self._collect(_bounded(pool, self.jobs(), workers * 4), done, progress)
+                return self._collect(_bounded(pool, self.jobs(), workers * 4), progress)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
 
-    def _collect(self, results, done: list[str], progress) -> list[str]:
+    def _collect(self, results, progress) -> list[str]:
+        done = []
         for path, seconds in results:
             for stage, value in seconds.items():
                 self.timings[stage] += value
@@ -113,8 +113,7 @@ def _worker_context():
 def start_workers_early(jobs: int) -> None:
     """Start the workers' fork server now, so that it imports matplotlib and docxtpl while
     this process reads and scores the year (about a second saved on a city's year)."""
-    context = _worker_context()
-    if jobs > 1 and context.get_start_method() == "forkserver":
+    if jobs > 1 and _worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
@@ -124,12 +123,11 @@ def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int):
     """Results in order, with at most `window` jobs handed to the workers at a time, so the
     queue (pickled contexts) stays small however many units there are."""
     pending: deque = deque()
-    remaining = jobs
-    for job in islice(remaining, window):
+    for job in islice(jobs, window):
         pending.append(pool.submit(_render_job, job))
     while pending:
         result = pending.popleft().result()
-        job = next(remaining, None)
+        job = next(jobs, None)
         if job is not None:
             pending.append(pool.submit(_render_job, job))
         yield result

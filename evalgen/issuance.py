@@ -61,7 +61,6 @@ class Issuance:
     deadline: str
     notice_number: str
     materials: tuple[str, ...]
-    file: str
 
     def to_dict(self) -> dict:
         """The details the document templates read (as `doc.*`)."""
@@ -136,5 +135,4 @@ def load_issuance(path: Path) -> Issuance:
         **{field: values[key] for field, key in _FIELDS.items()},
         deadline=values["整改期限"] or "30日",
         materials=tuple(materials),
-        file=name,
     )

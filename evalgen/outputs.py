@@ -1,18 +1,16 @@
-"""Write a run folder: results workbook, results.json, manifest.json — atomically.
+"""Write a run folder — results.json, manifest.json and every other file of a run — atomically.
 
 Everything is written into a hidden sibling folder first; only when all files are complete is
-it renamed into place. A previous run folder is never overwritten: it is kept aside as
-`YEAR.prev-N`. Zip outputs get fixed timestamps so the same inputs give the same bytes.
+it synced to disk and renamed into place. A previous run folder is never overwritten: it is
+kept aside as `YEAR.prev-N`. (Zip outputs get fixed timestamps in `zips`.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,6 @@ __all__ = [
     "json_bytes",
     "json_chunks",
     "sha256_file",
-    "stable_zip",
     "sync_folder",
     "write_file",
 ]
@@ -78,14 +75,6 @@ def _json_chunks(value: object, pad: bytes, levels: int) -> Iterator[bytes]:
             yield _dumps(str(key)) + b": "
         yield from _json_chunks(item, inner, levels - 1)
     yield b"\n" + pad + (b"}" if is_dict else b"]")
-
-
-def stable_zip(data: bytes) -> bytes:
-    """Rewrite a zip (xlsx/docx) with fixed member timestamps and fixed document dates."""
-    from .zips import write_zip
-
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return write_zip((name, src.read(name)) for name in src.namelist())
 
 
 def write_file(path: Path, data: bytes | Iterable[bytes]) -> Path:

@@ -6,7 +6,6 @@ Chinese what is wrong and how to fix it. Problems are collected, then raised tog
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 __all__ = [
@@ -73,7 +72,6 @@ class EvalgenError(Exception):
     """Base of evalgen's errors; the CLI turns these into Chinese messages and exit codes."""
 
     exit_code = 1
-    title = "运行失败"
 
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
@@ -89,10 +87,6 @@ class EvalgenError(Exception):
         for i, problem in enumerate(self.problems, 1):
             lines.append(f"  {i}. {problem.render()}")
         return "\n".join(lines)
-
-    def to_json(self) -> str:
-        data = {"error": self.message, "problems": [p.to_dict() for p in self.problems]}
-        return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 class InputError(EvalgenError):

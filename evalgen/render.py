@@ -100,14 +100,9 @@ class _CachingEnvironment(jinja2.Environment):
         return template
 
 
-_ENV: _CachingEnvironment | None = None
-
-
+@functools.cache
 def _env() -> jinja2.Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = _CachingEnvironment()
-    return _ENV
+    return _CachingEnvironment()
 
 
 @functools.lru_cache(maxsize=16)
@@ -249,7 +244,7 @@ def _render_with_docxtpl(
     template with footnotes, and the reference the compiled path is tested against."""
     from docxtpl import DocxTemplate, InlineImage
 
-    from .outputs import stable_zip
+    from .zips import stable_zip
 
     tpl = DocxTemplate(io.BytesIO(template.data))
     if pictures is not None:

@@ -13,7 +13,9 @@ try:
     import docx  # noqa: F401 - imported for the workers
     import docxtpl  # noqa: F401 - imported for the workers
 
-    from . import charts, chartspread, render  # noqa: F401 - imported for the workers
+    # cli: a worker started from the `evalgen` script imports it as its main module;
+    # documents: what a worker runs (with the contexts and engine it imports).
+    from . import charts, chartspread, cli, documents, render  # noqa: F401 - for the workers
 
     charts.chart_font()
 except Exception:  # noqa: BLE001, S110 - see the module docstring

@@ -15,11 +15,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .zips import FIXED_TIME
+
 __all__ = ["write_results_workbook"]
 
 _CELL_LIMIT = 32_767  # characters in one Excel cell
-# A fixed document date, so the same results give the same bytes.
-_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+# The documents' fixed date, so the same results give the same bytes.
+_CREATED = dt.datetime(*FIXED_TIME, tzinfo=dt.timezone.utc)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 
-__all__ = ["FIXED_TIME", "write_zip"]
+__all__ = ["FIXED_TIME", "stable_zip", "write_zip"]
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _CORE = "docProps/core.xml"
@@ -33,3 +33,9 @@ def write_zip(members: Iterable[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0o644 << 16
             dst.writestr(info, body)
     return out.getvalue()
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite a zip (xlsx/docx) with fixed member timestamps and fixed document dates."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return write_zip((name, src.read(name)) for name in src.namelist())

@@ -30,7 +30,7 @@ and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐,
 附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
 Tables use the table style 公文表格.
 
-Output is deterministic: the zip is rewritten with `evalgen.outputs.stable_zip`.
+Output is deterministic: the zip is rewritten with `evalgen.zips.stable_zip`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from docx.oxml import parse_xml  # noqa: E402
 from docx.oxml.ns import nsdecls, qn  # noqa: E402
 from docx.shared import Twips  # noqa: E402
 
-from evalgen.outputs import stable_zip  # noqa: E402
+from evalgen.zips import stable_zip  # noqa: E402
 
 # -- page geometry (twips: 1/1440 inch) ---------------------------------------------------
 

@@ -13,7 +13,7 @@ every follow-up trigger; the check after writing scores both years with the real
 fails if any of these is no longer exercised (e.g. after the model was edited).
 
 Output is deterministic: fixed seeds, no clock, and every .xlsx is rewritten with
-`evalgen.outputs.stable_zip`, so two runs give byte-identical files.
+`evalgen.zips.stable_zip`, so two runs give byte-identical files.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter  # noqa: E402
 
 from evalgen.model import Group, Indicator, ScoringModel  # noqa: E402
 from evalgen.modelfile import load_model, target_for  # noqa: E402
-from evalgen.outputs import stable_zip  # noqa: E402
+from evalgen.zips import stable_zip  # noqa: E402
 
 SEED = 20230615
 OUT = ROOT / "sample_inputs"

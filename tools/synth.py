@@ -19,7 +19,7 @@ that a run exercises every code path. `--check` scores the last year and names a
 that is not exercised.
 
 Deterministic: fixed seeds, no clock, and every .xlsx is rewritten with
-`evalgen.outputs.stable_zip`, so two generations give byte-identical files. Workbooks are
+`evalgen.zips.stable_zip`, so two generations give byte-identical files. Workbooks are
 written in openpyxl's write-only mode, so 3,000 units take a few seconds.
 """
 
@@ -48,7 +48,7 @@ from openpyxl.cell import WriteOnlyCell  # noqa: E402
 
 from evalgen.model import Indicator, ScoringModel  # noqa: E402
 from evalgen.modelfile import DEFAULT_MODEL, load_model, target_for, yaml_load  # noqa: E402
-from evalgen.outputs import stable_zip  # noqa: E402
+from evalgen.zips import stable_zip  # noqa: E402
 
 __all__ = [
     "adjustment_events",
