@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .zips import FIXED_TIME
@@ -20,6 +20,8 @@ from .zips import FIXED_TIME
 __all__ = ["write_results_workbook"]
 
 _CELL_LIMIT = 32_767  # characters in one Excel cell
+_TWO_DECIMALS = "0.00"  # 总分, as printed in the documents
+_CHANGE = '"↑"0;"↓"0;"持平"'  # 名次变化 as the bulletin prints it, the cell still a number
 # The documents' fixed date, so the same results give the same bytes.
 _CREATED = dt.datetime(*FIXED_TIME, tzinfo=dt.timezone.utc)
 
@@ -30,7 +32,7 @@ class _Sheet:
     headers: list[str]
     widths: list[float]
     rows: Iterable[list]
-    two_decimals: int | None = None  # the column shown with two decimals (总分)
+    formats: dict[int, str] = field(default_factory=dict)  # column → Excel number format
     group: bool = False  # a group's sheet, named after the group; the others have fixed names
 
 
@@ -73,12 +75,12 @@ def _write(results: dict, tmp: Path) -> None:
                 "text_wrap": True,
             }
         )
-        two = wb.add_format({"num_format": "0.00"})
+        number_formats: dict[str, object] = {}  # one Excel format per number format
         sheets = list(_sheets(results))
         taken = {spec.title.casefold() for spec in sheets if not spec.group}
         for spec in sheets:
             title = _sheet_title(spec.title, taken) if spec.group else spec.title
-            _write_sheet(wb, spec, title, header, two)
+            _write_sheet(wb, spec, title, header, number_formats)
         wb.set_properties({"author": "evalgen", "created": _CREATED})
     finally:
         try:
@@ -100,8 +102,12 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _write_sheet(wb, spec: _Sheet, title: str, header, two) -> None:
+def _write_sheet(wb, spec: _Sheet, title: str, header, number_formats: dict) -> None:
     ws = wb.add_worksheet(title)
+    for text in spec.formats.values():
+        if text not in number_formats:
+            number_formats[text] = wb.add_format({"num_format": text})
+    formats = {col: number_formats[text] for col, text in spec.formats.items()}
     for i, width in enumerate(spec.widths):
         ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
@@ -117,10 +123,8 @@ def _write_sheet(wb, spec: _Sheet, title: str, header, two) -> None:
                 ws.write_string(r, col, value)
             elif isinstance(value, bool):
                 ws.write_boolean(r, col, value)
-            elif col == spec.two_decimals:
-                ws.write_number(r, col, value, two)
             else:
-                ws.write_number(r, col, value)
+                ws.write_number(r, col, value, formats.get(col))
 
 
 def _sheets(results: dict) -> Iterator[_Sheet]:
@@ -131,7 +135,8 @@ def _sheets(results: dict) -> Iterator[_Sheet]:
         headers += [f"{results['previous_year']}年排名" if results["previous_year"] else "上年排名"]
         headers += ["名次变化", "约谈/整改", "不适用说明"]
         widths = [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60, 40]
-        yield _Sheet(group["name"], headers, widths, _unit_rows(group), two_decimals=2, group=True)
+        formats = {2: _TWO_DECIMALS, headers.index("名次变化"): _CHANGE}
+        yield _Sheet(group["name"], headers, widths, _unit_rows(group), formats, group=True)
     yield _Sheet(
         "指标明细",
         ["组别", "单位", "类别", "指标", "计量单位", "完成值", "目标值", "计分规则", "规则说明",

@@ -38,6 +38,8 @@ def test_sheets_rows_and_formats(results, tmp_path):
         90,
     ]  # 甲县: 90.00 by hand (test_context)
     assert ws["C2"].number_format == "0.00"
+    change = [c.column_letter for c in ws[1] if c.value == "名次变化"][0]
+    assert ws[f"{change}2"].number_format == '"↑"0;"↓"0;"持平"'  # shown as the bulletin shows it
     assert ws.column_dimensions["B"].width == pytest.approx(18, abs=1)
     detail = wb["指标明细"]
     lines = sum(len(u["indicators"]) for g in results["groups"] for u in g["units"])
