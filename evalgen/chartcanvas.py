@@ -156,7 +156,7 @@ class _Reused:
 
     canvas: FigureCanvasAgg
     parts: object  # what `build` returned, for `update`
-    fixed: object = None  # with blitting: the pixels of the fixed part (copy_from_bbox)
+    fixed: object  # the pixels of the fixed part (copy_from_bbox)
 
 
 def render_reusing(
@@ -164,18 +164,15 @@ def render_reusing(
     key: tuple,
     size: tuple[float, float],
     build: Callable[[Figure], object],
-    update: Callable[[object], list[Artist] | None],
-    *,
-    blit: bool,
+    update: Callable[[object], list[Artist]],
 ) -> bytes:
     """PNG bytes of a chart drawn on a figure reused across charts with the same `key`.
 
     `build(fig)` makes the figure's artists and returns the ones that change (`parts`);
-    `update(parts)` puts this chart's data in them. With `blit`, the fixed part is drawn once:
-    `build` marks the changing artists animated (left out of that drawing), and `update`
-    returns them in drawing order, to be drawn over the fixed pixels. Without, the whole
-    figure is drawn again. Either way a chart, the first included, is drawn the same way from
-    its own data: the bytes never depend on earlier charts. `cache` keeps `REUSED` figures
+    `update(parts)` puts this chart's data in them. The fixed part is drawn once: `build`
+    marks the changing artists animated (left out of that drawing), and `update` returns them
+    in drawing order, to be drawn over the fixed pixels. Every chart, the first included, is
+    drawn the same way from its own data: the bytes never depend on earlier charts. `cache` keeps `REUSED` figures
     of one chart kind, least recently used first.
     """
     with LOCK:
@@ -183,18 +180,14 @@ def render_reusing(
             reused = cache.pop((font, *key), None)  # put back below, after a clean drawing
             if reused is None:
                 fig = Figure(figsize=size, dpi=DPI)
-                reused = _Reused(_Canvas(fig), build(fig))
-                if blit:
-                    reused.canvas.draw()
-                    reused.fixed = reused.canvas.copy_from_bbox(fig.bbox)
-            canvas = reused.canvas
-            changed = update(reused.parts)
-            if blit:
-                canvas.restore_region(reused.fixed)
-                for artist in changed:
-                    canvas.figure.draw_artist(artist)
-            else:
+                canvas = _Canvas(fig)
+                parts = build(fig)
                 canvas.draw()
+                reused = _Reused(canvas, parts, canvas.copy_from_bbox(fig.bbox))
+            canvas = reused.canvas
+            canvas.restore_region(reused.fixed)
+            for artist in update(reused.parts):
+                canvas.figure.draw_artist(artist)
             data = png(canvas)
         cache[(font, *key)] = reused
         while len(cache) > REUSED:

@@ -30,6 +30,7 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from .chartcanvas import DPI, render, render_reusing
 from .chartfont import FONT_ENV, INK, LABEL_PT, ChartError, chart_font, find_font
+from .wording import fmt_total
 
 __all__ = [
     "ChartError",
@@ -253,7 +254,7 @@ def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") ->
         total = _number(item["total"], f"{name}的总分")
         color = _band_for(item.get("grade"), grades, name)["color"]
         note = str(item.get("note") or "")
-        value = f"{total:.2f}（{note}）" if note else f"{total:.2f}"
+        value = f"{fmt_total(total)}（{note}）" if note else fmt_total(total)
         rows.append((item.get("rank"), i, _wrap(name, 24), total, color, value))
     if all(isinstance(r[0], int) for r in rows):
         rows.sort(key=lambda r: (r[0], r[1]))
@@ -467,7 +468,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
         return changing  # in the order a full drawing takes: by zorder, then as added
 
     key = ("attainment", title, tuple(labels), tuple(averages))
-    return render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update, blit=True)
+    return render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update)
 
 
 def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
@@ -546,10 +547,10 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
         line.set_data(xs, totals)
         for value, x, total in zip(values, xs, totals, strict=True):
             value.xy = (x, total)
-            value.set_text(f"{total:.2f}")
+            value.set_text(fmt_total(total))
         ax.set_xticks(xs, labels)
         return changing  # in the order a full drawing takes: by zorder, then as added
 
     # Units of a group with the same years on the same scale share the fixed pixels.
     key = ("trend", title, xlabel, tuple(xs), low, high, tuple(ticks))
-    return render_reusing(_TREND, key, (NARROW_IN, height), build, update, blit=True)
+    return render_reusing(_TREND, key, (NARROW_IN, height), build, update)

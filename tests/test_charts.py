@@ -378,7 +378,7 @@ def test_reused_trend_figure_never_changes_the_bytes():
     assert charts.trend_chart(SAME_SCALE_TREND, 24) == same_scale
 
 
-def _drawn_whole(cache, key, size, build, update, *, blit):
+def _drawn_whole(cache, key, size, build, update):
     """The same figure drawn in one pass, nothing reused: what the blitting must equal."""
     with chartcanvas.LOCK, chartfont.chart_settings():
         fig = Figure(figsize=size, dpi=charts.DPI)
