@@ -20,6 +20,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 clitext.install()
 
 
+def _at_least_one(n: int | None) -> int | None:
+    if n is not None and n < 1:
+        raise click.BadParameter("至少为 1")
+    return n
+
+
 def _friendly(func):
     """Turn evalgen errors into Chinese messages and exit codes; no traceback unless --debug."""
 
@@ -52,19 +58,23 @@ def _friendly(func):
 _inputs = click.option(
     "--inputs",
     "inputs_dir",
+    metavar="文件夹",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="数据文件夹，内含按年度命名的子文件夹（如 DIR/2024/）。默认：内置示例数据 sample_inputs/。",
+    help="数据文件夹，内含按年度命名的子文件夹（如 数据/2024/）。默认：内置示例数据。",
 )
 _model = click.option(
     "--model",
+    metavar="文件",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="考核细则文件（YAML）。默认：scoring/xingtai-2023-2027.yaml。",
 )
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(
+    context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]..."
+)
 @click.version_option(__version__, "-V", "--version", message="evalgen %(version)s")
 def main() -> None:
     """evalgen：质量工作考核评分与结果生成工具。
@@ -77,37 +87,42 @@ def main() -> None:
     """
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("year", type=int)
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
 @_inputs
 @_model
 @click.option(
     "--out",
     "out_dir",
+    metavar="文件夹",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="本次运行的输出文件夹。默认：out/YEAR/。已存在的旧结果会保留为 YEAR.prev-N，不会被覆盖。",
+    help="输出文件夹。默认：out/年度/；已有的旧结果改名保留为 年度.prev-N，不会被覆盖。",
 )
 @click.option(
     "--templates",
     "templates_dir",
+    metavar="文件夹",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="公文模板文件夹（bulletin.docx、unit_report.docx、notice.docx）。默认：templates/。",
+    help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：templates/。",
 )
 @click.option(
     "--issuance",
     "issuance_file",
+    metavar="文件",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="发文信息文件（发文字号、成文日期、主送、抄送、约谈时间地点等）。默认：数据文件夹/YEAR/发文信息.yaml。",
+    help="发文信息文件（发文字号、日期、主送、约谈安排等）。默认：数据文件夹/年度/发文信息.yaml。",
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
 @click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
+    metavar="进程数",
+    type=int,
+    callback=lambda _ctx, _param, n: _at_least_one(n),
     default=None,
     help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
 )
@@ -160,8 +175,8 @@ def _progress(done: int, total: int, path: str) -> None:
     click.echo(f"\r生成公文 {bar} {done}/{total}", nl=False, err=True)
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("year", type=int)
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
 @_inputs
 @_model
 @_friendly
@@ -182,9 +197,9 @@ def validate(year: int, inputs_dir: Path | None, model: Path | None) -> None:
     )
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("year", type=int)
-@click.argument("unit")
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@click.argument("unit", metavar="单位")
 @_inputs
 @_model
 @_friendly

@@ -61,8 +61,9 @@ def validate(
     """Check the model for `year`, the year's inputs and its issuance file; write nothing."""
     loaded = load_model(model)
     check_year(loaded.model, year)
-    inputs = read_year(loaded.model, _year_folder(inputs_dir, year), year)
-    load_issuance(issuance_file or _year_folder(inputs_dir, year) / ISSUANCE_FILE)
+    folder = _inputs_base(inputs_dir) / str(year)
+    inputs = read_year(loaded.model, folder, year)
+    load_issuance(issuance_file or folder / ISSUANCE_FILE)
     return inputs
 
 
@@ -70,8 +71,8 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     """Read, check and score `year` and every earlier year folder the model covers."""
     t0 = time.perf_counter()
     loaded = load_model(model)
-    base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
-    inputs = read_year(loaded.model, _year_folder(base, year), year)
+    base = _inputs_base(inputs_dir)
+    inputs = read_year(loaded.model, base / str(year), year)
     scoring = 0.0
     history: dict[int, YearResult] = {}
     previous = None
@@ -130,7 +131,7 @@ def score(
     evaluation = evaluate(year, inputs_dir, model)
     timings = dict(evaluation.timings)
     model_ = evaluation.loaded.model
-    base = Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
+    base = _inputs_base(inputs_dir)
     folder = Path(out_dir) if out_dir else Path("out") / str(year)
     meta = {
         "evalgen_version": __version__,
@@ -197,8 +198,9 @@ def _os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno, f"系统错误（{exc.strerror or exc}）")
 
 
-def _year_folder(inputs_dir: Path | None, year: int) -> Path:
-    return (Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS) / str(year)
+def _inputs_base(inputs_dir: Path | None) -> Path:
+    """The folder holding one subfolder per year: `--inputs`, or the embedded samples."""
+    return Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
 
 
 def _earlier_years(base: Path, year: int, model_years: list[int]) -> list[int]:

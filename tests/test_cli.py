@@ -285,3 +285,12 @@ def test_a_scored_run_still_explains_its_units(sample_copy, out):
     assert past.rank >= 1
     with pytest.raises(RuntimeError, match="往年结果只保留总分和名次"):
         past.indicators  # noqa: B018 - the property is the point
+
+
+def test_help_and_errors_name_things_in_chinese():
+    help_text = CliRunner().invoke(main, ["score", "--help"]).output
+    assert "score [选项] 年度" in help_text
+    assert "--inputs 文件夹" in help_text and "-j, --jobs 进程数" in help_text
+    assert "DIRECTORY" not in help_text and "INTEGER" not in help_text and "x>=1" not in help_text
+    zero = CliRunner().invoke(main, ["score", "2024", "-j", "0"])
+    assert zero.exit_code == 2 and "至少为 1" in zero.output
