@@ -41,7 +41,7 @@ UNITS     ?= 3000
 SYNTH_OUT ?= out/synth$(UNITS)
 
 bench: install  ## time and memory against issue 5's targets (minutes; BENCH_ARGS="--skip-3000" for a quick run)
-	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+	$(BIN)/python tools/bench.py --units $(UNITS) $(BENCH_ARGS)
 
 synth: install  ## synthetic inputs of any size: make synth UNITS=3000 [SYNTH_OUT=dir]
 	$(BIN)/python tools/synth.py --units $(UNITS) --out $(SYNTH_OUT)

@@ -547,6 +547,7 @@ def scoring_inputs(model, year: int, seed: int = 7):
 
     from evalgen.inputs import Event, Figure, Source, YearInputs
     from evalgen.modelfile import target_for
+    from evalgen.problems import column_letter
 
     rng = random.Random(seed)
     group = model.groups["county"]
@@ -565,7 +566,7 @@ def scoring_inputs(model, year: int, seed: int = 7):
         cells = {}
         for col, (ind, pool) in enumerate(zip(inds, pools, strict=True), start=3):
             value = None if rng.random() < 0.01 and ind.rule != "evaluated" else rng.choice(pool)
-            cells[ind.id] = Figure(value, Source(file, sheet, f"{_column(col)}{row}"))
+            cells[ind.id] = Figure(value, Source(file, sheet, f"{column_letter(col)}{row}"))
         figures[unit] = cells
     events = [
         Event(unit, item, count, basis, date, Source("加减分事项.xlsx", "加减分事项", f"第{n}行"))
@@ -574,14 +575,6 @@ def scoring_inputs(model, year: int, seed: int = 7):
         )
     ]
     return YearInputs(year, Path("."), figures=figures, events=events)
-
-
-def _column(n: int) -> str:
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def score_child(units: int, indicators: int) -> int:
@@ -700,10 +693,10 @@ def part_jobs(cli: Cli, work: Path, report: Report, repeat: int) -> None:
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    import hashlib
+    from evalgen.outputs import sha256_file
 
     return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(folder).as_posix(): sha256_file(p)
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
