@@ -63,6 +63,14 @@ _inputs = click.option(
     default=None,
     help="数据文件夹，内含按年度命名的子文件夹（如 数据/2024/）。默认：内置示例数据。",
 )
+_issuance = click.option(
+    "--issuance",
+    "issuance_file",
+    metavar="文件",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="发文信息文件（发文字号、日期、主送、约谈安排等）。默认：数据文件夹/年度/发文信息.yaml。",
+)
 _model = click.option(
     "--model",
     metavar="文件",
@@ -107,14 +115,7 @@ def main() -> None:
     default=None,
     help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：templates/。",
 )
-@click.option(
-    "--issuance",
-    "issuance_file",
-    metavar="文件",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="发文信息文件（发文字号、日期、主送、约谈安排等）。默认：数据文件夹/年度/发文信息.yaml。",
-)
+@_issuance
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
 @click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")
 @click.option(
@@ -179,8 +180,11 @@ def _progress(done: int, total: int, path: str) -> None:
 @click.argument("year", type=int, metavar="年度")
 @_inputs
 @_model
+@_issuance
 @_friendly
-def validate(year: int, inputs_dir: Path | None, model: Path | None) -> None:
+def validate(
+    year: int, inputs_dir: Path | None, model: Path | None, issuance_file: Path | None
+) -> None:
     """只检查数据是否齐全、规范，列出全部问题，不写任何文件。
 
     \b
@@ -188,7 +192,7 @@ def validate(year: int, inputs_dir: Path | None, model: Path | None) -> None:
       evalgen validate 2024
       evalgen validate 2024 --inputs 数据/
     """
-    inputs = pipeline.validate(year, inputs_dir, model)
+    inputs = pipeline.validate(year, inputs_dir, model, issuance_file)
     for warning in inputs.warnings:
         click.echo(f"提示：{warning.render()}")
     units = len(inputs.figures)

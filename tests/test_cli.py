@@ -294,3 +294,10 @@ def test_help_and_errors_name_things_in_chinese():
     assert "DIRECTORY" not in help_text and "INTEGER" not in help_text and "x>=1" not in help_text
     zero = CliRunner().invoke(main, ["score", "2024", "-j", "0"])
     assert zero.exit_code == 2 and "至少为 1" in zero.output
+
+
+def test_validate_checks_an_issuance_file_kept_elsewhere(sample_copy, tmp_path):
+    moved = tmp_path / "发文信息_2024.yaml"
+    (sample_copy / "2024" / "发文信息.yaml").rename(moved)
+    assert run("validate", 2024, "--inputs", sample_copy).exit_code == 2  # not where expected
+    assert run("validate", 2024, "--inputs", sample_copy, "--issuance", moved).exit_code == 0
