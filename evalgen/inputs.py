@@ -29,6 +29,7 @@ _KNOWN_EXTRA = {
     "任务名称",
     "事项名称",
 }
+_KNOWN_HEADER_KEYS = frozenset(header_key(h) for h in _KNOWN_EXTRA | {"单位"})
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class _Checker:
 
     def figures(self, gkey: str, group: Group, tables: list[Table]) -> dict[str, dict[str, Figure]]:
         indicators = [i for c in group.categories for i in c.indicators if i.source == "value"]
+        by_id = {i.id: i for i in indicators}
         scored_by_tasks = any(i.source == "tasks" for c in group.categories for i in c.indicators)
         out: dict[str, dict[str, Figure]] = {}
         first_seen: dict[str, str] = {}
@@ -215,7 +217,7 @@ class _Checker:
                     )
                     continue
                 first_seen[unit] = here
-                out[unit] = self._row_figures(table, row, cells, unit, columns)
+                out[unit] = self._row_figures(table, row, cells, unit, columns, by_id)
                 figures = out[unit].values()
                 if figures and not scored_by_tasks and all(f.value is None for f in figures):
                     self.add(
@@ -242,12 +244,11 @@ class _Checker:
         for ind in indicators:
             by_header[header_key(ind.name)] = ind
             by_header[ind.id] = ind
-        known = {header_key(h) for h in _KNOWN_EXTRA | {"单位"}}
         columns: dict[str, int] = {}
         for col, header in table.headers.items():
             ind = by_header.get(header_key(header)) or by_header.get(header.replace(" ", ""))
             if ind is None:
-                if header_key(header) not in known:
+                if header_key(header) not in _KNOWN_HEADER_KEYS:
                     self.add(
                         f"不认识的列“{shorten(header)}”，已忽略",
                         table,
@@ -268,15 +269,20 @@ class _Checker:
                     indicator=ind.name,
                     hint=f"请在第{table.header_row}行表头中增加“{ind.name}”一列",
                 )
-        self._indicators = {i.id: i for i in indicators}
         return columns
 
     def _row_figures(
-        self, table: Table, row: int, cells: dict[int, Cell], unit: str, columns: dict[str, int]
+        self,
+        table: Table,
+        row: int,
+        cells: dict[int, Cell],
+        unit: str,
+        columns: dict[str, int],
+        by_id: dict[str, Indicator],
     ) -> dict[str, Figure]:
         figures: dict[str, Figure] = {}
         for ind_id, col in columns.items():
-            ind = self._indicators[ind_id]
+            ind = by_id[ind_id]
             cell = cells.get(col) or Cell(None, row, col)
             if ind.applies_to is not None and unit not in ind.applies_to:
                 continue
