@@ -10,6 +10,7 @@ from .issuance import Issuance
 from .model import ScoringModel
 from .rules import round_half_up
 from .wording import (
+    LOW_TASK_SCORE,
     bands,
     change_text,
     cn_ordinal,
@@ -17,7 +18,9 @@ from .wording import (
     fmt_total,
     grade_names,
     join,
+    missed_word,
     triggered,
+    unit_tasks,
     value_text,
 )
 
@@ -202,7 +205,7 @@ def _missed_indicators(groups: list[dict]) -> list[dict]:
                     "group": group["name"],
                     "name": ind["name"],
                     "target": value_text(ind, "target"),
-                    "missed": "未达到" if ind["direction"] == "higher" else "高于",
+                    "missed": missed_word(ind),
                     "units": entry["units"],
                 }
             )
@@ -218,13 +221,13 @@ def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
             f"{entry['name']}{entry['missed']}年度目标（{entry['target']}）的{entry['group']}有{len(units)}个：{who}。"
         )
     for group in groups:
-        tasks = [t for u in group["units"] for i in u["indicators"] for t in i.get("tasks", [])]
+        tasks = [t for u in group["units"] for t in unit_tasks(u)]
         if tasks:
-            low = [t for t in tasks if t["score"] < 80]
+            low = [t for t in tasks if t["score"] < LOW_TASK_SCORE]
             average = sum(Fraction(dec(t["score"])) for t in tasks) / len(tasks)
             text = f"{group['name']}重点任务平均完成得分{round_half_up(average, 1)}分"
             if low:
-                text += f"，完成得分低于80分的有{len(low)}项次，部分牵头、配合任务推进不够有力"
+                text += f"，完成得分低于{LOW_TASK_SCORE}分的有{len(low)}项次，部分牵头、配合任务推进不够有力"
             out.append(text + "。")
     if not out:
         out.append("各项考核指标均达到年度目标。")

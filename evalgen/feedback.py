@@ -9,10 +9,13 @@ from .issuance import Issuance
 from .model import ScoringModel
 from .rules import fmt_number
 from .wording import (
+    LOW_TASK_SCORE,
     change_text,
     dec,
     fmt_total,
+    missed_word,
     triggered,
+    unit_tasks,
     value_text,
 )
 
@@ -151,8 +154,7 @@ def _task_rows(unit: dict) -> list[dict]:
             "role": t["role"],
             "score": fmt_number(dec(t["score"])),
         }
-        for i in unit["indicators"]
-        for t in i.get("tasks", [])
+        for t in unit_tasks(unit)
     ]
 
 
@@ -174,15 +176,14 @@ def _fixes(unit: dict) -> list[str]:
             value = fmt_number(dec(ind["value"]), 2)
             out.append(f"{ind['name']}：加权平均完成得分{value}分，失分{_lost(ind)}分。")
         elif ind["met"] is False:
-            missed = "未达到" if ind["direction"] == "higher" else "高于"
             out.append(
-                f"{ind['name']}：完成值{value_text(ind)}，{missed}年度目标"
+                f"{ind['name']}：完成值{value_text(ind)}，{missed_word(ind)}年度目标"
                 f"{value_text(ind, 'target')}，失分{_lost(ind)}分。"
             )
         else:
             out.append(f"{ind['name']}：失分{_lost(ind)}分（{ind['rule_text']}）。")
-    for task in (t for i in unit["indicators"] for t in i.get("tasks", [])):
-        if task["score"] < 80:
+    for task in unit_tasks(unit):
+        if task["score"] < LOW_TASK_SCORE:
             out.append(
                 f"重点任务{task['no']}“{task['name']}”（{task['role']}）完成得分"
                 f"{fmt_number(dec(task['score']))}分，需加快推进。"

@@ -8,6 +8,7 @@ from .model import ScoringModel, json_safe
 from .rules import fmt_number, round_half_up
 
 __all__ = [
+    "LOW_TASK_SCORE",
     "bands",
     "change_text",
     "cn_ordinal",
@@ -15,11 +16,14 @@ __all__ = [
     "fmt_total",
     "grade_names",
     "join",
+    "missed_word",
     "triggered",
+    "unit_tasks",
     "value_text",
 ]
 
 _CN_NUM = "〇一二三四五六七八九十"
+LOW_TASK_SCORE = 80  # a key task scored below this is named as lagging behind
 
 
 def fmt_total(x: float | int | str) -> str:
@@ -71,3 +75,13 @@ def bands(model: ScoringModel) -> list[dict]:
 
 def triggered(units: list[dict], kind: str) -> list[dict]:
     return [u for u in units if any(t["kind"] == kind for t in u["triggers"])]
+
+
+def unit_tasks(unit: dict) -> list[dict]:
+    """The key tasks behind a unit's task indicators, in order."""
+    return [t for i in unit["indicators"] for t in i.get("tasks", [])]
+
+
+def missed_word(ind: dict) -> str:
+    """A missed target: 未达到 it (higher is better) or 高于 it (lower is better)."""
+    return "未达到" if ind["direction"] == "higher" else "高于"
