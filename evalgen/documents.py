@@ -8,6 +8,7 @@ it takes to write it. The output does not depend on `jobs`.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
@@ -69,8 +70,9 @@ class DocumentSet:
         folder: Path,
         jobs: int = 1,
         progress: Callable[[int, int, str], None] | None = None,
-    ) -> list[str]:
-        """Render every document into `folder`; returns the relative paths written."""
+    ) -> dict[str, str]:
+        """Render every document into `folder`; returns each relative path written with the
+        SHA-256 of its bytes (for the manifest: no file is read back)."""
         self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
         workers = min(jobs, self.count)
         if workers <= 1:
@@ -89,12 +91,12 @@ class DocumentSet:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
 
-    def _collect(self, results, progress) -> list[str]:
-        done = []
-        for path, seconds in results:
+    def _collect(self, results, progress) -> dict[str, str]:
+        done = {}
+        for path, digest, seconds in results:
             for stage, value in seconds.items():
                 self.timings[stage] += value
-            done.append(path)
+            done[path] = digest
             if progress:
                 progress(len(done), self.count, path)
         return done
@@ -155,7 +157,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _render_job(job: Job) -> tuple[str, dict[str, float]]:
+def _render_job(job: Job) -> tuple[str, str, dict[str, float]]:
     path, key, context = job
     functions = _WORKER["charts"]
     t0 = time.perf_counter()
@@ -168,7 +170,8 @@ def _render_job(job: Job) -> tuple[str, dict[str, float]]:
     t2 = time.perf_counter()
     write_file(_WORKER["folder"] / path, data)
     t3 = time.perf_counter()
-    return path, {"charts": t1 - t0, "render": t2 - t1, "write": t3 - t2}
+    digest = hashlib.sha256(data).hexdigest()
+    return path, digest, {"charts": t1 - t0, "render": t2 - t1, "write": t3 - t2}
 
 
 def prepare_documents(

@@ -152,14 +152,18 @@ def score(
     try:
         write_results_workbook(results, run.staging / f"考核结果_{year}.xlsx")
         run.write("results.json", json_chunks(results))
+        rendered: dict[str, str] = {}  # documents with their hashes, from the workers
         if docs is not None:
             t = time.perf_counter()
-            docs.render_into(run.staging, jobs, progress)
+            rendered = docs.render_into(run.staging, jobs, progress)
             timings["documents_wall"] = time.perf_counter() - t
             timings.update(docs.timings)
             if pdf:
                 convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
-        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
+        outputs = {}
+        for path in run.files():
+            name = path.relative_to(run.staging).as_posix()
+            outputs[name] = rendered.get(name) or sha256_file(path)
         manifest = {
             "evalgen_version": __version__,
             "year": year,

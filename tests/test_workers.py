@@ -74,6 +74,16 @@ def test_progress_counts_every_document_once_in_order(sample_copy, tmp_path):
     total = 1 + 44 + 4  # the bulletin, 20 counties + 24 departments, 4 interview notices
     assert [(done, of) for done, of, _ in calls] == [(n, total) for n in range(1, total + 1)]
     assert len({path for _, _, path in calls}) == total
+    # the workers' hashes in the manifest are those of the files on disk
+    import json
+
+    from evalgen.outputs import sha256_file
+
+    out = tmp_path / "out"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["outputs"]) == total + 2  # and the workbook and results.json
+    for name, digest in manifest["outputs"].items():
+        assert sha256_file(out / name) == digest, name
 
 
 def test_the_progress_bar(capsys):
