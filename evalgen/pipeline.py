@@ -10,23 +10,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .documents import default_jobs, prepare_documents, start_workers_early
-from .engine import YearResult, check_year, score_year
-from .followups import apply_followups
-from .inputs import YearInputs, read_year, suggest_unit
-from .issuance import ISSUANCE_FILE, load_issuance
-from .modelfile import LoadedModel, load_model
-from .outputs import RunFolder, json_bytes, json_chunks, sha256_file
-from .pdf import convert_to_pdf, require_soffice
+from .documents.pdf import convert_to_pdf, require_soffice
+from .documents.pool import default_jobs, prepare_documents, start_workers_early
+from .inputs.issuance import ISSUANCE_FILE, load_issuance
+from .inputs.reader import input_files
+from .inputs.values import normalize_text
+from .inputs.year import YearInputs, read_year, suggest_unit
+from .model.loader import LoadedModel, load_model
+from .outputs.files import RunFolder, json_bytes, json_chunks, sha256_file
+from .outputs.results import build_results, explain_unit, history_points
+from .outputs.workbook import write_results_workbook
 from .problems import InputError, OutputError, Problem
-from .reader import input_files
-from .results import build_results, explain_unit, history_points
-from .values import normalize_text
-from .workbook import write_results_workbook
+from .resources import DEFAULT_INPUTS
+from .scoring.engine import YearResult, check_year, score_year
+from .scoring.followups import apply_followups
 
 __all__ = ["Evaluation", "Run", "evaluate", "explain", "score", "validate", "ISSUANCE_FILE"]
-
-DEFAULT_INPUTS = Path(__file__).resolve().parent.parent / "sample_inputs"
 
 
 @dataclass

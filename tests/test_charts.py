@@ -21,8 +21,10 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from evalgen import chartcanvas, chartfont, charts
-from evalgen.charts import ChartError
+from evalgen.charts import canvas as chartcanvas
+from evalgen.charts import figures as charts
+from evalgen.charts import font as chartfont
+from evalgen.charts.figures import ChartError
 from evalgen.problems import EvalgenError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,7 +245,7 @@ def test_chart_bytes_are_identical_in_another_process():
     """Another interpreter (another hash seed) gives the same bytes, without loading pyplot."""
     code = (
         "import hashlib, json, sys, matplotlib as mpl\n"
-        "from evalgen import charts\n"
+        "from evalgen.charts import figures as charts\n"
         "before = mpl.rcParams.copy()\n"
         "png = charts.attainment_chart(json.loads(sys.argv[1]))\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"

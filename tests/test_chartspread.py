@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.bulletin import BARS_UP_TO, bulletin_context
-from evalgen.chartfont import ChartError
-from evalgen.charts import _bands
-from evalgen.chartspread import bin_width, histogram, score_histogram_chart
-from evalgen.issuance import load_issuance
-from evalgen.modelfile import load_model
-from evalgen.results import build_results
+from evalgen.charts.figures import _bands
+from evalgen.charts.font import ChartError
+from evalgen.charts.spread import bin_width, histogram, score_histogram_chart
+from evalgen.documents.bulletin import BARS_UP_TO, bulletin_context
+from evalgen.inputs.issuance import load_issuance
+from evalgen.model.loader import load_model
+from evalgen.outputs.results import build_results
 
 BANDS = [
     {"code": "A", "name": "优秀", "min": 90},

@@ -275,7 +275,7 @@ def test_a_scored_run_still_explains_its_units(sample_copy, out):
     """`score` frees what the documents no longer need, but a Python caller can still ask
     for this year's lines (earlier years keep totals and ranks only)."""
     from evalgen import pipeline
-    from evalgen.results import explain_unit
+    from evalgen.outputs.results import explain_unit
 
     done = pipeline.score(2024, sample_copy, out_dir=out, documents=False)
     model = done.evaluation.loaded.model

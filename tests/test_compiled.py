@@ -9,8 +9,9 @@ from docx import Document
 from docx.shared import Inches
 from PIL import Image
 
-from evalgen import documents, pipeline
-from evalgen.render import (
+from evalgen import pipeline
+from evalgen.documents import pool as documents
+from evalgen.documents.render import (
     DocumentTemplate,
     TemplateError,
     _compiled,

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.context import bulletin_context, change_text, notice_contexts, unit_contexts
-from evalgen.issuance import load_issuance
-from evalgen.modelfile import load_model
+from evalgen.documents.context import bulletin_context, change_text, notice_contexts, unit_contexts
+from evalgen.inputs.issuance import load_issuance
+from evalgen.model.loader import load_model
+from evalgen.outputs.results import build_results, history_points
 from evalgen.problems import InputError
-from evalgen.results import build_results, history_points
 
 ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / "发文信息.yaml"
 

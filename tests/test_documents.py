@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from evalgen.cli import main
-from evalgen.pdf import find_soffice
-from evalgen.render import DEFAULT_TEMPLATES
+from evalgen.documents.pdf import find_soffice
+from evalgen.resources import DEFAULT_TEMPLATES
 
 BULLETIN = "关于2024年度质量强市建设考核结果的通报.docx"
 
@@ -212,7 +212,7 @@ def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr("evalgen.pdf.find_soffice", lambda: None)
+    monkeypatch.setattr("evalgen.documents.pdf.find_soffice", lambda: None)
     inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
     result = score("--inputs", inputs, "--out", tmp_path / "out", "--pdf")
     assert result.exit_code == 7

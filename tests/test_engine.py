@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalgen.engine import competition_ranks, score_year
-from evalgen.exact import ExactGroup
-from evalgen.followups import apply_followups
-from evalgen.inputs import Event, Figure, Source, YearInputs
-from evalgen.modelfile import load_model
+from evalgen.inputs.year import Event, Figure, Source, YearInputs
+from evalgen.model.loader import load_model
+from evalgen.numbers import round_half_up
+from evalgen.outputs.results import build_results
 from evalgen.problems import ModelError
-from evalgen.results import build_results
-from evalgen.rules import round_half_up
+from evalgen.scoring.engine import competition_ranks, score_year
+from evalgen.scoring.exact import ExactGroup
+from evalgen.scoring.followups import apply_followups
 
 MINI = Path(__file__).parent / "fixtures" / "mini_model.yaml"
 SRC = Source("测试.xlsx", "测试指标", "B2")
@@ -207,7 +207,7 @@ def test_followup_reasons_carry_the_figures(scored):
 
 
 def test_ties_at_the_cut_both_count_as_bottom(model):
-    from evalgen.followups import in_bottom
+    from evalgen.scoring.followups import in_bottom
 
     counties = dict(COUNTIES_2024, 甲县=county("90", "5", "20", "20"))  # 55, tied with 丙县
     result = score_year(model, year_inputs(2024, counties))

@@ -18,10 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from evalgen.inputs import read_year
-from evalgen.modelfile import load_model
-from evalgen.problems import InputError
-from evalgen.values import (
+from evalgen.inputs.values import (
     CellValue,
     ErrorValue,
     FormulaWithoutResult,
@@ -29,6 +26,9 @@ from evalgen.values import (
     cell_text,
     parse_cell,
 )
+from evalgen.inputs.year import read_year
+from evalgen.model.loader import load_model
+from evalgen.problems import InputError
 
 MODEL = load_model(MINI_MODEL).model
 _BASE = tempfile.TemporaryDirectory()  # one valid year, copied for each example

@@ -43,10 +43,10 @@ from click.testing import CliRunner
 from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini_year, write_xlsx
 from openpyxl import Workbook
 
-from evalgen import reader
 from evalgen.cli import main
-from evalgen.inputs import read_year
-from evalgen.modelfile import load_model
+from evalgen.inputs import reader
+from evalgen.inputs.year import read_year
+from evalgen.model.loader import load_model
 
 COUNTY_AT = f"{COUNTY_BOOK} › {COUNTY_SHEET} › "
 MINI_TEXT = MINI_MODEL.read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ import pytest
 from badfiles import FOOD, set_figure
 from click.testing import CliRunner
 
-from evalgen import outputs
 from evalgen.cli import main
-from evalgen.outputs import sha256_file
+from evalgen.outputs import files as outputs
+from evalgen.outputs.files import sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

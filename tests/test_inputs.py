@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, mini_year, write_xlsx
 
-from evalgen.inputs import Figure, Source, read_year
-from evalgen.modelfile import load_model
+from evalgen.inputs.year import Figure, Source, read_year
+from evalgen.model.loader import load_model
 from evalgen.problems import InputError
 
 

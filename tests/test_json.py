@@ -5,9 +5,9 @@ import json
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.modelfile import load_model
-from evalgen.outputs import json_bytes, json_chunks
-from evalgen.results import build_results
+from evalgen.model.loader import load_model
+from evalgen.outputs.files import json_bytes, json_chunks
+from evalgen.outputs.results import build_results
 
 NESTED = {
     "empty": {"list": [], "dict": {}, "str": ""},

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import MINI_MODEL
 
-from evalgen.modelfile import DEFAULT_MODEL, load_model, target_for
+from evalgen.model.loader import load_model, target_for
 from evalgen.problems import ModelError
+from evalgen.resources import DEFAULT_MODEL
 
 MINI_TEXT = MINI_MODEL.read_text(encoding="utf-8")
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from docx import Document
 
-from evalgen.render import (
+from evalgen.documents.render import (
     DocumentTemplate,
     TemplateError,
     check_template,

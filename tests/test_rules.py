@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalgen.rules import (
+from evalgen.numbers import fmt_number, round_half_up
+from evalgen.scoring.rules import (
     NEEDS_TARGET,
     REQUIRED_PARAMS,
     RULE_LABELS,
@@ -16,12 +17,10 @@ from evalgen.rules import (
     deduct,
     describe,
     evaluated,
-    fmt_number,
     linear,
     rank,
     ratio,
     relative,
-    round_half_up,
     threshold,
 )
 

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalgen.values import NOT_APPLICABLE, CellValue, ValueProblem, normalize_text, parse_cell
+from evalgen.inputs.values import (
+    NOT_APPLICABLE,
+    CellValue,
+    ValueProblem,
+    normalize_text,
+    parse_cell,
+)
 
 NUMBER_HINT = "请填写数字，如 98.5 或 98.5%"
 

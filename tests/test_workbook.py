@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 from test_engine import MINI, score_both_years
 
-from evalgen.modelfile import load_model
-from evalgen.results import build_results
-from evalgen.workbook import write_results_workbook
+from evalgen.model.loader import load_model
+from evalgen.outputs.results import build_results
+from evalgen.outputs.workbook import write_results_workbook
 
 META = {"evalgen_version": "9.9", "model": {"file": "mini.yaml", "sha256": "0"}}
 

@@ -13,11 +13,14 @@ def _env(**extra: str) -> dict:
 
 
 def test_warmup_never_raises_even_without_a_font(tmp_path):
-    """The fork server imports evalgen.warmup: an exception there would break every worker
+    """The fork server imports evalgen.documents.warmup: an exception there would break every worker
     with an unreadable error instead of the font's own message."""
     env = _env(EVALGEN_CHART_FONT=str(tmp_path / "没有这个字体.otf"))
     done = subprocess.run(
-        [sys.executable, "-c", "import evalgen.warmup"], env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import evalgen.documents.warmup"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -44,10 +47,10 @@ def test_a_missing_font_is_still_reported_by_the_workers(tmp_path):
 def test_the_jobs_can_be_gone_through_again():
     from test_engine import MINI, score_both_years
 
-    from evalgen.documents import prepare_documents
-    from evalgen.issuance import load_issuance
-    from evalgen.modelfile import load_model
-    from evalgen.results import build_results, history_points
+    from evalgen.documents.pool import prepare_documents
+    from evalgen.inputs.issuance import load_issuance
+    from evalgen.model.loader import load_model
+    from evalgen.outputs.results import build_results, history_points
 
     model = load_model(MINI).model
     y2023, y2024 = score_both_years(model)
@@ -77,7 +80,7 @@ def test_progress_counts_every_document_once_in_order(sample_copy, tmp_path):
     # the workers' hashes in the manifest are those of the files on disk
     import json
 
-    from evalgen.outputs import sha256_file
+    from evalgen.outputs.files import sha256_file
 
     out = tmp_path / "out"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -501,8 +501,8 @@ def part_big(cli: Cli, work: Path, report: Report, units: int, subset: int, jobs
 
 def scoring_model(units: list[str], indicators: int):
     """The built-in county group, widened to `indicators` value indicators, for `units`."""
-    from evalgen.model import Category, Group
-    from evalgen.modelfile import load_model
+    from evalgen.model.loader import load_model
+    from evalgen.model.schema import Category, Group
 
     base = load_model().model
     county = base.groups["county"]
@@ -545,8 +545,8 @@ def scoring_inputs(model, year: int, seed: int = 7):
     import synth
     from make_samples import _range
 
-    from evalgen.inputs import Event, Figure, Source, YearInputs
-    from evalgen.modelfile import target_for
+    from evalgen.inputs.year import Event, Figure, Source, YearInputs
+    from evalgen.model.loader import target_for
     from evalgen.problems import column_letter
 
     rng = random.Random(seed)
@@ -581,8 +581,8 @@ def score_child(units: int, indicators: int) -> int:
     """In a child process: build, then time score_year + apply_followups; print JSON."""
     import synth
 
-    from evalgen.engine import score_year
-    from evalgen.followups import apply_followups
+    from evalgen.scoring.engine import score_year
+    from evalgen.scoring.followups import apply_followups
 
     t0 = time.perf_counter()
     names = synth.unit_names(units)
@@ -693,7 +693,7 @@ def part_jobs(cli: Cli, work: Path, report: Report, repeat: int) -> None:
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    from evalgen.outputs import sha256_file
+    from evalgen.outputs.files import sha256_file
 
     return {
         p.relative_to(folder).as_posix(): sha256_file(p)

@@ -11,7 +11,7 @@ The committed .docx files are the source: the office edits them in Word or WPS (
 layout, the named styles below) and evalgen renders whatever is there. This script only
 records how they were first produced; re-running it overwrites the office's edits.
 
-Every template variable is a key of the contexts built by `evalgen.context` (bulletin_context,
+Every template variable is a key of the contexts built by `evalgen.documents.context` (bulletin_context,
 unit_contexts, notice_contexts); charts are written `{{ charts.X }}` alone in a centred
 paragraph and become pictures at render time. Each Jinja tag is written as one run, so Word
 never splits it. docxtpl row, column and paragraph tags (`{%tr %}`, `{%tc %}`, `{%p %}`)
@@ -30,7 +30,7 @@ and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐,
 附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
 Tables use the table style 公文表格.
 
-Output is deterministic: the zip is rewritten with `evalgen.zips.stable_zip`.
+Output is deterministic: the zip is rewritten with `evalgen.outputs.zips.stable_zip`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from docx.oxml import parse_xml  # noqa: E402
 from docx.oxml.ns import nsdecls, qn  # noqa: E402
 from docx.shared import Twips  # noqa: E402
 
-from evalgen.zips import stable_zip  # noqa: E402
+from evalgen.outputs.zips import stable_zip  # noqa: E402
 
 # -- page geometry (twips: 1/1440 inch) ---------------------------------------------------
 

@@ -13,7 +13,7 @@ every follow-up trigger; the check after writing scores both years with the real
 fails if any of these is no longer exercised (e.g. after the model was edited).
 
 Output is deterministic: fixed seeds, no clock, and every .xlsx is rewritten with
-`evalgen.zips.stable_zip`, so two runs give byte-identical files.
+`evalgen.outputs.zips.stable_zip`, so two runs give byte-identical files.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 
-from evalgen.model import Group, Indicator, ScoringModel  # noqa: E402
-from evalgen.modelfile import load_model, target_for  # noqa: E402
-from evalgen.zips import stable_zip  # noqa: E402
+from evalgen.model.loader import load_model, target_for  # noqa: E402
+from evalgen.model.schema import Group, Indicator, ScoringModel  # noqa: E402
+from evalgen.outputs.zips import stable_zip  # noqa: E402
 
 SEED = 20230615
 OUT = ROOT / "sample_inputs"
@@ -647,7 +647,7 @@ def _issuance(sc: Scenario) -> str:
 def check(model: ScoringModel, model_path: Path | None = None) -> list[str]:
     """Score both years with the engine; return the features that are NOT exercised."""
     from evalgen.pipeline import evaluate
-    from evalgen.rules import RULES
+    from evalgen.scoring.rules import RULES
 
     ev = evaluate(SCENARIOS[-1].year, OUT, model_path)
     res, prev = ev.result, ev.history.get(SCENARIOS[0].year)
@@ -683,7 +683,7 @@ def check(model: ScoringModel, model_path: Path | None = None) -> list[str]:
     for kind in ("veto", "bottom", "bottom_consecutive"):
         if (kind, False) not in fired and (kind, True) not in fired:
             missing.append(f"触发条件 {kind}")
-    from evalgen.followups import in_bottom
+    from evalgen.scoring.followups import in_bottom
 
     floor_units = [
         u for g in res.groups.values() for u in g.units
@@ -726,8 +726,8 @@ def _summary(res, prev, ties) -> None:
 
 def _accidental_ties(model: ScoringModel, sc: Scenario) -> list[tuple[str, str]]:
     """Pairs of units that tie by chance (the scenario's deliberate tie excepted)."""
-    from evalgen.engine import score_year
-    from evalgen.inputs import read_year
+    from evalgen.inputs.year import read_year
+    from evalgen.scoring.engine import score_year
 
     result = score_year(model, read_year(model, OUT / str(sc.year), sc.year))
     ties = []

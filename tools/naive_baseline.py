@@ -5,9 +5,9 @@
     python tools/naive_baseline.py --compare OUT out/2024   # same documents, same text?
 
 It uses evalgen's library for everything but the documents (read, score, results, contexts:
-`evalgen.pipeline.evaluate`, `evalgen.results.build_results`,
-`evalgen.documents.prepare_documents`) and writes the results workbook and results.json with
-`evalgen.outputs`, as evalgen does. Then, in one process, for every document: a new
+`evalgen.pipeline.evaluate`, `evalgen.outputs.results.build_results`,
+`evalgen.documents.pool.prepare_documents`) and writes the results workbook and results.json with
+`evalgen.outputs.files`, as evalgen does. Then, in one process, for every document: a new
 `docxtpl.DocxTemplate` read from the template file on disk, a new pyplot figure per chart
 (simple equivalents of evalgen's charts, same size and dpi, saved to PNG in memory, then
 closed), an `InlineImage` per chart, `render` with a fresh autoescaping Jinja environment,
@@ -39,14 +39,15 @@ from docx.shared import Mm  # noqa: E402
 from docxtpl import DocxTemplate, InlineImage  # noqa: E402
 
 from evalgen import __version__  # noqa: E402
-from evalgen.charts import DPI, NARROW_IN, WIDTH_IN, chart_font  # noqa: E402
-from evalgen.documents import prepare_documents  # noqa: E402
-from evalgen.issuance import ISSUANCE_FILE, load_issuance  # noqa: E402
-from evalgen.outputs import json_bytes  # noqa: E402
-from evalgen.pipeline import DEFAULT_INPUTS, evaluate  # noqa: E402
-from evalgen.render import CHART_WIDTH_MM, DEFAULT_TEMPLATES, TEMPLATE_FILES  # noqa: E402
-from evalgen.results import build_results, history_points  # noqa: E402
-from evalgen.workbook import write_results_workbook  # noqa: E402
+from evalgen.charts.figures import DPI, NARROW_IN, WIDTH_IN, chart_font  # noqa: E402
+from evalgen.documents.pool import prepare_documents  # noqa: E402
+from evalgen.documents.render import CHART_WIDTH_MM, TEMPLATE_FILES  # noqa: E402
+from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance  # noqa: E402
+from evalgen.outputs.files import json_bytes  # noqa: E402
+from evalgen.outputs.results import build_results, history_points  # noqa: E402
+from evalgen.outputs.workbook import write_results_workbook  # noqa: E402
+from evalgen.pipeline import evaluate  # noqa: E402
+from evalgen.resources import DEFAULT_INPUTS, DEFAULT_TEMPLATES  # noqa: E402
 
 GRADE_COLORS = {"A": "#78B59A", "B": "#4A78B0", "C": "#EAC66E", "D": "#8A2B26"}
 MAX_HEIGHT_IN = 300  # Agg cannot draw images taller than 2^16 pixels

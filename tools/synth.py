@@ -19,7 +19,7 @@ that a run exercises every code path. `--check` scores the last year and names a
 that is not exercised.
 
 Deterministic: fixed seeds, no clock, and every .xlsx is rewritten with
-`evalgen.zips.stable_zip`, so two generations give byte-identical files. Workbooks are
+`evalgen.outputs.zips.stable_zip`, so two generations give byte-identical files. Workbooks are
 written in openpyxl's write-only mode, so 3,000 units take a few seconds.
 """
 
@@ -46,9 +46,11 @@ from make_samples import NA, Generator, Scenario  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.cell import WriteOnlyCell  # noqa: E402
 
-from evalgen.model import Indicator, ScoringModel  # noqa: E402
-from evalgen.modelfile import DEFAULT_MODEL, load_model, target_for, yaml_load  # noqa: E402
-from evalgen.zips import stable_zip  # noqa: E402
+from evalgen.model.loader import load_model, target_for  # noqa: E402
+from evalgen.model.schema import Indicator, ScoringModel  # noqa: E402
+from evalgen.outputs.zips import stable_zip  # noqa: E402
+from evalgen.yamlfile import yaml_load  # noqa: E402
+from evalgen.resources import DEFAULT_MODEL  # noqa: E402
 
 __all__ = [
     "adjustment_events",
@@ -399,7 +401,7 @@ def generate(units: int, years: list[int], out: Path, seed: int = SEED) -> list[
 def missing_features(out: Path, year: int) -> list[str]:
     """Score `year` of a generated set; name every feature it does not exercise."""
     from evalgen.pipeline import evaluate
-    from evalgen.rules import RULES
+    from evalgen.scoring.rules import RULES
 
     ev = evaluate(year, out, out / "model.yaml")
     units = [u for g in ev.result.groups.values() for u in g.units]

@@ -1,0 +1,245 @@
+"""Command line: a thin shell over `evalgen.pipeline`; errors are translated here, once."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .. import __version__, pipeline
+from ..documents.wording import triggered
+from ..numbers import fmt_total
+from ..problems import EvalgenError
+from . import text as clitext
+
+__all__ = ["main"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+clitext.install()
+
+
+def _at_least_one(n: int | None) -> int | None:
+    if n is not None and n < 1:
+        raise click.BadParameter("至少为 1")
+    return n
+
+
+def _friendly(func):
+    """Turn evalgen errors into Chinese messages and exit codes; no traceback unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except EvalgenError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(exc.render(), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断，未写入任何结果。", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last line of defence: never a bare traceback
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"内部错误：{type(exc).__name__}: {exc}\n请加 --debug 重新运行并把输出反馈给开发人员。",
+                err=True,
+            )
+            sys.exit(70)
+
+    return click.option("--debug", is_flag=True, help="出错时显示完整调用栈（供开发人员排查）。")(
+        wrapper
+    )
+
+
+_inputs = click.option(
+    "--inputs",
+    "inputs_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="数据文件夹，内含按年度命名的子文件夹（如 数据/2024/）。默认：内置示例数据。",
+)
+_issuance = click.option(
+    "--issuance",
+    "issuance_file",
+    metavar="文件",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="发文信息文件（发文字号、日期、主送、约谈安排等）。默认：数据文件夹/年度/发文信息.yaml。",
+)
+_model = click.option(
+    "--model",
+    metavar="文件",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="考核细则文件（YAML）。默认：scoring/xingtai-2023-2027.yaml。",
+)
+
+
+@click.group(
+    context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]..."
+)
+@click.version_option(__version__, "-V", "--version", message="evalgen %(version)s")
+def main() -> None:
+    """evalgen：质量工作考核评分与结果生成工具。
+
+    \b
+    常用命令：
+      evalgen score 2024            评分并生成结果文件（默认写入 out/2024/）
+      evalgen validate 2024         只检查数据，不写任何文件
+      evalgen explain 2024 宁晋县    逐项说明某单位得分来源
+    """
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@_inputs
+@_model
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="输出文件夹。默认：out/年度/；已有的旧结果改名保留为 年度.prev-N，不会被覆盖。",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：templates/。",
+)
+@_issuance
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
+@click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")
+@click.option(
+    "--jobs",
+    "-j",
+    metavar="进程数",
+    type=int,
+    callback=lambda _ctx, _param, n: _at_least_one(n),
+    default=None,
+    help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
+)
+@click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
+@_friendly
+def score(
+    year: int,
+    inputs_dir: Path | None,
+    model: Path | None,
+    out_dir: Path | None,
+    templates_dir: Path | None,
+    issuance_file: Path | None,
+    pdf: bool,
+    no_docs: bool,
+    jobs: int | None,
+    timings: bool,
+) -> None:
+    """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
+
+    \b
+    示例：
+      evalgen score 2024
+      evalgen score 2024 --inputs 数据/ --out 结果/2024 --pdf
+    """
+    run = pipeline.score(
+        year,
+        inputs_dir,
+        model,
+        out_dir,
+        templates_dir=templates_dir,
+        issuance_file=issuance_file,
+        documents=not no_docs,
+        pdf=pdf,
+        jobs=jobs,
+        progress=_progress if sys.stderr.isatty() else None,
+    )
+    if sys.stderr.isatty() and not no_docs:
+        click.echo("", err=True)
+    for warning in run.evaluation.inputs.warnings:
+        click.echo(f"提示：{warning.render()}")
+    click.echo(_summary(run))
+    if timings:
+        seconds = {k: round(v, 3) for k, v in run.timings.items()}
+        click.echo(json.dumps({"timings": seconds}, ensure_ascii=False), err=True)
+
+
+def _progress(done: int, total: int, path: str) -> None:
+    width = 30
+    bar = "█" * (width * done // total) + "·" * (width - width * done // total)
+    click.echo(f"\r生成公文 {bar} {done}/{total}", nl=False, err=True)
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@_inputs
+@_model
+@_issuance
+@_friendly
+def validate(
+    year: int, inputs_dir: Path | None, model: Path | None, issuance_file: Path | None
+) -> None:
+    """只检查数据是否齐全、规范，列出全部问题，不写任何文件。
+
+    \b
+    示例：
+      evalgen validate 2024
+      evalgen validate 2024 --inputs 数据/
+    """
+    inputs = pipeline.validate(year, inputs_dir, model, issuance_file)
+    for warning in inputs.warnings:
+        click.echo(f"提示：{warning.render()}")
+    units = len(inputs.figures)
+    click.echo(
+        f"{year}年度数据检查通过：{len(inputs.files)}个文件，{units}个单位，{len(inputs.events)}条加减分事项。"
+    )
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@click.argument("unit", metavar="单位")
+@_inputs
+@_model
+@_friendly
+def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -> None:
+    """逐项说明一个单位的得分：完成值、数据来源单元格、目标值、计分规则、得分、加减分和约谈原因。
+
+    \b
+    示例：
+      evalgen explain 2024 宁晋县
+    """
+    click.echo(pipeline.explain(year, unit, inputs_dir, model))
+
+
+def _summary(run: pipeline.Run) -> str:
+    results = run.results
+    lines = [f"{results['year']}年度质量工作考核评分完成（{results['model']['name']}）"]
+    for group in results["groups"]:
+        counts = "，".join(f"{code} {n}个" for code, n in group["grade_counts"].items())
+        units = group["units"]
+        first, last = units[0], units[-1]
+        last_note = "（一票否决）" if last["veto"] else f" {fmt_total(last['total'])}分"
+        lines.append(
+            f"  {group['name']}（{group['unit_count']}个）：{counts}；"
+            f"第一名 {first['unit']} {fmt_total(first['total'])}分，末位 {last['unit']}{last_note}"
+        )
+    for kind, title in (("整改", "书面报告并限期整改"), ("约谈", "约谈")):
+        names = [u["unit"] for g in results["groups"] for u in triggered(g["units"], kind)]
+        lines.append(f"  {title}（{len(names)}个）：{'、'.join(names) if names else '无'}")
+    lines.append(f"结果文件：{run.folder}")
+    top = [n for n in run.files if "/" not in n]
+    lines += [f"  {name}" for name in top]
+    for folder in sorted({n.split("/")[0] for n in run.files if "/" in n}):
+        count = sum(1 for n in run.files if n.startswith(folder + "/"))
+        lines.append(f"  {folder}/（{count}个文件）")
+    if run.kept_aside:
+        lines.append(f"上次运行的结果已保留在：{run.kept_aside}")
+    return "\n".join(lines)

@@ -1,0 +1,203 @@
+"""A Word template compiled once per process, then rendered many times without python-docx.
+
+For every document docxtpl opens the whole package with python-docx, renders it and saves
+every part again. A `CompiledTemplate` does the fixed work once: docxtpl's patched Jinja
+source of the body and of each header and footer, and the bytes python-docx saves every
+other part with. Rendering a document runs docxtpl's own steps on the parts that change
+(Jinja, `render_xml_part`'s clean-up, `fix_tables`, `fix_docpr_ids`, `render_properties`),
+places pictures as python-docx's `new_pic_inline` does, and writes the zip once.
+
+The parts written are those of docxtpl's path (tests/test_compiled.py compares every part of
+the sample year's documents); each document's state lives in its own `_Render`.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import types
+import zipfile
+from dataclasses import dataclass, replace
+
+import jinja2
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types].xml
+from docx.opc.rel import Relationships
+from docx.oxml.parser import parse_xml
+from docx.oxml.shape import CT_Inline
+from docx.package import ImageParts
+from docx.parts.image import ImagePart
+from docx.shared import Length
+from docxtpl import DocxTemplate, InlineImage
+
+from ..outputs.zips import write_zip
+
+__all__ = ["CompiledTemplate", "Picture", "compile_template"]
+
+Picture = tuple[bytes, Length]  # (PNG, width in the document)
+_JINJA = ("{{", "{%", "{#")
+_LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into Word markup
+
+
+@dataclass(frozen=True)
+class _Story:
+    """A part docxtpl renders with Jinja: the main document, or one header or footer."""
+
+    part: Part  # the template's part: its name and relationships
+    source: str  # docxtpl's patched Jinja source
+    next_id: int  # the shape id python-docx gives a picture placed in this part
+    fixed: bytes | None = None  # the rendered part, when the source has no Jinja tag
+
+    @property
+    def name(self) -> str:
+        return self.part.partname.membername
+
+
+def compile_template(data: bytes, env: jinja2.Environment) -> CompiledTemplate | None:
+    """The compiled template, or None for a template whose footnotes docxtpl renders too."""
+    document = Document(io.BytesIO(data))
+    if any(p.content_type == CT.WML_FOOTNOTES for p in document.part.package.iter_parts()):
+        return None
+    return CompiledTemplate(document, env)
+
+
+class CompiledTemplate:
+    """A template read once: its stories' Jinja sources and every other part's bytes."""
+
+    def __init__(self, document: WordDocument, env: jinja2.Environment) -> None:
+        self._env = env
+        self._package = document.part.package
+        document.core_properties  # noqa: B018 - as docxtpl, which creates a missing core part
+        self._core = self._package.part_related_by(RT.CORE_PROPERTIES)
+        saved = io.BytesIO()
+        document.save(saved)
+        with zipfile.ZipFile(saved) as z:
+            self._members = {name: z.read(name) for name in z.namelist()}
+        self._images = list(self._package.image_parts)
+        self._content_types: dict[tuple, bytes] = {}
+
+        tools = DocxTemplate(None)
+        tools.docx = document
+        main = document.part
+        self._body = _Story(main, tools.patch_xml(tools.get_xml()), main.next_id)
+        root = document.element
+        self._body_index = root.index(root.body)
+        self._skeleton = copy.deepcopy(root)
+        self._skeleton[self._body_index].clear()
+        self._stories = []  # every header, then every footer, as docxtpl renders them
+        for reltype in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+            for _, part in tools.get_headers_footers(reltype):
+                story = _Story(part, tools.patch_xml(tools.get_part_xml(part)), part.next_id)
+                if not any(tag in story.source for tag in _JINJA):
+                    story = replace(story, fixed=self._render_story(_Render(self), story, {}))
+                self._stories.append(story)
+        core = serialize_part_xml(self._core.element).decode("utf-8")
+        self._fixed_core = None if any(t in core for t in _JINJA) else self._render_core({})
+
+    def render(self, data: dict, charts: dict[str, Picture] | None = None) -> bytes:
+        """One document: `data` is the sanitised context, `charts` its pictures by name
+        (they appear in the template as `charts.<name>`, placed as docxtpl's InlineImage)."""
+        doc = _Render(self)
+        if charts is not None:
+            data = dict(data)
+            data["charts"] = {
+                name: _InlineImage(doc, io.BytesIO(png), width=width)
+                for name, (png, width) in charts.items()
+            }
+        doc.story = self._body
+        tree = doc.fix_tables(doc.render_xml_part(self._body.source, doc, data, self._env))
+        doc.fix_docpr_ids(tree)
+        root = copy.deepcopy(self._skeleton)
+        root.replace(root[self._body_index], tree)
+        members = dict(self._members)  # python-docx's order; new members go at the end
+        members[self._body.name] = serialize_part_xml(root)
+        for story in self._stories:
+            members[story.name] = story.fixed or self._render_story(doc, story, data)
+        members[self._core.partname.membername] = self._fixed_core or self._render_core(data)
+        for partname, rels in doc.rels.items():
+            members[partname.rels_uri.membername] = rels.xml
+        new = [part for part in doc.images if part not in self._images]
+        if new:
+            members["[Content_Types].xml"] = self._content_types_with(new)
+            for part in new:
+                members[part.partname.membername] = part.blob
+        return write_zip(members.items())
+
+    def _render_story(self, doc: _Render, story: _Story, data: dict) -> bytes:
+        """A header or footer, as docxtpl renders it and python-docx then loads and saves it."""
+        doc.story = story
+        xml = doc.render_xml_part(story.source, doc, data, self._env)
+        return serialize_part_xml(parse_xml(xml.encode("utf-8")))
+
+    def _render_core(self, data: dict) -> bytes:
+        element = copy.deepcopy(self._core.element)
+        doc = _Render(self)
+        doc.docx = types.SimpleNamespace(core_properties=CoreProperties(element))
+        doc.render_properties(data, self._env)
+        return serialize_part_xml(element)
+
+    def _content_types_with(self, new: list[ImagePart]) -> bytes:
+        key = tuple((part.partname, part.content_type) for part in new)
+        if key not in self._content_types:
+            parts = [*self._package.iter_parts(), *new]
+            self._content_types[key] = _ContentTypesItem.from_parts(parts).blob
+        return self._content_types[key]
+
+
+class _Render(DocxTemplate):
+    """docxtpl's steps for one document, with the compiled template standing in for the
+    python-docx package: it is also the part InlineImage asks to place a picture."""
+
+    def __init__(self, compiled: CompiledTemplate) -> None:
+        super().__init__(None)
+        self.docx_ids_index = 1000  # as DocxTemplate.render_init
+        self.story: _Story | None = None
+        self.images = ImageParts()
+        for part in compiled._images:
+            self.images.append(part)
+        self.rels: dict = {}  # partname → this document's copy of a story's relationships
+        self.pictures: list[str] = []  # what InlineImage put into the XML
+
+    def new_pic_inline(self, image_descriptor, width=None, height=None) -> CT_Inline:
+        """python-docx's StoryPart.new_pic_inline, for the story being rendered."""
+        part = self.story.part
+        image_part = self.images.get_or_add_image_part(image_descriptor)
+        if part.partname not in self.rels:
+            rels = self.rels[part.partname] = Relationships(part.partname.baseURI)
+            for rel in part.rels.values():
+                target = rel.target_ref if rel.is_external else rel.target_part
+                rels.add_relationship(rel.reltype, target, rel.rId, rel.is_external)
+        rId = self.rels[part.partname].get_or_add(RT.IMAGE, image_part).rId
+        image = image_part.image
+        cx, cy = image.scaled_dimensions(width, height)
+        return CT_Inline.new_pic_inline(self.story.next_id, rId, image.filename, cx, cy)
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's resolve_listing, skipped when it would change nothing.
+
+        It only rewrites tabs, newlines, BEL and form feeds inside `<w:t>` elements. A
+        picture's pretty-printed XML holds newlines, but InlineImage's text closes the
+        `<w:t>` before the picture and opens a new one after it, so they never count.
+        """
+        rest = xml
+        for text in set(self.pictures):
+            rest = rest.replace(text, "")
+        if _LISTING.search(rest) is None:
+            return xml
+        return super().resolve_listing(xml)
+
+
+class _InlineImage(InlineImage):
+    """docxtpl's InlineImage, noting the XML it inserts (see `_Render.resolve_listing`)."""
+
+    def _insert_image(self) -> str:
+        text = super()._insert_image()
+        self.tpl.pictures.append(text)
+        return text

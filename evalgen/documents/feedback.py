@@ -1,0 +1,233 @@
+"""The unit reports' (单位报告) and interview notices' (约谈通知书) contexts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..inputs.issuance import Issuance
+from ..model.schema import ScoringModel
+from ..numbers import dec, fmt_number, fmt_total
+from .wording import LOW_TASK_SCORE, change_text, missed_word, triggered, unit_tasks, value_text
+
+__all__ = ["notice_contexts", "unit_contexts"]
+
+
+def unit_contexts(
+    model: ScoringModel,
+    results: dict,
+    history: dict[int, dict[str, dict]],
+    issuance: Issuance,
+) -> Iterator[dict]:
+    """One feedback report context per unit, built as it is asked for.
+
+    `history` maps each earlier year to its units' totals and ranks (`history_points`).
+    """
+    doc = issuance.to_dict()
+    for group in results["groups"]:
+        averages = _group_averages(group)
+        for unit in group["units"]:
+            yield _unit_context(model, results, history, doc, group, unit, averages)
+
+
+def _share(ind: dict) -> float | None:
+    if ind["not_applicable"] or not ind["effective_points"]:
+        return None
+    return ind["score"] / ind["effective_points"] * 100
+
+
+def _group_averages(group: dict) -> dict[str, float]:
+    sums: dict[str, list[float]] = {}
+    for u in group["units"]:
+        for i in u["indicators"]:
+            share = _share(i)
+            if share is not None:
+                sums.setdefault(i["id"], []).append(share)
+    return {k: sum(v) / len(v) for k, v in sums.items()}
+
+
+def _unit_context(model, results, history, doc, group, unit, averages) -> dict:
+    year = results["year"]
+    change = ""
+    if unit["previous_rank"] is not None:
+        change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
+    veto = "，一票否决" if unit["veto"] else ""
+    headline = (
+        f"你单位{year}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
+        f"等次为{unit['grade']}（{unit['grade_name']}{veto}），"
+        f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
+    )
+    rows = []
+    last_category = None
+    for ind in unit["indicators"]:
+        first = ind["category"] != last_category
+        last_category = ind["category"]
+        rows.append(
+            {
+                "category": ind["category"] if first else "",
+                "name": ind["name"],
+                "value": value_text(ind),
+                "target": value_text(ind, "target"),
+                "rule": ind["rule_label"],
+                "points": ind["text"]["points"] if not ind["not_applicable"] else "—",
+                "score": ind["text"]["score"] if not ind["not_applicable"] else "—",
+                "lost": ind["text"]["lost"] if ind["lost"] else "",
+            }
+        )
+    na = [
+        f"{n['name']}（{fmt_number(dec(n['points']))}分）{n['reason']}，分值已按比例分配给同类别其他指标。"
+        for n in unit["not_applicable"]
+    ] + [f"{note}。" for note in unit["notes"]]
+    adjustments = [
+        {
+            "kind": a["kind_label"],
+            "name": a["name"] + (f"（{a['count']}次）" if a["count"] > 1 else ""),
+            "points": "" if a["kind"] == "veto" else ("+" if a["kind"] == "bonus" else "−") + fmt_number(dec(a["points"])),
+            "basis": a["basis"],
+        }
+        for a in unit["adjustments"]
+    ]  # fmt: skip
+    if unit["bonus"] > unit["bonus_applied"]:
+        adjustments.append({"kind": "说明", "name": "加分超过上限", "points": f"计{fmt_number(dec(unit['bonus_applied']))}", "basis": f"加分合计{fmt_number(dec(unit['bonus']))}分，按上限{results['bonus_cap']}分计入"})  # fmt: skip
+    trend = [
+        {"year": y, "total": past[unit["unit"]]["total"], "rank": past[unit["unit"]]["rank"]}
+        for y, past in sorted(history.items())
+        if unit["unit"] in past
+    ] + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
+    return {
+        "doc": doc,
+        "year": year,
+        "unit": unit["unit"],
+        "group": group["name"],
+        "file_stem": f"{unit['unit']}_{year}年度考核结果反馈",
+        "title": f"{unit['unit']}{year}年度{model.assessment}结果反馈报告",
+        "subject": f"{year}年度{model.assessment}结果反馈报告",
+        "headline": headline,
+        "summary": {
+            "total": fmt_total(unit["total"]),
+            "grade": f"{unit['grade']}（{unit['grade_name']}）",
+            "rank": f"{unit['rank']}/{unit['of']}",
+            "change": change_text(unit["rank_change"]),
+            "base": unit["text"]["base"],
+            "bonus": unit["text"]["bonus"],
+            "penalty": unit["text"]["penalty"],
+        },
+        "rows": rows,
+        "not_applicable": na,
+        "adjustments": adjustments,
+        "tasks": _task_rows(unit),
+        "fixes": _fixes(unit),
+        "triggers": [f"{t['kind']}：{t['reason']}。{t['action']}。" for t in unit["triggers"]],
+        "charts": {
+            "attainment": {
+                "kind": "attainment",
+                "data": {
+                    "rows": [
+                        {
+                            "name": i["name"],
+                            "share": None if _share(i) is None else round(_share(i), 2),
+                            "group_average": round(averages[i["id"]], 2) if i["id"] in averages else None,
+                        }
+                        for i in unit["indicators"]
+                    ]
+                },
+            },
+            "trend": {"kind": "trend", "data": {"points": trend, "of": unit["of"]}},
+        },
+    }  # fmt: skip
+
+
+def _task_rows(unit: dict) -> list[dict]:
+    return [
+        {
+            "no": str(t["no"]),
+            "name": t["name"],
+            "role": t["role"],
+            "score": fmt_number(dec(t["score"])),
+        }
+        for t in unit_tasks(unit)
+    ]
+
+
+def _lost(ind: dict) -> str:
+    """Points lost in prose: exact, half up, without trailing zeros (失分1.45分, 失分30分)."""
+    return fmt_number(Decimal(ind["text"]["lost"]))
+
+
+def _fixes(unit: dict) -> list[str]:
+    """What the unit must fix: vetoes and penalties first, then every point lost, largest first."""
+    out = [
+        f"{adj['name']}（{adj['kind_label']}）：{adj['basis']}。"
+        for adj in unit["adjustments"]
+        if adj["kind"] in ("veto", "penalty")
+    ]
+    losing = sorted((i for i in unit["indicators"] if i["lost"]), key=lambda i: -i["lost"])
+    for ind in losing:
+        if ind.get("tasks"):
+            value = fmt_number(dec(ind["value"]), 2)
+            out.append(f"{ind['name']}：加权平均完成得分{value}分，失分{_lost(ind)}分。")
+        elif ind["met"] is False:
+            out.append(
+                f"{ind['name']}：完成值{value_text(ind)}，{missed_word(ind)}年度目标"
+                f"{value_text(ind, 'target')}，失分{_lost(ind)}分。"
+            )
+        else:
+            out.append(f"{ind['name']}：失分{_lost(ind)}分（{ind['rule_text']}）。")
+    for task in unit_tasks(unit):
+        if task["score"] < LOW_TASK_SCORE:
+            out.append(
+                f"重点任务{task['no']}“{task['name']}”（{task['role']}）完成得分"
+                f"{fmt_number(dec(task['score']))}分，需加快推进。"
+            )
+    return out or ["各项指标均已达到要求，请继续保持。"]
+
+
+# -- interview notices (约谈通知书) -------------------------------------------------------------
+
+
+def _interviewee(actions) -> str:
+    """Whom the rules summon: the principal leader if any rule says so, else the one in charge."""
+    actions = list(actions)
+    if any("主要负责" in a for a in actions) or not any("分管负责" in a for a in actions):
+        return "主要负责同志"
+    return "分管负责同志"
+
+
+def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> list[dict]:
+    """One interview notice per summoned unit, every reason with its figures."""
+    out = []
+    summoned = [u for g in results["groups"] for u in triggered(g["units"], "约谈")]
+    doc = issuance.to_dict()
+    for seq, unit in enumerate(summoned, 1):
+        summons = [t for t in unit["triggers"] if t["kind"] == "约谈"]
+        reasons = [t["reason"] for t in summons]
+        who = _interviewee(t["action"] for t in summons)
+        number = (
+            issuance.notice_number.replace("{序号}", str(seq)) if issuance.notice_number else ""
+        )
+        out.append(
+            {
+                "doc": doc,
+                "year": results["year"],
+                "seq": seq,
+                "number": number,
+                "unit": unit["unit"],
+                "file_stem": f"{unit['unit']}_约谈通知书",
+                "title": "约谈通知书",
+                "addressee": f"{unit['unit']}{who}：",
+                "intro": f"经{results['year']}年度{model.assessment}，你单位存在以下问题：",
+                "reasons": reasons,
+                "decision": (
+                    f"依据{model.basis or '年度质量工作考核制度'}有关规定，经研究，"
+                    f"决定对你单位{who}进行约谈。现将有关事项通知如下："
+                ),
+                "time": issuance.interview_time or "另行通知",
+                "place": issuance.interview_place or "另行通知",
+                "attendees": "你单位主要负责同志、分管负责同志及相关科室负责人",
+                "materials": list(issuance.materials),
+                "contact": f"{issuance.contact}，电话：{issuance.phone}"
+                if issuance.contact
+                else "",
+            }
+        )
+    return out

@@ -1,0 +1,222 @@
+"""The year's official documents: contexts → charts → checked templates → .docx (→ PDF).
+
+Documents are rendered one by one, in this process or in a pool of worker processes
+(`jobs`); each worker keeps its compiled templates and writes each file itself, so only
+small contexts cross process boundaries and no document is held in memory longer than
+it takes to write it. The output does not depend on `jobs`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from ..inputs.issuance import Issuance
+from ..model.schema import ScoringModel
+from ..outputs.files import write_file
+from .context import bulletin_context, notice_contexts, unit_contexts
+from .render import DocumentTemplate, load_templates, render_document, safe_filename
+
+__all__ = ["DocumentSet", "default_jobs", "prepare_documents", "start_workers_early"]
+
+UNIT_FOLDER = "单位报告"
+NOTICE_FOLDER = "约谈通知书"
+Job = tuple[str, str, dict]  # (relative path, template key, context)
+
+
+def default_jobs() -> int:
+    """The number of CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _chart_functions() -> dict[str, Callable[..., bytes]]:
+    from ..charts import figures as charts
+    from ..charts import spread as chartspread
+
+    return {
+        "group_totals": charts.group_totals_chart,
+        "score_histogram": chartspread.score_histogram_chart,
+        "grade_distribution": charts.grade_distribution_chart,
+        "attainment": charts.attainment_chart,
+        "trend": charts.trend_chart,
+    }
+
+
+@dataclass
+class DocumentSet:
+    """Every document of the year, checked and ready to render into a folder.
+
+    `jobs()` yields the jobs in order: each unit's context is built only when its document
+    is handed to a worker, so contexts never pile up in memory.
+    """
+
+    templates: dict[str, DocumentTemplate]
+    jobs: Callable[[], Iterator[Job]]
+    count: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def render_into(
+        self,
+        folder: Path,
+        jobs: int = 1,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> dict[str, str]:
+        """Render every document into `folder`; returns each relative path written with the
+        SHA-256 of its bytes (for the manifest: no file is read back)."""
+        self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
+        workers = min(jobs, self.count)
+        if workers <= 1:
+            _init_worker(self.templates, folder)
+            results = map(_render_job, self.jobs())
+            return self._collect(results, progress)
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=_worker_context(),
+            initializer=_init_worker,
+            initargs=(self.templates, folder),
+        ) as pool:
+            try:
+                return self._collect(_bounded(pool, self.jobs(), workers * 4), progress)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+    def _collect(self, results, progress) -> dict[str, str]:
+        done = {}
+        for path, digest, seconds in results:
+            for stage, value in seconds.items():
+                self.timings[stage] += value
+            done[path] = digest
+            if progress:
+                progress(len(done), self.count, path)
+        return done
+
+
+def _worker_context():
+    """Workers start clean (forkserver), not as copies of this process and its results; the
+    fork server has imported the chart and Word libraries (`evalgen.documents.warmup`) beforehand."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["evalgen.documents.warmup"])
+    return context
+
+
+def start_workers_early(jobs: int) -> None:
+    """Start the workers' fork server now, so that it imports matplotlib and docxtpl while
+    this process reads and scores the year (about a second saved on a city's year)."""
+    if jobs > 1 and _worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int):
+    """Results in order, with at most `window` jobs handed to the workers at a time, so the
+    queue (pickled contexts) stays small however many units there are."""
+    pending: deque = deque()
+    for job in islice(jobs, window):
+        pending.append(pool.submit(_render_job, job))
+    while pending:
+        result = pending.popleft().result()
+        job = next(jobs, None)
+        if job is not None:
+            pending.append(pool.submit(_render_job, job))
+        yield result
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(templates: dict[str, DocumentTemplate], folder: Path) -> None:
+    _WORKER.update(templates=templates, folder=Path(folder), charts=_chart_functions())
+    if multiprocessing.parent_process() is not None:
+        _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A killed run must not leave workers writing into its staging folder (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool ends with its parent's pipe
+        pass
+
+
+def _render_job(job: Job) -> tuple[str, str, dict[str, float]]:
+    path, key, context = job
+    functions = _WORKER["charts"]
+    t0 = time.perf_counter()
+    charts = {
+        name: functions[spec["kind"]](**spec["data"])
+        for name, spec in context.get("charts", {}).items()
+    }
+    t1 = time.perf_counter()
+    data = render_document(_WORKER["templates"][key], context, charts)
+    t2 = time.perf_counter()
+    write_file(_WORKER["folder"] / path, data)
+    t3 = time.perf_counter()
+    digest = hashlib.sha256(data).hexdigest()
+    return path, digest, {"charts": t1 - t0, "render": t2 - t1, "write": t3 - t2}
+
+
+def prepare_documents(
+    model: ScoringModel,
+    results: dict,
+    history: dict[int, dict[str, dict]],
+    issuance: Issuance,
+    templates_dir: Path | None,
+) -> DocumentSet:
+    """Check every template against real contexts before anything is written; the unit
+    reports' contexts are then built one by one as they are rendered.
+
+    `history` maps each earlier year to its units' totals and ranks (`history_points`).
+    """
+    bulletin = bulletin_context(model, results, issuance)
+    notices = notice_contexts(model, results, issuance)
+    samples = {
+        "bulletin": bulletin,
+        "unit_report": next(unit_contexts(model, results, history, issuance)),
+    }
+    if notices:
+        samples["notice"] = notices[0]
+    templates = load_templates(templates_dir, samples)
+    count = 1 + sum(len(g["units"]) for g in results["groups"]) + len(notices)
+
+    def jobs() -> Iterator[Job]:
+        yield f"{safe_filename(bulletin['title'])}.docx", "bulletin", bulletin
+        for c in unit_contexts(model, results, history, issuance):
+            yield f"{UNIT_FOLDER}/{safe_filename(c['file_stem'])}.docx", "unit_report", c
+        for c in notices:
+            stem = safe_filename(c["file_stem"])
+            yield f"{NOTICE_FOLDER}/{c['seq']:02d}_{stem}.docx", "notice", c
+
+    return DocumentSet(templates, lambda: _unique_paths(jobs()), count)
+
+
+def _unique_paths(jobs: Iterator[Job]) -> Iterator[Job]:
+    """Two names that clean up to the same file name must not overwrite each other."""
+    seen: set[str] = set()
+    for path, key, context in jobs:
+        stem, suffix = path.rsplit(".", 1)
+        candidate, n = path, 1
+        while candidate.casefold() in seen:
+            n += 1
+            candidate = f"{stem}_{n}.{suffix}"
+        seen.add(candidate.casefold())
+        yield candidate, key, context

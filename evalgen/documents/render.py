@@ -1,0 +1,337 @@
+"""Render the Word documents from docxtpl templates: check first, escape data, never guess.
+
+A template is checked before any rendering: Jinja syntax, variables the context lacks, and
+tags that Word split apart so that docxtpl cannot repair them. Rendering uses autoescape and
+strict undefined, so data (a unit name such as `A&B <x>` or `{{ 7*7 }}`) appears verbatim.
+Each template is compiled once per process (`evalgen.documents.compiled`); a document then costs its
+Jinja render and one zip write, with the parts docxtpl's own path would write.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from jinja2 import meta
+
+from ..problems import EvalgenError, Problem
+from ..resources import DEFAULT_TEMPLATES
+
+if TYPE_CHECKING:
+    from .compiled import CompiledTemplate, Picture
+
+__all__ = [
+    "TEMPLATE_FILES",
+    "DocumentTemplate",
+    "TemplateError",
+    "load_templates",
+    "render_document",
+    "safe_filename",
+    "sanitize",
+]
+
+TEMPLATE_FILES = {
+    "bulletin": "bulletin.docx",
+    "unit_report": "unit_report.docx",
+    "notice": "notice.docx",
+}
+# Charts are drawn at print size (6.0 in / 4.8 in wide); insert them 1:1 so labels stay 9 pt.
+CHART_WIDTH_MM = {
+    "group_totals": 152.4,
+    "score_histogram": 152.4,
+    "grade_distribution": 121.92,
+    "attainment": 152.4,
+    "trend": 121.92,
+}
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+class TemplateError(EvalgenError):
+    """A Word template is missing or broken (exit code 6)."""
+
+    exit_code = 6
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    """A template's bytes, read once, with its name and hash for the manifest."""
+
+    key: str
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+class _CachingEnvironment(jinja2.Environment):
+    """Compiles each template source once per process (docxtpl compiles on every render)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    return _CachingEnvironment()
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(data: bytes) -> CompiledTemplate | None:
+    """The template compiled once per process (see `evalgen.documents.compiled`)."""
+    from .compiled import compile_template
+
+    return compile_template(data, _env())
+
+
+def load_templates(folder: Path | None, contexts: dict[str, dict]) -> dict[str, DocumentTemplate]:
+    """Read and check every template against a sample of its context; fail with all problems."""
+    folder = Path(folder) if folder else DEFAULT_TEMPLATES
+    templates, problems = {}, []
+    for key, filename in TEMPLATE_FILES.items():
+        path = folder / filename
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.append(
+                Problem(
+                    f"找不到模板文件 {path}",
+                    file=filename,
+                    hint="请恢复该模板，或用 --templates 指定模板文件夹",
+                )
+            )
+            continue
+        template = DocumentTemplate(key, filename, data)
+        if key in contexts:
+            problems += check_template(template, contexts[key])
+        templates[key] = template
+    if problems:
+        raise TemplateError(f"公文模板有{len(problems)}处问题，未生成任何公文", problems)
+    return templates
+
+
+def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
+    """Jinja syntax, unknown variables and split tags in every part of a template."""
+    from docxtpl import DocxTemplate
+
+    try:
+        tpl = DocxTemplate(io.BytesIO(template.data))
+        tpl.init_docx()
+    except Exception:  # noqa: BLE001 - any unreadable docx is the user's file problem
+        return [
+            Problem(
+                "无法打开模板：文件已损坏或不是 .docx 格式",
+                file=template.name,
+                hint="请在 Word/WPS 中打开后另存为 .docx",
+            )
+        ]
+    problems = []
+    env = _env()
+    for part, xml in _template_parts(tpl):
+        where = {"file": template.name, "sheet": part}
+        for text in _unbalanced_tags(xml):
+            problems.append(
+                Problem(
+                    f"标签“{text}”不完整或被拆分到多个段落",
+                    hint="请在 Word 中把该标签重新完整输入在同一段落内",
+                    **where,
+                )
+            )
+        patched = tpl.patch_xml(xml)
+        for tag in _TAG.findall(patched):
+            if "<" in tag:
+                shown = re.sub(r"<[^>]+>", "", tag)
+                problems.append(
+                    Problem(
+                        f"标签“{shown}”被 Word 拆分，无法识别",
+                        hint="请删除该标签后一次性重新输入（不要中途改格式）",
+                        **where,
+                    )
+                )
+        try:
+            ast = env.parse(patched)
+        except jinja2.TemplateSyntaxError as exc:
+            culprit = _culprit(env, patched)
+            near = f"（出错标签：{culprit}）" if culprit else ""
+            problems.append(
+                Problem(
+                    f"模板语法错误：{_zh(exc)}{near}",
+                    hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
+                    **where,
+                )
+            )
+            continue
+        try:
+            used = meta.find_undeclared_variables(ast)
+        except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
+            problems.append(
+                Problem(f"模板语法错误：{_zh(exc)}", hint="请检查标签中的过滤器和拼写", **where)
+            )
+            continue
+        for name in sorted(used - set(context)):
+            problems.append(
+                Problem(
+                    f"模板使用了数据中没有的变量“{name}”",
+                    hint=f"可用的变量：{'、'.join(sorted(context))}",
+                    **where,
+                )
+            )
+    return problems
+
+
+def render_document(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
+    """Render one document; `charts` maps chart names in the context to PNG bytes."""
+    data = sanitize(context)
+    pictures = _pictures(context, charts)
+    try:
+        compiled = _compiled(template.data)
+        if compiled is None:
+            return _render_with_docxtpl(template, data, pictures)
+        return compiled.render(data, pictures)
+    except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
+        who = context.get("unit") or context.get("title") or ""
+        raise TemplateError(
+            f"模板 {template.name} 生成“{who}”的公文时出错",
+            [Problem(_zh(exc), file=template.name, hint="请检查模板中的变量名、过滤器和运算")],
+        ) from None
+
+
+def _pictures(context: dict, charts: dict[str, bytes]) -> dict[str, Picture] | None:
+    """The context's charts as (PNG, width) pairs, inserted at print size."""
+    from docx.shared import Mm
+
+    if "charts" not in context:
+        return None
+    return {
+        name: (charts[name], Mm(CHART_WIDTH_MM.get(spec["kind"], 150)))
+        for name, spec in context["charts"].items()
+    }
+
+
+def _render_with_docxtpl(
+    template: DocumentTemplate, data: dict, pictures: dict[str, Picture] | None
+) -> bytes:
+    """docxtpl's own path, python-docx opening and saving the whole package: used for a
+    template with footnotes, and the reference the compiled path is tested against."""
+    from docxtpl import DocxTemplate, InlineImage
+
+    from ..outputs.zips import stable_zip
+
+    tpl = DocxTemplate(io.BytesIO(template.data))
+    if pictures is not None:
+        data = dict(data)
+        data["charts"] = {
+            name: InlineImage(tpl, io.BytesIO(png), width=width)
+            for name, (png, width) in pictures.items()
+        }
+    tpl.render(data, _env())
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return stable_zip(buf.getvalue())
+
+
+def sanitize(value):
+    """Remove characters XML cannot hold (control characters) from every string."""
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    if isinstance(value, dict):
+        return {k: sanitize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [sanitize(v) for v in value]
+    return value
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """A file name that cannot leave its folder: no separators, no `..`, no device names."""
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", sanitize(name)).strip(" .")
+    text = text[:limit] or "_"
+    if text.split(".")[0].upper() in _RESERVED:
+        text = "_" + text
+    return text
+
+
+def _template_parts(tpl) -> list[tuple[str, str]]:
+    from lxml import etree
+
+    parts = [("正文", tpl.get_xml())]
+    for rel in tpl.docx.part.rels.values():
+        if rel.reltype.endswith(("/header", "/footer")):
+            label = "页眉" if rel.reltype.endswith("/header") else "页脚"
+            xml = etree.tostring(rel.target_part._element, encoding="unicode")
+            parts.append((f"{label}（{rel.target_part.partname.split('/')[-1]}）", xml))
+    return parts
+
+
+def _unbalanced_tags(xml: str) -> list[str]:
+    out = []
+    for paragraph in _PARAGRAPH.findall(xml):
+        text = "".join(_TEXT.findall(paragraph))
+        rest = _TAG.sub("", text)
+        for opener, closer in (("{{", "}}"), ("{%", "%}")):
+            if opener in rest or closer in rest:
+                out.append(text.strip()[:40])
+                break
+    return out
+
+
+_JINJA_MESSAGES = (
+    (re.compile(r"'(?:dict object|[\w ]+)' has no attribute '([^']+)'"), "数据中没有“{0}”这一项"),
+    (re.compile(r"'([^']+)' is undefined"), "数据中没有变量“{0}”"),
+    (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器"),
+    (re.compile(r"unexpected '([^']+)'"), "出现了意外的“{0}”"),
+    (re.compile(r"expected token '([^']+)'"), "缺少“{0}”"),
+    (re.compile(r"unexpected end of template"), "模板意外结束（可能缺少 endfor/endif）"),
+)
+
+
+def _zh(exc: Exception) -> str:
+    """Jinja's English message, in Chinese where we know it, with the original kept."""
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    for pattern, template in _JINJA_MESSAGES:
+        match = pattern.search(text)
+        if match:
+            return template.format(*match.groups()) + f"（{text}）"
+    if isinstance(exc, ZeroDivisionError):
+        return f"模板中的运算除以零（{text}）"
+    return f"{type(exc).__name__}：{text}"
+
+
+def _culprit(env: jinja2.Environment, xml: str) -> str:
+    """The first tag that is wrong on its own (a bad expression or an unclosed string)."""
+    for tag in _TAG.findall(re.sub(r"<[^>]+>", "", xml)):
+        try:
+            if tag.startswith("{{"):
+                env.parse(tag)
+            else:
+                list(env.lex(tag))
+        except jinja2.TemplateSyntaxError:
+            return tag[:60]
+    return ""

@@ -1,0 +1,24 @@
+"""Imported once by the document workers' fork server, before any worker starts.
+
+Workers are forked from that server (`documents._worker_context`), so what is imported and
+loaded here — matplotlib, the chart font, docxtpl, python-docx, lxml — is paid for once per
+run instead of once per worker, and while the main process is still reading and scoring.
+Nothing here may raise: a problem (a missing font, say) is reported by the worker that meets
+it, with its own clear message.
+"""
+
+from __future__ import annotations
+
+try:
+    import docx  # noqa: F401 - imported for the workers
+    import docxtpl  # noqa: F401 - imported for the workers
+
+    # cli: a worker started from the `evalgen` script imports it as its main module;
+    # documents: what a worker runs (with the contexts and engine it imports).
+    from .. import cli  # noqa: F401 - for the workers
+    from ..charts import figures, spread  # noqa: F401 - for the workers
+    from . import pool, render  # noqa: F401 - for the workers
+
+    figures.chart_font()
+except Exception:  # noqa: BLE001, S110 - see the module docstring
+    pass

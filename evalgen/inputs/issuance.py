@@ -1,0 +1,138 @@
+"""The issuance file (发文信息.yaml): document details that are not data, never the clock."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..problems import InputError, Problem
+from ..yamlfile import yaml_load
+
+__all__ = ["ISSUANCE_FILE", "Issuance", "load_issuance"]
+
+ISSUANCE_FILE = "发文信息.yaml"
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
+_OPTIONAL = ("抄送", "约谈时间", "约谈地点", "联系人", "联系电话", "整改期限", "约谈通知书编号")
+# Issuance field ← key in 发文信息.yaml (整改期限 has a default, materials a list).
+_FIELDS = {
+    "issuer": "发文机关",
+    "banner": "发文机关标志",
+    "number": "发文字号",
+    "date": "成文日期",
+    "to": "主送",
+    "cc": "抄送",
+    "printer": "印发机关",
+    "print_date": "印发日期",
+    "interview_time": "约谈时间",
+    "interview_place": "约谈地点",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "notice_number": "约谈通知书编号",
+}
+_DOC_FIELDS = [f for f in _FIELDS if f != "notice_number"] + ["deadline"]
+_DEFAULT_MATERIALS = (
+    "存在问题的原因分析和整改方案（加盖单位公章）",
+    "未达标指标的情况说明及佐证材料",
+    "下一步工作措施、责任分工和完成时限",
+)
+
+
+@dataclass(frozen=True)
+class Issuance:
+    """发文要素 for the bulletin and the interview notices."""
+
+    issuer: str
+    banner: str
+    number: str
+    date: str
+    to: str
+    cc: str
+    printer: str
+    print_date: str
+    interview_time: str
+    interview_place: str
+    contact: str
+    phone: str
+    deadline: str
+    notice_number: str
+    materials: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        """The details the document templates read (as `doc.*`)."""
+        return {field: getattr(self, field) for field in _DOC_FIELDS}
+
+
+def load_issuance(path: Path) -> Issuance:
+    """Read and check the issuance file; every problem located by key and line."""
+    name = path.name
+    if not path.is_file():
+        raise InputError(
+            f"找不到发文信息文件 {path}",
+            [
+                Problem(
+                    "生成公文需要发文信息", file=name, hint=f"请在数据文件夹中放置 {ISSUANCE_FILE}"
+                )
+            ],
+        )
+    try:
+        data, lines = yaml_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"发文信息文件 {name} 不是 UTF-8 编码") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(
+            f"发文信息文件 {name} 的格式有误",
+            [Problem(exc.problem or "YAML 格式错误", file=name, line=line)],
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"发文信息文件 {name} 应为“项目: 内容”的形式")
+    problems = []
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料")
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
+            hint = f"是否应为“{close[0]}”？" if close else f"可用的项目：{'、'.join(known)}"
+            problems.append(
+                Problem(f"不认识的项目“{key}”", file=name, line=lines.get(str(key)), hint=hint)
+            )
+    values: dict[str, str] = {}
+    for key in _REQUIRED + _OPTIONAL:
+        raw = data.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if key in _REQUIRED:
+                problems.append(Problem(f"缺少“{key}”", file=name, hint=f"请填写 {key}: …"))
+            values[key] = ""
+            continue
+        if not isinstance(raw, str | int):
+            hint = '请给内容加上引号，如 "2025年2月20日"' if "日期" in key else "请给内容加上引号"
+            problems.append(Problem(f"“{key}”应为文字", file=name, line=lines.get(key), hint=hint))
+            continue
+        values[key] = str(raw).strip()
+    for key in ("成文日期", "印发日期"):
+        if values.get(key) and not _DATE.match(values[key]):
+            problems.append(
+                Problem(
+                    f"“{key}”应写作“2025年2月20日”的形式（阿拉伯数字），实际为“{values[key]}”",
+                    file=name,
+                    line=lines.get(key),
+                )
+            )
+    materials = data.get("约谈需提交材料", list(_DEFAULT_MATERIALS))
+    if not isinstance(materials, list) or not all(isinstance(m, str) for m in materials):
+        problems.append(
+            Problem("“约谈需提交材料”应为文字列表", file=name, line=lines.get("约谈需提交材料"))
+        )
+        materials = list(_DEFAULT_MATERIALS)
+    if problems:
+        raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
+    return Issuance(
+        **{field: values[key] for field, key in _FIELDS.items()},
+        deadline=values["整改期限"] or "30日",
+        materials=tuple(materials),
+    )

@@ -1,0 +1,277 @@
+"""Exact per-unit indicator lines (`Fraction`s): what explain, results and documents show.
+
+The engine ranks with vectorized binary arithmetic; every figure a person reads comes from
+here, and `results` checks that both agree on every rounded total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+import numpy as np
+
+from ..inputs.year import Source, YearInputs
+from ..model.loader import target_for
+from ..model.schema import Category, Group, Indicator
+from ..numbers import fmt_number
+from .lines import IndicatorScore, TaskLine
+from .rules import RULES, Peers, RuleInput
+
+__all__ = ["ColumnPeers", "ExactGroup", "task_value"]
+
+_ZERO = Fraction(0)
+
+
+class ColumnPeers(Peers):
+    """A group's values for one indicator, for rank and best look-ups, sorted once by numpy.
+
+    Ordering on float64 is exact here: figures are decimals of at most 15 significant digits
+    (the cell parser's limit), which float64 keeps distinct and in order.
+    """
+
+    __slots__ = ("_best_high", "_best_low")
+
+    def __init__(self, column: np.ndarray, exact_of: Callable[[int], Fraction]):
+        present = np.flatnonzero(~np.isnan(column))
+        self._sorted = np.sort(column[present])
+        self._best_high = (
+            exact_of(int(present[np.argmax(column[present])])) if len(present) else None
+        )
+        self._best_low = (
+            exact_of(int(present[np.argmin(column[present])])) if len(present) else None
+        )
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def count_better(self, value: Fraction, higher_is_better: bool) -> int:
+        v = float(value)
+        if higher_is_better:
+            return int(len(self._sorted) - np.searchsorted(self._sorted, v, side="right"))
+        return int(np.searchsorted(self._sorted, v, side="left"))
+
+    def best(self, value: Fraction, higher_is_better: bool) -> Fraction:
+        if higher_is_better:
+            return value if self._best_high is None else max(self._best_high, value)
+        return value if self._best_low is None else min(self._best_low, value)
+
+
+@dataclass(frozen=True)
+class _IndicatorRule:
+    """An indicator's rule and constants for the year, as `Fraction`s (made once per group)."""
+
+    indicator: Indicator
+    target: Decimal | None
+    score: Callable[[RuleInput], Fraction]
+    points: Fraction
+    exact_target: Fraction | None
+    params: dict[str, Fraction]
+    higher_is_better: bool
+    needs_peers: bool
+
+
+class _Category(NamedTuple):
+    """A category of the group with its points as a `Fraction` and its indicators' rules."""
+
+    category: Category
+    points: Fraction
+    rules: list[_IndicatorRule]
+
+
+class _Entry(NamedTuple):
+    """One indicator of one unit before scoring: its value (None: 不适用) and where it came from."""
+
+    rule: _IndicatorRule
+    value: Fraction | None
+    source: Source | None
+    na_reason: str
+    tasks: tuple[TaskLine, ...]
+
+
+class ExactGroup:
+    """Exact lines for any unit of one group, with the group's peers built once, on demand."""
+
+    def __init__(self, group: Group, inputs: YearInputs, values: np.ndarray):
+        self.group = group
+        self.inputs = inputs
+        self.values = values  # units × indicators as float64 (NaN: no value), from the engine
+        self._columns = {
+            ind.id: k for k, ind in enumerate(i for c in group.categories for i in c.indicators)
+        }
+        self._peers: dict[str, ColumnPeers] = {}
+        self._categories = [
+            _Category(
+                cat, Fraction(cat.points), [_indicator_rule(i, inputs.year) for i in cat.indicators]
+            )
+            for cat in group.categories
+        ]
+
+    def unit_lines(self, unit: str) -> tuple[list[IndicatorScore], list[str]]:
+        """Every indicator line of `unit` with exact scores, and the redistribution notes."""
+        entries = self._entries(unit)
+        factors, notes = self._redistribute(entries)
+        lines = []
+        for planned, cat_entries, factor in zip(self._categories, entries, factors, strict=True):
+            cat = planned.category
+            for rule, value, source, na_reason, tasks in cat_entries:
+                ind = rule.indicator
+                effective = score = _ZERO
+                detail = ""
+                if value is not None:
+                    rule_input = self._rule_input(rule, value)
+                    raw = rule.score(rule_input)
+                    effective, score = rule.points * factor, raw * factor
+                    detail = _peer_detail(ind, rule_input, raw) if rule.needs_peers else ""
+                line = IndicatorScore(
+                    ind, cat.id, cat.name, value, rule.target, ind.points, effective, score,
+                    source, na_reason, tasks, detail,
+                )  # fmt: skip
+                lines.append(line)
+        return lines, notes
+
+    def unit_total(self, unit: str) -> Fraction:
+        """The exact sum of `unit`'s indicator scores, as `unit_lines` gives them, made cheaply.
+
+        For the engine's half-way totals: the same rules and redistribution, without lines.
+        """
+        entries = self._entries(unit)
+        factors, _ = self._redistribute(entries)
+        total = _ZERO
+        for cat_entries, factor in zip(entries, factors, strict=True):
+            raw = [
+                e.rule.score(self._rule_input(e.rule, e.value))
+                for e in cat_entries
+                if e.value is not None
+            ]
+            if raw:
+                total += sum(raw, _ZERO) * factor
+        return total
+
+    def exact_value(self, unit: str, ind: Indicator) -> Fraction | None:
+        if ind.source == "tasks":
+            return task_value(self.group, unit, self.inputs)[0]
+        if ind.applies_to is not None and unit not in ind.applies_to:
+            return None
+        figure = self.inputs.figures.get(unit, {}).get(ind.id)
+        return None if figure is None or figure.value is None else Fraction(figure.value)
+
+    def _entries(self, unit: str) -> list[list[_Entry]]:
+        """Per category, the unit's indicators with their values (none where not its own)."""
+        figures = self.inputs.figures.get(unit, {})
+        entries = []
+        for planned in self._categories:
+            cat_entries = []
+            for rule in planned.rules:
+                ind = rule.indicator
+                tasks: tuple[TaskLine, ...] = ()
+                if ind.source == "tasks":
+                    value, tasks, source, reason = task_value(self.group, unit, self.inputs)
+                elif ind.applies_to is not None and unit not in ind.applies_to:
+                    continue  # not this unit's indicator at all: no line, its points go elsewhere
+                else:
+                    figure = figures[ind.id]
+                    value = None if figure.value is None else Fraction(figure.value)
+                    source = figure.source
+                    reason = "" if figure.value is not None else "单位填报不适用"
+                cat_entries.append(_Entry(rule, value, source, reason, tasks))
+            entries.append(cat_entries)
+        return entries
+
+    def _redistribute(self, entries: list[list[_Entry]]) -> tuple[list[Fraction], list[str]]:
+        """不适用: effective points / points for each category's indicators, and the notes.
+
+        A category's N/A points are spread over its other indicators in proportion to their
+        points; a category with none applicable spreads its points over the other categories.
+        """
+        applicable = [
+            sum((e.rule.points for e in cat_entries if e.value is not None), _ZERO)
+            for cat_entries in entries
+        ]
+        orphaned = remaining = _ZERO
+        notes = []
+        for planned, cat_entries, points in zip(self._categories, entries, applicable, strict=True):
+            cat = planned.category
+            if points:
+                remaining += planned.points
+                continue
+            orphaned += planned.points
+            why = "所列指标均不适用" if cat_entries else "无本单位承担的指标"
+            notes.append(
+                f"“{cat.name}”（{fmt_number(cat.points)}分）{why}，分值按比例分配给其余类别的指标"
+            )
+        scale = (remaining + orphaned) / remaining if orphaned and remaining else None
+        factors = []
+        for planned, points in zip(self._categories, applicable, strict=True):
+            factor = planned.points / points if points else _ZERO
+            factors.append(factor * scale if scale is not None else factor)
+        return factors, notes
+
+    def _rule_input(self, rule: _IndicatorRule, value: Fraction) -> RuleInput:
+        return RuleInput(
+            value=value,
+            target=rule.exact_target,
+            points=rule.points,
+            params=rule.params,
+            higher_is_better=rule.higher_is_better,
+            peers=self._peers_of(rule.indicator) if rule.needs_peers else (),
+        )
+
+    def _peers_of(self, ind: Indicator) -> ColumnPeers:
+        peers = self._peers.get(ind.id)
+        if peers is None:
+            column = self.values[:, self._columns[ind.id]]
+            units = self.group.units
+            peers = ColumnPeers(column, lambda row: self.exact_value(units[row], ind))
+            self._peers[ind.id] = peers
+        return peers
+
+
+def _indicator_rule(ind: Indicator, year: int) -> _IndicatorRule:
+    target = target_for(ind, year)
+    return _IndicatorRule(
+        indicator=ind,
+        target=target,
+        score=RULES[ind.rule],
+        points=Fraction(ind.points),
+        exact_target=None if target is None else Fraction(target),
+        params={k: Fraction(v) for k, v in ind.params.items()},
+        higher_is_better=ind.direction == "higher",
+        needs_peers=ind.rule in ("rank", "relative"),
+    )
+
+
+def task_value(group: Group, unit: str, inputs: YearInputs):
+    scoring = group.task_scoring
+    entered = inputs.tasks.get(unit, {})
+    lines = []
+    for task in group.tasks:
+        if unit not in task.units or task.id not in entered:
+            continue
+        lead = task.units[0] == unit
+        weight = scoring.lead_weight if lead else scoring.co_weight
+        score, source = entered[task.id]
+        lines.append(
+            TaskLine(task.id, task.no, task.name, "牵头" if lead else "配合", weight, score, source)
+        )
+    if not lines:
+        return None, (), None, "无承担的重点任务"
+    total_weight = sum(Fraction(t.weight) for t in lines)
+    value = sum(Fraction(t.weight) * Fraction(t.score) for t in lines) / total_weight
+    value = value * 100 / Fraction(scoring.max_score)
+    return value, tuple(lines), lines[0].source, ""
+
+
+def _peer_detail(ind: Indicator, inp: RuleInput, raw: Fraction) -> str:
+    """For rules that depend on the group: the rank or best value that decided the score."""
+    m = "" if ind.measure == "分" else ind.measure
+    if ind.rule == "rank":
+        better = inp.peers.count_better(inp.value, inp.higher_is_better)
+        return f"组内第{better + 1}名（共{len(inp.peers)}个单位有数据），得{fmt_number(raw)}分"
+    if ind.rule == "relative":
+        best = inp.peers.best(inp.value, inp.higher_is_better)
+        return f"组内最优值{fmt_number(best)}{m}，得{fmt_number(raw)}分"
+    return ""
