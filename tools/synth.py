@@ -49,8 +49,8 @@ from openpyxl.cell import WriteOnlyCell  # noqa: E402
 from evalgen.model.loader import load_model, target_for  # noqa: E402
 from evalgen.model.schema import Indicator, ScoringModel  # noqa: E402
 from evalgen.outputs.zips import stable_zip  # noqa: E402
-from evalgen.yamlfile import yaml_load  # noqa: E402
 from evalgen.resources import DEFAULT_MODEL  # noqa: E402
+from evalgen.yamlfile import yaml_load  # noqa: E402
 
 __all__ = [
     "adjustment_events",
