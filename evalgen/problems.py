@@ -42,6 +42,7 @@ class Problem:
     path: str = ""
     line: int | None = None
     severity: str = "error"
+    code: str = ""  # stable kind, e.g. "not-a-number": for tests and `validate --json`
 
     def where(self) -> str:
         """The location in words: 文件 › 工作表 › 第12行 C列 (单位 / 指标)."""
