@@ -41,16 +41,9 @@ def default_jobs() -> int:
 
 
 def _chart_functions() -> dict[str, Callable[..., bytes]]:
-    from ..charts import figures as charts
-    from ..charts import spread as chartspread
+    from ..charts.kinds import CHARTS  # matplotlib: only where charts are drawn
 
-    return {
-        "group_totals": charts.group_totals_chart,
-        "score_histogram": chartspread.score_histogram_chart,
-        "grade_distribution": charts.grade_distribution_chart,
-        "attainment": charts.attainment_chart,
-        "trend": charts.trend_chart,
-    }
+    return {kind: chart.draw for kind, chart in CHARTS.items()}
 
 
 @dataclass
