@@ -154,57 +154,66 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
             )
         ]
     problems = []
-    env = _env()
     for part, xml in _template_parts(tpl):
         where = {"file": template.name, "sheet": part}
-        for text in _unbalanced_tags(xml):
-            problems.append(
-                Problem(
-                    f"标签“{text}”不完整或被拆分到多个段落",
-                    hint="请在 Word 中把该标签重新完整输入在同一段落内",
-                    **where,
-                )
-            )
         patched = tpl.patch_xml(xml)
-        for tag in _TAG.findall(patched):
-            if "<" in tag:
-                shown = re.sub(r"<[^>]+>", "", tag)
-                problems.append(
-                    Problem(
-                        f"标签“{shown}”被 Word 拆分，无法识别",
-                        hint="请删除该标签后一次性重新输入（不要中途改格式）",
-                        **where,
-                    )
-                )
-        try:
-            ast = env.parse(patched)
-        except jinja2.TemplateSyntaxError as exc:
-            culprit = _culprit(env, patched)
-            near = f"（出错标签：{culprit}）" if culprit else ""
+        problems += _tag_problems(xml, patched, where)
+        problems += _jinja_problems(patched, context, where)
+    return problems
+
+
+def _tag_problems(xml: str, patched: str, where: dict) -> list[Problem]:
+    """Tags cut across paragraphs (in the part's `xml`), or split by Word's runs so that
+    docxtpl's patching (`patched`) cannot join them."""
+    problems = []
+    for text in _unbalanced_tags(xml):
+        problems.append(
+            Problem(
+                f"标签“{text}”不完整或被拆分到多个段落",
+                hint="请在 Word 中把该标签重新完整输入在同一段落内",
+                **where,
+            )
+        )
+    for tag in _TAG.findall(patched):
+        if "<" in tag:
+            shown = re.sub(r"<[^>]+>", "", tag)
             problems.append(
                 Problem(
-                    f"模板语法错误：{_zh(exc)}{near}",
-                    hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
-                    **where,
-                )
-            )
-            continue
-        try:
-            used = meta.find_undeclared_variables(ast)
-        except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
-            problems.append(
-                Problem(f"模板语法错误：{_zh(exc)}", hint="请检查标签中的过滤器和拼写", **where)
-            )
-            continue
-        for name in sorted(used - set(context)):
-            problems.append(
-                Problem(
-                    f"模板使用了数据中没有的变量“{name}”",
-                    hint=f"可用的变量：{'、'.join(sorted(context))}",
+                    f"标签“{shown}”被 Word 拆分，无法识别",
+                    hint="请删除该标签后一次性重新输入（不要中途改格式）",
                     **where,
                 )
             )
     return problems
+
+
+def _jinja_problems(patched: str, context: dict, where: dict) -> list[Problem]:
+    """Jinja syntax errors in a patched part, else the variables it uses that `context` lacks."""
+    env = _env()
+    try:
+        ast = env.parse(patched)
+    except jinja2.TemplateSyntaxError as exc:
+        culprit = _culprit(env, patched)
+        near = f"（出错标签：{culprit}）" if culprit else ""
+        return [
+            Problem(
+                f"模板语法错误：{_zh(exc)}{near}",
+                hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
+                **where,
+            )
+        ]
+    try:
+        used = meta.find_undeclared_variables(ast)
+    except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
+        return [Problem(f"模板语法错误：{_zh(exc)}", hint="请检查标签中的过滤器和拼写", **where)]
+    return [
+        Problem(
+            f"模板使用了数据中没有的变量“{name}”",
+            hint=f"可用的变量：{'、'.join(sorted(context))}",
+            **where,
+        )
+        for name in sorted(used - set(context))
+    ]
 
 
 def render_document(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
