@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.documents.context import bulletin_context, change_text, notice_contexts, unit_contexts
+from evalgen.documents.bulletin import bulletin_context
+from evalgen.documents.feedback import notice_contexts, unit_contexts
+from evalgen.documents.wording import change_text
 from evalgen.inputs.issuance import load_issuance
 from evalgen.model.loader import load_model
 from evalgen.outputs.results import build_results, history_points

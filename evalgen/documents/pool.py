@@ -22,7 +22,8 @@ from pathlib import Path
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
-from .context import bulletin_context, notice_contexts, unit_contexts
+from .bulletin import bulletin_context
+from .feedback import notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
 
 __all__ = ["DocumentSet", "default_jobs", "prepare_documents", "start_workers_early"]
