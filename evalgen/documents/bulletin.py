@@ -33,7 +33,7 @@ from .wording import (
 __all__ = ["BARS_UP_TO", "bulletin_context"]
 
 # A group of up to this many units gets a bar per unit in the bulletin; a larger one (a
-# province's, a country's) a histogram of its totals (`chartspread`).
+# province's, a country's) a histogram of its totals (`charts.spread`).
 BARS_UP_TO = 60
 
 
