@@ -13,7 +13,15 @@ from ..model.schema import FollowUpRule, ScoringModel
 from ..numbers import cn_count, fmt_number
 from .engine import GroupResult, UnitResult, YearResult, gc_paused
 
-__all__ = ["CONDITIONS", "Condition", "FollowUp", "apply_followups", "cn_count", "in_bottom"]
+__all__ = [
+    "CONDITIONS",
+    "Condition",
+    "FollowUp",
+    "Scope",
+    "apply_followups",
+    "cn_count",
+    "in_bottom",
+]
 
 
 @dataclass(frozen=True)
