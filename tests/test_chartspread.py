@@ -82,8 +82,8 @@ def test_bad_data_is_a_chart_error():
 
 def test_the_bulletin_draws_bars_up_to_the_limit_and_a_histogram_beyond():
     model = load_model(MINI).model
-    _, y2024 = score_both_years(model)
-    results = build_results(model, y2024, {})
+    _, y2024, view = score_both_years(model)
+    results = build_results(model, y2024, view, {})
     group = results["groups"][0]
     template = group["units"][0]
     issuance = load_issuance(ISSUANCE)

@@ -272,19 +272,25 @@ def test_clicks_own_words_are_chinese_too():
 
 
 def test_a_scored_run_still_explains_its_units(sample_copy, out):
-    """`score` frees what the documents no longer need, but a Python caller can still ask
-    for this year's lines (earlier years keep totals and ranks only)."""
+    """A Python caller can still ask a scored run for this year's lines (its exact view);
+    earlier years keep totals and ranks only."""
     from evalgen import pipeline
-    from evalgen.outputs.results import explain_unit
+    from evalgen.outputs.explain import explain_unit
+    from evalgen.scoring.engine import YearLines, YearResult
 
     done = pipeline.score(2024, sample_copy, out_dir=out, documents=False)
-    model = done.evaluation.loaded.model
-    text = explain_unit(model, done.evaluation.result, "宁晋县")
+    evaluation = done.evaluation
+    model = evaluation.loaded.model
+    text = explain_unit(model, evaluation.result, evaluation.lines, "宁晋县")
     assert "宁晋县" in text and "食品" in text
-    past = done.evaluation.history[2023].unit("宁晋县")
+    past = evaluation.history[2023].unit("宁晋县")
     assert past.rank >= 1
-    with pytest.raises(RuntimeError, match="往年结果只保留总分和名次"):
-        past.indicators  # noqa: B018 - the property is the point
+    with pytest.raises(AttributeError):
+        past.indicators  # noqa: B018 - an earlier year's result has no lines
+    # the one exact view the run holds is this year's: none is kept for 2023
+    assert all(type(y) is YearResult for y in evaluation.history.values())
+    views = [v for v in vars(evaluation).values() if isinstance(v, YearLines)]
+    assert views == [evaluation.lines] and evaluation.lines.year == 2024
 
 
 def test_help_and_errors_name_things_in_chinese():

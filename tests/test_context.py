@@ -19,8 +19,8 @@ ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / "
 @pytest.fixture(scope="module")
 def setup():
     model = load_model(MINI).model
-    y2023, y2024 = score_both_years(model)
-    results = build_results(model, y2024, {})
+    y2023, y2024, view = score_both_years(model)
+    results = build_results(model, y2024, view, {})
     past = {2023: history_points(model, y2023)}
     return model, results, past, load_issuance(ISSUANCE)
 

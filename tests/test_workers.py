@@ -53,10 +53,10 @@ def test_the_jobs_can_be_gone_through_again():
     from evalgen.outputs.results import build_results, history_points
 
     model = load_model(MINI).model
-    y2023, y2024 = score_both_years(model)
+    y2023, y2024, view = score_both_years(model)
     docs = prepare_documents(
         model,
-        build_results(model, y2024, {}),
+        build_results(model, y2024, view, {}),
         {2023: history_points(model, y2023)},
         load_issuance(ROOT / "sample_inputs" / "2024" / "发文信息.yaml"),
         None,

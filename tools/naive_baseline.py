@@ -185,7 +185,7 @@ def run(
         "evalgen_version": __version__,
         "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
     }
-    results = build_results(model_, evaluation.result, meta)
+    results = build_results(model_, evaluation.result, evaluation.lines, meta)
     history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
     base = Path(inputs) if inputs else DEFAULT_INPUTS
     issuance = load_issuance(base / str(year) / ISSUANCE_FILE)
