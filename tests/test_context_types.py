@@ -85,13 +85,13 @@ def every_context() -> list[tuple[str, dict, type]]:
     for year in (2023, 2024):
         evaluation = evaluate(year)
         model = evaluation.loaded.model
-        results = build_results(model, evaluation.result, {})
+        results = build_results(model, evaluation.result, evaluation.lines, {})
         history = {y: history_points(model, r) for y, r in evaluation.history.items()}
         issuance = load_issuance(DEFAULT_INPUTS / str(year) / ISSUANCE_FILE)
         out += _contexts(model, results, history, issuance)
     model = load_model(MINI).model
-    y2023, y2024 = score_both_years(model)
-    results = build_results(model, y2024, {})
+    y2023, y2024, view = score_both_years(model)
+    results = build_results(model, y2024, view, {})
     out += _contexts(
         model, results, {2023: history_points(model, y2023)}, load_issuance(SAMPLE_ISSUANCE)
     )
