@@ -44,7 +44,7 @@ from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini
 from openpyxl import Workbook
 
 from evalgen.cli import main
-from evalgen.inputs import reader
+from evalgen.inputs import filecheck
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
 
@@ -565,7 +565,7 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(sample_copy, opened):
 
 
 def test_unpacked_size_limit(sample_copy, monkeypatch, opened):
-    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 40_000)
+    monkeypatch.setattr(filecheck, "MAX_UNCOMPRESSED_BYTES", 40_000)
     add_member(book(sample_copy, COUNTY_BOOK), "xl/media/image1.png", bytes(range(256)) * 200)
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK}：该文件解压后达" in err and "（上限39.1 KB）" in err
@@ -613,7 +613,7 @@ def test_stray_cell_far_below_the_table(sample_copy):
 
 def test_oversized_file_is_refused_early_with_its_size(sample_copy, monkeypatch, opened):
     path = book(sample_copy, COUNTY_BOOK)
-    monkeypatch.setattr(reader, "MAX_INPUT_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(filecheck, "MAX_INPUT_BYTES", path.stat().st_size - 1)
     size = path.stat().st_size / 1024
     err = refused(sample_copy)
     limit = (path.stat().st_size - 1) / 1024
@@ -622,7 +622,7 @@ def test_oversized_file_is_refused_early_with_its_size(sample_copy, monkeypatch,
 
 
 def test_default_size_limit_is_50_mb():
-    assert reader.MAX_INPUT_BYTES == 50 * 1024 * 1024
+    assert filecheck.MAX_INPUT_BYTES == 50 * 1024 * 1024
 
 
 # -- model files (exit code 3) ----------------------------------------------------------------
