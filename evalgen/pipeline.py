@@ -143,7 +143,10 @@ def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | 
     name = model_.resolve_unit(normalize_text(unit))
     if name is None:
         hint = suggest_unit(model_, unit)
-        raise InputError(f"单位“{unit}”不在考核对象名单中", [Problem("请核对单位名称", hint=hint)])
+        raise InputError(
+            f"单位“{unit}”不在考核对象名单中",
+            [Problem("请核对单位名称", hint=hint, code="unknown-unit")],
+        )
     return explain_unit(model_, evaluation.result, evaluation.lines, name)
 
 

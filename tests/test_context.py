@@ -154,3 +154,29 @@ def test_issuance_file_problems_are_located(tmp_path):
     assert "缺少“主送”" in messages
     date = next(p for p in err.value.problems if "成文日期" in p.message)
     assert date.line == 3 and "阿拉伯数字" in date.message
+    assert date.code == "date-format" and date.file == "发文信息.yaml"
+    missing = {p.message: p.code for p in err.value.problems if p.code == "missing-key"}
+    # 发文机关标志, 主送, 印发机关 and 印发日期 are required and absent
+    assert set(missing) == {"缺少“发文机关标志”", "缺少“主送”", "缺少“印发机关”", "缺少“印发日期”"}
+    assert len(err.value.problems) == 5
+
+
+def test_issuance_file_problem_codes(tmp_path):
+    bad = tmp_path / "发文信息.yaml"
+    bad.write_text(ISSUANCE.read_text(encoding="utf-8") + "发文机构: 办公室\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    [unknown] = err.value.problems
+    assert (unknown.code, unknown.line) == ("unknown-key", len(bad.read_text().splitlines()))
+    assert "发文机关" in unknown.hint
+    bad.write_text("发文机关: [办公室\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    assert [p.code for p in err.value.problems] == ["yaml-syntax"]
+    bad.write_text("- 一\n- 二\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    assert (err.value.code, err.value.problems) == ("yaml-shape", [])
+    with pytest.raises(InputError) as err:
+        load_issuance(tmp_path / "没有.yaml")
+    assert [(p.code, p.file) for p in err.value.problems] == [("missing-file", "没有.yaml")]

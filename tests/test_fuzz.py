@@ -28,7 +28,7 @@ from evalgen.inputs.values import (
 )
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
-from evalgen.problems import InputError
+from evalgen.problems import CODES, InputError
 
 MODEL = load_model(MINI_MODEL).model
 _BASE = tempfile.TemporaryDirectory()  # one valid year, copied for each example
@@ -66,6 +66,7 @@ def test_parse_cell_gives_a_value_or_a_value_problem(raw, percent_format):
     except ValueProblem as problem:
         assert problem.message and problem.hint
         assert "\x1b" not in problem.message + problem.hint
+        assert problem.code in CODES
     else:
         assert isinstance(result, CellValue)
         assert (result.number is not None) == (result.kind == "number")
@@ -80,6 +81,7 @@ def test_cell_text_gives_text_or_a_value_problem(raw):
         text = cell_text(raw)
     except ValueProblem as problem:
         assert problem.message
+        assert problem.code in CODES
     else:
         assert isinstance(text, str) and "\x1b" not in text and "\u202e" not in text
 
@@ -115,6 +117,9 @@ def _check(folder: Path) -> None:
         for problem in exc.problems:
             assert problem.file and problem.row is not None, problem
             assert problem.message
+            assert problem.code in CODES, problem
+        for notice in exc.notices:
+            assert notice.severity == "warning" and notice.code in CODES, notice
 
 
 def _rows(grid):

@@ -49,6 +49,7 @@ class ChartError(EvalgenError):
     """A chart cannot be drawn: no Chinese font, or data the chart cannot show (exit code 5)."""
 
     exit_code = 5
+    code = "chart-error"
     title = "图表生成失败"
 
 

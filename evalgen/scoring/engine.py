@@ -120,6 +120,7 @@ def check_year(model: ScoringModel, year: int) -> None:
                             f"指标“{ind.name}”没有{year}年度的目标值",
                             path=f"{indicator_path(model, ind.id)}.targets",
                             hint="请在 targets 中补充该年度目标，或声明 interpolate",
+                            code="missing-target",
                         )
                     )
     if problems:
