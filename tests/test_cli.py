@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE_INPUTS
 from openpyxl import load_workbook
 from syrupy.extensions.json import JSONSnapshotExtension
 
@@ -88,10 +89,95 @@ def test_results_workbook_has_a_sheet_per_group_and_details(sample_copy, out):
     assert wb["县（市、区）"]["A1"].value == "排名"
 
 
-def test_sample_results_snapshot(sample_copy, out, snapshot):
-    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
-    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert results == snapshot.use_extension(JSONSnapshotExtension)
+# The sample year's units whose whole results.json record is kept as a snapshot, one JSON file
+# each (__snapshots__/test_cli/test_sample_unit_snapshot[<id>].json). Together they show every
+# rule and every special case: test_snapshot_units_cover_every_case checks it on the results.
+SNAPSHOT_UNITS = {
+    "qinghe": "清河县",  # bonus 5.5 over the cap of 5
+    "ningjin": "宁晋县",  # a safety-floor indicator below target: summoned
+    "baixiang": "柏乡县",  # tied with 新河县 at 92.95
+    "xinhe": "新河县",
+    "xingdong": "邢东新区",  # an indicator the unit entered as 不适用
+    "guangzong": "广宗县",  # penalties, grade D, bottom three two years running
+    "pingxiang": "平乡县",  # a veto
+    "minzheng": "市民政局",  # a department owning no plan indicator; bottom three twice
+}
+ALL_RULES = {"threshold", "linear", "ratio", "deduct", "evaluated", "rank", "relative"}
+
+
+@pytest.fixture(scope="module")
+def sample_results(tmp_path_factory) -> dict:
+    """results.json of the embedded sample year 2024, scored once for the snapshot tests."""
+    out = tmp_path_factory.mktemp("snapshot") / "2024"
+    assert run("score", 2024, "--inputs", SAMPLE_INPUTS, "--out", out).exit_code == 0
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def units_by_name(results: dict) -> dict[str, dict]:
+    return {u["unit"]: u for g in results["groups"] for u in g["units"]}
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_UNITS.values(), ids=SNAPSHOT_UNITS.keys())
+def test_sample_unit_snapshot(sample_results, name, snapshot):
+    unit = units_by_name(sample_results)[name]
+    assert unit == snapshot.use_extension(JSONSnapshotExtension)
+
+
+def test_snapshot_units_cover_every_case(sample_results):
+    everyone = units_by_name(sample_results).values()
+    chosen = [units_by_name(sample_results)[name] for name in SNAPSHOT_UNITS.values()]
+
+    def rules(units):
+        return {ind["rule"] for u in units for ind in u["indicators"]}
+
+    def triggers(units):
+        return {t["rule"] for u in units for t in u["triggers"]}
+
+    def who(test) -> set[str]:
+        return {u["unit"] for u in chosen if test(u)}
+
+    assert rules(chosen) == rules(everyone) == ALL_RULES
+    assert triggers(chosen) == triggers(everyone)
+    assert triggers(chosen) == {"safety_floor", "veto", "grade_d", "bottom3", "bottom3_twice"}
+    entered_na = who(lambda u: any(i["na_reason"] == "单位填报不适用" for i in u["indicators"]))
+    assert entered_na == {"邢东新区"}
+    assert who(lambda u: any(not c["applicable"] for c in u["categories"])) == {"市民政局"}
+    cap = sample_results["bonus_cap"]
+    assert who(lambda u: u["bonus"] > u["bonus_applied"] == cap) == {"清河县"}
+    assert who(lambda u: u["penalty"] > 0) == {"广宗县"}
+    assert who(lambda u: u["veto"]) == {"平乡县"}
+    assert who(lambda u: u["grade"] == "D" and not u["veto"]) == {"广宗县"}
+    tied = [(u["group"], u["rank"], u["total"]) for u in chosen]
+    assert who(lambda u: tied.count((u["group"], u["rank"], u["total"])) == 2) == {
+        "柏乡县",
+        "新河县",
+    }
+    assert {u["total"] for u in chosen if u["unit"] in ("柏乡县", "新河县")} == {92.95}
+    twice = who(lambda u: any(t["rule"] == "bottom3_twice" for t in u["triggers"]))
+    assert twice == {"广宗县", "市民政局"}
+    assert who(lambda u: any(t["rule"] == "safety_floor" for t in u["triggers"])) == {"宁晋县"}
+
+
+def year_summary(results: dict) -> dict:
+    """The whole year in a few lines: the run's header and one line per unit (rank, unit,
+    total, grade, follow-ups), so that no unit's result changes unnoticed."""
+    summary = {k: v for k, v in results.items() if k != "groups"}
+    for group in results["groups"]:
+        lines = []
+        for u in group["units"]:
+            followups = ", ".join(f"{t['rule']} {t['kind']}" for t in u["triggers"]) or "—"
+            lines.append(
+                f"{u['rank']:>2} | {u['unit']} | {u['total']:.2f} | {u['grade']} | {followups}"
+            )
+        summary[group["key"]] = {
+            **{k: v for k, v in group.items() if k != "units"},
+            "units": lines,
+        }
+    return summary
+
+
+def test_sample_year_summary_snapshot(sample_results, snapshot):
+    assert year_summary(sample_results) == snapshot
 
 
 def test_two_runs_give_byte_identical_files_whatever_the_jobs(sample_copy, tmp_path):
