@@ -39,6 +39,7 @@ def out(tmp_path):
     return tmp_path / "out" / "2024"
 
 
+@pytest.mark.slow
 def test_score_prints_the_summary_and_writes_the_files(sample_copy, out):
     result = run("score", 2024, "--inputs", sample_copy, "--out", out)
     assert result.exit_code == 0, result.output
@@ -74,6 +75,7 @@ def test_score_prints_the_summary_and_writes_the_files(sample_copy, out):
     assert len(manifest["model"]["sha256"]) == 64
 
 
+@pytest.mark.slow
 def test_results_workbook_has_a_sheet_per_group_and_details(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     wb = load_workbook(out / "考核结果_2024.xlsx")
@@ -107,7 +109,9 @@ ALL_RULES = {"threshold", "linear", "ratio", "deduct", "evaluated", "rank", "rel
 
 @pytest.fixture(scope="module")
 def sample_results(tmp_path_factory) -> dict:
-    """results.json of the embedded sample year 2024, scored once for the snapshot tests."""
+    """results.json of the embedded sample year 2024, scored once for the snapshot tests.
+
+    One run serves them all, so they are not marked slow: `make test-fast` sees any change."""
     out = tmp_path_factory.mktemp("snapshot") / "2024"
     assert run("score", 2024, "--inputs", SAMPLE_INPUTS, "--out", out).exit_code == 0
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -180,6 +184,7 @@ def test_sample_year_summary_snapshot(sample_results, snapshot):
     assert year_summary(sample_results) == snapshot
 
 
+@pytest.mark.slow
 def test_two_runs_give_byte_identical_files_whatever_the_jobs(sample_copy, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert (
@@ -197,6 +202,7 @@ def test_two_runs_give_byte_identical_files_whatever_the_jobs(sample_copy, tmp_p
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_rerun_keeps_the_previous_run_aside(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     first = (out / "results.json").read_bytes()
@@ -208,6 +214,7 @@ def test_rerun_keeps_the_previous_run_aside(sample_copy, out):
     assert not [p for p in out.parent.iterdir() if ".partial" in p.name]
 
 
+@pytest.mark.slow
 def test_failed_run_leaves_previous_output_untouched(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -219,6 +226,7 @@ def test_failed_run_leaves_previous_output_untouched(sample_copy, out):
     assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
 
 
+@pytest.mark.slow
 def test_misspelt_unit_gives_a_located_error_with_a_suggestion(sample_copy, out):
     wb, cell = find_cell(sample_copy / COUNTY_BOOK, "县区指标", "宁晋县")
     ref = cell.coordinate
@@ -234,6 +242,7 @@ def test_misspelt_unit_gives_a_located_error_with_a_suggestion(sample_copy, out)
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_non_numeric_cell_gives_a_located_error(sample_copy, out):
     path = sample_copy / COUNTY_BOOK
     wb, unit_cell = find_cell(path, "县区指标", "宁晋县")
@@ -256,6 +265,7 @@ def test_non_numeric_cell_gives_a_located_error(sample_copy, out):
     assert "“九十八”" in result.stderr
 
 
+@pytest.mark.slow
 def test_validate_writes_nothing(sample_copy, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("validate", 2024, "--inputs", sample_copy)
@@ -264,6 +274,7 @@ def test_validate_writes_nothing(sample_copy, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [sample_copy]
 
 
+@pytest.mark.slow
 def test_explain_shows_every_indicator_with_its_source(sample_copy):
     result = run("explain", 2024, "宁晋县", "--inputs", sample_copy)
     assert result.exit_code == 0, result.output
@@ -276,6 +287,7 @@ def test_explain_shows_every_indicator_with_its_source(sample_copy):
     assert "【加减分及一票否决】" in text and "【约谈及整改】" in text
 
 
+@pytest.mark.slow
 def test_explain_department_lists_its_tasks(sample_copy):
     result = run("explain", 2024, "市科技局", "--inputs", sample_copy)
     assert result.exit_code == 0, result.output
@@ -283,6 +295,7 @@ def test_explain_department_lists_its_tasks(sample_copy):
     assert "重点任务 › " in result.output
 
 
+@pytest.mark.slow
 def test_explain_unknown_unit(sample_copy):
     result = run("explain", 2024, "宁金县", "--inputs", sample_copy)
     assert result.exit_code == 2
@@ -306,6 +319,7 @@ def test_year_outside_the_model(sample_copy, tmp_path):
     assert result.exit_code == 2 and "找不到2019年度的数据文件夹" in result.stderr
 
 
+@pytest.mark.slow
 def test_unwritable_output_is_a_clear_error(sample_copy, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -320,6 +334,7 @@ def test_help_is_chinese_with_examples():
     assert "数据文件夹" in result.output
 
 
+@pytest.mark.slow
 def test_an_existing_folder_that_is_not_a_run_is_never_moved(sample_copy, tmp_path):
     precious = tmp_path / "工作文件夹"
     precious.mkdir()
@@ -331,6 +346,7 @@ def test_an_existing_folder_that_is_not_a_run_is_never_moved(sample_copy, tmp_pa
     assert (precious / "草稿.docx").read_bytes() == b"mine"
 
 
+@pytest.mark.slow
 def test_issuance_file_problems_fail_validate_with_the_line(sample_copy):
     path = sample_copy / "2024" / "发文信息.yaml"
     path.write_text(
@@ -341,6 +357,7 @@ def test_issuance_file_problems_fail_validate_with_the_line(sample_copy):
     assert "不认识的项目“约谈地址”" in result.stderr and "是否应为“约谈地点”" in result.stderr
 
 
+@pytest.mark.slow
 def test_workbook_totals_show_two_decimals_and_headers_stand_out(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     ws = load_workbook(out / "考核结果_2024.xlsx")["县（市、区）"]
@@ -357,6 +374,7 @@ def test_clicks_own_words_are_chinese_too():
     assert "用法：" in help_text and "选项:" in help_text and "显示本帮助并退出" in help_text
 
 
+@pytest.mark.slow
 def test_a_scored_run_still_explains_its_units(sample_copy, out):
     """`score` frees what the documents no longer need, but a Python caller can still ask
     for this year's lines (earlier years keep totals and ranks only)."""
@@ -382,6 +400,7 @@ def test_help_and_errors_name_things_in_chinese():
     assert zero.exit_code == 2 and "至少为 1" in zero.output
 
 
+@pytest.mark.slow
 def test_validate_checks_an_issuance_file_kept_elsewhere(sample_copy, tmp_path):
     moved = tmp_path / "发文信息_2024.yaml"
     (sample_copy / "2024" / "发文信息.yaml").rename(moved)

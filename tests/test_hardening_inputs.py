@@ -145,6 +145,7 @@ def test_two_row_header_without_merged_cells_is_explained(tmp_path):
     assert "县区数据_2024.xlsx › 测试指标 › 第2行（组织领导）：缺少指标列“组织领导”" in err
 
 
+@pytest.mark.slow
 def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     def hide(wb):
         ws = wb[COUNTY_SHEET]
@@ -157,6 +158,7 @@ def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     assert "宁晋县" in figures(sample_copy)
 
 
+@pytest.mark.slow
 def test_hidden_sheet_is_read_with_a_notice(sample_copy):
     edit(
         book(sample_copy, DEPARTMENT_BOOK),
@@ -170,6 +172,7 @@ def test_hidden_sheet_is_read_with_a_notice(sample_copy):
     ("new_name", "closest"),
     [("县区指标（2024年）", "县区指标（2024年）"), ("县区指表", "县区指表"), ("Sheet1", None)],
 )
+@pytest.mark.slow
 def test_renamed_sheet_names_the_sheets_there_are(sample_copy, new_name, closest):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: setattr(wb[COUNTY_SHEET], "title", new_name))
     err = refused(sample_copy)
@@ -180,18 +183,21 @@ def test_renamed_sheet_names_the_sheets_there_are(sample_copy, new_name, closest
     assert f"{COUNTY_BOOK}：{new_name}、说明" in err  # the sheets the workbook does have
 
 
+@pytest.mark.slow
 def test_missing_sheet(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb.remove(wb[COUNTY_SHEET]))
     err = refused(sample_copy)
     assert "找不到工作表“县区指标”" in err and f"{COUNTY_BOOK}：说明；" in err
 
 
+@pytest.mark.slow
 def test_empty_workbook(sample_copy):
     Workbook().save(book(sample_copy, COUNTY_BOOK))
     err = refused(sample_copy)
     assert "找不到工作表“县区指标”" in err and f"{COUNTY_BOOK}：Sheet" in err
 
 
+@pytest.mark.slow
 def test_empty_sheet(sample_copy):
     wb = Workbook()
     wb.active.title = COUNTY_SHEET
@@ -199,11 +205,13 @@ def test_empty_sheet(sample_copy):
     assert f"{COUNTY_BOOK} › {COUNTY_SHEET}：工作表是空的。" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_empty_file(sample_copy):
     book(sample_copy, COUNTY_BOOK).write_bytes(b"")
     assert f"{COUNTY_BOOK}：文件是空的（0 字节）。" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_header_written_with_spaces_and_line_breaks(sample_copy):
     def respell(wb):
         ws = wb[COUNTY_SHEET]
@@ -217,6 +225,7 @@ def test_header_written_with_spaces_and_line_breaks(sample_copy):
 # -- formulas --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_formula_with_cached_value_reads_the_value(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -225,6 +234,7 @@ def test_formula_with_cached_value_reads_the_value(sample_copy):
     assert figures(sample_copy)["宁晋县"]["food_pass_rate"].value == Decimal("98.51")
 
 
+@pytest.mark.slow
 def test_formula_without_result_asks_to_open_and_save(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -234,6 +244,7 @@ def test_formula_without_result_asks_to_open_and_save(sample_copy):
     assert "缺少数据" not in err
 
 
+@pytest.mark.slow
 def test_formula_showing_an_error_value(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -241,6 +252,7 @@ def test_formula_showing_an_error_value(sample_copy):
     assert food_at(address) + "单元格显示错误值“#DIV/0!”，不是数字" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_formula_without_result_in_the_unit_column(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -249,6 +261,7 @@ def test_formula_without_result_in_the_unit_column(sample_copy):
     assert f"{COUNTY_AT}{address}单元格：公式没有计算结果" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -273,12 +286,14 @@ def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
         (98.5, '0.0"%"', "98.5"),  # a literal % sign after the number does not scale it
     ],
 )
+@pytest.mark.slow
 def test_numbers_as_people_type_them(sample_copy, value, number_format, expected):
     set_figure(sample_copy, "宁晋县", FOOD, value, number_format)
     accepted(sample_copy)
     assert figures(sample_copy)["宁晋县"]["food_pass_rate"].value == Decimal(expected)
 
 
+@pytest.mark.slow
 def test_thousands_separators_in_a_count(sample_copy):
     set_figure(sample_copy, "宁晋县", "质量帮扶服务企业数", "1,280")
     accepted(sample_copy)
@@ -304,6 +319,7 @@ def test_thousands_separators_in_a_count(sample_copy):
         ("3项", STANDARDS, "“3项”不是数字。请只填写数字，不要带单位或文字"),
     ],
 )
+@pytest.mark.slow
 def test_values_that_are_refused(sample_copy, value, header, message):
     address = set_figure(sample_copy, "宁晋县", header, value)
     err = refused(sample_copy)
@@ -312,6 +328,7 @@ def test_values_that_are_refused(sample_copy, value, header, message):
     assert err.count("单元格（") == 1
 
 
+@pytest.mark.slow
 def test_negative_count_of_events(sample_copy):
     def change(wb):
         ws = wb[EVENTS_SHEET]
@@ -324,6 +341,7 @@ def test_negative_count_of_events(sample_copy):
     )
 
 
+@pytest.mark.slow
 def test_merged_data_cells_say_where_the_value_went(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -349,6 +367,7 @@ def test_merged_data_cells_say_where_the_value_went(sample_copy):
         "宁晋县\n",
     ],
 )
+@pytest.mark.slow
 def test_unit_names_as_people_write_them(sample_copy, written):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -372,6 +391,7 @@ def test_full_width_and_half_width_brackets(tmp_path, in_model, in_data):
     assert in_model in figures(folder, model)
 
 
+@pytest.mark.slow
 def test_unit_missing(sample_copy):
     def drop(wb):
         ws = wb[COUNTY_SHEET]
@@ -382,6 +402,7 @@ def test_unit_missing(sample_copy):
     assert f"{COUNTY_BOOK} › {COUNTY_SHEET}（宁晋县）：缺少单位“宁晋县”的数据行" in err
 
 
+@pytest.mark.slow
 def test_unit_twice(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -393,6 +414,7 @@ def test_unit_twice(sample_copy):
     assert "缺少单位“巨鹿县”的数据行" in err
 
 
+@pytest.mark.slow
 def test_unknown_unit_in_events_suggests_the_closest(sample_copy):
     def change(wb):
         ws = wb[EVENTS_SHEET]
@@ -408,6 +430,7 @@ def test_unknown_unit_in_events_suggests_the_closest(sample_copy):
     assert "是否应为“清河县”" in err
 
 
+@pytest.mark.slow
 def test_department_in_the_county_sheet(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -420,6 +443,7 @@ def test_department_in_the_county_sheet(sample_copy):
 # -- columns ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_indicator_column_missing(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -429,6 +453,7 @@ def test_indicator_column_missing(sample_copy):
     assert f"{COUNTY_AT}第{head}行（{FOOD}）：缺少指标列“{FOOD}”" in err
 
 
+@pytest.mark.slow
 def test_unknown_extra_column_is_a_notice(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
 
@@ -445,6 +470,7 @@ def test_unknown_extra_column_is_a_notice(sample_copy):
     assert f"提示：{COUNTY_AT}{address}单元格：不认识的列“备用指标（%）”，已忽略" in out
 
 
+@pytest.mark.slow
 def test_columns_in_another_order(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     before = figures(sample_copy)["宁晋县"]
@@ -462,6 +488,7 @@ def test_columns_in_another_order(sample_copy):
     assert after["food_pass_rate"].source.cell[0] == before["new_standards"].source.cell[0]
 
 
+@pytest.mark.slow
 def test_indicator_column_twice(sample_copy):
     def add(wb):
         ws = wb[COUNTY_SHEET]
@@ -474,6 +501,7 @@ def test_indicator_column_twice(sample_copy):
 # -- files -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8", "utf-16"])
 def test_events_as_csv_in_each_encoding(sample_copy, encoding):
     count = len(read_year(load_model().model, sample_copy / "2024", 2024).events)
@@ -485,12 +513,14 @@ def test_events_as_csv_in_each_encoding(sample_copy, encoding):
     assert events[0].source.file == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_csv_in_an_unknown_encoding(sample_copy):
     book(sample_copy, EVENTS_BOOK).unlink()
     (sample_copy / "2024" / "加减分事项_2024.csv").write_bytes(b"\x80\xff\x80\xff,1\n")
     assert "加减分事项_2024.csv：无法识别 CSV 文件的编码。" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_csv_renamed_to_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     path.write_bytes(csv_bytes(sheet_rows(path, COUNTY_SHEET), "utf-8-sig"))
@@ -501,6 +531,7 @@ def test_csv_renamed_to_xlsx(sample_copy):
     assert "请把扩展名改为 .csv" in err
 
 
+@pytest.mark.slow
 def test_xlsx_renamed_to_csv(sample_copy):
     path = book(sample_copy, EVENTS_BOOK)
     path.rename(path.with_suffix(".csv"))
@@ -508,22 +539,26 @@ def test_xlsx_renamed_to_csv(sample_copy):
     assert "加减分事项_2024.csv：该文件实际是 Excel 工作簿（.xlsx），扩展名却是 .csv" in err
 
 
+@pytest.mark.slow
 def test_old_xls_saved_as_xlsx(sample_copy):
     old_xls(book(sample_copy, COUNTY_BOOK))
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK}：无法打开：该文件实际是旧版 Excel（.xls）格式，或设置了打开密码" in err
 
 
+@pytest.mark.slow
 def test_a_stray_xls_file_is_a_notice(sample_copy):
     old_xls(sample_copy / "2024" / "县区考核数据_旧.xls")
     assert "提示：县区考核数据_旧.xls：不支持 .xls 格式，该文件未读取" in accepted(sample_copy)
 
 
+@pytest.mark.slow
 def test_macos_resource_fork_files_are_ignored(sample_copy):
     (sample_copy / "2024" / f"._{COUNTY_BOOK}").write_bytes(b"\x00\x05\x16\x07" + bytes(100))
     accepted(sample_copy)
 
 
+@pytest.mark.slow
 def test_word_document_renamed_to_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     path.unlink()
@@ -531,11 +566,13 @@ def test_word_document_renamed_to_xlsx(sample_copy):
     assert f"{COUNTY_BOOK}：无法打开：该文件是Word 文档，不是 Excel 工作簿" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_truncated_xlsx(sample_copy):
     truncate(book(sample_copy, COUNTY_BOOK))
     assert f"{COUNTY_BOOK}：无法打开：文件已损坏或不完整。" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_corrupted_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     corrupt_member(path, sheet_member(path, COUNTY_SHEET))
@@ -556,6 +593,7 @@ def opened(monkeypatch):
     return paths
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_it_is_unpacked(sample_copy, opened):
     zip_bomb(book(sample_copy, COUNTY_BOOK), megabytes=20)
     err = refused(sample_copy)
@@ -564,6 +602,7 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(sample_copy, opened):
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
 
 
+@pytest.mark.slow
 def test_unpacked_size_limit(sample_copy, monkeypatch, opened):
     monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 40_000)
     add_member(book(sample_copy, COUNTY_BOOK), "xl/media/image1.png", bytes(range(256)) * 200)
@@ -572,6 +611,7 @@ def test_unpacked_size_limit(sample_copy, monkeypatch, opened):
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
 
 
+@pytest.mark.slow
 def test_whole_column_merge_is_refused(sample_copy, opened):
     path = book(sample_copy, COUNTY_BOOK)
 
@@ -586,6 +626,7 @@ def test_whole_column_merge_is_refused(sample_copy, opened):
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
 
 
+@pytest.mark.slow
 def test_xml_entity_expansion_is_refused(sample_copy):
     """A "billion laughs" sheet: nested entities that would expand to gigabytes."""
     path = book(sample_copy, COUNTY_BOOK)
@@ -604,6 +645,7 @@ def test_xml_entity_expansion_is_refused(sample_copy):
     assert f"{COUNTY_BOOK}：无法打开：文件已损坏，或含有不安全的内容" in refused(sample_copy)
 
 
+@pytest.mark.slow
 def test_stray_cell_far_below_the_table(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb[COUNTY_SHEET].__setitem__("A1048576", "x"))
     err = refused(sample_copy)
@@ -611,6 +653,7 @@ def test_stray_cell_far_below_the_table(sample_copy):
     assert f"{COUNTY_BOOK} › {COUNTY_SHEET}：工作表的已用区域为 A1:V1048576，过大" in err
 
 
+@pytest.mark.slow
 def test_oversized_file_is_refused_early_with_its_size(sample_copy, monkeypatch, opened):
     path = book(sample_copy, COUNTY_BOOK)
     monkeypatch.setattr(reader, "MAX_INPUT_BYTES", path.stat().st_size - 1)
@@ -684,6 +727,7 @@ def _invisible(text: str) -> list[str]:
     return [c for c in text if unicodedata.category(c) in ("Cc", "Cf")]
 
 
+@pytest.mark.slow
 def test_control_and_zero_width_characters_are_removed(sample_copy):
     basis = "冀市监〔2024〕\u200b8号\u202e（示例）\t通报\x1b\x07\x7f"
     target = sample_copy / "2024" / "加减分事项_2024.csv"
@@ -700,6 +744,7 @@ def test_control_and_zero_width_characters_are_removed(sample_copy):
     assert not _invisible(event.basis)
 
 
+@pytest.mark.slow
 def test_control_characters_never_reach_the_terminal(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -712,6 +757,7 @@ def test_control_characters_never_reach_the_terminal(sample_copy):
     assert not _invisible(err.replace("\n", ""))
 
 
+@pytest.mark.slow
 def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     long_basis = "依据" * 2500  # 5,000 characters
 
@@ -726,6 +772,7 @@ def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     assert result.exit_code == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_very_long_unit_name_is_shortened_in_the_message(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
