@@ -253,11 +253,13 @@ def test_each_chart_kind_is_inserted_at_the_width_it_is_drawn():
     assert CHART_KINDS["group_totals"].draw is group_totals_chart
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CHARTS)
 def test_chart_bytes_are_identical_on_a_second_render(name):
     assert render(name) == render(name)
 
 
+@pytest.mark.slow
 def test_chart_bytes_are_identical_in_another_process():
     """Another interpreter (another hash seed) gives the same bytes, without loading pyplot."""
     code = (
@@ -283,6 +285,7 @@ def test_chart_bytes_are_identical_in_another_process():
     assert result.stdout.strip() == hashlib.sha256(render("attainment")).hexdigest()
 
 
+@pytest.mark.slow
 def test_rendering_leaves_global_settings_alone():
     before = mpl.rcParams.copy()  # copy(), not dict(): reading "backend" would load pyplot
     render("group_totals_24")
@@ -307,6 +310,7 @@ def test_bars_are_coloured_by_grade():
     assert only_a[grade["A"]] > 10 * only_a[grade["D"]]  # D appears in the legend only
 
 
+@pytest.mark.slow
 def test_charts_grow_with_their_rows():
     def height(data: bytes) -> int:
         return Image.open(io.BytesIO(data)).height
@@ -368,6 +372,7 @@ def _forget_figures():
     charttrend._TREND.clear()
 
 
+@pytest.mark.slow
 def test_reused_figures_never_change_the_bytes():
     """A, B, A: the second A is the first; B is as drawn first in an empty process."""
     _forget_figures()
@@ -382,6 +387,7 @@ def test_reused_figures_never_change_the_bytes():
     assert (attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)) == other
 
 
+@pytest.mark.slow
 def test_reused_trend_figure_never_changes_the_bytes():
     """Two units' trends on one figure (same years, same scale), each as if drawn first."""
     _forget_figures()
@@ -404,6 +410,7 @@ def _drawn_whole(cache, key, size, build, update):
         return chartcanvas.png(canvas)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [INDICATORS, OTHER_UNIT], ids=["unit", "other_unit"])
 def test_blitted_chart_is_the_whole_figure_drawn_at_once(monkeypatch, rows):
     """Bars, the spine and the average marks over them, the unit's figures: in the right order."""
@@ -488,6 +495,7 @@ def test_chart_settings_are_matplotlibs_defaults_and_ours():
     assert got == expected
 
 
+@pytest.mark.slow
 def test_reused_figures_are_few():
     _forget_figures()
     for n in range(2, 4 + 2 * chartcanvas.REUSED):
@@ -499,6 +507,7 @@ def test_reused_figures_are_few():
         )
 
 
+@pytest.mark.slow
 def test_callers_settings_reach_no_chart_before_or_after_it_is_reused():
     plain = attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)
     styled = {"axes.facecolor": "#FFFFE0", "xtick.major.size": 8, "ytick.direction": "in"}

@@ -40,6 +40,7 @@ def reference(template: DocumentTemplate, context: dict, charts: dict[str, bytes
     return _render_with_docxtpl(template, sanitize(context), _pictures(context, charts))
 
 
+@pytest.mark.slow
 def test_every_sample_document_is_docxtpls_part_by_part(tmp_path, monkeypatch):
     calls = []
     real = documents.render_document

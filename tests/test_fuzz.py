@@ -12,6 +12,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from badfiles import csv_bytes
 from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, mini_year, write_xlsx
 from hypothesis import HealthCheck, given, settings
@@ -58,6 +59,7 @@ CELL = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=CELL, percent_format=st.booleans())
 def test_parse_cell_gives_a_value_or_a_value_problem(raw, percent_format):
@@ -126,6 +128,7 @@ def _rows(grid):
     return [[r[0], r[1], *cells] for r, cells in zip(COUNTY_ROWS, grid, strict=True)]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(grid=GRID)
 def test_loader_reads_any_xlsx_cells_or_locates_every_problem(grid):
@@ -136,6 +139,7 @@ def test_loader_reads_any_xlsx_cells_or_locates_every_problem(grid):
         _check(folder)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(grid=GRID)
 def test_loader_reads_any_csv_cells_or_locates_every_problem(grid):

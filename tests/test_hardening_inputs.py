@@ -178,6 +178,7 @@ def test_two_row_header_without_merged_cells_is_explained(tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     def hide(wb):
         ws = wb[COUNTY_SHEET]
@@ -198,6 +199,7 @@ def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     assert notice["severity"] == "warning"
 
 
+@pytest.mark.slow
 def test_hidden_sheet_is_read_with_a_notice(sample_copy):
     edit(
         book(sample_copy, DEPARTMENT_BOOK),
@@ -217,6 +219,7 @@ def test_hidden_sheet_is_read_with_a_notice(sample_copy):
     ("new_name", "closest"),
     [("县区指标（2024年）", "县区指标（2024年）"), ("县区指表", "县区指表"), ("Sheet1", None)],
 )
+@pytest.mark.slow
 def test_renamed_sheet_names_the_sheets_there_are(sample_copy, new_name, closest):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: setattr(wb[COUNTY_SHEET], "title", new_name))
     err = refused(sample_copy)
@@ -232,6 +235,7 @@ def test_renamed_sheet_names_the_sheets_there_are(sample_copy, new_name, closest
         assert (missing["file"], missing["sheet"]) == ("2024", None)
 
 
+@pytest.mark.slow
 def test_missing_sheet(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb.remove(wb[COUNTY_SHEET]))
     err = refused(sample_copy)
@@ -239,6 +243,7 @@ def test_missing_sheet(sample_copy):
     assert [r["code"] for r in records(sample_copy)] == ["missing-sheet"]
 
 
+@pytest.mark.slow
 def test_empty_workbook(sample_copy):
     Workbook().save(book(sample_copy, COUNTY_BOOK))
     err = refused(sample_copy)
@@ -246,6 +251,7 @@ def test_empty_workbook(sample_copy):
     assert [r["code"] for r in records(sample_copy)] == ["missing-sheet"]
 
 
+@pytest.mark.slow
 def test_empty_sheet(sample_copy):
     wb = Workbook()
     wb.active.title = COUNTY_SHEET
@@ -255,12 +261,14 @@ def test_empty_sheet(sample_copy):
     assert (empty["file"], empty["sheet"], empty["cell"]) == (COUNTY_BOOK, COUNTY_SHEET, None)
 
 
+@pytest.mark.slow
 def test_empty_file(sample_copy):
     book(sample_copy, COUNTY_BOOK).write_bytes(b"")
     assert f"{COUNTY_BOOK}：文件是空的（0 字节）。" in refused(sample_copy)
     assert (one(records(sample_copy), "file-empty")["file"]) == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_header_written_with_spaces_and_line_breaks(sample_copy):
     def respell(wb):
         ws = wb[COUNTY_SHEET]
@@ -274,6 +282,7 @@ def test_header_written_with_spaces_and_line_breaks(sample_copy):
 # -- formulas --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_formula_with_cached_value_reads_the_value(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -282,6 +291,7 @@ def test_formula_with_cached_value_reads_the_value(sample_copy):
     assert figures(sample_copy)["宁晋县"]["food_pass_rate"].value == Decimal("98.51")
 
 
+@pytest.mark.slow
 def test_formula_without_result_asks_to_open_and_save(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -300,6 +310,7 @@ def test_formula_without_result_asks_to_open_and_save(sample_copy):
     assert "blank-cell" not in [r["code"] for r in found]
 
 
+@pytest.mark.slow
 def test_formula_showing_an_error_value(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -314,6 +325,7 @@ def test_formula_showing_an_error_value(sample_copy):
     )
 
 
+@pytest.mark.slow
 def test_formula_without_result_in_the_unit_column(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -323,6 +335,7 @@ def test_formula_without_result_in_the_unit_column(sample_copy):
     assert one(records(sample_copy), "formula-without-result")["cell"] == address
 
 
+@pytest.mark.slow
 def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -349,12 +362,14 @@ def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
         (98.5, '0.0"%"', "98.5"),  # a literal % sign after the number does not scale it
     ],
 )
+@pytest.mark.slow
 def test_numbers_as_people_type_them(sample_copy, value, number_format, expected):
     set_figure(sample_copy, "宁晋县", FOOD, value, number_format)
     accepted(sample_copy)
     assert figures(sample_copy)["宁晋县"]["food_pass_rate"].value == Decimal(expected)
 
 
+@pytest.mark.slow
 def test_thousands_separators_in_a_count(sample_copy):
     set_figure(sample_copy, "宁晋县", "质量帮扶服务企业数", "1,280")
     accepted(sample_copy)
@@ -380,6 +395,7 @@ def test_thousands_separators_in_a_count(sample_copy):
         ("3项", STANDARDS, "“3项”不是数字。请只填写数字，不要带单位或文字", "not-a-number"),
     ],
 )
+@pytest.mark.slow
 def test_values_that_are_refused(sample_copy, value, header, message, code):
     address = set_figure(sample_copy, "宁晋县", header, value)
     err = refused(sample_copy)
@@ -392,6 +408,7 @@ def test_values_that_are_refused(sample_copy, value, header, message, code):
     assert one(found, code)["unit"] == "宁晋县" and one(found, code)["indicator"] == header
 
 
+@pytest.mark.slow
 def test_negative_count_of_events(sample_copy):
     def change(wb):
         ws = wb[EVENTS_SHEET]
@@ -411,6 +428,7 @@ def test_negative_count_of_events(sample_copy):
     )
 
 
+@pytest.mark.slow
 def test_merged_data_cells_say_where_the_value_went(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -439,6 +457,7 @@ def test_merged_data_cells_say_where_the_value_went(sample_copy):
         "宁晋县\n",
     ],
 )
+@pytest.mark.slow
 def test_unit_names_as_people_write_them(sample_copy, written):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -462,6 +481,7 @@ def test_full_width_and_half_width_brackets(tmp_path, in_model, in_data):
     assert in_model in figures(folder, model)
 
 
+@pytest.mark.slow
 def test_unit_missing(sample_copy):
     def drop(wb):
         ws = wb[COUNTY_SHEET]
@@ -475,6 +495,7 @@ def test_unit_missing(sample_copy):
     assert missing["row"] is None
 
 
+@pytest.mark.slow
 def test_unit_twice(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -495,6 +516,7 @@ def test_unit_twice(sample_copy):
     assert one(found, "unit-missing")["unit"] == "巨鹿县"
 
 
+@pytest.mark.slow
 def test_unknown_unit_in_events_suggests_the_closest(sample_copy):
     def change(wb):
         ws = wb[EVENTS_SHEET]
@@ -513,6 +535,7 @@ def test_unknown_unit_in_events_suggests_the_closest(sample_copy):
     assert "清河县" in unknown["hint"]
 
 
+@pytest.mark.slow
 def test_department_in_the_county_sheet(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -527,6 +550,7 @@ def test_department_in_the_county_sheet(sample_copy):
 # -- columns ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_indicator_column_missing(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -539,6 +563,7 @@ def test_indicator_column_missing(sample_copy):
     assert missing["row"] == head
 
 
+@pytest.mark.slow
 def test_unknown_extra_column_is_a_notice(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
 
@@ -558,6 +583,7 @@ def test_unknown_extra_column_is_a_notice(sample_copy):
     assert notice["severity"] == "warning"
 
 
+@pytest.mark.slow
 def test_columns_in_another_order(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     before = figures(sample_copy)["宁晋县"]
@@ -575,6 +601,7 @@ def test_columns_in_another_order(sample_copy):
     assert after["food_pass_rate"].source.cell[0] == before["new_standards"].source.cell[0]
 
 
+@pytest.mark.slow
 def test_indicator_column_twice(sample_copy):
     def add(wb):
         ws = wb[COUNTY_SHEET]
@@ -591,6 +618,7 @@ def test_indicator_column_twice(sample_copy):
 # -- files -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8", "utf-16"])
 def test_events_as_csv_in_each_encoding(sample_copy, encoding):
     count = len(read_year(load_model().model, sample_copy / "2024", 2024).events)
@@ -602,6 +630,7 @@ def test_events_as_csv_in_each_encoding(sample_copy, encoding):
     assert events[0].source.file == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_csv_in_an_unknown_encoding(sample_copy):
     book(sample_copy, EVENTS_BOOK).unlink()
     (sample_copy / "2024" / "加减分事项_2024.csv").write_bytes(b"\x80\xff\x80\xff,1\n")
@@ -609,6 +638,7 @@ def test_csv_in_an_unknown_encoding(sample_copy):
     assert one(records(sample_copy), "csv-encoding")["file"] == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_csv_renamed_to_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     path.write_bytes(csv_bytes(sheet_rows(path, COUNTY_SHEET), "utf-8-sig"))
@@ -620,6 +650,7 @@ def test_csv_renamed_to_xlsx(sample_copy):
     assert one(records(sample_copy), "wrong-file-type")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_xlsx_renamed_to_csv(sample_copy):
     path = book(sample_copy, EVENTS_BOOK)
     path.rename(path.with_suffix(".csv"))
@@ -628,6 +659,7 @@ def test_xlsx_renamed_to_csv(sample_copy):
     assert one(records(sample_copy), "wrong-file-type")["file"] == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_old_xls_saved_as_xlsx(sample_copy):
     old_xls(book(sample_copy, COUNTY_BOOK))
     err = refused(sample_copy)
@@ -635,6 +667,7 @@ def test_old_xls_saved_as_xlsx(sample_copy):
     assert one(records(sample_copy), "wrong-file-type")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_a_stray_xls_file_is_a_notice(sample_copy):
     old_xls(sample_copy / "2024" / "县区考核数据_旧.xls")
     assert "提示：县区考核数据_旧.xls：不支持 .xls 格式，该文件未读取" in accepted(sample_copy)
@@ -642,11 +675,13 @@ def test_a_stray_xls_file_is_a_notice(sample_copy):
     assert (notice["file"], notice["severity"]) == ("县区考核数据_旧.xls", "warning")
 
 
+@pytest.mark.slow
 def test_macos_resource_fork_files_are_ignored(sample_copy):
     (sample_copy / "2024" / f"._{COUNTY_BOOK}").write_bytes(b"\x00\x05\x16\x07" + bytes(100))
     accepted(sample_copy)
 
 
+@pytest.mark.slow
 def test_word_document_renamed_to_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     path.unlink()
@@ -655,12 +690,14 @@ def test_word_document_renamed_to_xlsx(sample_copy):
     assert one(records(sample_copy), "wrong-file-type")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_truncated_xlsx(sample_copy):
     truncate(book(sample_copy, COUNTY_BOOK))
     assert f"{COUNTY_BOOK}：无法打开：文件已损坏或不完整。" in refused(sample_copy)
     assert one(records(sample_copy), "file-corrupt")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_corrupted_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     corrupt_member(path, sheet_member(path, COUNTY_SHEET))
@@ -682,6 +719,7 @@ def opened(monkeypatch):
     return paths
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_it_is_unpacked(sample_copy, opened):
     zip_bomb(book(sample_copy, COUNTY_BOOK), megabytes=20)
     err = refused(sample_copy)
@@ -691,6 +729,7 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(sample_copy, opened):
     assert one(records(sample_copy), "zip-bomb")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_unpacked_size_limit(sample_copy, monkeypatch, opened):
     monkeypatch.setattr(filecheck, "MAX_UNCOMPRESSED_BYTES", 40_000)
     add_member(book(sample_copy, COUNTY_BOOK), "xl/media/image1.png", bytes(range(256)) * 200)
@@ -700,6 +739,7 @@ def test_unpacked_size_limit(sample_copy, monkeypatch, opened):
     assert COUNTY_BOOK in [r["file"] for r in records(sample_copy) if r["code"] == "zip-bomb"]
 
 
+@pytest.mark.slow
 def test_whole_column_merge_is_refused(sample_copy, opened):
     path = book(sample_copy, COUNTY_BOOK)
 
@@ -715,6 +755,7 @@ def test_whole_column_merge_is_refused(sample_copy, opened):
     assert one(records(sample_copy), "merged-range-too-large")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_xml_entity_expansion_is_refused(sample_copy):
     """A "billion laughs" sheet: nested entities that would expand to gigabytes."""
     path = book(sample_copy, COUNTY_BOOK)
@@ -734,6 +775,7 @@ def test_xml_entity_expansion_is_refused(sample_copy):
     assert one(records(sample_copy), "file-corrupt")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_stray_cell_far_below_the_table(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb[COUNTY_SHEET].__setitem__("A1048576", "x"))
     err = refused(sample_copy)
@@ -743,6 +785,7 @@ def test_stray_cell_far_below_the_table(sample_copy):
     assert where(too_large) == (COUNTY_BOOK, COUNTY_SHEET, None, None, None)
 
 
+@pytest.mark.slow
 def test_oversized_file_is_refused_early_with_its_size(sample_copy, monkeypatch, opened):
     path = book(sample_copy, COUNTY_BOOK)
     monkeypatch.setattr(filecheck, "MAX_INPUT_BYTES", path.stat().st_size - 1)
@@ -822,6 +865,7 @@ def _invisible(text: str) -> list[str]:
     return [c for c in text if unicodedata.category(c) in ("Cc", "Cf")]
 
 
+@pytest.mark.slow
 def test_control_and_zero_width_characters_are_removed(sample_copy):
     basis = "冀市监〔2024〕\u200b8号\u202e（示例）\t通报\x1b\x07\x7f"
     target = sample_copy / "2024" / "加减分事项_2024.csv"
@@ -838,6 +882,7 @@ def test_control_and_zero_width_characters_are_removed(sample_copy):
     assert not _invisible(event.basis)
 
 
+@pytest.mark.slow
 def test_control_characters_never_reach_the_terminal(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -854,6 +899,7 @@ def test_control_characters_never_reach_the_terminal(sample_copy):
     assert not _invisible(json.dumps(found, ensure_ascii=False))
 
 
+@pytest.mark.slow
 def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     long_basis = "依据" * 2500  # 5,000 characters
 
@@ -868,6 +914,7 @@ def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     assert result.exit_code == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_very_long_unit_name_is_shortened_in_the_message(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]

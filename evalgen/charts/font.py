@@ -50,7 +50,6 @@ class ChartError(EvalgenError):
 
     exit_code = 5
     code = "chart-error"
-    title = "图表生成失败"
 
 
 def find_font() -> Path:
