@@ -9,13 +9,8 @@ from hypothesis import strategies as st
 
 from evalgen.numbers import fmt_number, round_half_up
 from evalgen.scoring.rules import (
-    NEEDS_TARGET,
-    REQUIRED_PARAMS,
-    RULE_LABELS,
-    RULES,
     RuleInput,
     deduct,
-    describe,
     evaluated,
     linear,
     rank,
@@ -23,6 +18,7 @@ from evalgen.scoring.rules import (
     relative,
     threshold,
 )
+from evalgen.scoring.ruletable import RULES, describe
 
 F = Fraction
 D = Decimal
@@ -297,12 +293,15 @@ def test_relative_lower(value: str, peers: tuple[str, ...], expected: str) -> No
 NAMES = {"threshold", "linear", "ratio", "deduct", "evaluated", "rank", "relative"}
 
 
+NEEDS_TARGET = {name for name, rule in RULES.items() if rule.needs_target}
+
+
 def test_registry() -> None:
     assert set(RULES) == NAMES
-    assert set(REQUIRED_PARAMS) == NAMES
-    assert RULES["threshold"] is threshold
-    assert RULES["relative"] is relative
-    assert RULE_LABELS == {
+    assert all(rule.name == name for name, rule in RULES.items())
+    assert RULES["threshold"].exact is threshold
+    assert RULES["relative"].exact is relative
+    assert {name: rule.label for name, rule in RULES.items()} == {
         "threshold": "达标制",
         "linear": "线性",
         "ratio": "比例",
@@ -312,18 +311,31 @@ def test_registry() -> None:
         "relative": "比较法",
     }
     assert NEEDS_TARGET == {"threshold", "linear", "ratio", "deduct"}
-    assert REQUIRED_PARAMS["linear"] == {"floor"}
-    assert REQUIRED_PARAMS["deduct"] == {"per", "deduct"}
-    assert REQUIRED_PARAMS["rank"] == {"step", "floor"}
-    assert not REQUIRED_PARAMS["threshold"] | REQUIRED_PARAMS["ratio"]
-    assert not REQUIRED_PARAMS["evaluated"] | REQUIRED_PARAMS["relative"]
+    assert {name for name, rule in RULES.items() if rule.needs_peers} == {"rank", "relative"}
+    assert {name for name, rule in RULES.items() if rule.value_is_score} == {"evaluated"}
+    assert RULES["linear"].param_names == {"floor"}
+    assert RULES["deduct"].param_names == {"per", "deduct"}
+    assert RULES["rank"].param_names == {"step", "floor"}
+    assert not RULES["threshold"].param_names | RULES["ratio"].param_names
+    assert not RULES["evaluated"].param_names | RULES["relative"].param_names
+
+
+def test_parameter_bounds() -> None:
+    bounds = {(name, p.name): p.bound for name, rule in RULES.items() for p in rule.params}
+    assert bounds == {
+        ("linear", "floor"): "beyond_targets",
+        ("deduct", "per"): "positive",
+        ("deduct", "deduct"): "non_negative",
+        ("rank", "step"): "non_negative",
+        ("rank", "floor"): "within_points",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(NEEDS_TARGET))
 def test_rules_needing_a_target_refuse_none(name: str) -> None:
     inp = given_input("90", target=None, floor="80", per="1", deduct="1")
     with pytest.raises(ValueError):
-        RULES[name](inp)
+        RULES[name].exact(inp)
 
 
 small = st.fractions(min_value=-200, max_value=200, max_denominator=1000)
@@ -360,7 +372,7 @@ def test_every_rule_scores_within_its_points(
         higher_is_better=higher,
         peers=(*others, value),
     )
-    score = RULES[name](inp)
+    score = RULES[name].exact(inp)
     assert isinstance(score, Fraction)
     assert 0 <= score <= points
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from ..model.schema import ScoringModel
 from ..numbers import fmt_number, half_up_units, json_safe, round_half_up
 from ..scoring.engine import GroupResult, IndicatorScore, UnitResult, YearResult
-from ..scoring.rules import RULE_LABELS, describe
+from ..scoring.ruletable import RULES, describe
 
 __all__ = ["build_results", "explain_unit", "history_points", "number", "text2", "unit_record"]
 
@@ -173,7 +173,7 @@ def _indicator_record(line: IndicatorScore) -> dict:
         "value": number(line.value),
         "target": json_safe(line.target),
         "rule": ind.rule,
-        "rule_label": RULE_LABELS[ind.rule],
+        "rule_label": RULES[ind.rule].label,
         "rule_text": describe(
             ind.rule, ind.params, line.target, ind.measure, ind.direction == "higher"
         ),
@@ -280,7 +280,7 @@ def explain_unit(model: ScoringModel, year: YearResult, unit: str) -> str:
                     ind.name,
                     value,
                     target,
-                    RULE_LABELS[ind.rule],
+                    RULES[ind.rule].label,
                     points,
                     fmt_number(ln.score),
                     source,
