@@ -1,5 +1,6 @@
 """Model loading: shape then meaning, every problem with its path and line."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from conftest import MINI_MODEL
 from evalgen.model.loader import load_model, target_for
 from evalgen.problems import ModelError
 from evalgen.resources import DEFAULT_MODEL
+from evalgen.scoring.engine import check_year
+from evalgen.yamlfile import nearest_line, yaml_load
 
 MINI_TEXT = MINI_MODEL.read_text(encoding="utf-8")
 
@@ -148,3 +151,99 @@ def test_rule_parameters_out_of_range(tmp_path):
 def test_bottom_count_not_smaller_than_the_group(tmp_path):
     text = MINI_TEXT.replace("when: bottom, count: 2,", "when: bottom, count: 5,")
     assert any("不小于分组 g 的单位数" in p.message for p in errors_of(tmp_path, text))
+
+
+# -- every model problem has a stable code and its path ------------------------------------------
+
+G0 = "groups.g.categories[0].indicators"
+G1 = "groups.g.categories[1].indicators"
+GROWTH = "            rule: ratio\n            targets: {2023: 10}"
+E1 = "            rule: evaluated\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "path", "message"),
+    [
+        (GROWTH, GROWTH.replace("ratio", "ratioo"), "unknown-rule", f"{G0}[1].rule",
+         "计分规则“ratioo”不存在（可用：deduct、evaluated、linear、rank、ratio、relative、threshold）"),
+        (GROWTH, GROWTH.replace("ratio", "linear"), "missing-param", f"{G0}[1].params",
+         "规则 linear 缺少参数 floor"),
+        (GROWTH, GROWTH + "\n            params: {per: 1}", "unknown-param",
+         f"{G0}[1].params.per", "规则 ratio 没有参数 per"),
+        (GROWTH, GROWTH.replace("ratio", "linear") + "\n            params: {floor: 12}",
+         "param-out-of-range", f"{G0}[1].params.floor", "零分线12应低于2023年目标值10"),
+        (GROWTH, GROWTH.replace("ratio", "deduct") + "\n            params: {per: 0, deduct: 1}",
+         "param-out-of-range", f"{G0}[1].params.per", "per 应大于0"),
+        (GROWTH, GROWTH.replace("ratio", "deduct") + "\n            params: {per: 1, deduct: -1}",
+         "param-out-of-range", f"{G0}[1].params.deduct", "deduct 不能为负数"),
+        (GROWTH, GROWTH.replace("{2023: 10}", "{2023: 10, 2030: 12}"), "target-year-not-assessed",
+         f"{G0}[1].targets.2030", "目标年度2030不在考核年度 years 中"),
+        (E1, E1.replace("evaluated", "threshold"), "missing-target", f"{G1}[0].targets",
+         "规则 threshold 需要年度目标值"),
+        (E1, E1 + "            safety_floor: true\n", "safety-floor-without-target",
+         f"{G1}[0].safety_floor", "底线指标需要年度目标值（不能用评审、排名或比较法计分）"),
+        (E1, E1 + "            max: 25\n", "max-above-points", f"{G1}[0].max",
+         "评审打分的上限不能超过分值"),
+        ("id: e2", "id: e1", "duplicate-id", f"{G1}[1]",
+         f"指标标识“e1”重复（已用于 {G1}[0]）"),
+        ("points: 30\n            rule: ratio", "points: 25\n            rule: ratio",
+         "points-mismatch", "groups.g.categories[0].points",
+         "类别“目标完成”下各指标分值合计55分，与类别分值60分不符"),
+        ("units: [乙局]}", "units: [丙局]}", "unknown-unit", "groups.d.tasks[1].units[0]",
+         "责任单位“丙局”不在本组考核对象名单中"),
+        ("veto_grade: D", "veto_grade: E", "unknown-grade", "veto_grade",
+         "一票否决等次“E”不在 grades 中"),
+        ("when: bottom, count: 2,", "when: bottom, count: 5,", "bottom-count-too-large",
+         "followups[2].count", "后5名的人数不小于分组 g 的单位数"),
+        ("aliases: {甲: 甲县}", "aliases: {甲: 丙局}", "alias-unknown-unit", "groups.g.aliases.甲",
+         "简称“甲”指向的单位“丙局”不在本组"),
+    ],
+)  # fmt: skip
+def test_meaning_problem_codes_and_paths(tmp_path, old, new, code, path, message):
+    text = MINI_TEXT.replace(old, new, 1)
+    assert text != MINI_TEXT
+    problems = errors_of(tmp_path, text)
+    assert [(p.code, p.path, p.message) for p in problems] == [(code, path, message)]
+    assert problems[0].file == "model.yaml"
+    assert problems[0].line == nearest_line(yaml_load(text)[1], path)
+
+
+def test_shape_and_syntax_problem_codes(tmp_path):
+    syntax = errors_of(tmp_path, MINI_TEXT.replace("bonus_cap: 5", "bonus_cap: [5"))
+    assert [p.code for p in syntax] == ["model-yaml-syntax"]
+    twice = errors_of(tmp_path, MINI_TEXT.replace("{2023: 10}", "{2023: 10, 2023: 12}"))
+    assert [p.code for p in twice] == ["model-yaml-syntax"]
+    shape = errors_of(tmp_path, MINI_TEXT.replace("bonus_cap: 5", "bonus_cap: -5"))
+    assert [(p.code, p.path) for p in shape] == [("model-shape", "bonus_cap")]
+    (tmp_path / "gbk.yaml").write_bytes(MINI_TEXT.encode("gbk"))
+    with pytest.raises(ModelError) as err:
+        load_model(tmp_path / "gbk.yaml")
+    assert [p.code for p in err.value.problems] == ["model-encoding"]
+
+
+def test_every_problem_at_once_has_a_kebab_case_code(tmp_path):
+    text = MINI_TEXT.replace("id: e2", "id: e1").replace("units: [乙局]}", "units: [丙局]}")
+    text = text.replace("veto_grade: D", "veto_grade: E").replace("2025]", "2025, 2101]")
+    problems = errors_of(tmp_path, text)
+    assert [p.code for p in problems] == [
+        "duplicate-id",
+        "unknown-unit",
+        "unknown-grade",
+        "year-out-of-range",
+    ]
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", p.code) for p in problems)
+
+
+def test_a_missing_target_for_the_year_has_a_code():
+    model = load_model(MINI_MODEL).model
+    with pytest.raises(ModelError) as err:
+        check_year(model, 2022)
+    assert err.value.problems == []  # 2022 is not a year of the model at all
+    with pytest.raises(ModelError) as err:
+        check_year(model.model_copy(update={"years": [2022, *model.years]}), 2022)
+    assert {(p.code, p.path) for p in err.value.problems} == {
+        ("no-target-for-year", f"{G0}[0].targets"),  # pass_rate: interpolated only after 2023
+        ("no-target-for-year", f"{G0}[1].targets"),  # growth: held only after 2023
+        ("no-target-for-year", "groups.d.categories[0].indicators[0].targets"),
+        ("no-target-for-year", "groups.d.categories[1].indicators[0].targets"),
+    }

@@ -3,19 +3,15 @@
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from evalgen.numbers import fmt_number, round_half_up
 from evalgen.scoring.rules import (
-    NEEDS_TARGET,
-    REQUIRED_PARAMS,
-    RULE_LABELS,
-    RULES,
     RuleInput,
     deduct,
-    describe,
     evaluated,
     linear,
     rank,
@@ -23,6 +19,8 @@ from evalgen.scoring.rules import (
     relative,
     threshold,
 )
+from evalgen.scoring.ruletable import RULES, describe
+from evalgen.scoring.vectorized import rule_vector
 
 F = Fraction
 D = Decimal
@@ -292,17 +290,93 @@ def test_relative_lower(value: str, peers: tuple[str, ...], expected: str) -> No
     assert relative(given_input(value, higher=False, peers=peers)) == F(expected)
 
 
+# --- lower is better, through both the exact rules and their vectorized twins ---------------
+# Each row: values (None: no value), then the scores worked by hand; the exact rule gets the
+# group's other values as peers, the vectorized one the whole column.
+
+
+def both_ways(name: str, values, target=None, points="10", **params) -> list:
+    """The exact and the vectorized scores of a column, lower being better."""
+    peers = tuple(v for v in values if v is not None)
+    rule = RULES[name]
+    exact = [
+        None if v is None else rule.exact(given_input(v, target, points, False, peers, **params))
+        for v in values
+    ]
+    column = np.array([np.nan if v is None else float(v) for v in values])
+    vector = rule_vector(
+        rule.vectorized, column, None if target is None else float(target),
+        float(points), {k: float(x) for k, x in params.items()}, False,
+    )  # fmt: skip
+    return exact, [None if np.isnan(x) else x for x in vector.tolist()]
+
+
+def assert_both(got: tuple[list, list], expected: list[str | None]) -> None:
+    exact, vector = got
+    assert exact == [None if e is None else F(e) for e in expected]
+    assert vector == [
+        None if e is None else pytest.approx(float(F(e)), rel=1e-12) for e in expected
+    ]
+
+
+def test_linear_lower_both_ways() -> None:
+    # 事故率 target 1.2, zero at 3: 8 × (3 − v) / (3 − 1.2) = 8 × (3 − v) / 1.8
+    values = ["1.2", "0.5", "3", "4", "2.1", "1.5", "2.7", None]
+    # 2.1 → 8 × 0.9/1.8 = 4; 1.5 → 8 × 1.5/1.8 = 20/3; 2.7 → 8 × 0.3/1.8 = 4/3
+    expected = ["8", "8", "0", "0", "4", "20/3", "4/3", None]
+    assert_both(both_ways("linear", values, target="1.2", points="8", floor="3"), expected)
+
+
+def test_ratio_lower_both_ways() -> None:
+    # 投诉率 target 0.5 (‰): 6 × 0.5 / v above the target
+    values = ["0.5", "0.2", "0.75", "2", "-1", None, "1.5"]
+    expected = ["6", "6", "4", "1.5", "6", None, "2"]
+    assert_both(both_ways("ratio", values, target="0.5", points="6"), expected)
+
+
+def test_ratio_lower_with_a_negative_target_both_ways() -> None:
+    # target −2 (a fall of 2%): met at or below it, otherwise no proportion to take
+    assert_both(both_ways("ratio", ["-3", "-2", "-1", "0"], target="-2"), ["10", "10", "0", "0"])
+
+
+def test_rank_lower_both_ways() -> None:
+    # lowest first; 80 is 1st, 90 2nd, the two 95s share 3rd (two better), 100 5th;
+    # 10 − 1.5 × better, never below 5: 10, 8.5, 7, 7, max(5, 4) = 5
+    values = ["90", "95", None, "80", "95", "100"]
+    expected = ["8.5", "7", None, "10", "7", "5"]
+    assert_both(both_ways("rank", values, step="1.5", floor="5"), expected)
+
+
+def test_relative_lower_both_ways() -> None:
+    # best (lowest) 4 gets full points, the others 10 × 4 / v
+    values = ["4", "5", "8", None, "4", "12.5"]
+    expected = ["10", "8", "5", None, "10", "3.2"]
+    assert_both(both_ways("relative", values), expected)
+
+
+def test_relative_lower_with_a_best_at_zero_both_ways() -> None:
+    # the best is 0: it gets full points, the others have no proportion to take
+    assert_both(both_ways("relative", ["0", "3", "0", "-0"]), ["10", "0", "10", "10"])
+
+
+def test_relative_with_no_value_at_all_both_ways() -> None:
+    assert_both(both_ways("relative", [None, None]), [None, None])
+
+
 # --- the registry ---------------------------------------------------------------------------
 
 NAMES = {"threshold", "linear", "ratio", "deduct", "evaluated", "rank", "relative"}
 
 
+NEEDS_TARGET = {name for name, rule in RULES.items() if rule.needs_target}
+
+
 def test_registry() -> None:
     assert set(RULES) == NAMES
-    assert set(REQUIRED_PARAMS) == NAMES
-    assert RULES["threshold"] is threshold
-    assert RULES["relative"] is relative
-    assert RULE_LABELS == {
+    assert all(rule.name == name for name, rule in RULES.items())
+    assert RULES["threshold"].exact is threshold
+    assert RULES["relative"].exact is relative
+    assert {name: rule.label for name, rule in RULES.items()} == {
         "threshold": "达标制",
         "linear": "线性",
         "ratio": "比例",
@@ -312,18 +386,31 @@ def test_registry() -> None:
         "relative": "比较法",
     }
     assert NEEDS_TARGET == {"threshold", "linear", "ratio", "deduct"}
-    assert REQUIRED_PARAMS["linear"] == {"floor"}
-    assert REQUIRED_PARAMS["deduct"] == {"per", "deduct"}
-    assert REQUIRED_PARAMS["rank"] == {"step", "floor"}
-    assert not REQUIRED_PARAMS["threshold"] | REQUIRED_PARAMS["ratio"]
-    assert not REQUIRED_PARAMS["evaluated"] | REQUIRED_PARAMS["relative"]
+    assert {name for name, rule in RULES.items() if rule.needs_peers} == {"rank", "relative"}
+    assert {name for name, rule in RULES.items() if rule.value_is_score} == {"evaluated"}
+    assert RULES["linear"].param_names == {"floor"}
+    assert RULES["deduct"].param_names == {"per", "deduct"}
+    assert RULES["rank"].param_names == {"step", "floor"}
+    assert not RULES["threshold"].param_names | RULES["ratio"].param_names
+    assert not RULES["evaluated"].param_names | RULES["relative"].param_names
+
+
+def test_parameter_bounds() -> None:
+    bounds = {(name, p.name): p.bound for name, rule in RULES.items() for p in rule.params}
+    assert bounds == {
+        ("linear", "floor"): "beyond_targets",
+        ("deduct", "per"): "positive",
+        ("deduct", "deduct"): "non_negative",
+        ("rank", "step"): "non_negative",
+        ("rank", "floor"): "within_points",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(NEEDS_TARGET))
 def test_rules_needing_a_target_refuse_none(name: str) -> None:
     inp = given_input("90", target=None, floor="80", per="1", deduct="1")
     with pytest.raises(ValueError):
-        RULES[name](inp)
+        RULES[name].exact(inp)
 
 
 small = st.fractions(min_value=-200, max_value=200, max_denominator=1000)
@@ -360,7 +447,7 @@ def test_every_rule_scores_within_its_points(
         higher_is_better=higher,
         peers=(*others, value),
     )
-    score = RULES[name](inp)
+    score = RULES[name].exact(inp)
     assert isinstance(score, Fraction)
     assert 0 <= score <= points
 

@@ -647,7 +647,7 @@ def _issuance(sc: Scenario) -> str:
 def check(model: ScoringModel, model_path: Path | None = None) -> list[str]:
     """Score both years with the engine; return the features that are NOT exercised."""
     from evalgen.pipeline import evaluate
-    from evalgen.scoring.rules import RULES
+    from evalgen.scoring.ruletable import RULES
 
     ev = evaluate(SCENARIOS[-1].year, OUT, model_path)
     res, prev = ev.result, ev.history.get(SCENARIOS[0].year)

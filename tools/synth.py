@@ -401,7 +401,7 @@ def generate(units: int, years: list[int], out: Path, seed: int = SEED) -> list[
 def missing_features(out: Path, year: int) -> list[str]:
     """Score `year` of a generated set; name every feature it does not exercise."""
     from evalgen.pipeline import evaluate
-    from evalgen.scoring.rules import RULES
+    from evalgen.scoring.ruletable import RULES
 
     ev = evaluate(year, out, out / "model.yaml")
     units = [u for g in ev.result.groups.values() for u in g.units]

@@ -8,7 +8,7 @@ from fractions import Fraction
 from ..model.schema import Category, ScoringModel
 from ..numbers import fmt_number
 from ..scoring.engine import AdjustmentLine, IndicatorScore, UnitLines, YearLines, YearResult
-from ..scoring.rules import RULE_LABELS, describe
+from ..scoring.ruletable import RULES, describe
 from .results import KIND_LABELS
 
 __all__ = ["explain_unit"]
@@ -96,7 +96,7 @@ def _row(ln: IndicatorScore) -> list[str]:
     source = (
         str(ln.source) if ln.source and not ln.tasks else ("见下方任务明细" if ln.tasks else "—")
     )
-    return [ind.name, value, target, RULE_LABELS[ind.rule], points, fmt_number(ln.score), source]
+    return [ind.name, value, target, RULES[ind.rule].label, points, fmt_number(ln.score), source]
 
 
 def _not_applicable(exact: UnitLines) -> list[str]:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from ..model.schema import ScoringModel
 from ..numbers import half_up_units, json_safe, round_half_up
 from ..scoring.engine import GroupResult, IndicatorScore, UnitLines, YearLines, YearResult
-from ..scoring.rules import RULE_LABELS, describe
+from ..scoring.ruletable import RULES, describe
 from .records import (
     CategoryScoreRecord,
     GroupRecord,
@@ -189,7 +189,7 @@ def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
         "value": number(line.value),
         "target": json_safe(line.target),
         "rule": ind.rule,
-        "rule_label": RULE_LABELS[ind.rule],
+        "rule_label": RULES[ind.rule].label,
         "rule_text": describe(
             ind.rule, ind.params, line.target, ind.measure, ind.direction == "higher"
         ),

@@ -30,7 +30,7 @@ from ..numbers import round_half_up
 from ..problems import ModelError, Problem
 from .exact import ExactGroup, task_value
 from .lines import IndicatorScore, TaskLine
-from .rules import NEEDS_TARGET
+from .ruletable import RULES
 from .scored import (
     AdjustmentLine,
     FloorMiss,
@@ -114,13 +114,13 @@ def check_year(model: ScoringModel, year: int) -> None:
     for group in model.groups.values():
         for cat in group.categories:
             for ind in cat.indicators:
-                if ind.rule in NEEDS_TARGET and target_for(ind, year) is None:
+                if RULES[ind.rule].needs_target and target_for(ind, year) is None:
                     problems.append(
                         Problem(
                             f"指标“{ind.name}”没有{year}年度的目标值",
                             path=f"{indicator_path(model, ind.id)}.targets",
                             hint="请在 targets 中补充该年度目标，或声明 interpolate",
-                            code="missing-target",
+                            code="no-target-for-year",
                         )
                     )
     if problems:
@@ -200,7 +200,7 @@ def _base_scores(
         target = target_for(ind, year)
         column = values[:, k]
         raw = rule_vector(
-            ind.rule,
+            RULES[ind.rule].vectorized,
             column,
             None if target is None else float(target),
             points[k],

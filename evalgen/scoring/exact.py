@@ -19,7 +19,9 @@ from ..model.loader import target_for
 from ..model.schema import Category, Group, Indicator
 from ..numbers import fmt_number
 from .lines import IndicatorScore, TaskLine
-from .rules import RULES, Peers, RuleInput
+from .redistribution import category_factors
+from .rules import Peers, RuleInput
+from .ruletable import RULES
 
 __all__ = ["ColumnPeers", "ExactGroup", "task_value"]
 
@@ -72,6 +74,7 @@ class _IndicatorRule:
     params: dict[str, Fraction]
     higher_is_better: bool
     needs_peers: bool
+    peer_detail: Callable[[RuleInput, Fraction, str], str] | None
 
 
 class _Category(NamedTuple):
@@ -125,7 +128,8 @@ class ExactGroup:
                     rule_input = self._rule_input(rule, value)
                     raw = rule.score(rule_input)
                     effective, score = rule.points * factor, raw * factor
-                    detail = _peer_detail(ind, rule_input, raw) if rule.needs_peers else ""
+                    if rule.peer_detail is not None:
+                        detail = rule.peer_detail(rule_input, raw, ind.measure)
                 line = IndicatorScore(
                     ind, cat.id, cat.name, value, rule.target, ind.points, effective, score,
                     source, na_reason, tasks, detail,
@@ -184,31 +188,23 @@ class ExactGroup:
     def _redistribute(self, entries: list[list[_Entry]]) -> tuple[list[Fraction], list[str]]:
         """不适用: effective points / points for each category's indicators, and the notes.
 
-        A category's N/A points are spread over its other indicators in proportion to their
-        points; a category with none applicable spreads its points over the other categories.
+        The factors are `redistribution.category_factors`, the definition the vectorized
+        pass shares; the notes name each category whose points went to the others.
         """
         applicable = [
             sum((e.rule.points for e in cat_entries if e.value is not None), _ZERO)
             for cat_entries in entries
         ]
-        orphaned = remaining = _ZERO
         notes = []
         for planned, cat_entries, points in zip(self._categories, entries, applicable, strict=True):
-            cat = planned.category
             if points:
-                remaining += planned.points
                 continue
-            orphaned += planned.points
+            cat = planned.category
             why = "所列指标均不适用" if cat_entries else "无本单位承担的指标"
             notes.append(
                 f"“{cat.name}”（{fmt_number(cat.points)}分）{why}，分值按比例分配给其余类别的指标"
             )
-        scale = (remaining + orphaned) / remaining if orphaned and remaining else None
-        factors = []
-        for planned, points in zip(self._categories, applicable, strict=True):
-            factor = planned.points / points if points else _ZERO
-            factors.append(factor * scale if scale is not None else factor)
-        return factors, notes
+        return category_factors(applicable, [c.points for c in self._categories]), notes
 
     def _rule_input(self, rule: _IndicatorRule, value: Fraction) -> RuleInput:
         return RuleInput(
@@ -232,15 +228,17 @@ class ExactGroup:
 
 def _indicator_rule(ind: Indicator, year: int) -> _IndicatorRule:
     target = target_for(ind, year)
+    spec = RULES[ind.rule]
     return _IndicatorRule(
         indicator=ind,
         target=target,
-        score=RULES[ind.rule],
+        score=spec.exact,
         points=Fraction(ind.points),
         exact_target=None if target is None else Fraction(target),
         params={k: Fraction(v) for k, v in ind.params.items()},
         higher_is_better=ind.direction == "higher",
-        needs_peers=ind.rule in ("rank", "relative"),
+        needs_peers=spec.needs_peers,
+        peer_detail=spec.peer_detail,
     )
 
 
@@ -263,15 +261,3 @@ def task_value(group: Group, unit: str, inputs: YearInputs):
     value = sum(Fraction(t.weight) * Fraction(t.score) for t in lines) / total_weight
     value = value * 100 / Fraction(scoring.max_score)
     return value, tuple(lines), lines[0].source, ""
-
-
-def _peer_detail(ind: Indicator, inp: RuleInput, raw: Fraction) -> str:
-    """For rules that depend on the group: the rank or best value that decided the score."""
-    m = "" if ind.measure == "分" else ind.measure
-    if ind.rule == "rank":
-        better = inp.peers.count_better(inp.value, inp.higher_is_better)
-        return f"组内第{better + 1}名（共{len(inp.peers)}个单位有数据），得{fmt_number(raw)}分"
-    if ind.rule == "relative":
-        best = inp.peers.best(inp.value, inp.higher_is_better)
-        return f"组内最优值{fmt_number(best)}{m}，得{fmt_number(raw)}分"
-    return ""

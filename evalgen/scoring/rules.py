@@ -1,26 +1,23 @@
-"""Scoring rules (计分规则): pure functions on exact Fractions, plus half-up rounding."""
+"""Scoring rules (计分规则): pure functions on exact Fractions.
+
+What each rule is called, its parameters and how it is described live in `ruletable.RULES`;
+the numpy twins of these functions are in `vectorized`.
+"""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
-from ..numbers import fmt_number
-
 __all__ = [
-    "NEEDS_TARGET",
     "Peers",
-    "REQUIRED_PARAMS",
-    "RULES",
-    "RULE_LABELS",
     "RuleInput",
     "deduct",
-    "describe",
     "evaluated",
     "linear",
+    "peers_of",
     "rank",
     "ratio",
     "relative",
@@ -64,7 +61,8 @@ def _fast_key(value: Fraction) -> tuple[float, Fraction]:
     return (float(value), value)
 
 
-def _peers(inp: RuleInput) -> Peers:
+def peers_of(inp: RuleInput) -> Peers:
+    """The input's peers as `Peers` (sorted once), however they were given."""
     return inp.peers if isinstance(inp.peers, Peers) else Peers(inp.peers)
 
 
@@ -138,14 +136,14 @@ def evaluated(inp: RuleInput) -> Fraction:
 
 def rank(inp: RuleInput) -> Fraction:
     """排名赋分: first gets full points, then ``step`` less per place, never below ``floor``."""
-    better = _peers(inp).count_better(inp.value, inp.higher_is_better)
+    better = peers_of(inp).count_better(inp.value, inp.higher_is_better)
     score = max(inp.params["floor"], inp.points - inp.params["step"] * better)
     return _clamp(score, inp.points)
 
 
 def relative(inp: RuleInput) -> Fraction:
     """比较法: the group's best value gets full points, the others in proportion to it."""
-    best = _peers(inp).best(inp.value, inp.higher_is_better)
+    best = peers_of(inp).best(inp.value, inp.higher_is_better)
     if inp.higher_is_better:
         if best <= 0:
             return _ZERO
@@ -155,80 +153,6 @@ def relative(inp: RuleInput) -> Fraction:
     if best <= 0:
         return _ZERO
     return _clamp(inp.points * best / inp.value, inp.points)
-
-
-RULES: dict[str, Callable[[RuleInput], Fraction]] = {
-    "threshold": threshold,
-    "linear": linear,
-    "ratio": ratio,
-    "deduct": deduct,
-    "evaluated": evaluated,
-    "rank": rank,
-    "relative": relative,
-}
-
-RULE_LABELS: dict[str, str] = {
-    "threshold": "达标制",
-    "linear": "线性",
-    "ratio": "比例",
-    "deduct": "扣完为止",
-    "evaluated": "评审打分",
-    "rank": "排名赋分",
-    "relative": "比较法",
-}
-
-REQUIRED_PARAMS: dict[str, frozenset[str]] = {
-    "threshold": frozenset(),
-    "linear": frozenset({"floor"}),
-    "ratio": frozenset(),
-    "deduct": frozenset({"per", "deduct"}),
-    "evaluated": frozenset(),
-    "rank": frozenset({"step", "floor"}),
-    "relative": frozenset(),
-}
-
-NEEDS_TARGET: frozenset[str] = frozenset({"threshold", "linear", "ratio", "deduct"})
-
-
-def describe(
-    rule: str,
-    params: Mapping[str, Fraction | Decimal],
-    target: Fraction | Decimal | None,
-    measure: str,
-    higher_is_better: bool,
-) -> str:
-    """The rule as applied, as one short Chinese sentence for reports."""
-    if rule not in RULES:
-        raise ValueError(f"unknown rule {rule!r}")
-    if rule in NEEDS_TARGET and target is None:
-        raise ValueError(f"rule {rule!r} needs a target")
-
-    def amount(x: Fraction | Decimal) -> str:
-        return fmt_number(x) + measure
-
-    goal = "" if target is None else amount(target)
-    if rule == "threshold":
-        verb = "达到" if higher_is_better else "不高于"
-        return f"{verb}目标值{goal}得满分，否则不得分"
-    if rule == "linear":
-        verb, beyond = ("达到", "低于") if higher_is_better else ("不高于", "高于")
-        return f"{verb}目标值{goal}得满分，{beyond}{amount(params['floor'])}不得分，其间按线性计分"
-    if rule == "ratio":
-        if higher_is_better:
-            return "按完成值与目标值之比计分，最高满分"
-        return f"不高于目标值{goal}得满分，高于时按目标值与完成值之比计分"
-    if rule == "deduct":
-        per = fmt_number(params["per"]) + ("个百分点" if measure == "%" else measure)
-        direction = "低于" if higher_is_better else "高于"
-        return f"每{direction}目标值{per}扣{fmt_number(params['deduct'])}分，扣完为止"
-    if rule == "evaluated":
-        return "由考核组评审打分"
-    if rule == "rank":
-        return (
-            f"按组内排名赋分：第1名满分，每降1名减{fmt_number(params['step'])}分，"
-            f"最低{fmt_number(params['floor'])}分"
-        )
-    return "组内最优者得满分，其余按与最优值之比计分"
 
 
 def _target(inp: RuleInput) -> Fraction:

@@ -1,15 +1,35 @@
 """The scoring rules over whole columns (numpy float64), for speed at national scale.
 
-Each function mirrors its exact twin in `rules.py` branch for branch; a property test holds
-them together. Totals computed here are rounded only where the binary result is safely away
-from a rounding boundary; the engine recomputes the rest exactly.
+Each function mirrors its exact twin in `rules.py` branch for branch, with the same
+signature over a column: values (NaN: no value), target, points, parameters, direction.
+`ruletable.RULES` pairs the twins and `tests/test_differential.py` holds them together.
+Totals computed here are rounded only where the binary result is safely away from a
+rounding boundary; the engine recomputes the rest exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-__all__ = ["effective_points", "rule_vector"]
+from .redistribution import category_factors
+
+__all__ = [
+    "ColumnRule",
+    "deduct",
+    "effective_points",
+    "evaluated",
+    "linear",
+    "rank",
+    "ratio",
+    "relative",
+    "rule_vector",
+    "threshold",
+]
+
+# (values, target, points, params, higher_is_better) → scores on the indicator's own points
+ColumnRule = Callable[[np.ndarray, float | None, float, dict[str, float], bool], np.ndarray]
 
 
 def _clamp(x: np.ndarray, points: float) -> np.ndarray:
@@ -17,7 +37,7 @@ def _clamp(x: np.ndarray, points: float) -> np.ndarray:
 
 
 def rule_vector(
-    rule: str,
+    rule: ColumnRule,
     v: np.ndarray,
     target: float | None,
     points: float,
@@ -26,16 +46,16 @@ def rule_vector(
 ) -> np.ndarray:
     """Scores on the indicator's own points for a column of values (NaN stays NaN)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = _RULES[rule](v, target, points, params, higher)
+        out = rule(v, target, points, params, higher)
     return np.where(np.isnan(v), np.nan, out)
 
 
-def _threshold(v, t, p, params, higher):
+def threshold(v, t, p, params, higher):
     met = v >= t if higher else v <= t
     return np.where(met, p, 0.0)
 
 
-def _linear(v, t, p, params, higher):
+def linear(v, t, p, params, higher):
     f = params["floor"]
     if higher:
         inside = _clamp(p * (v - f) / (t - f), p)
@@ -44,7 +64,7 @@ def _linear(v, t, p, params, higher):
     return np.where(v <= t, p, np.where(v >= f, 0.0, inside))
 
 
-def _ratio(v, t, p, params, higher):
+def ratio(v, t, p, params, higher):
     if higher:
         return np.where(v <= 0, 0.0, np.where(v >= t, p, _clamp(p * v / t, p)))
     if t <= 0:
@@ -52,16 +72,16 @@ def _ratio(v, t, p, params, higher):
     return np.where(v <= t, p, _clamp(p * t / v, p))
 
 
-def _deduct(v, t, p, params, higher):
+def deduct(v, t, p, params, higher):
     gap = t - v if higher else v - t
     return _clamp(p - params["deduct"] * np.maximum(gap, 0.0) / params["per"], p)
 
 
-def _evaluated(v, t, p, params, higher):
+def evaluated(v, t, p, params, higher):
     return _clamp(v, p)
 
 
-def _rank(v, t, p, params, higher):
+def rank(v, t, p, params, higher):
     present = np.sort(v[~np.isnan(v)])
     if higher:
         better = len(present) - np.searchsorted(present, v, side="right")
@@ -70,7 +90,7 @@ def _rank(v, t, p, params, higher):
     return _clamp(np.maximum(params["floor"], p - params["step"] * better), p)
 
 
-def _relative(v, t, p, params, higher):
+def relative(v, t, p, params, higher):
     present = v[~np.isnan(v)]
     if not len(present):
         return np.full_like(v, np.nan)
@@ -81,40 +101,15 @@ def _relative(v, t, p, params, higher):
     return np.where(v <= best, p, np.where(best <= 0, 0.0, _clamp(p * best / v, p)))
 
 
-_RULES = {
-    "threshold": _threshold,
-    "linear": _linear,
-    "ratio": _ratio,
-    "deduct": _deduct,
-    "evaluated": _evaluated,
-    "rank": _rank,
-    "relative": _relative,
-}
-
-
 def effective_points(
     applicable: np.ndarray, points: np.ndarray, category: np.ndarray, category_points: np.ndarray
 ) -> np.ndarray:
-    """不适用: points per unit and indicator after redistribution (see engine/exact).
+    """不适用: points per unit and indicator after redistribution (`category_factors`).
 
     `applicable` (N, K) bool; `points` (K,); `category` (K,) category index of each indicator;
-    `category_points` (C,). Mirrors `ExactGroup._redistribute`.
+    `category_points` (C,).
     """
-    n = applicable.shape[0]
-    effective = np.zeros(applicable.shape)
-    orphaned = np.zeros(n)
-    for c, c_points in enumerate(category_points):
-        cols = category == c
-        if not cols.any():
-            orphaned += c_points
-            continue
-        weights = applicable[:, cols] * points[cols]
-        total = weights.sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(total[:, None] > 0, weights * (c_points / total)[:, None], 0.0)
-        effective[:, cols] = share
-        orphaned += np.where(total > 0, 0.0, c_points)
-    remaining = effective.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(remaining > 0, (remaining + orphaned) / remaining, 1.0)
-    return effective * scale[:, None]
+    weights = applicable * points
+    held = [weights[:, category == c].sum(axis=1) for c in range(len(category_points))]
+    factors = np.column_stack(category_factors(held, category_points.tolist()))
+    return weights * factors[:, category]
