@@ -86,8 +86,8 @@ CODES: dict[str, str] = {
     "missing-key": "缺少必填项目",
     "not-text": "应为文字",
     "date-format": "日期写法有误",
-    # -- the model, as checked outside evalgen/model (scoring/engine.py) --
-    # the scoring model (考核细则)
+    # -- the scoring model (考核细则: model/*, and scoring/engine.py for the year's targets) --
+    "missing-model": "找不到考核细则文件",
     "model-encoding": "考核细则文件不是 UTF-8 编码",
     "model-yaml-syntax": "考核细则 YAML 格式有误（含键重复出现）",
     "model-shape": "考核细则结构有误（缺项、类型不对、取值越界等）",

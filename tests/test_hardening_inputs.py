@@ -853,7 +853,7 @@ def test_model_without_a_target_for_the_assessed_year(tmp_path):
     assert "指标“抽检合格率”没有2024年度的目标值" in err
     assert "groups.g.categories[0].indicators[0].targets" in err
     missing = one(
-        records(tmp_path, "--model", tmp_path / "bad.yaml", exit_code=3), "missing-target"
+        records(tmp_path, "--model", tmp_path / "bad.yaml", exit_code=3), "no-target-for-year"
     )
     assert missing["path"] == "groups.g.categories[0].indicators[0].targets"
 

@@ -46,9 +46,11 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"找不到考核细则文件：{path}") from None
+        raise ModelError(f"找不到考核细则文件：{path}", code="missing-model") from None
     except OSError as exc:
-        raise ModelError(f"无法读取考核细则文件 {path}：{exc.strerror}") from None
+        raise ModelError(
+            f"无法读取考核细则文件 {path}：{exc.strerror}", code="file-unreadable"
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -81,7 +83,7 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
             ],
         ) from None
     if not isinstance(data, dict):
-        raise ModelError(f"考核细则文件 {name} 应为键值结构（YAML 映射）")
+        raise ModelError(f"考核细则文件 {name} 应为键值结构（YAML 映射）", code="model-shape")
     try:
         model = ScoringModel.model_validate(data)
     except ValidationError as exc:
