@@ -22,6 +22,10 @@ test: install  ## lint, then the whole test suite
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
+.PHONY: test-fast
+test-fast: install  ## the tests not marked slow (no whole sample year, documents, subprocess or PDF)
+	$(BIN)/pytest -q -m "not slow"
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -8,43 +8,68 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .documents.pdf import convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
-from .inputs.issuance import ISSUANCE_FILE, load_issuance
+from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
 from .inputs.reader import input_files
 from .inputs.values import normalize_text
 from .inputs.year import YearInputs, read_year, suggest_unit
 from .model.loader import LoadedModel, load_model
+from .model.schema import ScoringModel
+from .outputs import frames
+from .outputs.explain import explain_unit
 from .outputs.files import RunFolder, json_bytes, json_chunks, sha256_file
-from .outputs.results import build_results, explain_unit, history_points
+from .outputs.records import YearRecord
+from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
 from .problems import InputError, OutputError, Problem
 from .resources import DEFAULT_INPUTS
-from .scoring.engine import YearResult, check_year, score_year
+from .scoring.engine import ScoredYear, YearLines, YearResult, check_year, score_year
 from .scoring.followups import apply_followups
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .documents.pool import DocumentSet
 
 __all__ = ["Evaluation", "Run", "evaluate", "explain", "score", "validate", "ISSUANCE_FILE"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evaluation:
-    """A scored year with the history it was compared against."""
+    """A scored year with the history it was compared against.
+
+    `lines` is this year's exact view (each unit's indicator lines, built when asked); the
+    earlier years in `history` keep only totals, grades and ranks.
+    """
 
     loaded: LoadedModel
     inputs: YearInputs
     result: YearResult
+    lines: YearLines
     history: dict[int, YearResult]
     timings: dict[str, float] = field(default_factory=dict)
 
+    def indicators_frame(self) -> pd.DataFrame:
+        """One row per (unit, indicator): group, unit, indicator id and name, category,
+        value, target, points, effective points, score, not_applicable."""
+        return frames.indicators_frame(self.result, self.lines)
 
-@dataclass
+    def units_frame(self) -> pd.DataFrame:
+        """One row per unit: group, unit, total, grade, rank, previous rank, bonus (as
+        earned and as applied under the cap), penalty, veto."""
+        return frames.units_frame(self.result)
+
+
+@dataclass(frozen=True)
 class Run:
     """A finished `score` run."""
 
     evaluation: Evaluation
-    results: dict
+    results: YearRecord
     folder: Path
     kept_aside: Path | None
     files: list[str] = field(default_factory=list)
@@ -74,26 +99,41 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     inputs = read_year(loaded.model, base / str(year), year)
     scoring = 0.0
     history: dict[int, YearResult] = {}
-    previous = None
     for past in _earlier_years(base, year, loaded.model.years):
-        try:
-            past_inputs = read_year(loaded.model, base / str(past), past)
-        except InputError as exc:
-            raise InputError(
-                f"用于计算名次变化的{past}年度数据有{len(exc.problems)}处问题：{exc.message}",
-                exc.problems,
-            ) from None
-        t = time.perf_counter()
-        previous = score_year(loaded.model, past_inputs, previous)
-        apply_followups(loaded.model, previous, history)
-        scoring += time.perf_counter() - t
-        history[past] = previous
+        history[past], seconds = _earlier_year(loaded.model, base, past, history)
+        scoring += seconds
     t = time.perf_counter()
-    result = score_year(loaded.model, inputs, previous)
-    apply_followups(loaded.model, result, history)
+    scored = _scored(loaded.model, inputs, history)
     scoring += time.perf_counter() - t
     timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
-    return Evaluation(loaded, inputs, result, history, timings)
+    return Evaluation(loaded, inputs, scored.result, scored.lines, history, timings)
+
+
+def _earlier_year(
+    model: ScoringModel, base: Path, year: int, history: dict[int, YearResult]
+) -> tuple[YearResult, float]:
+    """An earlier year, ranked against the ones before it, and the seconds scoring took.
+
+    Its exact view, and with it the year's inputs, is dropped here: later stages need only
+    its totals and ranks.
+    """
+    try:
+        inputs = read_year(model, base / str(year), year)
+    except InputError as exc:
+        raise InputError(
+            f"用于计算名次变化的{year}年度数据有{len(exc.problems)}处问题：{exc.message}",
+            exc.problems,
+        ) from None
+    t = time.perf_counter()
+    result = _scored(model, inputs, history).result
+    return result, time.perf_counter() - t
+
+
+def _scored(model: ScoringModel, inputs: YearInputs, history: dict[int, YearResult]) -> ScoredYear:
+    """Score, rank and follow up a year against the earlier years in `history`."""
+    previous = history[max(history)] if history else None
+    scored = score_year(model, inputs, previous)
+    return ScoredYear(apply_followups(model, scored.result, history), scored.lines)
 
 
 def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | None = None) -> str:
@@ -103,8 +143,11 @@ def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | 
     name = model_.resolve_unit(normalize_text(unit))
     if name is None:
         hint = suggest_unit(model_, unit)
-        raise InputError(f"单位“{unit}”不在考核对象名单中", [Problem("请核对单位名称", hint=hint)])
-    return explain_unit(model_, evaluation.result, name)
+        raise InputError(
+            f"单位“{unit}”不在考核对象名单中",
+            [Problem("请核对单位名称", hint=hint, code="unknown-unit")],
+        )
+    return explain_unit(model_, evaluation.result, evaluation.lines, name)
 
 
 def score(
@@ -129,48 +172,21 @@ def score(
         start_workers_early(jobs)
     evaluation = evaluate(year, inputs_dir, model)
     timings = dict(evaluation.timings)
-    model_ = evaluation.loaded.model
     base = _inputs_base(inputs_dir)
     folder = Path(out_dir) if out_dir else Path("out") / str(year)
-    meta = {
-        "evalgen_version": __version__,
-        "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
-    }
-    history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
-    for past in evaluation.history.values():
-        past.release_lines()  # all the documents need of an earlier year is in `history`
-    results = build_results(model_, evaluation.result, meta)  # keeps no lines once written
+    meta = {"evalgen_version": __version__, "model": _model_meta(evaluation.loaded)}
+    results = build_results(evaluation.loaded.model, evaluation.result, evaluation.lines, meta)
     docs = None
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
-        docs = prepare_documents(model_, results, history, issuance, templates_dir)
+        docs = _documents(evaluation, results, issuance, templates_dir)
     try:
         run = RunFolder.begin(folder)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
     try:
-        write_results_workbook(results, run.staging / f"考核结果_{year}.xlsx")
-        run.write("results.json", json_chunks(results))
-        rendered: dict[str, str] = {}  # documents with their hashes, from the workers
-        if docs is not None:
-            t = time.perf_counter()
-            rendered = docs.render_into(run.staging, jobs, progress)
-            timings["documents_wall"] = time.perf_counter() - t
-            timings.update(docs.timings)
-            if pdf:
-                convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
-        outputs = {}
-        for path in run.files():
-            name = path.relative_to(run.staging).as_posix()
-            outputs[name] = rendered.get(name) or sha256_file(path)
-        manifest = {
-            "evalgen_version": __version__,
-            "year": year,
-            "model": meta["model"],
-            "inputs": _input_hashes(base, [year, *evaluation.history], issuance_file),
-            "templates": {t.name: t.sha256 for t in docs.templates.values()} if docs else {},
-            "outputs": outputs,
-        }
+        outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings)
+        manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
         run.write("manifest.json", json_bytes(manifest))
         final = run.commit()
     except OSError as exc:
@@ -184,6 +200,69 @@ def score(
     files = sorted(outputs) + ["manifest.json"]
     timings["total"] = time.perf_counter() - started
     return Run(evaluation, results, final, run.kept_aside, files, timings)
+
+
+def _documents(
+    evaluation: Evaluation, results: YearRecord, issuance: Issuance, templates_dir: Path | None
+) -> DocumentSet:
+    """The year's documents, ready to render; earlier years enter as totals and ranks only."""
+    model = evaluation.loaded.model
+    history = {y: history_points(model, r) for y, r in evaluation.history.items()}
+    return prepare_documents(model, results, history, issuance, templates_dir)
+
+
+def _write_outputs(
+    run: RunFolder,
+    results: YearRecord,
+    docs: DocumentSet | None,
+    jobs: int,
+    pdf: bool,
+    progress: Callable[[int, int, str], None] | None,
+    timings: dict[str, float],
+) -> dict[str, str]:
+    """Write the workbook, results.json and the documents into the run's staging folder.
+
+    Returns every file written with its sha256; adds the documents' timings to `timings`.
+    """
+    year = results["year"]
+    write_results_workbook(results, run.staging / f"考核结果_{year}.xlsx")
+    run.write("results.json", json_chunks(results))
+    rendered: dict[str, str] = {}  # documents with their hashes, from the workers
+    if docs is not None:
+        t = time.perf_counter()
+        rendered = docs.render_into(run.staging, jobs, progress)
+        timings["documents_wall"] = time.perf_counter() - t
+        timings.update(docs.timings)
+        if pdf:
+            convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
+    outputs = {}
+    for path in run.files():
+        name = path.relative_to(run.staging).as_posix()
+        outputs[name] = rendered.get(name) or sha256_file(path)
+    return outputs
+
+
+def _manifest(
+    evaluation: Evaluation,
+    base: Path,
+    issuance_file: Path | None,
+    docs: DocumentSet | None,
+    outputs: dict[str, str],
+) -> dict:
+    """What the run was made from (model, inputs, templates) and what it wrote, with hashes."""
+    year = evaluation.result.year
+    return {
+        "evalgen_version": __version__,
+        "year": year,
+        "model": _model_meta(evaluation.loaded),
+        "inputs": _input_hashes(base, [year, *evaluation.history], issuance_file),
+        "templates": {t.name: t.sha256 for t in docs.templates.values()} if docs else {},
+        "outputs": outputs,
+    }
+
+
+def _model_meta(loaded: LoadedModel) -> dict[str, str]:
+    return {"file": loaded.path.name, "sha256": loaded.sha256}
 
 
 _OS_REASONS = {

@@ -6,16 +6,113 @@ Chinese what is wrong and how to fix it. Problems are collected, then raised tog
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 __all__ = [
+    "CODES",
     "EvalgenError",
     "InputError",
     "ModelError",
     "OutputError",
     "Problem",
     "column_letter",
+    "describe",
 ]
+
+# Every problem code, declared once: code → what it means, in a few Chinese words.
+# A problem's code is for tests and tools (`evalgen validate --json`); users read its message.
+# Adding a kind of problem is adding one line here (a test checks that every code used in
+# evalgen is listed); an unlisted code never stops a run.
+CODES: dict[str, str] = {
+    # -- files, before they are parsed (inputs/filecheck.py) --
+    "file-unreadable": "文件无法读取",
+    "file-empty": "文件是空的",
+    "file-too-large": "文件过大",
+    "wrong-file-type": "文件类型与扩展名不符或不受支持",
+    "unsupported-file": "不支持的文件格式，未读取（提示）",
+    "file-corrupt": "文件已损坏",
+    "zip-bomb": "压缩比或解压后大小异常",
+    "merged-range-too-large": "合并单元格范围过大",
+    "sheet-too-large": "工作表已用区域过大",
+    "csv-encoding": "CSV 编码无法识别",
+    "csv-syntax": "CSV 格式有误",
+    "wrong-year-in-file-name": "文件名中的年度与考核年度不符",
+    # -- sheets and tables (inputs/reader.py) --
+    "hidden-sheet": "隐藏的工作表，已照常读取（提示）",
+    "hidden-row": "隐藏的行，已照常读取（提示）",
+    "hidden-column": "隐藏的列，已照常读取（提示）",
+    "empty-sheet": "工作表或文件是空的",
+    "missing-header": "找不到表头行",
+    "formula-only-rows": "只有公式没有结果的行，视为空行（提示）",
+    "missing-folder": "找不到年度数据文件夹",
+    "missing-sheet": "找不到工作表",
+    "missing-column": "缺少列",
+    "duplicate-column": "列重复",
+    "unknown-column": "不认识的列，已忽略（提示）",
+    # -- cells (inputs/values.py) --
+    "not-a-number": "不是数字",
+    "date-not-number": "日期或时间，不是数字",
+    "too-many-digits": "有效数字过多",
+    "formula-without-result": "公式没有计算结果",
+    "formula-error": "公式显示错误值",
+    # -- units and figures (inputs/checker.py, figures.py) --
+    "blank-unit": "缺少单位名称",
+    "unknown-unit": "单位不在考核对象名单中",
+    "unit-in-other-group": "单位属于另一考核组",
+    "unit-twice": "单位重复填报",
+    "unit-missing": "缺少单位的数据行",
+    "wrong-year": "年度与考核年度不符",
+    "blank-cell": "缺少数据（空白）",
+    "merged-cell": "合并单元格中的空白格",
+    "unexpected-percent": "不应填写百分数",
+    "out-of-range": "数值超出允许范围",
+    "all-not-applicable": "所有指标均不适用",
+    "not-applicable-here": "此处不能填“不适用”",
+    # -- key tasks (inputs/tasks.py) --
+    "unknown-task": "任务序号不存在",
+    "not-responsible-unit": "不是该任务的责任单位",
+    "task-twice": "任务重复填报",
+    "task-missing": "缺少任务的完成得分",
+    # -- adjustment events (inputs/events.py) --
+    "unknown-item": "加减分事项不在目录中",
+    "too-many-times": "超过事项的最多次数",
+    "bad-count": "次数不是正整数",
+    # -- the issuance file (inputs/issuance.py) --
+    "missing-file": "找不到文件",
+    "file-encoding": "文件不是 UTF-8 编码",
+    "yaml-syntax": "YAML 格式有误",
+    "yaml-shape": "YAML 结构有误",
+    "unknown-key": "不认识的项目",
+    "missing-key": "缺少必填项目",
+    "not-text": "应为文字",
+    "date-format": "日期写法有误",
+    # -- the model, as checked outside evalgen/model (scoring/engine.py) --
+    "missing-target": "缺少该年度的目标值",
+    # -- templates, documents, charts, output (documents/*, charts/*, outputs/*) --
+    "missing-template": "找不到公文模板",
+    "template-corrupt": "模板无法打开",
+    "template-split-tag": "模板标签不完整或被拆分",
+    "template-syntax": "模板语法错误",
+    "template-unknown-variable": "模板使用了不存在的变量",
+    "template-render": "生成公文时模板出错",
+    "soffice-missing": "未安装 LibreOffice",
+    "pdf-failed": "PDF 转换失败",
+    "output-exists": "输出文件夹已存在且不是运行结果",
+    # -- errors without a located problem: the error family's own codes --
+    "error": "错误",
+    "input-error": "数据有误",
+    "model-error": "考核细则有误",
+    "output-error": "无法写入输出",
+    "chart-error": "图表生成失败",
+    "template-error": "公文模板有误",
+    "pdf-error": "PDF 转换失败",
+    "internal-error": "内部错误",
+}
+
+
+def describe(code: str) -> str:
+    """The short Chinese description of a problem code ("" for an unlisted one)."""
+    return CODES.get(code, "")
 
 
 def column_letter(index: int) -> str:
@@ -42,7 +139,7 @@ class Problem:
     path: str = ""
     line: int | None = None
     severity: str = "error"
-    code: str = ""  # stable kind, e.g. "not-a-number": for tests and `validate --json`
+    code: str = ""  # stable kind from CODES, e.g. "not-a-number": for tests and `--json`
 
     def where(self) -> str:
         """The location in words: 文件 › 工作表 › 第12行 C列 (单位 / 指标)."""
@@ -68,20 +165,62 @@ class Problem:
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
+    def record(self) -> dict:
+        """The problem for tools (`validate --json`): every key always present, None if empty.
+
+        `cell` is the Excel address ("C12") when both row and column are known.
+        """
+        cell = f"{self.column}{self.row}" if self.column and self.row is not None else None
+        values = {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": cell,
+            "row": self.row,
+            "column": self.column,
+            "unit": self.unit,
+            "indicator": self.indicator,
+            "path": self.path,
+            "line": self.line,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
+        return {k: None if v == "" else v for k, v in values.items()}
+
 
 class EvalgenError(Exception):
     """Base of evalgen's errors; the CLI turns these into Chinese messages and exit codes."""
 
     exit_code = 1
+    code = "error"  # the code of the error itself, for `--json` when it has no problems
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        message: str,
+        problems: list[Problem] | None = None,
+        *,
+        code: str = "",
+        notices: list[Problem] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.problems = list(problems or [])
+        self.code = code or type(self).code
+        # Notices (提示) found before the error; shown by `--json`, not in the message.
+        self.notices = list(notices or [])
 
     def __reduce__(self):
         # Errors cross process boundaries (worker pools) with their problems intact.
-        return (self.__class__, (self.message, self.problems))
+        state = {"code": self.code, "notices": self.notices}
+        return (self.__class__, (self.message, self.problems), state)
+
+    def records(self) -> list[dict]:
+        """The error as records for tools: its problems (or itself), then its notices."""
+        problems = self.problems or [Problem(self.message, code=self.code)]
+        return [
+            (p if p.code else replace(p, code=self.code)).record() for p in problems + self.notices
+        ]
 
     def render(self) -> str:
         lines = [self.message]
@@ -94,15 +233,18 @@ class InputError(EvalgenError):
     """The year's input files have problems (exit code 2)."""
 
     exit_code = 2
+    code = "input-error"
 
 
 class ModelError(EvalgenError):
     """The scoring model file has problems (exit code 3)."""
 
     exit_code = 3
+    code = "model-error"
 
 
 class OutputError(EvalgenError):
     """The run folder cannot be written (exit code 4)."""
 
     exit_code = 4
+    code = "output-error"

@@ -22,10 +22,19 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Rectangle
 from PIL import Image
 
+from evalgen.charts import attainment as chartattainment
 from evalgen.charts import canvas as chartcanvas
-from evalgen.charts import figures as charts
 from evalgen.charts import font as chartfont
-from evalgen.charts.figures import ChartError
+from evalgen.charts import trend as charttrend
+from evalgen.charts.attainment import attainment_chart
+from evalgen.charts.canvas import DPI
+from evalgen.charts.data import GRADE_COLORS
+from evalgen.charts.font import FONT_ENV, ChartError, chart_font, find_font
+from evalgen.charts.kinds import CHARTS as CHART_KINDS
+from evalgen.charts.layout import NARROW_IN, WIDTH_IN, wrap
+from evalgen.charts.totals import grade_distribution_chart, group_totals_chart
+from evalgen.charts.trend import trend_chart
+from evalgen.documents.render import CHART_WIDTH_MM
 from evalgen.fastpaths import FastPath
 from evalgen.problems import EvalgenError
 
@@ -96,16 +105,16 @@ TREND = [
 ]
 
 CHARTS = {
-    "group_totals_24": (charts.group_totals_chart, (_units(DEPARTMENTS), BANDS), charts.WIDTH_IN),
+    "group_totals_24": (group_totals_chart, (_units(DEPARTMENTS), BANDS), WIDTH_IN),
     "group_totals_20": (
-        charts.group_totals_chart,
+        group_totals_chart,
         (_units(COUNTIES), BANDS, "县(市、区)总分"),
         6.0,
     ),
-    "grade_distribution": (charts.grade_distribution_chart, (GROUPS, BANDS), charts.NARROW_IN),
-    "attainment": (charts.attainment_chart, (INDICATORS,), charts.WIDTH_IN),
-    "trend": (charts.trend_chart, (TREND, 24), charts.NARROW_IN),
-    "trend_one_year": (charts.trend_chart, ([{"year": 2024, "total": 59.99, "rank": 24}], 24), 4.8),
+    "grade_distribution": (grade_distribution_chart, (GROUPS, BANDS), NARROW_IN),
+    "attainment": (attainment_chart, (INDICATORS,), WIDTH_IN),
+    "trend": (trend_chart, (TREND, 24), NARROW_IN),
+    "trend_one_year": (trend_chart, ([{"year": 2024, "total": 59.99, "rank": 24}], 24), 4.8),
 }
 # Every text the test data and the charts themselves put on a chart.
 LABELS = (
@@ -130,14 +139,14 @@ def render(name: str) -> bytes:
 
 @pytest.fixture(autouse=True)
 def default_font(monkeypatch):
-    monkeypatch.delenv(charts.FONT_ENV, raising=False)
+    monkeypatch.delenv(FONT_ENV, raising=False)
 
 
 # ---------------------------------------------------------------------------------- font
 
 
 def test_font_is_an_ofl_simplified_chinese_face_never_simhei():
-    path, family, index = charts.chart_font()
+    path, family, index = chart_font()
     assert path.is_file()
     assert "simhei" not in str(path).lower()
     assert path.name.startswith(("NotoSansCJK", "NotoSerifCJK", "SourceHan"))
@@ -148,7 +157,7 @@ def test_font_is_an_ofl_simplified_chinese_face_never_simhei():
 
 
 def test_font_covers_every_character_on_the_charts():
-    path, _family, index = charts.chart_font()
+    path, _family, index = chart_font()
     face = FT2Font(os.fsdecode(path), face_index=index)
     text = "".join(LABELS) + "（）、%；“”"
     missing = sorted({c for c in text if not c.isspace() and face.get_char_index(ord(c)) == 0})
@@ -160,8 +169,8 @@ def test_family_name_finds_the_chosen_file(monkeypatch):
     candidates = [Path(p) for p in chartfont._SYSTEM_FONTS if Path(p).is_file()]
     candidates += [p for p in [chartfont._mplfonts_font()] if p is not None]
     for path in candidates:
-        monkeypatch.setenv(charts.FONT_ENV, str(path))
-        chosen, family, index = charts.chart_font()
+        monkeypatch.setenv(FONT_ENV, str(path))
+        chosen, family, index = chart_font()
         assert chosen == path
         found = font_manager.fontManager.findfont(font_manager.FontProperties(family=[family]))
         assert os.fsdecode(found) == str(path)
@@ -170,38 +179,38 @@ def test_family_name_finds_the_chosen_file(monkeypatch):
 
 
 def test_font_from_environment_missing_file(monkeypatch, tmp_path):
-    monkeypatch.setenv(charts.FONT_ENV, str(tmp_path / "没有这个字体.otf"))
+    monkeypatch.setenv(FONT_ENV, str(tmp_path / "没有这个字体.otf"))
     with pytest.raises(ChartError) as caught:
-        charts.find_font()
+        find_font()
     error = caught.value
     assert isinstance(error, EvalgenError) and error.exit_code == 5
     assert "字体文件不存在" in error.message and "没有这个字体.otf" in error.message
     assert "pip install mplfonts" in error.message and "fonts-noto-cjk" in error.message
     with pytest.raises(ChartError):
-        charts.trend_chart(TREND, 24)  # rendering fails the same way, before drawing
+        trend_chart(TREND, 24)  # rendering fails the same way, before drawing
 
 
 def test_font_from_environment_refuses_simhei(monkeypatch, tmp_path):
     simhei = tmp_path / "SimHei.ttf"
     simhei.write_bytes(b"not really a font")
-    monkeypatch.setenv(charts.FONT_ENV, str(simhei))
+    monkeypatch.setenv(FONT_ENV, str(simhei))
     with pytest.raises(ChartError, match="SimHei"):
-        charts.find_font()
+        find_font()
 
 
 def test_unreadable_font_file_is_a_chart_error(monkeypatch, tmp_path):
     broken = tmp_path / "broken.otf"
     broken.write_bytes(b"\x00" * 64)
-    monkeypatch.setenv(charts.FONT_ENV, str(broken))
+    monkeypatch.setenv(FONT_ENV, str(broken))
     with pytest.raises(ChartError, match="无法读取图表字体文件"):
-        charts.chart_font()
+        chart_font()
 
 
 def test_no_font_anywhere_says_how_to_install(monkeypatch):
     monkeypatch.setattr(chartfont, "_SYSTEM_FONTS", ())
     monkeypatch.setattr(chartfont, "_mplfonts_font", lambda: None)
     with pytest.raises(ChartError) as caught:
-        charts.find_font()
+        find_font()
     assert "未找到图表所需的中文字体" in caught.value.message
     assert "pip install mplfonts" in caught.value.message
     assert "apt-get install fonts-noto-cjk" in caught.value.message
@@ -210,9 +219,9 @@ def test_no_font_anywhere_says_how_to_install(monkeypatch):
 def test_a_character_missing_from_the_font_is_an_error_not_a_box():
     units = [{"unit": "宁晋县😀", "total": 93.12, "grade": "A"}]
     with pytest.raises(ChartError, match="没有这些字符：😀"):
-        charts.group_totals_chart(units, BANDS)
+        group_totals_chart(units, BANDS)
     with pytest.raises(ChartError, match="😀"):  # every time, not only the first
-        charts.trend_chart(TREND, 24, title="历年总分😀")
+        trend_chart(TREND, 24, title="历年总分😀")
 
 
 def test_mplfonts_font_is_found_without_importing_mplfonts():
@@ -232,30 +241,40 @@ def test_chart_is_a_png_of_the_printed_size(name):
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG"
     width = CHARTS[name][2]
-    assert image.width == round(width * charts.DPI)
-    assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)
-    assert 0.3 * image.width < image.height <= 225 / 25.4 * charts.DPI  # fits the text block
+    assert image.width == round(width * DPI)
+    assert image.info["dpi"] == pytest.approx((DPI, DPI), abs=0.01)
+    assert 0.3 * image.width < image.height <= 225 / 25.4 * DPI  # fits the text block
     assert b"Software" not in data and b"Matplotlib" not in data  # nothing that varies by version
 
 
+def test_each_chart_kind_is_inserted_at_the_width_it_is_drawn():
+    """Drawn at print size and inserted 1:1: 6.0 in is 152.4 mm, 4.8 in is 121.92 mm."""
+    widths = {kind: round(chart.width_in * 25.4, 2) for kind, chart in CHART_KINDS.items()}
+    assert widths == CHART_WIDTH_MM
+    assert widths["attainment"] == 152.4 and widths["trend"] == 121.92
+    assert CHART_KINDS["group_totals"].draw is group_totals_chart
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CHARTS)
 def test_chart_bytes_are_identical_on_a_second_render(name):
     assert render(name) == render(name)
 
 
+@pytest.mark.slow
 def test_chart_bytes_are_identical_in_another_process():
     """Another interpreter (another hash seed) gives the same bytes, without loading pyplot."""
     code = (
         "import hashlib, json, sys, matplotlib as mpl\n"
-        "from evalgen.charts import figures as charts\n"
+        "from evalgen.charts.attainment import attainment_chart\n"
         "before = mpl.rcParams.copy()\n"
-        "png = charts.attainment_chart(json.loads(sys.argv[1]))\n"
+        "png = attainment_chart(json.loads(sys.argv[1]))\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
         "assert mpl.rcParams.copy() == before\n"
         "print(hashlib.sha256(png).hexdigest())\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
-    env.pop(charts.FONT_ENV, None)
+    env.pop(FONT_ENV, None)
     result = subprocess.run(
         [sys.executable, "-c", code, json.dumps(INDICATORS, ensure_ascii=False)],
         capture_output=True,
@@ -268,6 +287,7 @@ def test_chart_bytes_are_identical_in_another_process():
     assert result.stdout.strip() == hashlib.sha256(render("attainment")).hexdigest()
 
 
+@pytest.mark.slow
 def test_rendering_leaves_global_settings_alone():
     before = mpl.rcParams.copy()  # copy(), not dict(): reading "backend" would load pyplot
     render("group_totals_24")
@@ -285,28 +305,25 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 def test_bars_are_coloured_by_grade():
-    grade = {code: _rgb(colour) for code, colour in charts._GRADE_COLORS.items()}
+    grade = {code: _rgb(colour) for code, colour in GRADE_COLORS.items()}
     every = _pixels(render("group_totals_24"))
     assert all(every.get(grade[code], 0) > 5000 for code in "ABCD")  # bars, not only the legend
-    only_a = _pixels(
-        charts.group_totals_chart([{"unit": "宁晋县", "total": 93.12, "grade": "A"}], BANDS)
-    )
+    only_a = _pixels(group_totals_chart([{"unit": "宁晋县", "total": 93.12, "grade": "A"}], BANDS))
     assert only_a[grade["A"]] > 10 * only_a[grade["D"]]  # D appears in the legend only
 
 
+@pytest.mark.slow
 def test_charts_grow_with_their_rows():
     def height(data: bytes) -> int:
         return Image.open(io.BytesIO(data)).height
 
-    assert height(render("group_totals_24")) > height(
-        charts.group_totals_chart(_units(COUNTIES), BANDS)
-    )
-    assert height(charts.attainment_chart(INDICATORS[:5])) < height(render("attainment"))
+    assert height(render("group_totals_24")) > height(group_totals_chart(_units(COUNTIES), BANDS))
+    assert height(attainment_chart(INDICATORS[:5])) < height(render("attainment"))
 
 
 def test_a_title_adds_a_line_and_changes_the_picture():
-    plain = charts.trend_chart(TREND, 24)
-    titled = charts.trend_chart(TREND, 24, title="历年总分及排名")
+    plain = trend_chart(TREND, 24)
+    titled = trend_chart(TREND, 24, title="历年总分及排名")
     assert Image.open(io.BytesIO(titled)).height > Image.open(io.BytesIO(plain)).height
 
 
@@ -317,11 +334,11 @@ def test_rank_order_wins_over_total_order():
         {"unit": "乙县", "total": 91.0, "grade": "A", "rank": 1},
         {"unit": "丙县", "total": 85.0, "grade": "B", "rank": 2},
     ]
-    by_rank = charts.group_totals_chart(units, BANDS)
+    by_rank = group_totals_chart(units, BANDS)
     without_rank = [{k: v for k, v in u.items() if k != "rank"} for u in units]
-    assert by_rank != charts.group_totals_chart(without_rank, BANDS)
+    assert by_rank != group_totals_chart(without_rank, BANDS)
     reordered = [units[1], units[2], units[0]]
-    assert by_rank == charts.group_totals_chart(reordered, BANDS)
+    assert by_rank == group_totals_chart(reordered, BANDS)
 
 
 # ------------------------------------------------------------------ reused figures, PNG
@@ -353,39 +370,41 @@ SAME_SCALE_TREND = [  # TREND's years and scale (60 to 100): drawn on TREND's fi
 
 
 def _forget_figures():
-    charts._ATTAINMENT.clear()
-    charts._TREND.clear()
+    chartattainment._ATTAINMENT.clear()
+    charttrend._TREND.clear()
 
 
+@pytest.mark.slow
 def test_reused_figures_never_change_the_bytes():
     """A, B, A: the second A is the first; B is as drawn first in an empty process."""
     _forget_figures()
-    first = charts.attainment_chart(INDICATORS), charts.trend_chart(TREND, 24)
-    other = charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)
-    one_year = charts.trend_chart([{"year": 2024, "total": 71.0, "rank": 9}], 24)
-    assert len(charts._ATTAINMENT) == 1  # the two units share one layout
-    assert (charts.attainment_chart(INDICATORS), charts.trend_chart(TREND, 24)) == first
+    first = attainment_chart(INDICATORS), trend_chart(TREND, 24)
+    other = attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)
+    one_year = trend_chart([{"year": 2024, "total": 71.0, "rank": 9}], 24)
+    assert len(chartattainment._ATTAINMENT) == 1  # the two units share one layout
+    assert (attainment_chart(INDICATORS), trend_chart(TREND, 24)) == first
     assert other != first
     _forget_figures()
-    assert charts.trend_chart([{"year": 2024, "total": 71.0, "rank": 9}], 24) == one_year
-    assert (charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)) == other
+    assert trend_chart([{"year": 2024, "total": 71.0, "rank": 9}], 24) == one_year
+    assert (attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)) == other
 
 
+@pytest.mark.slow
 def test_reused_trend_figure_never_changes_the_bytes():
     """Two units' trends on one figure (same years, same scale), each as if drawn first."""
     _forget_figures()
-    first = charts.trend_chart(TREND, 24)
-    same_scale = charts.trend_chart(SAME_SCALE_TREND, 24)
-    assert len(charts._TREND) == 1 and same_scale != first
-    assert charts.trend_chart(TREND, 24) == first
+    first = trend_chart(TREND, 24)
+    same_scale = trend_chart(SAME_SCALE_TREND, 24)
+    assert len(charttrend._TREND) == 1 and same_scale != first
+    assert trend_chart(TREND, 24) == first
     _forget_figures()
-    assert charts.trend_chart(SAME_SCALE_TREND, 24) == same_scale
+    assert trend_chart(SAME_SCALE_TREND, 24) == same_scale
 
 
 def _drawn_whole(cache, key, size, build, update):
     """The same figure drawn in one pass, nothing reused: what the blitting must equal."""
     with chartcanvas.LOCK, chartfont.chart_settings():
-        fig = Figure(figsize=size, dpi=charts.DPI)
+        fig = Figure(figsize=size, dpi=DPI)
         canvas = FigureCanvasAgg(fig)
         for artist in update(build(fig)) or []:
             artist.set_animated(False)
@@ -393,14 +412,15 @@ def _drawn_whole(cache, key, size, build, update):
         return chartcanvas.png(canvas)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [INDICATORS, OTHER_UNIT], ids=["unit", "other_unit"])
 def test_blitted_chart_is_the_whole_figure_drawn_at_once(monkeypatch, rows):
     """Bars, the spine and the average marks over them, the unit's figures: in the right order."""
     _forget_figures()
-    charts.attainment_chart(INDICATORS)  # the fixed pixels come from another unit
-    blitted = charts.attainment_chart(rows)
-    monkeypatch.setattr(charts, "render_reusing", _drawn_whole)
-    assert blitted == charts.attainment_chart(rows)
+    attainment_chart(INDICATORS)  # the fixed pixels come from another unit
+    blitted = attainment_chart(rows)
+    monkeypatch.setattr(chartattainment, "render_reusing", _drawn_whole)
+    assert blitted == attainment_chart(rows)
 
 
 @pytest.mark.parametrize(
@@ -417,16 +437,16 @@ def test_blitted_chart_is_the_whole_figure_drawn_at_once(monkeypatch, rows):
 def test_blitted_trend_is_the_whole_figure_drawn_at_once(monkeypatch, points, title):
     """The x axis (years, ranks, its label), the line and the totals over the fixed scale."""
     _forget_figures()
-    charts.trend_chart(TREND, 24, title)  # the fixed pixels may come from another unit
-    blitted = charts.trend_chart(points, 24, title)
-    monkeypatch.setattr(charts, "render_reusing", _drawn_whole)
-    assert blitted == charts.trend_chart(points, 24, title)
+    trend_chart(TREND, 24, title)  # the fixed pixels may come from another unit
+    blitted = trend_chart(points, 24, title)
+    monkeypatch.setattr(charttrend, "render_reusing", _drawn_whole)
+    assert blitted == trend_chart(points, 24, title)
 
 
 def _texts_drawn(canvas_class, moves: list[tuple[float, float]]) -> list[np.ndarray]:
     """Pixels of a few texts drawn on one canvas at each offset of `moves`, in turn."""
     with chartcanvas.LOCK, chartfont.chart_settings():
-        fig = Figure(figsize=(2.4, 1.2), dpi=charts.DPI)
+        fig = Figure(figsize=(2.4, 1.2), dpi=DPI)
         canvas = canvas_class(fig)
         texts = [
             fig.text(0.05, 0.8, "85.7%", color="#4A78B0"),
@@ -454,6 +474,7 @@ def test_remembered_text_is_drawn_as_agg_draws_it():
         assert np.array_equal(ours, theirs)
 
 
+@pytest.mark.slow
 def test_charts_without_the_fast_path_are_the_same_bytes(monkeypatch):
     """Where `fast_path()` is off (an untested matplotlib), a plain Agg canvas draws every
     chart, fresh and reused, with the same bytes. (On a matplotlib not yet tested, the fast
@@ -475,7 +496,7 @@ def test_charts_without_the_fast_path_are_the_same_bytes(monkeypatch):
     def every_chart() -> list[bytes]:
         _forget_figures()
         drawn = [render(name) for name in CHARTS]
-        drawn += [charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)]
+        drawn += [attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)]
         _forget_figures()
         return drawn
 
@@ -500,13 +521,13 @@ def test_a_missing_glyph_in_a_trend_fails_every_time():
     _forget_figures()
     for _ in range(2):
         with pytest.raises(ChartError, match="😀"):
-            charts.trend_chart(TREND, 24, title="历年总分😀")
-    assert not charts._TREND  # a figure with a box in it is never kept
+            trend_chart(TREND, 24, title="历年总分😀")
+    assert not charttrend._TREND  # a figure with a box in it is never kept
 
 
 def test_chart_settings_are_matplotlibs_defaults_and_ours():
     """Set in one step, they are what rcdefaults() and then the chart settings give."""
-    family = charts.chart_font()[1]
+    family = chart_font()[1]
     with mpl.rc_context({"axes.facecolor": "#FFFFE0", "font.size": 20}):
         with mpl.rc_context():
             mpl.rcdefaults()
@@ -519,27 +540,29 @@ def test_chart_settings_are_matplotlibs_defaults_and_ours():
     assert got == expected
 
 
+@pytest.mark.slow
 def test_reused_figures_are_few():
     _forget_figures()
     for n in range(2, 4 + 2 * chartcanvas.REUSED):
-        charts.attainment_chart(INDICATORS[:n])
-        charts.trend_chart(TREND[: 1 + n % 3], 20 + n)  # another "of": another layout
+        attainment_chart(INDICATORS[:n])
+        trend_chart(TREND[: 1 + n % 3], 20 + n)  # another "of": another layout
         assert (
-            len(charts._ATTAINMENT) <= chartcanvas.REUSED
-            and len(charts._TREND) <= chartcanvas.REUSED
+            len(chartattainment._ATTAINMENT) <= chartcanvas.REUSED
+            and len(charttrend._TREND) <= chartcanvas.REUSED
         )
 
 
+@pytest.mark.slow
 def test_callers_settings_reach_no_chart_before_or_after_it_is_reused():
-    plain = charts.attainment_chart(OTHER_UNIT), charts.trend_chart(OTHER_TREND, 24)
+    plain = attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)
     styled = {"axes.facecolor": "#FFFFE0", "xtick.major.size": 8, "ytick.direction": "in"}
     for forget in (False, True):
         if forget:
             _forget_figures()
         with mpl.rc_context(styled):
             assert (
-                charts.attainment_chart(OTHER_UNIT),
-                charts.trend_chart(OTHER_TREND, 24),
+                attainment_chart(OTHER_UNIT),
+                trend_chart(OTHER_TREND, 24),
             ) == plain
 
 
@@ -548,13 +571,13 @@ def test_a_missing_glyph_in_a_reused_layout_fails_every_time():
     rows = [{"name": "认证认可😀", "share": 80, "group_average": 75}]
     for _ in range(2):
         with pytest.raises(ChartError, match="😀"):
-            charts.attainment_chart(rows)
-    assert not charts._ATTAINMENT  # a figure with a box in it is never kept
+            attainment_chart(rows)
+    assert not chartattainment._ATTAINMENT  # a figure with a box in it is never kept
 
 
 def test_png_holds_the_canvas_pixels_exactly():
     """The PNG written here: valid, RGB, lossless, with the dpi."""
-    fig = Figure(figsize=(0.5, 0.3), dpi=charts.DPI)
+    fig = Figure(figsize=(0.5, 0.3), dpi=DPI)
     canvas = FigureCanvasAgg(fig)
     fig.patches.append(Rectangle((0.1, 0.2), 0.5, 0.6, color="#8A2B26", transform=fig.transFigure))
     fig.text(0.5, 0.5, "85.7%", color="#4A78B0")
@@ -563,7 +586,7 @@ def test_png_holds_the_canvas_pixels_exactly():
     Image.open(io.BytesIO(data)).verify()  # chunk CRCs and structure
     image = Image.open(io.BytesIO(data))
     assert image.mode == "RGB" and image.size == (100, 60)
-    assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)
+    assert image.info["dpi"] == pytest.approx((DPI, DPI), abs=0.01)
     expected = np.asarray(canvas.buffer_rgba())[:, :, :3]
     assert len(np.unique(expected.reshape(-1, 3), axis=0)) > 10  # antialiased, not flat
     assert np.array_equal(np.asarray(image), expected)
@@ -575,28 +598,24 @@ def test_png_holds_the_canvas_pixels_exactly():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: charts.group_totals_chart([], BANDS), "没有单位"),
+        (lambda: group_totals_chart([], BANDS), "没有单位"),
         (
-            lambda: charts.group_totals_chart([{"unit": "威县", "total": 80, "grade": "E"}], BANDS),
+            lambda: group_totals_chart([{"unit": "威县", "total": 80, "grade": "E"}], BANDS),
             "威县的等次 'E'",
         ),
         (
-            lambda: charts.group_totals_chart(
-                [{"unit": "威县", "total": "80", "grade": "B"}], BANDS
-            ),
+            lambda: group_totals_chart([{"unit": "威县", "total": "80", "grade": "B"}], BANDS),
             "威县的总分应为数值",
         ),
         (
-            lambda: charts.grade_distribution_chart([{"name": "县", "counts": {"X": 1}}], BANDS),
+            lambda: grade_distribution_chart([{"name": "县", "counts": {"X": 1}}], BANDS),
             "'X'",
         ),
-        (lambda: charts.attainment_chart([{"name": "认证认可", "share": 101}]), "应在0～100之间"),
-        (lambda: charts.trend_chart([{"year": 2024, "total": 90, "rank": 25}], 24), "名次 25"),
-        (lambda: charts.trend_chart([{"year": "2024年", "total": 90}], 24), "年度应为整数"),
+        (lambda: attainment_chart([{"name": "认证认可", "share": 101}]), "应在0～100之间"),
+        (lambda: trend_chart([{"year": 2024, "total": 90, "rank": 25}], 24), "名次 25"),
+        (lambda: trend_chart([{"year": "2024年", "total": 90}], 24), "年度应为整数"),
         (
-            lambda: charts.trend_chart(
-                [{"year": 2024, "total": 90}, {"year": 2024, "total": 91}], 24
-            ),
+            lambda: trend_chart([{"year": 2024, "total": 90}, {"year": 2024, "total": 91}], 24),
             "重复的年度",
         ),
     ],
@@ -621,7 +640,7 @@ def test_bad_data_is_a_chart_error(call, message):
     ],
 )
 def test_long_names_wrap_into_balanced_lines(name, wrapped):
-    assert charts._wrap(name, 20) == wrapped
+    assert wrap(name, 20) == wrapped
 
 
 def test_wrapped_lines_never_start_with_closing_punctuation():
@@ -630,6 +649,6 @@ def test_wrapped_lines_never_start_with_closing_punctuation():
         "抽检合格率（含复检）、处置率",
         "甲乙丙丁戊己庚辛壬癸子）丑",
     ]:
-        lines = charts._wrap(name, 20).split("\n")
+        lines = wrap(name, 20).split("\n")
         assert "".join(lines) == name
         assert not any(line[0] in "）、，。；%”" for line in lines[1:])

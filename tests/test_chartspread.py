@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.charts.figures import _bands
+from evalgen.charts.data import grade_bands
 from evalgen.charts.font import ChartError
 from evalgen.charts.spread import bin_width, histogram, score_histogram_chart
 from evalgen.documents.bulletin import BARS_UP_TO, bulletin_context
@@ -52,7 +52,7 @@ def test_bin_width(low, high, width):
 
 def test_bins_are_closed_on_the_left_and_stacked_by_grade():
     units = _units([(79.99, "C"), (80, "B"), (80.5, "B"), (90, "A"), (100, "A"), (95.2, "D")])
-    edges, stacks = histogram(units, _bands(BANDS))
+    edges, stacks = histogram(units, grade_bands(BANDS))
     # 79.99 … 100 in bins of 1 point: 79, 80, …, 100, 101
     assert list(edges) == list(range(79, 102))
     a, b, c, d = (list(s) for s in stacks)
@@ -82,8 +82,8 @@ def test_bad_data_is_a_chart_error():
 
 def test_the_bulletin_draws_bars_up_to_the_limit_and_a_histogram_beyond():
     model = load_model(MINI).model
-    _, y2024 = score_both_years(model)
-    results = build_results(model, y2024, {})
+    _, y2024, view = score_both_years(model)
+    results = build_results(model, y2024, view, {})
     group = results["groups"][0]
     template = group["units"][0]
     issuance = load_issuance(ISSUANCE)

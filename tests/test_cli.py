@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE_INPUTS
 from openpyxl import load_workbook
 from syrupy.extensions.json import JSONSnapshotExtension
 
@@ -38,6 +39,7 @@ def out(tmp_path):
     return tmp_path / "out" / "2024"
 
 
+@pytest.mark.slow
 def test_score_prints_the_summary_and_writes_the_files(sample_copy, out):
     result = run("score", 2024, "--inputs", sample_copy, "--out", out)
     assert result.exit_code == 0, result.output
@@ -73,6 +75,7 @@ def test_score_prints_the_summary_and_writes_the_files(sample_copy, out):
     assert len(manifest["model"]["sha256"]) == 64
 
 
+@pytest.mark.slow
 def test_results_workbook_has_a_sheet_per_group_and_details(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     wb = load_workbook(out / "考核结果_2024.xlsx")
@@ -88,12 +91,100 @@ def test_results_workbook_has_a_sheet_per_group_and_details(sample_copy, out):
     assert wb["县（市、区）"]["A1"].value == "排名"
 
 
-def test_sample_results_snapshot(sample_copy, out, snapshot):
-    assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
-    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert results == snapshot.use_extension(JSONSnapshotExtension)
+# The sample year's units whose whole results.json record is kept as a snapshot, one JSON file
+# each (__snapshots__/test_cli/test_sample_unit_snapshot[<id>].json). Together they show every
+# rule and every special case: test_snapshot_units_cover_every_case checks it on the results.
+SNAPSHOT_UNITS = {
+    "qinghe": "清河县",  # bonus 5.5 over the cap of 5
+    "ningjin": "宁晋县",  # a safety-floor indicator below target: summoned
+    "baixiang": "柏乡县",  # tied with 新河县 at 92.95
+    "xinhe": "新河县",
+    "xingdong": "邢东新区",  # an indicator the unit entered as 不适用
+    "guangzong": "广宗县",  # penalties, grade D, bottom three two years running
+    "pingxiang": "平乡县",  # a veto
+    "minzheng": "市民政局",  # a department owning no plan indicator; bottom three twice
+}
+ALL_RULES = {"threshold", "linear", "ratio", "deduct", "evaluated", "rank", "relative"}
 
 
+@pytest.fixture(scope="module")
+def sample_results(tmp_path_factory) -> dict:
+    """results.json of the embedded sample year 2024, scored once for the snapshot tests.
+
+    One run serves them all, so they are not marked slow: `make test-fast` sees any change."""
+    out = tmp_path_factory.mktemp("snapshot") / "2024"
+    assert run("score", 2024, "--inputs", SAMPLE_INPUTS, "--out", out).exit_code == 0
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def units_by_name(results: dict) -> dict[str, dict]:
+    return {u["unit"]: u for g in results["groups"] for u in g["units"]}
+
+
+@pytest.mark.parametrize("name", SNAPSHOT_UNITS.values(), ids=SNAPSHOT_UNITS.keys())
+def test_sample_unit_snapshot(sample_results, name, snapshot):
+    unit = units_by_name(sample_results)[name]
+    assert unit == snapshot.use_extension(JSONSnapshotExtension)
+
+
+def test_snapshot_units_cover_every_case(sample_results):
+    everyone = units_by_name(sample_results).values()
+    chosen = [units_by_name(sample_results)[name] for name in SNAPSHOT_UNITS.values()]
+
+    def rules(units):
+        return {ind["rule"] for u in units for ind in u["indicators"]}
+
+    def triggers(units):
+        return {t["rule"] for u in units for t in u["triggers"]}
+
+    def who(test) -> set[str]:
+        return {u["unit"] for u in chosen if test(u)}
+
+    assert rules(chosen) == rules(everyone) == ALL_RULES
+    assert triggers(chosen) == triggers(everyone)
+    assert triggers(chosen) == {"safety_floor", "veto", "grade_d", "bottom3", "bottom3_twice"}
+    entered_na = who(lambda u: any(i["na_reason"] == "单位填报不适用" for i in u["indicators"]))
+    assert entered_na == {"邢东新区"}
+    assert who(lambda u: any(not c["applicable"] for c in u["categories"])) == {"市民政局"}
+    cap = sample_results["bonus_cap"]
+    assert who(lambda u: u["bonus"] > u["bonus_applied"] == cap) == {"清河县"}
+    assert who(lambda u: u["penalty"] > 0) == {"广宗县"}
+    assert who(lambda u: u["veto"]) == {"平乡县"}
+    assert who(lambda u: u["grade"] == "D" and not u["veto"]) == {"广宗县"}
+    tied = [(u["group"], u["rank"], u["total"]) for u in chosen]
+    assert who(lambda u: tied.count((u["group"], u["rank"], u["total"])) == 2) == {
+        "柏乡县",
+        "新河县",
+    }
+    assert {u["total"] for u in chosen if u["unit"] in ("柏乡县", "新河县")} == {92.95}
+    twice = who(lambda u: any(t["rule"] == "bottom3_twice" for t in u["triggers"]))
+    assert twice == {"广宗县", "市民政局"}
+    assert who(lambda u: any(t["rule"] == "safety_floor" for t in u["triggers"])) == {"宁晋县"}
+
+
+def year_summary(results: dict) -> dict:
+    """The whole year in a few lines: the run's header and one line per unit (rank, unit,
+    total, grade, follow-ups), so that no unit's result changes unnoticed."""
+    summary = {k: v for k, v in results.items() if k != "groups"}
+    for group in results["groups"]:
+        lines = []
+        for u in group["units"]:
+            followups = ", ".join(f"{t['rule']} {t['kind']}" for t in u["triggers"]) or "—"
+            lines.append(
+                f"{u['rank']:>2} | {u['unit']} | {u['total']:.2f} | {u['grade']} | {followups}"
+            )
+        summary[group["key"]] = {
+            **{k: v for k, v in group.items() if k != "units"},
+            "units": lines,
+        }
+    return summary
+
+
+def test_sample_year_summary_snapshot(sample_results, snapshot):
+    assert year_summary(sample_results) == snapshot
+
+
+@pytest.mark.slow
 def test_two_runs_give_byte_identical_files_whatever_the_jobs(sample_copy, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert (
@@ -111,6 +202,7 @@ def test_two_runs_give_byte_identical_files_whatever_the_jobs(sample_copy, tmp_p
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_rerun_keeps_the_previous_run_aside(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     first = (out / "results.json").read_bytes()
@@ -122,6 +214,7 @@ def test_rerun_keeps_the_previous_run_aside(sample_copy, out):
     assert not [p for p in out.parent.iterdir() if ".partial" in p.name]
 
 
+@pytest.mark.slow
 def test_failed_run_leaves_previous_output_untouched(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -133,6 +226,7 @@ def test_failed_run_leaves_previous_output_untouched(sample_copy, out):
     assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]
 
 
+@pytest.mark.slow
 def test_misspelt_unit_gives_a_located_error_with_a_suggestion(sample_copy, out):
     wb, cell = find_cell(sample_copy / COUNTY_BOOK, "县区指标", "宁晋县")
     ref = cell.coordinate
@@ -148,6 +242,7 @@ def test_misspelt_unit_gives_a_located_error_with_a_suggestion(sample_copy, out)
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_non_numeric_cell_gives_a_located_error(sample_copy, out):
     path = sample_copy / COUNTY_BOOK
     wb, unit_cell = find_cell(path, "县区指标", "宁晋县")
@@ -170,6 +265,7 @@ def test_non_numeric_cell_gives_a_located_error(sample_copy, out):
     assert "“九十八”" in result.stderr
 
 
+@pytest.mark.slow
 def test_validate_writes_nothing(sample_copy, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("validate", 2024, "--inputs", sample_copy)
@@ -178,6 +274,7 @@ def test_validate_writes_nothing(sample_copy, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [sample_copy]
 
 
+@pytest.mark.slow
 def test_explain_shows_every_indicator_with_its_source(sample_copy):
     result = run("explain", 2024, "宁晋县", "--inputs", sample_copy)
     assert result.exit_code == 0, result.output
@@ -190,6 +287,7 @@ def test_explain_shows_every_indicator_with_its_source(sample_copy):
     assert "【加减分及一票否决】" in text and "【约谈及整改】" in text
 
 
+@pytest.mark.slow
 def test_explain_department_lists_its_tasks(sample_copy):
     result = run("explain", 2024, "市科技局", "--inputs", sample_copy)
     assert result.exit_code == 0, result.output
@@ -197,6 +295,7 @@ def test_explain_department_lists_its_tasks(sample_copy):
     assert "重点任务 › " in result.output
 
 
+@pytest.mark.slow
 def test_explain_unknown_unit(sample_copy):
     result = run("explain", 2024, "宁金县", "--inputs", sample_copy)
     assert result.exit_code == 2
@@ -220,6 +319,7 @@ def test_year_outside_the_model(sample_copy, tmp_path):
     assert result.exit_code == 2 and "找不到2019年度的数据文件夹" in result.stderr
 
 
+@pytest.mark.slow
 def test_unwritable_output_is_a_clear_error(sample_copy, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -234,6 +334,7 @@ def test_help_is_chinese_with_examples():
     assert "数据文件夹" in result.output
 
 
+@pytest.mark.slow
 def test_an_existing_folder_that_is_not_a_run_is_never_moved(sample_copy, tmp_path):
     precious = tmp_path / "工作文件夹"
     precious.mkdir()
@@ -245,6 +346,7 @@ def test_an_existing_folder_that_is_not_a_run_is_never_moved(sample_copy, tmp_pa
     assert (precious / "草稿.docx").read_bytes() == b"mine"
 
 
+@pytest.mark.slow
 def test_issuance_file_problems_fail_validate_with_the_line(sample_copy):
     path = sample_copy / "2024" / "发文信息.yaml"
     path.write_text(
@@ -255,6 +357,7 @@ def test_issuance_file_problems_fail_validate_with_the_line(sample_copy):
     assert "不认识的项目“约谈地址”" in result.stderr and "是否应为“约谈地点”" in result.stderr
 
 
+@pytest.mark.slow
 def test_workbook_totals_show_two_decimals_and_headers_stand_out(sample_copy, out):
     assert run("score", 2024, "--inputs", sample_copy, "--out", out).exit_code == 0
     ws = load_workbook(out / "考核结果_2024.xlsx")["县（市、区）"]
@@ -271,20 +374,27 @@ def test_clicks_own_words_are_chinese_too():
     assert "用法：" in help_text and "选项:" in help_text and "显示本帮助并退出" in help_text
 
 
+@pytest.mark.slow
 def test_a_scored_run_still_explains_its_units(sample_copy, out):
-    """`score` frees what the documents no longer need, but a Python caller can still ask
-    for this year's lines (earlier years keep totals and ranks only)."""
+    """A Python caller can still ask a scored run for this year's lines (its exact view);
+    earlier years keep totals and ranks only."""
     from evalgen import pipeline
-    from evalgen.outputs.results import explain_unit
+    from evalgen.outputs.explain import explain_unit
+    from evalgen.scoring.engine import YearLines, YearResult
 
     done = pipeline.score(2024, sample_copy, out_dir=out, documents=False)
-    model = done.evaluation.loaded.model
-    text = explain_unit(model, done.evaluation.result, "宁晋县")
+    evaluation = done.evaluation
+    model = evaluation.loaded.model
+    text = explain_unit(model, evaluation.result, evaluation.lines, "宁晋县")
     assert "宁晋县" in text and "食品" in text
-    past = done.evaluation.history[2023].unit("宁晋县")
+    past = evaluation.history[2023].unit("宁晋县")
     assert past.rank >= 1
-    with pytest.raises(RuntimeError, match="往年结果只保留总分和名次"):
-        past.indicators  # noqa: B018 - the property is the point
+    with pytest.raises(AttributeError):
+        past.indicators  # noqa: B018 - an earlier year's result has no lines
+    # the one exact view the run holds is this year's: none is kept for 2023
+    assert all(type(y) is YearResult for y in evaluation.history.values())
+    views = [v for v in vars(evaluation).values() if isinstance(v, YearLines)]
+    assert views == [evaluation.lines] and evaluation.lines.year == 2024
 
 
 def test_help_and_errors_name_things_in_chinese():
@@ -296,6 +406,7 @@ def test_help_and_errors_name_things_in_chinese():
     assert zero.exit_code == 2 and "至少为 1" in zero.output
 
 
+@pytest.mark.slow
 def test_validate_checks_an_issuance_file_kept_elsewhere(sample_copy, tmp_path):
     moved = tmp_path / "发文信息_2024.yaml"
     (sample_copy / "2024" / "发文信息.yaml").rename(moved)

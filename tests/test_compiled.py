@@ -53,6 +53,7 @@ def reference(template: DocumentTemplate, context: dict, charts: dict[str, bytes
 
 
 @needs_compiled
+@pytest.mark.slow
 def test_every_sample_document_is_docxtpls_part_by_part(tmp_path, monkeypatch):
     calls = []
     real = documents.render_document
@@ -97,6 +98,7 @@ def fast_path_off(monkeypatch):
 
 
 @needs_compiled
+@pytest.mark.slow
 def test_without_the_fast_path_every_sample_document_is_the_same_bytes(
     tmp_path, monkeypatch, fast_path_off
 ):

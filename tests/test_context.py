@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.documents.context import bulletin_context, change_text, notice_contexts, unit_contexts
+from evalgen.documents.bulletin import bulletin_context
+from evalgen.documents.feedback import notice_contexts, unit_contexts
+from evalgen.documents.wording import change_text
 from evalgen.inputs.issuance import load_issuance
 from evalgen.model.loader import load_model
 from evalgen.outputs.results import build_results, history_points
@@ -17,8 +19,8 @@ ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / "
 @pytest.fixture(scope="module")
 def setup():
     model = load_model(MINI).model
-    y2023, y2024 = score_both_years(model)
-    results = build_results(model, y2024, {})
+    y2023, y2024, view = score_both_years(model)
+    results = build_results(model, y2024, view, {})
     past = {2023: history_points(model, y2023)}
     return model, results, past, load_issuance(ISSUANCE)
 
@@ -152,3 +154,29 @@ def test_issuance_file_problems_are_located(tmp_path):
     assert "缺少“主送”" in messages
     date = next(p for p in err.value.problems if "成文日期" in p.message)
     assert date.line == 3 and "阿拉伯数字" in date.message
+    assert date.code == "date-format" and date.file == "发文信息.yaml"
+    missing = {p.message: p.code for p in err.value.problems if p.code == "missing-key"}
+    # 发文机关标志, 主送, 印发机关 and 印发日期 are required and absent
+    assert set(missing) == {"缺少“发文机关标志”", "缺少“主送”", "缺少“印发机关”", "缺少“印发日期”"}
+    assert len(err.value.problems) == 5
+
+
+def test_issuance_file_problem_codes(tmp_path):
+    bad = tmp_path / "发文信息.yaml"
+    bad.write_text(ISSUANCE.read_text(encoding="utf-8") + "发文机构: 办公室\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    [unknown] = err.value.problems
+    assert (unknown.code, unknown.line) == ("unknown-key", len(bad.read_text().splitlines()))
+    assert "发文机关" in unknown.hint
+    bad.write_text("发文机关: [办公室\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    assert [p.code for p in err.value.problems] == ["yaml-syntax"]
+    bad.write_text("- 一\n- 二\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    assert (err.value.code, err.value.problems) == ("yaml-shape", [])
+    with pytest.raises(InputError) as err:
+        load_issuance(tmp_path / "没有.yaml")
+    assert [(p.code, p.file) for p in err.value.problems] == [("missing-file", "没有.yaml")]

@@ -65,6 +65,7 @@ def all_xml(path: Path) -> str:
         return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
 
 
+@pytest.mark.slow
 def test_every_document_is_written(run_dir):
     assert (run_dir / BULLETIN).is_file()
     reports = sorted(p.name for p in (run_dir / "单位报告").iterdir())
@@ -75,10 +76,12 @@ def test_every_document_is_written(run_dir):
     assert {re.sub(r"^\d+_|_约谈通知书\.docx$", "", n) for n in notices} == summoned
 
 
+@pytest.mark.slow
 def test_bulletin_content_snapshot(run_dir, snapshot):
     assert extract(run_dir / BULLETIN) == snapshot
 
 
+@pytest.mark.slow
 def test_unit_report_snapshots(run_dir, snapshot):
     folder = run_dir / "单位报告"
     assert extract(folder / "宁晋县_2024年度考核结果反馈.docx") == snapshot(name="county")
@@ -91,11 +94,13 @@ def test_unit_report_snapshots(run_dir, snapshot):
     assert "本年度无不适用指标。" not in finance
 
 
+@pytest.mark.slow
 def test_notice_snapshots(run_dir, snapshot):
     for path in sorted((run_dir / "约谈通知书").iterdir()):
         assert extract(path) == snapshot(name=path.stem)
 
 
+@pytest.mark.slow
 def test_no_template_syntax_left_and_fonts_named_without_theme(run_dir):
     for path in [run_dir / BULLETIN, *sorted((run_dir / "约谈通知书").iterdir())]:
         xml = all_xml(path)
@@ -104,6 +109,7 @@ def test_no_template_syntax_left_and_fonts_named_without_theme(run_dir):
         assert 'w:eastAsia="仿宋_GB2312"' in xml, path.name
 
 
+@pytest.mark.slow
 def test_bulletin_page_setup_is_gbt_9704(run_dir):
     section = Document(run_dir / BULLETIN).sections[0]
     mm = 36000  # EMU per millimetre
@@ -117,6 +123,7 @@ def test_bulletin_page_setup_is_gbt_9704(run_dir):
     assert 'w:type="linesAndChars"' in xml
 
 
+@pytest.mark.slow
 def test_hostile_text_lands_verbatim(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(Path(__file__).resolve().parent.parent / "sample_inputs", inputs)
@@ -140,6 +147,7 @@ def test_hostile_text_lands_verbatim(tmp_path):
     assert any("A&B <x> {{ 7*7 }} {% if x %}" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_broken_template_tag_fails_clearly(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(DEFAULT_TEMPLATES, templates)
@@ -164,6 +172,7 @@ def test_broken_template_tag_fails_clearly(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_missing_template_fails_before_writing(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(DEFAULT_TEMPLATES, templates)
@@ -180,6 +189,8 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 @needs_libreoffice
 def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
     import json
@@ -211,6 +222,7 @@ def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
     assert any(name.endswith(".pdf") for name in manifest["outputs"])
 
 
+@pytest.mark.slow
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr("evalgen.documents.pdf.find_soffice", lambda: None)
     inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
@@ -220,6 +232,7 @@ def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_killed_runs_staging_folder_is_cleaned_up(tmp_path):
     out = tmp_path / "out" / "2024"
     stale = tmp_path / "out" / ".2024.partial-999999999"

@@ -1,7 +1,9 @@
 """Scoring stage tests on a tiny model; every expected value is computed by hand in comments."""
 
+import dataclasses
 import gc
 import math
+import weakref
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -16,7 +18,7 @@ from evalgen.model.loader import load_model
 from evalgen.numbers import round_half_up
 from evalgen.outputs.results import build_results
 from evalgen.problems import ModelError
-from evalgen.scoring.engine import competition_ranks, score_year
+from evalgen.scoring.engine import _sorted_ranks, score_year
 from evalgen.scoring.exact import ExactGroup
 from evalgen.scoring.followups import apply_followups
 
@@ -82,60 +84,71 @@ COUNTIES_2023 = {
 
 
 def score_both_years(model):
-    """The hand-computed 2023 and 2024 of the tiny model, with follow-ups."""
+    """The hand-computed 2023 and 2024 of the tiny model, with follow-ups, and 2024's exact
+    view (the lines of its units)."""
     history = {}
-    y2023 = score_year(model, year_inputs(2023, COUNTIES_2023))
-    apply_followups(model, y2023, history)
-    history[2023] = y2023
-    y2024 = score_year(model, year_inputs(2024, COUNTIES_2024, EVENTS_2024), y2023)
-    apply_followups(model, y2024, history)
-    return y2023, y2024
+    y2023 = score_year(model, year_inputs(2023, COUNTIES_2023)).result
+    history[2023] = apply_followups(model, y2023, history)
+    y2024, view = score_year(model, year_inputs(2024, COUNTIES_2024, EVENTS_2024), history[2023])
+    return history[2023], apply_followups(model, y2024, history), view
 
 
 @pytest.fixture(scope="module")
-def scored(model):
-    return score_both_years(model)[1]
+def both(model):
+    return score_both_years(model)
 
 
-def test_half_up_total_reaches_grade_a(scored):
+@pytest.fixture(scope="module")
+def scored(both):
+    return both[1]
+
+
+@pytest.fixture(scope="module")
+def view(both):
+    return both[2]
+
+
+def test_half_up_total_reaches_grade_a(scored, view):
     r = scored.unit("甲县")
-    assert r.base == Fraction("89.995")
+    assert view.unit_lines(r).base == Fraction("89.995")
     assert r.total == Decimal("90.00")
     assert r.grade == "A"
 
 
 def test_just_below_half_rounds_down(model):
     counties = dict(COUNTIES_2024, 甲县=county("95", "10", "14.994999", "15"))
-    r = score_year(model, year_inputs(2024, counties)).unit("甲县")
+    r = score_year(model, year_inputs(2024, counties)).result.unit("甲县")
     assert r.total == Decimal("89.99")
     assert r.grade == "B"
 
 
-def test_not_applicable_points_go_to_the_rest_of_the_category(scored):
+def test_not_applicable_points_go_to_the_rest_of_the_category(scored, view):
     r = scored.unit("乙县")
-    lines = {ln.indicator.id: ln for ln in r.indicators}
+    lines = {ln.indicator.id: ln for ln in view.unit_lines(r).indicators}
     assert lines["growth"].not_applicable and lines["growth"].effective_points == 0
     assert lines["pass_rate"].effective_points == 60
     assert lines["pass_rate"].score == 60
     assert r.total == Decimal("80.00")
 
 
-def test_whole_category_not_applicable_spreads_over_the_other_categories(scored):
+def test_whole_category_not_applicable_spreads_over_the_other_categories(scored, view):
     # 乙局: tasks (0.5 × 80 + 1 × 50) / 1.5 = 60; owned category (20) is N/A by design,
     # so key_tasks carries 100 points: 100 × 60/100 = 60.
     r = scored.unit("乙局")
-    lines = {ln.indicator.id: ln for ln in r.indicators}
+    exact = view.unit_lines(r)
+    lines = {ln.indicator.id: ln for ln in exact.indicators}
     assert lines["key_tasks"].value == 60
     assert lines["key_tasks"].effective_points == 100
     assert "owned" not in lines  # not 乙局's indicator at all
-    assert r.notes == ["“牵头指标”（20分）无本单位承担的指标，分值按比例分配给其余类别的指标"]
+    assert exact.notes == ("“牵头指标”（20分）无本单位承担的指标，分值按比例分配给其余类别的指标",)
     assert r.total == Decimal("60.00")
     # 甲局: 80 × 90/100 = 72 + owned 60 ≥ 50 → 20 = 92
     assert scored.unit("甲局").total == Decimal("92.00")
 
 
-def test_task_lines_record_lead_and_co_roles(scored):
-    line = next(ln for ln in scored.unit("乙局").indicators if ln.indicator.id == "key_tasks")
+def test_task_lines_record_lead_and_co_roles(scored, view):
+    lines = view.unit_lines(scored.unit("乙局")).indicators
+    line = next(ln for ln in lines if ln.indicator.id == "key_tasks")
     assert [(t.no, t.role, t.weight) for t in line.tasks] == [
         (1, "配合", Decimal("0.5")),
         (2, "牵头", 1),
@@ -161,8 +174,12 @@ def test_shared_ranks(scored):
 
 
 def test_competition_ranks():
-    assert competition_ranks([95, 90, 90, 80]) == [1, 2, 2, 4]
-    assert competition_ranks([5, 5, 5]) == [1, 1, 1]
+    # units sorted best first: equal totals share a rank (1, 2, 2, 4); vetoed units rank after
+    no_veto = np.zeros(4, dtype=bool)
+    assert _sorted_ranks(no_veto, np.array([95, 90, 90, 80])).tolist() == [1, 2, 2, 4]
+    assert _sorted_ranks(no_veto[:3], np.array([5, 5, 5])).tolist() == [1, 1, 1]
+    vetoed = np.array([False, False, True, True])
+    assert _sorted_ranks(vetoed, np.array([90, 80, 95, 95])).tolist() == [1, 2, 3, 3]
 
 
 def test_rank_change_against_previous_year(scored):
@@ -176,7 +193,7 @@ def test_rank_change_against_previous_year(scored):
 
 def test_penalty_never_takes_total_below_zero(model):
     events = [ev("丙县", "P1", 30)]  # 55 − 60 → floored at 0
-    r = score_year(model, year_inputs(2024, COUNTIES_2024, events)).unit("丙县")
+    r = score_year(model, year_inputs(2024, COUNTIES_2024, events)).result.unit("丙县")
     assert r.penalty == 60
     assert r.total == Decimal("0.00")
 
@@ -210,7 +227,7 @@ def test_ties_at_the_cut_both_count_as_bottom(model):
     from evalgen.scoring.followups import in_bottom
 
     counties = dict(COUNTIES_2024, 甲县=county("90", "5", "20", "20"))  # 55, tied with 丙县
-    result = score_year(model, year_inputs(2024, counties))
+    result = score_year(model, year_inputs(2024, counties)).result
     group = result.groups["g"]
     bottom = sorted(r.unit for r in group.units if in_bottom(group, r, 2))
     # no events: 戊 100 (1), 乙 80 (2), 丁 80 (2), 甲 55 (4), 丙 55 (4): nobody did worse than
@@ -264,7 +281,7 @@ def county_group(model, inputs):
 
 
 def test_half_way_totals_are_decided_by_the_exact_total(model):
-    result = score_year(model, year_inputs(2024, HALF_WAY))
+    result = score_year(model, year_inputs(2024, HALF_WAY)).result
     totals = {r.unit: r.total for r in result.groups["g"].units}
     assert totals == {
         "甲县": Decimal("90.00"),
@@ -281,7 +298,7 @@ def test_half_way_totals_are_decided_by_the_exact_total(model):
 def test_half_way_ties_share_a_rank(model):
     # 75.105 (exact, rounds up) and 75.11 tie at 75.11
     counties = dict(HALF_WAY, 乙县=county("95", "10", "0.11", "15"))
-    result = score_year(model, year_inputs(2024, counties))
+    result = score_year(model, year_inputs(2024, counties)).result
     assert [(r.unit, r.rank) for r in result.groups["g"].units][2:4] == [("乙县", 3), ("丙县", 3)]
 
 
@@ -329,12 +346,14 @@ def test_every_total_is_the_half_up_of_the_exact_total(model, rows, vetoed, pena
     if penalties:
         events.append(ev("丙县", "P1", penalties))
     inputs = year_inputs(2024, counties, events)
-    result = score_year(model, inputs)
+    result, view = score_year(model, inputs)
     exact = county_group(model, inputs)
     units = result.groups["g"].units
     for r in units:
-        assert exact.unit_total(r.unit) == r.base  # r.base: the sum of the full exact lines
-        assert r.total == round_half_up(r.exact_total, 2)
+        lines = view.unit_lines(r)
+        assert lines.base == sum((ln.score for ln in lines.indicators), Fraction(0))
+        assert exact.unit_total(r.unit) == lines.base  # lines.base: the full exact lines' sum
+        assert r.total == round_half_up(lines.exact_total, 2)
         # competition rank: 1 + units strictly better (not vetoed beats vetoed, then total)
         better = sum(1 for o in units if (o.veto, -o.total) < (r.veto, -r.total))
         assert r.rank == better + 1
@@ -343,7 +362,7 @@ def test_every_total_is_the_half_up_of_the_exact_total(model, rows, vetoed, pena
 
 def test_vetoed_units_rank_after_all_others_by_their_totals(model):
     events = [ev("乙县", "V1"), ev("丁县", "V1"), ev("丙县", "V1")]
-    result = score_year(model, year_inputs(2024, COUNTIES_2024, events))
+    result = score_year(model, year_inputs(2024, COUNTIES_2024, events)).result
     # not vetoed: 戊 100, 甲 90; vetoed: 乙 80 and 丁 80 (tied, model order), 丙 55
     order = [(r.unit, r.rank, r.grade) for r in result.groups["g"].units]
     assert order == [
@@ -360,7 +379,7 @@ def test_scoring_leaves_garbage_collection_as_it_found_it(model, enabled):
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        year = score_year(model, year_inputs(2024, COUNTIES_2024))
+        year = score_year(model, year_inputs(2024, COUNTIES_2024)).result
         assert gc.isenabled() is enabled
         apply_followups(model, year, {})
         assert gc.isenabled() is enabled
@@ -377,32 +396,39 @@ def test_ties_at_the_cut_are_both_told_to_rectify(model):
         "丁县": county("95", "5", "10", "10"),  # 30 + 15 + 20 = 65 → 4
         "戊县": county("95", "5", "10", "10"),  # 65 → 4
     }
-    result = score_year(model, year_inputs(2024, counties))
-    apply_followups(model, result, {})
+    result = apply_followups(model, score_year(model, year_inputs(2024, counties)).result, {})
     triggers = {r.unit: [t.reason for t in r.triggers] for r in result.groups["g"].units}
     tied = "2024年度考核总分65.00分，在5个测试组中排名第4位（并列），位列后两名"
     assert triggers == {"甲县": [], "乙县": [], "丙县": [], "丁县": [tied], "戊县": [tied]}
 
 
 def test_followups_applied_again_replace_the_earlier_ones(model):
-    y2023, y2024 = score_both_years(model)
+    y2023, y2024, _ = score_both_years(model)
     assert "bottom_twice" in [t.rule_id for t in y2024.unit("丙县").triggers]
-    apply_followups(model, y2024, {})  # without 2023, nobody is bottom two years running
-    assert [t.rule_id for t in y2024.unit("丙县").triggers] == ["grade_d", "bottom", "floor"]
-    assert [t.rule_id for t in y2024.unit("甲县").triggers] == []
+    again = apply_followups(model, y2024, {})  # without 2023, nobody is bottom two years running
+    assert [t.rule_id for t in again.unit("丙县").triggers] == ["grade_d", "bottom", "floor"]
+    assert [t.rule_id for t in again.unit("甲县").triggers] == []
+    # a new year comes back; the one given is left as it was
+    assert "bottom_twice" in [t.rule_id for t in y2024.unit("丙县").triggers]
+    assert again.unit("甲县") is y2024.unit("甲县")  # unchanged units are shared, not copied
 
 
-def test_lines_forgotten_are_built_again_and_released_lines_are_an_error(model):
-    _, y2024 = score_both_years(model)
+def test_results_hold_no_lines_and_the_exact_view_keeps_none(model):
+    _, y2024, view = score_both_years(model)
     unit = y2024.unit("丙县")
-    before = [(ln.indicator.id, ln.score) for ln in unit.indicators]
-    build_results(model, y2024, {})  # keeps no unit's lines once its record is made
-    assert all("_exact_cache" not in r.__dict__ for g in y2024.groups.values() for r in g.units)
-    assert [(ln.indicator.id, ln.score) for ln in unit.indicators] == before  # built again
+    before = [(ln.indicator.id, ln.score) for ln in view.unit_lines(unit).indicators]
     ranks = [(r.unit, r.total, r.rank, r.grade) for g in y2024.groups.values() for r in g.units]
-    y2024.release_lines()
+    build_results(model, y2024, view, {})
+    assert [(ln.indicator.id, ln.score) for ln in view.unit_lines(unit).indicators] == before
     assert [
         (r.unit, r.total, r.rank, r.grade) for g in y2024.groups.values() for r in g.units
     ] == ranks
-    with pytest.raises(RuntimeError, match="丙县"):
-        unit.indicators  # noqa: B018 - the property is the point
+    # the lines are built for whoever asks and kept by no one (the view included)
+    lines = weakref.ref(view.unit_lines(unit))
+    gc.collect()
+    assert lines() is None
+    # a result is frozen and has no lines of its own to build, keep or release
+    with pytest.raises(AttributeError):
+        unit.indicators  # noqa: B018 - the attribute is the point
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        unit.rank = 1  # type: ignore[misc]

@@ -12,6 +12,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from badfiles import csv_bytes
 from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, mini_year, write_xlsx
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,7 @@ from evalgen.inputs.values import (
 )
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
-from evalgen.problems import InputError
+from evalgen.problems import CODES, InputError
 
 MODEL = load_model(MINI_MODEL).model
 _BASE = tempfile.TemporaryDirectory()  # one valid year, copied for each example
@@ -58,6 +59,7 @@ CELL = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=CELL, percent_format=st.booleans())
 def test_parse_cell_gives_a_value_or_a_value_problem(raw, percent_format):
@@ -66,6 +68,7 @@ def test_parse_cell_gives_a_value_or_a_value_problem(raw, percent_format):
     except ValueProblem as problem:
         assert problem.message and problem.hint
         assert "\x1b" not in problem.message + problem.hint
+        assert problem.code in CODES
     else:
         assert isinstance(result, CellValue)
         assert (result.number is not None) == (result.kind == "number")
@@ -80,6 +83,7 @@ def test_cell_text_gives_text_or_a_value_problem(raw):
         text = cell_text(raw)
     except ValueProblem as problem:
         assert problem.message
+        assert problem.code in CODES
     else:
         assert isinstance(text, str) and "\x1b" not in text and "\u202e" not in text
 
@@ -115,12 +119,16 @@ def _check(folder: Path) -> None:
         for problem in exc.problems:
             assert problem.file and problem.row is not None, problem
             assert problem.message
+            assert problem.code in CODES, problem
+        for notice in exc.notices:
+            assert notice.severity == "warning" and notice.code in CODES, notice
 
 
 def _rows(grid):
     return [[r[0], r[1], *cells] for r, cells in zip(COUNTY_ROWS, grid, strict=True)]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(grid=GRID)
 def test_loader_reads_any_xlsx_cells_or_locates_every_problem(grid):
@@ -131,6 +139,7 @@ def test_loader_reads_any_xlsx_cells_or_locates_every_problem(grid):
         _check(folder)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(grid=GRID)
 def test_loader_reads_any_csv_cells_or_locates_every_problem(grid):

@@ -6,6 +6,7 @@ file › sheet › cell as Excel shows it (unit / indicator).
 """
 
 import datetime as dt
+import json
 import shutil
 import unicodedata
 from decimal import Decimal
@@ -44,7 +45,7 @@ from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini
 from openpyxl import Workbook
 
 from evalgen.cli import main
-from evalgen.inputs import reader
+from evalgen.inputs import filecheck
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
 
@@ -81,6 +82,24 @@ def accepted(inputs, *extra) -> str:
     result = validate(inputs, *extra)
     assert result.exit_code == 0, result.stderr
     return result.output
+
+
+def records(inputs, *extra, exit_code: int = 2) -> list[dict]:
+    """Validate with `--json`: the problems and notices as parsed records."""
+    result = validate(inputs, *extra, "--json")
+    assert result.exit_code == exit_code, result.output + result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def one(found: list[dict], code: str) -> dict:
+    """The only record of kind `code`."""
+    matching = [r for r in found if r["code"] == code]
+    assert len(matching) == 1, found
+    return matching[0]
+
+
+def where(record: dict) -> tuple:
+    return (record["file"], record["sheet"], record["cell"], record["unit"], record["indicator"])
 
 
 def figures(inputs, model=None):
@@ -143,8 +162,23 @@ def test_two_row_header_without_merged_cells_is_explained(tmp_path):
     assert "县区数据_2024.xlsx › 测试指标 › B3单元格：缺少单位名称。" in err
     assert "如第3行是表头的一部分，请把表头合并为一行" in err
     assert "县区数据_2024.xlsx › 测试指标 › 第2行（组织领导）：缺少指标列“组织领导”" in err
+    found = records(folder, "--model", MINI_MODEL)
+    blank = one(found, "blank-unit")
+    assert (blank["file"], blank["sheet"], blank["cell"], blank["row"], blank["column"]) == (
+        "县区数据_2024.xlsx",
+        "测试指标",
+        "B3",
+        3,
+        "B",
+    )
+    missing = [r for r in found if r["code"] == "missing-column"]
+    assert {(r["row"], r["cell"], r["indicator"]) for r in missing} == {
+        (2, None, "组织领导"),
+        (2, None, "宣传培训"),
+    }
 
 
+@pytest.mark.slow
 def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     def hide(wb):
         ws = wb[COUNTY_SHEET]
@@ -155,8 +189,17 @@ def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     out = accepted(sample_copy)
     assert f"提示：{COUNTY_AT}第{row}行：第{row}行是隐藏的行，已照常读取。" in out
     assert "宁晋县" in figures(sample_copy)
+    notice = one(records(sample_copy, exit_code=0), "hidden-row")
+    assert (notice["file"], notice["sheet"], notice["row"], notice["cell"]) == (
+        COUNTY_BOOK,
+        COUNTY_SHEET,
+        row,
+        None,
+    )
+    assert notice["severity"] == "warning"
 
 
+@pytest.mark.slow
 def test_hidden_sheet_is_read_with_a_notice(sample_copy):
     edit(
         book(sample_copy, DEPARTMENT_BOOK),
@@ -164,12 +207,19 @@ def test_hidden_sheet_is_read_with_a_notice(sample_copy):
     )
     out = accepted(sample_copy)
     assert f"提示：{DEPARTMENT_BOOK} › 重点任务：该工作表是隐藏的，已照常读取。" in out
+    notice = one(records(sample_copy, exit_code=0), "hidden-sheet")
+    assert (notice["file"], notice["sheet"], notice["severity"]) == (
+        DEPARTMENT_BOOK,
+        "重点任务",
+        "warning",
+    )
 
 
 @pytest.mark.parametrize(
     ("new_name", "closest"),
     [("县区指标（2024年）", "县区指标（2024年）"), ("县区指表", "县区指表"), ("Sheet1", None)],
 )
+@pytest.mark.slow
 def test_renamed_sheet_names_the_sheets_there_are(sample_copy, new_name, closest):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: setattr(wb[COUNTY_SHEET], "title", new_name))
     err = refused(sample_copy)
@@ -178,32 +228,47 @@ def test_renamed_sheet_names_the_sheets_there_are(sample_copy, new_name, closest
     else:
         assert "2024：找不到工作表“县区指标”。请把工作表命名为“县区指标”" in err
     assert f"{COUNTY_BOOK}：{new_name}、说明" in err  # the sheets the workbook does have
+    missing = one(records(sample_copy), "missing-sheet")
+    if closest:
+        assert (missing["file"], missing["sheet"]) == (COUNTY_BOOK, closest)
+    else:
+        assert (missing["file"], missing["sheet"]) == ("2024", None)
 
 
+@pytest.mark.slow
 def test_missing_sheet(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb.remove(wb[COUNTY_SHEET]))
     err = refused(sample_copy)
     assert "找不到工作表“县区指标”" in err and f"{COUNTY_BOOK}：说明；" in err
+    assert [r["code"] for r in records(sample_copy)] == ["missing-sheet"]
 
 
+@pytest.mark.slow
 def test_empty_workbook(sample_copy):
     Workbook().save(book(sample_copy, COUNTY_BOOK))
     err = refused(sample_copy)
     assert "找不到工作表“县区指标”" in err and f"{COUNTY_BOOK}：Sheet" in err
+    assert [r["code"] for r in records(sample_copy)] == ["missing-sheet"]
 
 
+@pytest.mark.slow
 def test_empty_sheet(sample_copy):
     wb = Workbook()
     wb.active.title = COUNTY_SHEET
     wb.save(book(sample_copy, COUNTY_BOOK))
     assert f"{COUNTY_BOOK} › {COUNTY_SHEET}：工作表是空的。" in refused(sample_copy)
+    empty = one(records(sample_copy), "empty-sheet")
+    assert (empty["file"], empty["sheet"], empty["cell"]) == (COUNTY_BOOK, COUNTY_SHEET, None)
 
 
+@pytest.mark.slow
 def test_empty_file(sample_copy):
     book(sample_copy, COUNTY_BOOK).write_bytes(b"")
     assert f"{COUNTY_BOOK}：文件是空的（0 字节）。" in refused(sample_copy)
+    assert (one(records(sample_copy), "file-empty")["file"]) == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_header_written_with_spaces_and_line_breaks(sample_copy):
     def respell(wb):
         ws = wb[COUNTY_SHEET]
@@ -217,6 +282,7 @@ def test_header_written_with_spaces_and_line_breaks(sample_copy):
 # -- formulas --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_formula_with_cached_value_reads_the_value(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -225,6 +291,7 @@ def test_formula_with_cached_value_reads_the_value(sample_copy):
     assert figures(sample_copy)["宁晋县"]["food_pass_rate"].value == Decimal("98.51")
 
 
+@pytest.mark.slow
 def test_formula_without_result_asks_to_open_and_save(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
@@ -232,23 +299,43 @@ def test_formula_without_result_asks_to_open_and_save(sample_copy):
     err = refused(sample_copy)
     assert food_at(address) + "公式没有计算结果，请在 Excel/WPS 中打开并保存后重试。" in err
     assert "缺少数据" not in err
+    found = records(sample_copy)
+    assert where(one(found, "formula-without-result")) == (
+        COUNTY_BOOK,
+        COUNTY_SHEET,
+        address,
+        "宁晋县",
+        FOOD,
+    )
+    assert "blank-cell" not in [r["code"] for r in found]
 
 
+@pytest.mark.slow
 def test_formula_showing_an_error_value(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     address = ref(openpyxl.load_workbook(path)[COUNTY_SHEET], "宁晋县", FOOD)
     put_formula(path, COUNTY_SHEET, address, "=1/0", cached="#DIV/0!", error=True)
     assert food_at(address) + "单元格显示错误值“#DIV/0!”，不是数字" in refused(sample_copy)
+    assert where(one(records(sample_copy), "formula-error")) == (
+        COUNTY_BOOK,
+        COUNTY_SHEET,
+        address,
+        "宁晋县",
+        FOOD,
+    )
 
 
+@pytest.mark.slow
 def test_formula_without_result_in_the_unit_column(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
     address = f"B{row_of(ws, '宁晋县')}"
     put_formula(path, COUNTY_SHEET, address, '="宁晋"&"县"')
     assert f"{COUNTY_AT}{address}单元格：公式没有计算结果" in refused(sample_copy)
+    assert one(records(sample_copy), "formula-without-result")["cell"] == address
 
 
+@pytest.mark.slow
 def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -256,6 +343,8 @@ def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
     put_formula(path, COUNTY_SHEET, f"A{below}", f'=IF(B{below}="","",ROW()-3)')
     out = accepted(sample_copy)
     assert f"{COUNTY_AT}第{below}行：第{below}行只有没有计算结果的公式，已视为空行" in out
+    notice = one(records(sample_copy, exit_code=0), "formula-only-rows")
+    assert (notice["sheet"], notice["row"], notice["severity"]) == (COUNTY_SHEET, below, "warning")
 
 
 # -- values as typed, through the whole loader -------------------------------------------------
@@ -273,12 +362,14 @@ def test_rows_of_formulas_below_the_table_are_blank(sample_copy):
         (98.5, '0.0"%"', "98.5"),  # a literal % sign after the number does not scale it
     ],
 )
+@pytest.mark.slow
 def test_numbers_as_people_type_them(sample_copy, value, number_format, expected):
     set_figure(sample_copy, "宁晋县", FOOD, value, number_format)
     accepted(sample_copy)
     assert figures(sample_copy)["宁晋县"]["food_pass_rate"].value == Decimal(expected)
 
 
+@pytest.mark.slow
 def test_thousands_separators_in_a_count(sample_copy):
     set_figure(sample_copy, "宁晋县", "质量帮扶服务企业数", "1,280")
     accepted(sample_copy)
@@ -286,32 +377,38 @@ def test_thousands_separators_in_a_count(sample_copy):
 
 
 @pytest.mark.parametrize(
-    ("value", "header", "message"),
+    ("value", "header", "message", "code"),
     [
-        ("—", FOOD, "“—”不是数字，也不是“不适用”"),
-        ("/", FOOD, "“/”不是数字，也不是“不适用”"),
-        ("无", FOOD, "“无”不是数字，也不是“不适用”"),
-        ("NaN", FOOD, "“NaN”不是数字"),
-        ("inf", FOOD, "“inf”不是数字"),
-        ("-Infinity", FOOD, "“-Infinity”不是数字"),
-        (dt.datetime(2024, 5, 1), FOOD, "“2024-05-01”是日期，不是数字"),
-        (True, FOOD, "“TRUE”是逻辑值，不是数字"),
-        ("98,5", FOOD, "“98,5”不是数字"),
-        (100.5, FOOD, "数值100.5%超过上限100%"),
-        ("101%", FOOD, "数值101%超过上限100%"),
-        (-1, STANDARDS, "数值-1项低于允许的下限0项"),
-        ("5%", STANDARDS, "填写了百分数，但该指标的计量单位是“项”"),
-        ("3项", STANDARDS, "“3项”不是数字。请只填写数字，不要带单位或文字"),
+        ("—", FOOD, "“—”不是数字，也不是“不适用”", "not-a-number"),
+        ("/", FOOD, "“/”不是数字，也不是“不适用”", "not-a-number"),
+        ("无", FOOD, "“无”不是数字，也不是“不适用”", "not-a-number"),
+        ("NaN", FOOD, "“NaN”不是数字", "not-a-number"),
+        ("inf", FOOD, "“inf”不是数字", "not-a-number"),
+        ("-Infinity", FOOD, "“-Infinity”不是数字", "not-a-number"),
+        (dt.datetime(2024, 5, 1), FOOD, "“2024-05-01”是日期，不是数字", "date-not-number"),
+        (True, FOOD, "“TRUE”是逻辑值，不是数字", "not-a-number"),
+        ("98,5", FOOD, "“98,5”不是数字", "not-a-number"),
+        (100.5, FOOD, "数值100.5%超过上限100%", "out-of-range"),
+        ("101%", FOOD, "数值101%超过上限100%", "out-of-range"),
+        (-1, STANDARDS, "数值-1项低于允许的下限0项", "out-of-range"),
+        ("5%", STANDARDS, "填写了百分数，但该指标的计量单位是“项”", "unexpected-percent"),
+        ("3项", STANDARDS, "“3项”不是数字。请只填写数字，不要带单位或文字", "not-a-number"),
     ],
 )
-def test_values_that_are_refused(sample_copy, value, header, message):
+@pytest.mark.slow
+def test_values_that_are_refused(sample_copy, value, header, message, code):
     address = set_figure(sample_copy, "宁晋县", header, value)
     err = refused(sample_copy)
     assert f"{COUNTY_AT}{address}单元格（宁晋县 / {header}）：{message}" in err
     assert "共" not in err.splitlines()[0] or True  # one problem listed
     assert err.count("单元格（") == 1
+    found = records(sample_copy)
+    assert [r["code"] for r in found if r["severity"] == "error"] == [code]
+    assert where(one(found, code))[:3] == (COUNTY_BOOK, COUNTY_SHEET, address)
+    assert one(found, code)["unit"] == "宁晋县" and one(found, code)["indicator"] == header
 
 
+@pytest.mark.slow
 def test_negative_count_of_events(sample_copy):
     def change(wb):
         ws = wb[EVENTS_SHEET]
@@ -322,8 +419,16 @@ def test_negative_count_of_events(sample_copy):
     assert f"{EVENTS_BOOK} › {EVENTS_SHEET} › E{row}单元格（清河县）：次数“-1”应为正整数" in (
         refused(sample_copy)
     )
+    assert where(one(records(sample_copy), "bad-count")) == (
+        EVENTS_BOOK,
+        EVENTS_SHEET,
+        f"E{row}",
+        "清河县",
+        None,
+    )
 
 
+@pytest.mark.slow
 def test_merged_data_cells_say_where_the_value_went(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -332,6 +437,9 @@ def test_merged_data_cells_say_where_the_value_went(sample_copy):
     err = refused(sample_copy)
     assert f"{COUNTY_AT}{below}单元格（巨鹿县 / {FOOD}）：缺少数据" in err
     assert f"该单元格与{top}合并" in err
+    merged = one(records(sample_copy), "merged-cell")
+    assert where(merged) == (COUNTY_BOOK, COUNTY_SHEET, below, "巨鹿县", FOOD)
+    assert top in merged["hint"]
 
 
 # -- unit names ------------------------------------------------------------------------------
@@ -349,6 +457,7 @@ def test_merged_data_cells_say_where_the_value_went(sample_copy):
         "宁晋县\n",
     ],
 )
+@pytest.mark.slow
 def test_unit_names_as_people_write_them(sample_copy, written):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -372,6 +481,7 @@ def test_full_width_and_half_width_brackets(tmp_path, in_model, in_data):
     assert in_model in figures(folder, model)
 
 
+@pytest.mark.slow
 def test_unit_missing(sample_copy):
     def drop(wb):
         ws = wb[COUNTY_SHEET]
@@ -380,8 +490,12 @@ def test_unit_missing(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), drop)
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK} › {COUNTY_SHEET}（宁晋县）：缺少单位“宁晋县”的数据行" in err
+    missing = one(records(sample_copy), "unit-missing")
+    assert where(missing) == (COUNTY_BOOK, COUNTY_SHEET, None, "宁晋县", None)
+    assert missing["row"] is None
 
 
+@pytest.mark.slow
 def test_unit_twice(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -391,8 +505,18 @@ def test_unit_twice(sample_copy):
     assert f"{COUNTY_AT}B{again}单元格（宁晋县）：单位“宁晋县”重复填报" in err
     assert f"首次见于 {COUNTY_BOOK} {COUNTY_SHEET} 第{first}行" in err
     assert "缺少单位“巨鹿县”的数据行" in err
+    found = records(sample_copy)
+    assert where(one(found, "unit-twice")) == (
+        COUNTY_BOOK,
+        COUNTY_SHEET,
+        f"B{again}",
+        "宁晋县",
+        None,
+    )
+    assert one(found, "unit-missing")["unit"] == "巨鹿县"
 
 
+@pytest.mark.slow
 def test_unknown_unit_in_events_suggests_the_closest(sample_copy):
     def change(wb):
         ws = wb[EVENTS_SHEET]
@@ -406,8 +530,12 @@ def test_unknown_unit_in_events_suggests_the_closest(sample_copy):
         in err
     )
     assert "是否应为“清河县”" in err
+    unknown = one(records(sample_copy), "unknown-unit")
+    assert where(unknown) == (EVENTS_BOOK, EVENTS_SHEET, f"B{row}", "清和县", None)
+    assert "清河县" in unknown["hint"]
 
 
+@pytest.mark.slow
 def test_department_in_the_county_sheet(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -415,11 +543,14 @@ def test_department_in_the_county_sheet(sample_copy):
 
     edit(book(sample_copy, COUNTY_BOOK), change)
     assert "单位“市科技局”属于市直部门，不应填在本表中" in refused(sample_copy)
+    wrong = one(records(sample_copy), "unit-in-other-group")
+    assert (wrong["sheet"], wrong["column"], wrong["unit"]) == (COUNTY_SHEET, "B", "市科技局")
 
 
 # -- columns ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_indicator_column_missing(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     ws = openpyxl.load_workbook(path)[COUNTY_SHEET]
@@ -427,8 +558,12 @@ def test_indicator_column_missing(sample_copy):
     edit(path, lambda wb: wb[COUNTY_SHEET].delete_cols(column_of(wb[COUNTY_SHEET], FOOD)))
     err = refused(sample_copy)
     assert f"{COUNTY_AT}第{head}行（{FOOD}）：缺少指标列“{FOOD}”" in err
+    missing = one(records(sample_copy), "missing-column")
+    assert where(missing) == (COUNTY_BOOK, COUNTY_SHEET, None, None, FOOD)
+    assert missing["row"] == head
 
 
+@pytest.mark.slow
 def test_unknown_extra_column_is_a_notice(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
 
@@ -443,8 +578,12 @@ def test_unknown_extra_column_is_a_notice(sample_copy):
     out = accepted(sample_copy)
     address = f"{openpyxl.utils.get_column_letter(ws.max_column)}{header_row(ws)}"
     assert f"提示：{COUNTY_AT}{address}单元格：不认识的列“备用指标（%）”，已忽略" in out
+    notice = one(records(sample_copy, exit_code=0), "unknown-column")
+    assert where(notice) == (COUNTY_BOOK, COUNTY_SHEET, address, None, None)
+    assert notice["severity"] == "warning"
 
 
+@pytest.mark.slow
 def test_columns_in_another_order(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     before = figures(sample_copy)["宁晋县"]
@@ -462,6 +601,7 @@ def test_columns_in_another_order(sample_copy):
     assert after["food_pass_rate"].source.cell[0] == before["new_standards"].source.cell[0]
 
 
+@pytest.mark.slow
 def test_indicator_column_twice(sample_copy):
     def add(wb):
         ws = wb[COUNTY_SHEET]
@@ -469,11 +609,16 @@ def test_indicator_column_twice(sample_copy):
 
     edit(book(sample_copy, COUNTY_BOOK), add)
     assert f"指标“{FOOD}”的列重复" in refused(sample_copy)
+    ws = openpyxl.load_workbook(book(sample_copy, COUNTY_BOOK))[COUNTY_SHEET]
+    twice = one(records(sample_copy), "duplicate-column")
+    address = f"{openpyxl.utils.get_column_letter(ws.max_column)}{header_row(ws)}"
+    assert where(twice) == (COUNTY_BOOK, COUNTY_SHEET, address, None, None)
 
 
 # -- files -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8", "utf-16"])
 def test_events_as_csv_in_each_encoding(sample_copy, encoding):
     count = len(read_year(load_model().model, sample_copy / "2024", 2024).events)
@@ -485,12 +630,15 @@ def test_events_as_csv_in_each_encoding(sample_copy, encoding):
     assert events[0].source.file == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_csv_in_an_unknown_encoding(sample_copy):
     book(sample_copy, EVENTS_BOOK).unlink()
     (sample_copy / "2024" / "加减分事项_2024.csv").write_bytes(b"\x80\xff\x80\xff,1\n")
     assert "加减分事项_2024.csv：无法识别 CSV 文件的编码。" in refused(sample_copy)
+    assert one(records(sample_copy), "csv-encoding")["file"] == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_csv_renamed_to_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     path.write_bytes(csv_bytes(sheet_rows(path, COUNTY_SHEET), "utf-8-sig"))
@@ -499,47 +647,62 @@ def test_csv_renamed_to_xlsx(sample_copy):
         f"{COUNTY_BOOK}：无法打开：该文件不是 Excel 工作簿（.xlsx），看起来是文本（CSV）文件" in err
     )
     assert "请把扩展名改为 .csv" in err
+    assert one(records(sample_copy), "wrong-file-type")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_xlsx_renamed_to_csv(sample_copy):
     path = book(sample_copy, EVENTS_BOOK)
     path.rename(path.with_suffix(".csv"))
     err = refused(sample_copy)
     assert "加减分事项_2024.csv：该文件实际是 Excel 工作簿（.xlsx），扩展名却是 .csv" in err
+    assert one(records(sample_copy), "wrong-file-type")["file"] == "加减分事项_2024.csv"
 
 
+@pytest.mark.slow
 def test_old_xls_saved_as_xlsx(sample_copy):
     old_xls(book(sample_copy, COUNTY_BOOK))
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK}：无法打开：该文件实际是旧版 Excel（.xls）格式，或设置了打开密码" in err
+    assert one(records(sample_copy), "wrong-file-type")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_a_stray_xls_file_is_a_notice(sample_copy):
     old_xls(sample_copy / "2024" / "县区考核数据_旧.xls")
     assert "提示：县区考核数据_旧.xls：不支持 .xls 格式，该文件未读取" in accepted(sample_copy)
+    notice = one(records(sample_copy, exit_code=0), "unsupported-file")
+    assert (notice["file"], notice["severity"]) == ("县区考核数据_旧.xls", "warning")
 
 
+@pytest.mark.slow
 def test_macos_resource_fork_files_are_ignored(sample_copy):
     (sample_copy / "2024" / f"._{COUNTY_BOOK}").write_bytes(b"\x00\x05\x16\x07" + bytes(100))
     accepted(sample_copy)
 
 
+@pytest.mark.slow
 def test_word_document_renamed_to_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     path.unlink()
     add_member(path, "word/document.xml", b"<w:document/>")
     assert f"{COUNTY_BOOK}：无法打开：该文件是Word 文档，不是 Excel 工作簿" in refused(sample_copy)
+    assert one(records(sample_copy), "wrong-file-type")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_truncated_xlsx(sample_copy):
     truncate(book(sample_copy, COUNTY_BOOK))
     assert f"{COUNTY_BOOK}：无法打开：文件已损坏或不完整。" in refused(sample_copy)
+    assert one(records(sample_copy), "file-corrupt")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_corrupted_xlsx(sample_copy):
     path = book(sample_copy, COUNTY_BOOK)
     corrupt_member(path, sheet_member(path, COUNTY_SHEET))
     assert f"{COUNTY_BOOK}：无法打开：文件已损坏" in refused(sample_copy)
+    assert one(records(sample_copy), "file-corrupt")["file"] == COUNTY_BOOK
 
 
 @pytest.fixture
@@ -556,22 +719,27 @@ def opened(monkeypatch):
     return paths
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_it_is_unpacked(sample_copy, opened):
     zip_bomb(book(sample_copy, COUNTY_BOOK), megabytes=20)
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK}：该文件中的部件 xl/media/image1.bin 由" in err
     assert "压缩比异常，可能是恶意构造的“压缩炸弹”，已拒绝读取" in err
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
+    assert one(records(sample_copy), "zip-bomb")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_unpacked_size_limit(sample_copy, monkeypatch, opened):
-    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 40_000)
+    monkeypatch.setattr(filecheck, "MAX_UNCOMPRESSED_BYTES", 40_000)
     add_member(book(sample_copy, COUNTY_BOOK), "xl/media/image1.png", bytes(range(256)) * 200)
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK}：该文件解压后达" in err and "（上限39.1 KB）" in err
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
+    assert COUNTY_BOOK in [r["file"] for r in records(sample_copy) if r["code"] == "zip-bomb"]
 
 
+@pytest.mark.slow
 def test_whole_column_merge_is_refused(sample_copy, opened):
     path = book(sample_copy, COUNTY_BOOK)
 
@@ -584,8 +752,10 @@ def test_whole_column_merge_is_refused(sample_copy, opened):
     err = refused(sample_copy)
     assert f"{COUNTY_BOOK}：工作表中的合并单元格共约209万个单元格" in err
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
+    assert one(records(sample_copy), "merged-range-too-large")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_xml_entity_expansion_is_refused(sample_copy):
     """A "billion laughs" sheet: nested entities that would expand to gigabytes."""
     path = book(sample_copy, COUNTY_BOOK)
@@ -602,27 +772,34 @@ def test_xml_entity_expansion_is_refused(sample_copy):
 
     rewrite_member(path, sheet_member(path, COUNTY_SHEET), laugh)
     assert f"{COUNTY_BOOK}：无法打开：文件已损坏，或含有不安全的内容" in refused(sample_copy)
+    assert one(records(sample_copy), "file-corrupt")["file"] == COUNTY_BOOK
 
 
+@pytest.mark.slow
 def test_stray_cell_far_below_the_table(sample_copy):
     edit(book(sample_copy, COUNTY_BOOK), lambda wb: wb[COUNTY_SHEET].__setitem__("A1048576", "x"))
     err = refused(sample_copy)
     assert f"{COUNTY_AT}" not in err  # located to the sheet, not to a cell
     assert f"{COUNTY_BOOK} › {COUNTY_SHEET}：工作表的已用区域为 A1:V1048576，过大" in err
+    too_large = one(records(sample_copy), "sheet-too-large")
+    assert where(too_large) == (COUNTY_BOOK, COUNTY_SHEET, None, None, None)
 
 
+@pytest.mark.slow
 def test_oversized_file_is_refused_early_with_its_size(sample_copy, monkeypatch, opened):
     path = book(sample_copy, COUNTY_BOOK)
-    monkeypatch.setattr(reader, "MAX_INPUT_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(filecheck, "MAX_INPUT_BYTES", path.stat().st_size - 1)
     size = path.stat().st_size / 1024
     err = refused(sample_copy)
     limit = (path.stat().st_size - 1) / 1024
     assert f"{COUNTY_BOOK}：文件大小为{size:.1f} KB，超过上限{limit:.1f} KB，未读取" in err
     assert not any(p.endswith(COUNTY_BOOK) for p in opened)
+    found = records(sample_copy)
+    assert COUNTY_BOOK in [r["file"] for r in found if r["code"] == "file-too-large"]
 
 
 def test_default_size_limit_is_50_mb():
-    assert reader.MAX_INPUT_BYTES == 50 * 1024 * 1024
+    assert filecheck.MAX_INPUT_BYTES == 50 * 1024 * 1024
 
 
 # -- model files (exit code 3) ----------------------------------------------------------------
@@ -675,6 +852,10 @@ def test_model_without_a_target_for_the_assessed_year(tmp_path):
     err = _model_problem(tmp_path, text, command="score")
     assert "指标“抽检合格率”没有2024年度的目标值" in err
     assert "groups.g.categories[0].indicators[0].targets" in err
+    missing = one(
+        records(tmp_path, "--model", tmp_path / "bad.yaml", exit_code=3), "missing-target"
+    )
+    assert missing["path"] == "groups.g.categories[0].indicators[0].targets"
 
 
 # -- hostile text --------------------------------------------------------------------------
@@ -684,6 +865,7 @@ def _invisible(text: str) -> list[str]:
     return [c for c in text if unicodedata.category(c) in ("Cc", "Cf")]
 
 
+@pytest.mark.slow
 def test_control_and_zero_width_characters_are_removed(sample_copy):
     basis = "冀市监〔2024〕\u200b8号\u202e（示例）\t通报\x1b\x07\x7f"
     target = sample_copy / "2024" / "加减分事项_2024.csv"
@@ -700,6 +882,7 @@ def test_control_and_zero_width_characters_are_removed(sample_copy):
     assert not _invisible(event.basis)
 
 
+@pytest.mark.slow
 def test_control_characters_never_reach_the_terminal(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -710,8 +893,13 @@ def test_control_characters_never_reach_the_terminal(sample_copy):
     err = refused(sample_copy)
     assert "单位“宁金县”不在考核对象名单中" in err and "“98.5x”不是数字" in err
     assert not _invisible(err.replace("\n", ""))
+    found = records(sample_copy)
+    assert one(found, "unknown-unit")["unit"] == "宁金县"
+    assert one(found, "not-a-number")["unit"] == "巨鹿县"
+    assert not _invisible(json.dumps(found, ensure_ascii=False))
 
 
+@pytest.mark.slow
 def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     long_basis = "依据" * 2500  # 5,000 characters
 
@@ -726,6 +914,7 @@ def test_very_long_text_does_not_crash(sample_copy, tmp_path):
     assert result.exit_code == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_very_long_unit_name_is_shortened_in_the_message(sample_copy):
     def change(wb):
         ws = wb[COUNTY_SHEET]
@@ -735,3 +924,5 @@ def test_very_long_unit_name_is_shortened_in_the_message(sample_copy):
     err = refused(sample_copy)
     line = next(x for x in err.splitlines() if "不在考核对象名单中" in x)
     assert len(line) < 300 and "…" in line and "是否应为“宁晋县”" in line
+    unknown = one(records(sample_copy), "unknown-unit")
+    assert unknown["unit"].endswith("…") and len(unknown["unit"]) == 40

@@ -65,6 +65,7 @@ def score_process(inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_run_killed_while_rendering_leaves_the_previous_run_intact(sample_copy, tmp_path):
     out = tmp_path / "out" / "2024"
     first = score_process(sample_copy, out, "--no-docs")  # documents are slow; not needed here
@@ -97,6 +98,7 @@ def test_run_killed_while_rendering_leaves_the_previous_run_intact(sample_copy, 
     assert_complete(out)
 
 
+@pytest.mark.slow
 def test_disk_full_mid_run_is_a_clear_error(sample_copy, tmp_path, monkeypatch):
     out = tmp_path / "out" / "2024"
     assert cli("score", 2024, "--inputs", sample_copy, "--out", out, "--no-docs").exit_code == 0
@@ -119,6 +121,7 @@ def test_disk_full_mid_run_is_a_clear_error(sample_copy, tmp_path, monkeypatch):
     assert sorted(p.name for p in out.parent.iterdir()) == ["2024"]  # no staging left
 
 
+@pytest.mark.slow
 def test_disk_full_while_writing_the_workbook(sample_copy, tmp_path, monkeypatch):
     """XlsxWriter wraps the OSError in its own exception: still exit code 4, nothing lost."""
     out = tmp_path / "out" / "2024"
@@ -179,6 +182,7 @@ def test_sync_folder_fsyncs_every_file_without_syncfs(tmp_path, monkeypatch):
     assert sorted(synced) == sorted([str(tmp_path / "a"), str(tmp_path / "d" / "b"), str(tmp_path)])
 
 
+@pytest.mark.slow
 def test_unwritable_output_folder(sample_copy, tmp_path):
     parent = tmp_path / "out"
     out = parent / "2024"
@@ -195,6 +199,7 @@ def test_unwritable_output_folder(sample_copy, tmp_path):
     assert snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_reruns_keep_every_previous_run(sample_copy, tmp_path):
     out = tmp_path / "out" / "2024"
     runs = []

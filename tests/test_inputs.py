@@ -23,9 +23,13 @@ def rows_with(index: int, column: int, value):
 
 
 def problems_of(model, folder, year=2024):
+    return error_of(model, folder, year).problems
+
+
+def error_of(model, folder, year=2024) -> InputError:
     with pytest.raises(InputError) as err:
         read_year(model, folder / str(year), year)
-    return err.value.problems
+    return err.value
 
 
 def test_valid_year_reads_figures_with_sources(model, tmp_path):
@@ -87,8 +91,11 @@ def test_unknown_unit_suggests_the_closest_name(model, tmp_path):
         "B",
     )
     assert "丙县" in unknown.hint
+    assert (unknown.code, unknown.unit) == ("unknown-unit", "丙")
     # and the unit it should have been is then missing
     assert any(p.message == "缺少单位“丙县”的数据行" for p in problems)
+    missing = next(p for p in problems if p.code == "unit-missing")
+    assert (missing.unit, missing.sheet, missing.row) == ("丙县", "测试指标", None)
 
 
 def test_alias_and_full_width_spaces_resolve(model, tmp_path):
@@ -104,6 +111,7 @@ def test_duplicate_row(model, tmp_path):
     assert len(problems) == 1
     assert problems[0].row == 9 and problems[0].column == "B"
     assert "重复填报" in problems[0].message and "第7行" in problems[0].message
+    assert (problems[0].code, problems[0].unit) == ("unit-twice", "丁县")
 
 
 def test_blank_is_missing_not_not_applicable(model, tmp_path):
@@ -112,11 +120,15 @@ def test_blank_is_missing_not_not_applicable(model, tmp_path):
     p = problems[0]
     assert (p.row, p.column, p.unit, p.indicator) == (7, "D", "丁县", "投入增长")
     assert "空白不等于“不适用”" in p.message
+    assert p.code == "blank-cell"
 
 
 def test_non_numeric_cell(model, tmp_path):
     problems = problems_of(model, mini_year(tmp_path, county_rows=rows_with(0, 2, "九十五")))
     assert [(p.row, p.column) for p in problems] == [(4, "C")]
+    assert [(p.code, p.unit, p.indicator) for p in problems] == [
+        ("not-a-number", "甲县", "抽检合格率")
+    ]
     assert "九十五" in problems[0].message
     assert (
         problems[0]
@@ -134,6 +146,12 @@ def test_out_of_range_values(model, tmp_path):
     assert "超过上限100%" in where[4, "C"]
     assert "超过该项分值20分" in where[5, "E"]
     assert "低于允许的下限0" in where[6, "E"]
+    codes = {(p.row, p.column): (p.code, p.indicator) for p in problems}
+    assert codes == {
+        (4, "C"): ("out-of-range", "抽检合格率"),
+        (5, "E"): ("out-of-range", "组织领导"),
+        (6, "E"): ("out-of-range", "组织领导"),
+    }
 
 
 def test_all_problems_are_reported_together(model, tmp_path):
@@ -142,13 +160,25 @@ def test_all_problems_are_reported_together(model, tmp_path):
     rows[4][1] = "己县"
     problems = problems_of(model, mini_year(tmp_path, county_rows=rows))
     assert len(problems) == 4  # abc, blank, unknown 己县, missing 戊县
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("not-a-number", 4, "C"),
+        ("blank-cell", 5, "D"),
+        ("unknown-unit", 8, "B"),
+        ("unit-missing", None, ""),
+    ]
 
 
 def test_missing_indicator_column_and_unknown_extra_column(model, tmp_path):
     header = [h if h != "宣传培训（分）" else "宣传成效" for h in COUNTY_HEADER]
-    problems = problems_of(model, mini_year(tmp_path, county_header=header))
+    error = error_of(model, mini_year(tmp_path, county_header=header))
+    problems = error.problems
     missing = next(p for p in problems if "缺少指标列" in p.message)
     assert missing.row == 3 and "宣传培训" in missing.message
+    assert (missing.code, missing.column, missing.indicator) == ("missing-column", "", "宣传培训")
+    # the unknown column is a notice, carried by the error for `validate --json`
+    assert [(n.code, n.row, n.column, n.severity) for n in error.notices] == [
+        ("unknown-column", 3, "F", "warning")
+    ]
 
 
 def test_columns_in_another_order(model, tmp_path):
@@ -172,6 +202,10 @@ def test_wrong_year_in_file_name_and_column(model, tmp_path):
     assert any("文件名中的年度为2023" in p.message for p in problems)
     year_cells = [p for p in problems if "与考核年度2024不符" in p.message and p.column == "A"]
     assert len(year_cells) == 5
+    named = [p for p in problems if p.code == "wrong-year-in-file-name"]
+    assert [(p.file, p.row) for p in named] == [("县区数据_2023.xlsx", None)]
+    assert {p.code for p in year_cells} == {"wrong-year"}
+    assert [p.row for p in year_cells] == [2, 3, 4, 5, 6]
 
 
 def test_unknown_adjustment_item_and_missing_basis(model, tmp_path):
@@ -179,6 +213,10 @@ def test_unknown_adjustment_item_and_missing_basis(model, tmp_path):
     problems = problems_of(model, mini_year(tmp_path, events=events))
     assert any("“B9”不在考核细则的事项目录中" in p.message and p.row == 2 for p in problems)
     assert any("缺少依据" in p.message and p.row == 3 and p.column == "D" for p in problems)
+    assert [(p.code, p.row, p.column, p.unit) for p in problems] == [
+        ("unknown-item", 2, "B", "戊县"),
+        ("blank-cell", 3, "D", "甲县"),
+    ]
 
 
 def test_task_table_checks_responsibility_and_completeness(model, tmp_path):
@@ -200,6 +238,10 @@ def test_task_table_checks_responsibility_and_completeness(model, tmp_path):
     assert any("不是第2项任务" in m for m in messages)
     assert any("完成得分120应在0至100之间" in m for m in messages)
     assert any("缺少第2项任务" in p.message and p.unit == "乙局" for p in problems)
+    located = [(p.code, p.sheet, p.row, p.column, p.unit) for p in problems]
+    assert ("not-responsible-unit", "重点任务", 3, "B", "甲局") in located
+    assert ("out-of-range", "重点任务", 4, "C", "乙局") in located
+    assert ("task-missing", "重点任务", None, "", "乙局") in located
 
 
 def test_csv_in_gbk_and_utf8_bom(model, tmp_path):
@@ -219,6 +261,10 @@ def test_missing_sheet_and_corrupt_file(model, tmp_path):
     problems = problems_of(model, folder)
     assert any(p.file == "县区数据_2024.xlsx" and "无法打开" in p.message for p in problems)
     assert any("找不到工作表“测试指标”" in p.message for p in problems)
+    assert [(p.code, p.file) for p in problems] == [
+        ("wrong-file-type", "县区数据_2024.xlsx"),
+        ("missing-sheet", "2024"),
+    ]
 
 
 def test_a_unit_with_every_indicator_not_applicable_cannot_be_scored(model, tmp_path):
@@ -227,3 +273,4 @@ def test_a_unit_with_every_indicator_not_applicable_cannot_be_scored(model, tmp_
     problems = problems_of(model, mini_year(tmp_path, county_rows=rows))
     assert [(p.row, p.column, p.unit) for p in problems] == [(6, "B", "丙县")]
     assert "所有指标均填报“不适用”" in problems[0].message
+    assert problems[0].code == "all-not-applicable"

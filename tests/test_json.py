@@ -30,8 +30,8 @@ def test_pieces_join_to_the_whole(levels):
 
 def test_a_year_of_results_in_pieces():
     model = load_model(MINI).model
-    _, y2024 = score_both_years(model)
-    results = build_results(model, y2024, {"evalgen_version": "1", "model": {}})
+    _, y2024, view = score_both_years(model)
+    results = build_results(model, y2024, view, {"evalgen_version": "1", "model": {}})
     pieces = list(json_chunks(results))
     assert b"".join(pieces) == _reference(results) == json_bytes(results)
     # every unit is a piece of its own: no piece holds two units

@@ -40,6 +40,7 @@ def test_generated_year_passes_validation(generated):
     assert f"{UNITS + 24}个单位" in result.output
 
 
+@pytest.mark.slow
 def test_generated_year_exercises_every_feature(generated):
     assert synth.missing_features(generated, 2024) == []
 

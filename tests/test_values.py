@@ -10,10 +10,14 @@ from hypothesis import strategies as st
 from evalgen.inputs.values import (
     NOT_APPLICABLE,
     CellValue,
+    ErrorValue,
+    FormulaWithoutResult,
     ValueProblem,
+    cell_text,
     normalize_text,
     parse_cell,
 )
+from evalgen.problems import CODES
 
 NUMBER_HINT = "请填写数字，如 98.5 或 98.5%"
 
@@ -129,8 +133,9 @@ def test_numpy_scalars_from_pandas_are_numbers() -> None:
     assert parse_cell(np.int64(98)) == CellValue("number", Decimal("98"))
     assert parse_cell(np.float64(98.5)) == CellValue("number", Decimal("98.5"))
     assert parse_cell(np.float64(0.985), percent_format=True).number == Decimal("98.5")
-    with pytest.raises(ValueProblem):
+    with pytest.raises(ValueProblem) as caught:
         parse_cell(np.float64("nan"))
+    assert caught.value.code == "not-a-number"
 
 
 def test_float_is_read_through_its_shortest_repr() -> None:
@@ -178,6 +183,7 @@ def test_na_lookalikes_are_refused(raw: str) -> None:
     assert caught.value.message == f"“{raw}”不是数字，也不是“不适用”"
     assert "不适用" in caught.value.hint
     assert "0" in caught.value.hint
+    assert caught.value.code == "not-a-number"
 
 
 @pytest.mark.parametrize("raw", ["不适用。", "不 适 用", "（不适用）", "不涉及"])
@@ -186,6 +192,7 @@ def test_near_misses_of_not_applicable_are_refused(raw: str) -> None:
         parse_cell(raw)
     assert caught.value.message.startswith(f"“{raw}”不是数字")
     assert "“不适用”" in caught.value.hint
+    assert caught.value.code == "not-a-number"
 
 
 @pytest.mark.parametrize(
@@ -220,6 +227,7 @@ def test_other_text_is_refused(raw: str) -> None:
         parse_cell(raw)
     assert caught.value.message == f"“{raw}”不是数字"
     assert caught.value.hint == NUMBER_HINT
+    assert caught.value.code == "not-a-number"
 
 
 @pytest.mark.parametrize(
@@ -245,6 +253,7 @@ def test_refusals_with_a_specific_hint(raw: str, hint_says: str) -> None:
         parse_cell(raw)
     assert caught.value.message == f"“{raw}”不是数字"
     assert hint_says in caught.value.hint
+    assert caught.value.code == "not-a-number"
 
 
 def test_message_quotes_the_text_as_typed_without_surrounding_space() -> None:
@@ -260,10 +269,11 @@ def test_message_shortens_long_text() -> None:
 
 
 def test_problem_is_an_exception_with_its_message() -> None:
-    problem = ValueProblem("“x”不是数字", NUMBER_HINT)
+    problem = ValueProblem("“x”不是数字", NUMBER_HINT, code="not-a-number")
     assert isinstance(problem, Exception)
     assert str(problem) == "“x”不是数字"
     assert problem.hint == NUMBER_HINT
+    assert problem.code == "not-a-number"
 
 
 @pytest.mark.parametrize(("raw", "shown"), [(True, "TRUE"), (False, "FALSE")])
@@ -272,6 +282,7 @@ def test_bool_is_refused(raw: bool, shown: str) -> None:
         parse_cell(raw)
     assert caught.value.message == f"“{shown}”是逻辑值，不是数字"
     assert caught.value.hint == NUMBER_HINT
+    assert caught.value.code == "not-a-number"
 
 
 @pytest.mark.parametrize(
@@ -290,6 +301,7 @@ def test_non_finite_numbers_are_refused(raw: object, shown: str, percent_format:
     with pytest.raises(ValueProblem) as caught:
         parse_cell(raw, percent_format=percent_format)
     assert caught.value.message == f"“{shown}”不是有效数字"
+    assert caught.value.code == "not-a-number"
 
 
 @pytest.mark.parametrize(
@@ -308,6 +320,7 @@ def test_dates_are_refused(raw: object, message: str) -> None:
     assert caught.value.message == message
     assert "常规" in caught.value.hint
     assert "数值" in caught.value.hint
+    assert caught.value.code == "date-not-number"
 
 
 @pytest.mark.parametrize("raw", [[98.5], {"a": 1}, object(), b"98.5"])
@@ -315,6 +328,22 @@ def test_other_types_are_refused(raw: object) -> None:
     with pytest.raises(ValueProblem) as caught:
         parse_cell(raw)
     assert caught.value.hint == NUMBER_HINT
+    assert caught.value.code == "not-a-number"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "says"),
+    [
+        (FormulaWithoutResult("=A1+B1"), "formula-without-result", "公式没有计算结果"),
+        (ErrorValue("#DIV/0!"), "formula-error", "“#DIV/0!”"),
+    ],
+)
+@pytest.mark.parametrize("read", [parse_cell, cell_text])
+def test_unreadable_formulas_have_their_own_codes(raw, code, says, read) -> None:
+    with pytest.raises(ValueProblem) as caught:
+        read(raw)
+    assert caught.value.code == code
+    assert says in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -369,6 +398,7 @@ def test_any_cell_gives_a_value_or_a_value_problem(raw: object, percent_format: 
     except ValueProblem as problem:
         assert problem.message
         assert problem.hint
+        assert problem.code in CODES
     else:
         _assert_well_formed(result)
 
@@ -398,3 +428,4 @@ def test_more_than_fifteen_significant_digits_is_refused():
     with pytest.raises(ValueProblem) as err:
         parse_cell("98.12345678901234")
     assert "有效数字超过15位" in err.value.message
+    assert err.value.code == "too-many-digits"

@@ -16,8 +16,8 @@ META = {"evalgen_version": "9.9", "model": {"file": "mini.yaml", "sha256": "0"}}
 @pytest.fixture(scope="module")
 def results():
     model = load_model(MINI).model
-    _, y2024 = score_both_years(model)
-    return build_results(model, y2024, META)
+    _, y2024, view = score_both_years(model)
+    return build_results(model, y2024, view, META)
 
 
 def test_sheets_rows_and_formats(results, tmp_path):

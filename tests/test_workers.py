@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -12,6 +14,7 @@ def _env(**extra: str) -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
 
 
+@pytest.mark.slow
 def test_warmup_never_raises_even_without_a_font(tmp_path):
     """The fork server imports evalgen.documents.warmup: an exception there would break every worker
     with an unreadable error instead of the font's own message."""
@@ -26,6 +29,7 @@ def test_warmup_never_raises_even_without_a_font(tmp_path):
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_a_missing_font_is_still_reported_by_the_workers(tmp_path):
     out = tmp_path / "out"
     env = _env(EVALGEN_CHART_FONT=str(tmp_path / "没有这个字体.otf"))
@@ -53,10 +57,10 @@ def test_the_jobs_can_be_gone_through_again():
     from evalgen.outputs.results import build_results, history_points
 
     model = load_model(MINI).model
-    y2023, y2024 = score_both_years(model)
+    y2023, y2024, view = score_both_years(model)
     docs = prepare_documents(
         model,
-        build_results(model, y2024, {}),
+        build_results(model, y2024, view, {}),
         {2023: history_points(model, y2023)},
         load_issuance(ROOT / "sample_inputs" / "2024" / "发文信息.yaml"),
         None,
@@ -67,6 +71,7 @@ def test_the_jobs_can_be_gone_through_again():
     assert len(first) == docs.count == 1 + 7 + len(notices)  # bulletin, 5 counties + 2 bureaus
 
 
+@pytest.mark.slow
 def test_progress_counts_every_document_once_in_order(sample_copy, tmp_path):
     from evalgen import pipeline
 

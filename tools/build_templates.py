@@ -11,8 +11,8 @@ The committed .docx files are the source: the office edits them in Word or WPS (
 layout, the named styles below) and evalgen renders whatever is there. This script only
 records how they were first produced; re-running it overwrites the office's edits.
 
-Every template variable is a key of the contexts built by `evalgen.documents.context` (bulletin_context,
-unit_contexts, notice_contexts); charts are written `{{ charts.X }}` alone in a centred
+Every template variable is a key of the contexts declared in `evalgen.documents.context`
+(BulletinContext, UnitReportContext, NoticeContext); charts are written `{{ charts.X }}` alone in a centred
 paragraph and become pictures at render time. Each Jinja tag is written as one run, so Word
 never splits it. docxtpl row, column and paragraph tags (`{%tr %}`, `{%tc %}`, `{%p %}`)
 sit alone in their own row, cell or paragraph, which rendering removes.

@@ -652,14 +652,14 @@ def check(model: ScoringModel, model_path: Path | None = None) -> list[str]:
     ev = evaluate(SCENARIOS[-1].year, OUT, model_path)
     res, prev = ev.result, ev.history.get(SCENARIOS[0].year)
     missing = []
-    used = {ln.indicator.rule for g in res.groups.values() for u in g.units for ln in u.indicators
-            if ln.value is not None}  # fmt: skip
-    missing += [f"规则 {r} 未被使用" for r in RULES if r not in used]
     units = [u for g in res.groups.values() for u in g.units]
-    reasons = {ln.na_reason for u in units for ln in u.indicators if ln.not_applicable}
+    exact = [ev.lines.unit_lines(u) for u in units]  # a sample-sized year: all lines at once
+    used = {ln.indicator.rule for e in exact for ln in e.indicators if ln.value is not None}
+    missing += [f"规则 {r} 未被使用" for r in RULES if r not in used]
+    reasons = {ln.na_reason for e in exact for ln in e.indicators if ln.not_applicable}
     if "单位填报不适用" not in reasons:
         missing.append("单位填报“不适用”")
-    if not any(u.notes for u in units):
+    if not any(e.notes for e in exact):
         missing.append("结构性不适用（无牵头指标的部门）")
     if not any(u.bonus > u.bonus_capped for u in units):
         missing.append("加分超过上限")
@@ -729,7 +729,7 @@ def _accidental_ties(model: ScoringModel, sc: Scenario) -> list[tuple[str, str]]
     from evalgen.inputs.year import read_year
     from evalgen.scoring.engine import score_year
 
-    result = score_year(model, read_year(model, OUT / str(sc.year), sc.year))
+    result = score_year(model, read_year(model, OUT / str(sc.year), sc.year)).result
     ties = []
     for group in result.groups.values():
         for i, a in enumerate(group.units):

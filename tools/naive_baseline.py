@@ -39,7 +39,9 @@ from docx.shared import Mm  # noqa: E402
 from docxtpl import DocxTemplate, InlineImage  # noqa: E402
 
 from evalgen import __version__  # noqa: E402
-from evalgen.charts.figures import DPI, NARROW_IN, WIDTH_IN, chart_font  # noqa: E402
+from evalgen.charts.canvas import DPI  # noqa: E402
+from evalgen.charts.font import chart_font  # noqa: E402
+from evalgen.charts.layout import NARROW_IN, WIDTH_IN  # noqa: E402
 from evalgen.documents.pool import prepare_documents  # noqa: E402
 from evalgen.documents.render import CHART_WIDTH_MM, TEMPLATE_FILES  # noqa: E402
 from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance  # noqa: E402
@@ -183,7 +185,7 @@ def run(
         "evalgen_version": __version__,
         "model": {"file": evaluation.loaded.path.name, "sha256": evaluation.loaded.sha256},
     }
-    results = build_results(model_, evaluation.result, meta)
+    results = build_results(model_, evaluation.result, evaluation.lines, meta)
     history = {y: history_points(model_, r) for y, r in evaluation.history.items()}
     base = Path(inputs) if inputs else DEFAULT_INPUTS
     issuance = load_issuance(base / str(year) / ISSUANCE_FILE)

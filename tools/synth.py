@@ -405,7 +405,7 @@ def missing_features(out: Path, year: int) -> list[str]:
 
     ev = evaluate(year, out, out / "model.yaml")
     units = [u for g in ev.result.groups.values() for u in g.units]
-    lines = [ln for u in units for ln in u.indicators]
+    lines = [ln for u in units for ln in ev.lines.unit_lines(u).indicators]
     missing = [f"规则 {r}" for r in RULES if r not in {ln.indicator.rule for ln in lines}]
     checks = {
         "单位填报不适用": any(ln.na_reason == "单位填报不适用" for ln in lines),

@@ -49,7 +49,7 @@ class ChartError(EvalgenError):
     """A chart cannot be drawn: no Chinese font, or data the chart cannot show (exit code 5)."""
 
     exit_code = 5
-    title = "图表生成失败"
+    code = "chart-error"
 
 
 def find_font() -> Path:

@@ -1,6 +1,6 @@
 """A large group's totals as a histogram, for the bulletin (通报).
 
-A city's group of 20 units reads best as one bar per unit (`charts.group_totals_chart`).
+A city's group of 20 units reads best as one bar per unit (`totals.group_totals_chart`).
 A province's or a country's group of hundreds or thousands does not: a bar per unit would
 be a chart tens of pages tall (3,000 units: a 120,000-pixel canvas, 1.2 GB to draw) that no
 one can read. Such a group is drawn as the number of units per score band instead, in the
@@ -17,22 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .canvas import render
-from .figures import (
-    _EDGE,
-    _PAD,
-    WIDTH_IN,
-    ChartError,
-    _axes,
-    _band_for,
-    _band_lines,
-    _bands,
-    _grade_handles,
-    _grid,
-    _head,
-    _number,
-    _px,
-    _top,
-)
+from .data import band_for, grade_bands, number
+from .font import ChartError
+from .layout import EDGE, PAD, WIDTH_IN, axes, band_lines, grade_handles, grid, head, px, top_margin
 
 __all__ = ["bin_width", "histogram", "score_histogram_chart"]
 
@@ -51,8 +38,8 @@ def bin_width(low: float, high: float) -> int:
 
 def histogram(units: list[dict], grades: list[dict]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Bin edges, and for each grade band in order the number of its units in each bin."""
-    totals = np.array([_number(u["total"], f"{u['unit']}的总分") for u in units])
-    codes = np.array([_band_for(u.get("grade"), grades, str(u["unit"]))["code"] for u in units])
+    totals = np.array([number(u["total"], f"{u['unit']}的总分") for u in units])
+    codes = np.array([band_for(u.get("grade"), grades, str(u["unit"]))["code"] for u in units])
     width = bin_width(float(totals.min()), float(totals.max()))
     first = math.floor(totals.min() / width) * width
     last = (math.floor(totals.max() / width) + 1) * width
@@ -74,15 +61,15 @@ def score_histogram_chart(units: list[dict], bands: list[dict], title: str = "")
     """
     if not units:
         raise ChartError("图表数据有误：该组没有单位，无法绘制总分分布图。")
-    grades = _bands(bands)
+    grades = grade_bands(bands)
     edges, stacks = histogram(units, grades)
     width = int(edges[1] - edges[0])
     first, last = float(edges[0]), float(edges[-1])
-    top, bottom, left = _top(title), 0.5, 0.62
+    top, bottom, left = top_margin(title), 0.5, 0.62
 
     def draw(fig: Figure) -> None:
-        _head(fig, title, _grade_handles(grades))
-        ax = _axes(fig, left, _PAD + 0.1, top + 0.2, bottom)
+        head(fig, title, grade_handles(grades))
+        ax = axes(fig, left, PAD + 0.1, top + 0.2, bottom)
         stacked = np.zeros(len(edges) - 1)
         for band, counts in zip(grades, stacks, strict=True):
             if counts.any():
@@ -93,17 +80,17 @@ def score_histogram_chart(units: list[dict], bands: list[dict], title: str = "")
                     bottom=stacked,
                     align="edge",
                     color=band["color"],
-                    edgecolor=_EDGE,
+                    edgecolor=EDGE,
                     linewidth=0.4,
                     zorder=2,
                 )
             stacked += counts
-        _band_lines(ax, [b for b in grades if first < b["min"] < last], zorder=3)
+        band_lines(ax, [b for b in grades if first < b["min"] < last], zorder=3)
         ax.set_xlim(first, last)
         ax.set_ylim(0, max(1.0, float(stacked.max())) * 1.08)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        _grid(ax, "y")
+        grid(ax, "y")
         ax.set_xlabel(f"总分（分；每{width}分一组，共{len(units)}个单位）")
         ax.set_ylabel("单位数（个）")
 
-    return render(draw, WIDTH_IN, _px(_HEIGHT_IN))
+    return render(draw, WIDTH_IN, px(_HEIGHT_IN))

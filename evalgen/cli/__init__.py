@@ -12,8 +12,9 @@ import click
 
 from .. import __version__, pipeline
 from ..documents.wording import triggered
+from ..inputs.year import YearInputs
 from ..numbers import fmt_total
-from ..problems import EvalgenError
+from ..problems import EvalgenError, Problem
 from . import text as clitext
 
 __all__ = ["main"]
@@ -183,9 +184,21 @@ def _progress(done: int, total: int, path: str) -> None:
 @_inputs
 @_model
 @_issuance
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="以 JSON Lines 格式在标准输出列出全部问题和提示，每行一个对象，供其他程序读取；"
+    "键为 file、sheet、cell、row、column、unit、indicator、path、line、code、severity、"
+    "message、hint，没有的项为 null。退出码不变。",
+)
 @_friendly
 def validate(
-    year: int, inputs_dir: Path | None, model: Path | None, issuance_file: Path | None
+    year: int,
+    inputs_dir: Path | None,
+    model: Path | None,
+    issuance_file: Path | None,
+    as_json: bool,
 ) -> None:
     """只检查数据是否齐全、规范，列出全部问题，不写任何文件。
 
@@ -193,14 +206,39 @@ def validate(
     示例：
       evalgen validate 2024
       evalgen validate 2024 --inputs 数据/
+      evalgen validate 2024 --json > 问题.jsonl
     """
-    inputs = pipeline.validate(year, inputs_dir, model, issuance_file)
-    for warning in inputs.warnings:
-        click.echo(f"提示：{warning.render()}")
+    if as_json:
+        inputs = _validate_as_json(year, inputs_dir, model, issuance_file)
+        for warning in inputs.warnings:
+            _echo_record(warning.record())
+    else:
+        inputs = pipeline.validate(year, inputs_dir, model, issuance_file)
+        for warning in inputs.warnings:
+            click.echo(f"提示：{warning.render()}")
     units = len(inputs.figures)
     click.echo(
-        f"{year}年度数据检查通过：{len(inputs.files)}个文件，{units}个单位，{len(inputs.events)}条加减分事项。"
+        f"{year}年度数据检查通过：{len(inputs.files)}个文件，{units}个单位，{len(inputs.events)}条加减分事项。",
+        err=as_json,
     )
+
+
+def _validate_as_json(year: int, *args) -> YearInputs:
+    """`pipeline.validate`, an error printed as JSON lines (its message on stderr) and exit."""
+    try:
+        return pipeline.validate(year, *args)
+    except EvalgenError as exc:
+        click.echo(exc.message, err=True)
+        for record in exc.records():
+            _echo_record(record)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        _echo_record(Problem(f"{type(exc).__name__}: {exc}", code="internal-error").record())
+        raise  # the message and exit code of `_friendly`
+
+
+def _echo_record(record: dict) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False))
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[选项]")

@@ -8,6 +8,15 @@ from fractions import Fraction
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..numbers import cn_count, dec, fmt_total, round_half_up
+from .context import (
+    Attachment,
+    BulletinContext,
+    FollowUpList,
+    GradesChart,
+    GroupSection,
+    Requirement,
+    TotalsChart,
+)
 from .wording import (
     LOW_TASK_SCORE,
     bands,
@@ -24,79 +33,97 @@ from .wording import (
 __all__ = ["BARS_UP_TO", "bulletin_context"]
 
 # A group of up to this many units gets a bar per unit in the bulletin; a larger one (a
-# province's, a country's) a histogram of its totals (`chartspread`).
+# province's, a country's) a histogram of its totals (`charts.spread`).
 BARS_UP_TO = 60
 
 
-def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> dict:
+def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> BulletinContext:
     """The city-wide bulletin: overview, grade lists, rankings, follow-ups, problems, next steps."""
     year = results["year"]
     groups = results["groups"]
     all_units = [u for g in groups for u in g["units"]]
+    rectify_units = triggered(all_units, "整改")
+    summon_units = triggered(all_units, "约谈")
+    missed = _missed_indicators(groups)
+    return {
+        "doc": issuance.to_dict(),
+        "year": year,
+        "title": f"关于{year}年度{model.assessment}结果的通报",
+        "intro": _intro(model, issuance, groups, year),
+        "overview": [_group_overview(model, g, results) for g in groups]
+        + _attainment(groups, year),
+        "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
+        "charts": _charts(model, groups),
+        "rectify": _rectify(model, rectify_units),
+        "summon": _summon(summon_units),
+        "problems": _problem_sentences(missed, groups),
+        "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
+        "attachments": [_attachment(model, g, year, i) for i, g in enumerate(groups, 1)],
+    }
+
+
+def _intro(model: ScoringModel, issuance: Issuance, groups: list[dict], year: int) -> str:
+    """Who assessed whom, on what basis (the opening paragraph)."""
     counts = "和".join(f"{g['unit_count']}个{g['name']}" for g in groups)
     basis = (
         f"根据{model.basis}和年度质量工作考核制度，"
         if model.basis
         else "根据年度质量工作考核制度，"
     )
-    intro = (
+    return (
         f"{basis}{issuance.issuer}组织开展了{year}年度{model.assessment}，"
         f"对{counts}的质量目标完成和工作措施落实情况进行了考核评分。现将考核结果通报如下。"
     )
-    rectify_units = triggered(all_units, "整改")
-    summon_units = triggered(all_units, "约谈")
-    rectify_action = next((f.action for f in model.followups if f.kind == "整改"), "")
-    missed = _missed_indicators(groups)
-    return {
-        "doc": issuance.to_dict(),
-        "year": year,
-        "title": f"关于{year}年度{model.assessment}结果的通报",
-        "intro": intro,
-        "overview": [_group_overview(model, g, results) for g in groups]
-        + _attainment(groups, year),
-        "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
-        "charts": {
-            f"totals_{g['key']}": {
-                "kind": "group_totals" if len(g["units"]) <= BARS_UP_TO else "score_histogram",
-                "data": {
-                    "units": [
-                        {"unit": u["unit"], "total": u["total"], "grade": u["grade"]}
-                        for u in g["units"]
-                    ],
-                    "bands": bands(model),
-                },
-            }
-            for g in groups
+
+
+def _charts(model: ScoringModel, groups: list[dict]) -> dict[str, TotalsChart | GradesChart]:
+    """Each group's totals (bars, or a histogram past `BARS_UP_TO` units), then the grades."""
+    charts: dict[str, TotalsChart | GradesChart] = {
+        f"totals_{g['key']}": {
+            "kind": "group_totals" if len(g["units"]) <= BARS_UP_TO else "score_histogram",
+            "data": {
+                "units": [
+                    {"unit": u["unit"], "total": u["total"], "grade": u["grade"]}
+                    for u in g["units"]
+                ],
+                "bands": bands(model),
+            },
         }
-        | {
-            "grades": {
-                "kind": "grade_distribution",
-                "data": {
-                    "groups": [{"name": g["name"], "counts": g["grade_counts"]} for g in groups],
-                    "bands": bands(model),
-                },
-            }
+        for g in groups
+    }
+    charts["grades"] = {
+        "kind": "grade_distribution",
+        "data": {
+            "groups": [{"name": g["name"], "counts": g["grade_counts"]} for g in groups],
+            "bands": bands(model),
         },
-        "rectify": {
-            "intro": (
-                f"以下{len(rectify_units)}个单位在本组考核中位列后{cn_count(_bottom_count(model))}名，"
-                f"须{rectify_action}。"
-                if rectify_units
-                else "本年度无需书面报告并限期整改的单位。"
-            ),
-            "units": [{"unit": u["unit"], "reason": _reasons(u, "整改")} for u in rectify_units],
-        },
-        "summon": {
-            "intro": (
-                f"以下{len(summon_units)}个单位须接受约谈，约谈时间、地点和需提交的材料见约谈通知书。"
-                if summon_units
-                else "本年度无需约谈的单位。"
-            ),
-            "units": [{"unit": u["unit"], "reason": _reasons(u, "约谈")} for u in summon_units],
-        },
-        "problems": _problem_sentences(missed, groups),
-        "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
-        "attachments": [_attachment(model, g, year, i) for i, g in enumerate(groups, 1)],
+    }
+    return charts
+
+
+def _rectify(model: ScoringModel, units: list[dict]) -> FollowUpList:
+    """整改: the units told to report and rectify, with their reasons."""
+    action = next((f.action for f in model.followups if f.kind == "整改"), "")
+    return {
+        "intro": (
+            f"以下{len(units)}个单位在本组考核中位列后{cn_count(_bottom_count(model))}名，"
+            f"须{action}。"
+            if units
+            else "本年度无需书面报告并限期整改的单位。"
+        ),
+        "units": [{"unit": u["unit"], "reason": _reasons(u, "整改")} for u in units],
+    }
+
+
+def _summon(units: list[dict]) -> FollowUpList:
+    """约谈: the units summoned to an interview, with their reasons."""
+    return {
+        "intro": (
+            f"以下{len(units)}个单位须接受约谈，约谈时间、地点和需提交的材料见约谈通知书。"
+            if units
+            else "本年度无需约谈的单位。"
+        ),
+        "units": [{"unit": u["unit"], "reason": _reasons(u, "约谈")} for u in units],
     }
 
 
@@ -159,7 +186,7 @@ def _attainment(groups: list[dict], year: int) -> list[str]:
     return out
 
 
-def _group_section(model: ScoringModel, group: dict, index: int) -> dict:
+def _group_section(model: ScoringModel, group: dict, index: int) -> GroupSection:
     grade_lines = []
     for grade in model.grades:
         units = [u["unit"] for u in group["units"] if u["grade"] == grade.code]
@@ -231,7 +258,7 @@ def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
     return out
 
 
-def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[dict]:
+def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[Requirement]:
     weak = list(dict.fromkeys(e["name"] for e in missed[:3]))
     return [
         {
@@ -268,7 +295,7 @@ def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[di
     ]
 
 
-def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> dict:
+def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> Attachment:
     categories = [c["name"] for c in group["categories"]]
 
     def category_score(unit: dict, name: str) -> str:

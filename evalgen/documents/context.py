@@ -1,14 +1,304 @@
-"""Build the documents' contexts: plain JSON-safe data and sentences written from the results.
+"""The documents' contexts: what each template can read, declared as `TypedDict`s.
 
-Renderers only present these dicts. Charts appear as specs (`{"kind": ..., "data": ...}`)
-that the renderer turns into images. Every sentence is a function of the data.
+A context is plain JSON-safe data, built from the results by `bulletin.bulletin_context`,
+`feedback.unit_contexts` and `feedback.notice_contexts`; renderers only present it. Charts
+appear as specs (`{"kind": ..., "data": ...}`, kinds in `charts.kinds.CHARTS`) that the
+renderer turns into images. Every sentence is a function of the data.
 Punctuation: whole sentences (overview, grade_lines, problems, fixes, triggers) end with 。;
 list fragments (reasons, reason, materials) do not — the template adds 。 or ；.
+Figures are printed (str) except where a chart or a file name needs the number.
 """
 
-from ..numbers import fmt_total
-from .bulletin import bulletin_context
-from .feedback import notice_contexts, unit_contexts
-from .wording import change_text
+from __future__ import annotations
 
-__all__ = ["bulletin_context", "change_text", "fmt_total", "notice_contexts", "unit_contexts"]
+from typing import Literal, TypedDict
+
+__all__ = [
+    "AdjustmentRow",
+    "Attachment",
+    "AttainmentChart",
+    "AttainmentData",
+    "AttainmentRow",
+    "Band",
+    "BulletinContext",
+    "DocFields",
+    "FollowUpList",
+    "FollowUpUnit",
+    "GradesChart",
+    "GradesData",
+    "GroupCounts",
+    "GroupSection",
+    "IndicatorRow",
+    "NoticeContext",
+    "RankingRow",
+    "Requirement",
+    "TaskRow",
+    "TotalsChart",
+    "TotalsData",
+    "TrendChart",
+    "TrendData",
+    "TrendPoint",
+    "UnitCharts",
+    "UnitReportContext",
+    "UnitSummary",
+    "UnitTotal",
+]
+
+
+class DocFields(TypedDict):
+    """发文要素 (`doc.*`): the issuance file's details, as `Issuance.to_dict` gives them."""
+
+    issuer: str
+    banner: str
+    number: str
+    date: str
+    to: str
+    cc: str
+    printer: str
+    print_date: str
+    interview_time: str
+    interview_place: str
+    contact: str
+    phone: str
+    deadline: str
+
+
+class Band(TypedDict):
+    """A grade band (等次) for a chart: code, name, lowest total."""
+
+    code: str
+    name: str
+    min: float
+
+
+# -- the bulletin (通报) ----------------------------------------------------------------------
+
+
+class RankingRow(TypedDict):
+    """A row of a group's ranking table, every cell printed."""
+
+    rank: str
+    unit: str
+    total: str
+    grade: str  # A（优秀）
+    change: str  # ↑2 / ↓1 / 持平 / —
+    note: str  # 一票否决 or empty
+
+
+class GroupSection(TypedDict):
+    """A group's part of the bulletin: heading, units per grade, ranking, its chart's name."""
+
+    key: str
+    name: str
+    heading: str  # （一）县(市、区)
+    grade_lines: list[str]
+    chart: str  # a key of BulletinContext.charts
+    rows: list[RankingRow]
+
+
+class UnitTotal(TypedDict):
+    unit: str
+    total: float
+    grade: str
+
+
+class TotalsData(TypedDict):
+    units: list[UnitTotal]
+    bands: list[Band]
+
+
+class TotalsChart(TypedDict):
+    """A group's totals: a bar per unit, or a histogram for a large group."""
+
+    kind: Literal["group_totals", "score_histogram"]
+    data: TotalsData
+
+
+class GroupCounts(TypedDict):
+    name: str
+    counts: dict[str, int]  # grade code → number of units
+
+
+class GradesData(TypedDict):
+    groups: list[GroupCounts]
+    bands: list[Band]
+
+
+class GradesChart(TypedDict):
+    """Units per grade in each group."""
+
+    kind: Literal["grade_distribution"]
+    data: GradesData
+
+
+class FollowUpUnit(TypedDict):
+    unit: str
+    reason: str  # its reasons for this follow-up, joined with ；
+
+
+class FollowUpList(TypedDict):
+    """The units a follow-up (整改, 约谈) applies to, after a sentence introducing them."""
+
+    intro: str
+    units: list[FollowUpUnit]
+
+
+class Requirement(TypedDict):
+    """A numbered next step (下一步工作要求)."""
+
+    title: str
+    text: str
+
+
+class Attachment(TypedDict):
+    """An attached score table (附件), one per group, every cell printed."""
+
+    number: int
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    note: str
+
+
+class BulletinContext(TypedDict):
+    """The city-wide bulletin (通报)."""
+
+    doc: DocFields
+    year: int
+    title: str
+    intro: str
+    overview: list[str]
+    groups: list[GroupSection]
+    charts: dict[str, TotalsChart | GradesChart]  # totals_<group key>, grades
+    rectify: FollowUpList
+    summon: FollowUpList
+    problems: list[str]
+    requirements: list[Requirement]
+    attachments: list[Attachment]
+
+
+# -- a unit's report (单位报告) ---------------------------------------------------------------
+
+
+class UnitSummary(TypedDict):
+    """The summary table: total, grade, rank and its change, base, bonus and penalty."""
+
+    total: str
+    grade: str
+    rank: str  # 4/20
+    change: str
+    base: str
+    bonus: str
+    penalty: str
+
+
+class IndicatorRow(TypedDict):
+    """A row of the indicator table; the category only on its first indicator."""
+
+    category: str
+    name: str
+    value: str
+    target: str
+    rule: str
+    points: str
+    score: str
+    lost: str
+
+
+class AdjustmentRow(TypedDict):
+    """A bonus, penalty or veto (or a note on the bonus cap) with its basis."""
+
+    kind: str
+    name: str
+    points: str
+    basis: str
+
+
+class TaskRow(TypedDict):
+    """A key task (重点任务) behind a task indicator."""
+
+    no: str
+    name: str
+    role: str  # 牵头 / 配合
+    score: str
+
+
+class AttainmentRow(TypedDict):
+    name: str
+    share: float | None  # % of the indicator's points; None: 不适用
+    group_average: float | None
+
+
+class AttainmentData(TypedDict):
+    rows: list[AttainmentRow]
+
+
+class AttainmentChart(TypedDict):
+    kind: Literal["attainment"]
+    data: AttainmentData
+
+
+class TrendPoint(TypedDict):
+    year: int
+    total: float
+    rank: int | None
+
+
+class TrendData(TypedDict):
+    points: list[TrendPoint]  # earlier years, then this one
+    of: int  # units in the group
+
+
+class TrendChart(TypedDict):
+    kind: Literal["trend"]
+    data: TrendData
+
+
+class UnitCharts(TypedDict):
+    attainment: AttainmentChart
+    trend: TrendChart
+
+
+class UnitReportContext(TypedDict):
+    """One unit's feedback report (考核结果反馈报告)."""
+
+    doc: DocFields
+    year: int
+    unit: str
+    group: str
+    file_stem: str
+    title: str
+    subject: str
+    headline: str
+    summary: UnitSummary
+    rows: list[IndicatorRow]
+    not_applicable: list[str]
+    adjustments: list[AdjustmentRow]
+    tasks: list[TaskRow]
+    fixes: list[str]
+    triggers: list[str]
+    charts: UnitCharts
+
+
+# -- an interview notice (约谈通知书) -----------------------------------------------------------
+
+
+class NoticeContext(TypedDict):
+    """One summoned unit's interview notice."""
+
+    doc: DocFields
+    year: int
+    seq: int  # its number among the year's notices, from 1
+    number: str  # 文号, from the issuance file's pattern; may be empty
+    unit: str
+    file_stem: str
+    title: str
+    addressee: str
+    intro: str
+    reasons: list[str]
+    decision: str
+    time: str
+    place: str
+    attendees: str
+    materials: list[str]
+    contact: str

@@ -8,6 +8,16 @@ from decimal import Decimal
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..numbers import dec, fmt_number, fmt_total
+from .context import (
+    AdjustmentRow,
+    AttainmentRow,
+    IndicatorRow,
+    NoticeContext,
+    TaskRow,
+    TrendPoint,
+    UnitReportContext,
+    UnitSummary,
+)
 from .wording import LOW_TASK_SCORE, change_text, missed_word, triggered, unit_tasks, value_text
 
 __all__ = ["notice_contexts", "unit_contexts"]
@@ -18,7 +28,7 @@ def unit_contexts(
     results: dict,
     history: dict[int, dict[str, dict]],
     issuance: Issuance,
-) -> Iterator[dict]:
+) -> Iterator[UnitReportContext]:
     """One feedback report context per unit, built as it is asked for.
 
     `history` maps each earlier year to its units' totals and ranks (`history_points`).
@@ -46,18 +56,74 @@ def _group_averages(group: dict) -> dict[str, float]:
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
-def _unit_context(model, results, history, doc, group, unit, averages) -> dict:
+def _unit_context(
+    model: ScoringModel,
+    results: dict,
+    history: dict[int, dict[str, dict]],
+    doc: dict,
+    group: dict,
+    unit: dict,
+    averages: dict[str, float],
+) -> UnitReportContext:
+    """One unit's report: headline, summary and tables, what to fix, its two charts."""
     year = results["year"]
+    return {
+        "doc": doc,
+        "year": year,
+        "unit": unit["unit"],
+        "group": group["name"],
+        "file_stem": f"{unit['unit']}_{year}年度考核结果反馈",
+        "title": f"{unit['unit']}{year}年度{model.assessment}结果反馈报告",
+        "subject": f"{year}年度{model.assessment}结果反馈报告",
+        "headline": _headline(model, results, group, unit),
+        "summary": _summary(unit),
+        "rows": _indicator_rows(unit),
+        "not_applicable": _not_applicable(unit),
+        "adjustments": _adjustment_rows(unit, results["bonus_cap"]),
+        "tasks": _task_rows(unit),
+        "fixes": _fixes(unit),
+        "triggers": [f"{t['kind']}：{t['reason']}。{t['action']}。" for t in unit["triggers"]],
+        "charts": {
+            "attainment": {
+                "kind": "attainment",
+                "data": {"rows": _attainment_rows(unit, averages)},
+            },
+            "trend": {
+                "kind": "trend",
+                "data": {"points": _trend_points(unit, history, year), "of": unit["of"]},
+            },
+        },
+    }
+
+
+def _headline(model: ScoringModel, results: dict, group: dict, unit: dict) -> str:
+    """The opening sentence: total, grade, rank in the group and its change."""
     change = ""
     if unit["previous_rank"] is not None:
         change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
     veto = "，一票否决" if unit["veto"] else ""
-    headline = (
-        f"你单位{year}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
+    return (
+        f"你单位{results['year']}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
         f"等次为{unit['grade']}（{unit['grade_name']}{veto}），"
         f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
     )
-    rows = []
+
+
+def _summary(unit: dict) -> UnitSummary:
+    return {
+        "total": fmt_total(unit["total"]),
+        "grade": f"{unit['grade']}（{unit['grade_name']}）",
+        "rank": f"{unit['rank']}/{unit['of']}",
+        "change": change_text(unit["rank_change"]),
+        "base": unit["text"]["base"],
+        "bonus": unit["text"]["bonus"],
+        "penalty": unit["text"]["penalty"],
+    }
+
+
+def _indicator_rows(unit: dict) -> list[IndicatorRow]:
+    """The indicator table, the category named on its first indicator only."""
+    rows: list[IndicatorRow] = []
     last_category = None
     for ind in unit["indicators"]:
         first = ind["category"] != last_category
@@ -74,70 +140,71 @@ def _unit_context(model, results, history, doc, group, unit, averages) -> dict:
                 "lost": ind["text"]["lost"] if ind["lost"] else "",
             }
         )
-    na = [
+    return rows
+
+
+def _not_applicable(unit: dict) -> list[str]:
+    """不适用 indicators and where their points went, then the unit's other notes."""
+    return [
         f"{n['name']}（{fmt_number(dec(n['points']))}分）{n['reason']}，分值已按比例分配给同类别其他指标。"
         for n in unit["not_applicable"]
     ] + [f"{note}。" for note in unit["notes"]]
-    adjustments = [
+
+
+def _adjustment_rows(unit: dict, bonus_cap: object) -> list[AdjustmentRow]:
+    """Bonuses, penalties and vetoes, then a note if the bonuses passed `bonus_cap`."""
+    rows: list[AdjustmentRow] = [
         {
             "kind": a["kind_label"],
             "name": a["name"] + (f"（{a['count']}次）" if a["count"] > 1 else ""),
-            "points": "" if a["kind"] == "veto" else ("+" if a["kind"] == "bonus" else "−") + fmt_number(dec(a["points"])),
+            "points": _signed_points(a),
             "basis": a["basis"],
         }
         for a in unit["adjustments"]
-    ]  # fmt: skip
+    ]
     if unit["bonus"] > unit["bonus_applied"]:
-        adjustments.append({"kind": "说明", "name": "加分超过上限", "points": f"计{fmt_number(dec(unit['bonus_applied']))}", "basis": f"加分合计{fmt_number(dec(unit['bonus']))}分，按上限{results['bonus_cap']}分计入"})  # fmt: skip
-    trend = [
-        {"year": y, "total": past[unit["unit"]]["total"], "rank": past[unit["unit"]]["rank"]}
+        rows.append(
+            {
+                "kind": "说明",
+                "name": "加分超过上限",
+                "points": f"计{fmt_number(dec(unit['bonus_applied']))}",
+                "basis": f"加分合计{fmt_number(dec(unit['bonus']))}分，按上限{bonus_cap}分计入",
+            }
+        )
+    return rows
+
+
+def _signed_points(adjustment: dict) -> str:
+    """+5 for a bonus, −2 for a penalty, nothing for a veto (it has no points)."""
+    if adjustment["kind"] == "veto":
+        return ""
+    sign = "+" if adjustment["kind"] == "bonus" else "−"
+    return sign + fmt_number(dec(adjustment["points"]))
+
+
+def _attainment_rows(unit: dict, averages: dict[str, float]) -> list[AttainmentRow]:
+    """Each indicator's share of its points and the group's average share, in %."""
+    return [
+        {
+            "name": i["name"],
+            "share": None if _share(i) is None else round(_share(i), 2),
+            "group_average": round(averages[i["id"]], 2) if i["id"] in averages else None,
+        }
+        for i in unit["indicators"]
+    ]
+
+
+def _trend_points(unit: dict, history: dict[int, dict[str, dict]], year: int) -> list[TrendPoint]:
+    """The unit's total and rank in each earlier year it was assessed, then in `year`."""
+    name = unit["unit"]
+    return [
+        {"year": y, "total": past[name]["total"], "rank": past[name]["rank"]}
         for y, past in sorted(history.items())
-        if unit["unit"] in past
+        if name in past
     ] + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
-    return {
-        "doc": doc,
-        "year": year,
-        "unit": unit["unit"],
-        "group": group["name"],
-        "file_stem": f"{unit['unit']}_{year}年度考核结果反馈",
-        "title": f"{unit['unit']}{year}年度{model.assessment}结果反馈报告",
-        "subject": f"{year}年度{model.assessment}结果反馈报告",
-        "headline": headline,
-        "summary": {
-            "total": fmt_total(unit["total"]),
-            "grade": f"{unit['grade']}（{unit['grade_name']}）",
-            "rank": f"{unit['rank']}/{unit['of']}",
-            "change": change_text(unit["rank_change"]),
-            "base": unit["text"]["base"],
-            "bonus": unit["text"]["bonus"],
-            "penalty": unit["text"]["penalty"],
-        },
-        "rows": rows,
-        "not_applicable": na,
-        "adjustments": adjustments,
-        "tasks": _task_rows(unit),
-        "fixes": _fixes(unit),
-        "triggers": [f"{t['kind']}：{t['reason']}。{t['action']}。" for t in unit["triggers"]],
-        "charts": {
-            "attainment": {
-                "kind": "attainment",
-                "data": {
-                    "rows": [
-                        {
-                            "name": i["name"],
-                            "share": None if _share(i) is None else round(_share(i), 2),
-                            "group_average": round(averages[i["id"]], 2) if i["id"] in averages else None,
-                        }
-                        for i in unit["indicators"]
-                    ]
-                },
-            },
-            "trend": {"kind": "trend", "data": {"points": trend, "of": unit["of"]}},
-        },
-    }  # fmt: skip
 
 
-def _task_rows(unit: dict) -> list[dict]:
+def _task_rows(unit: dict) -> list[TaskRow]:
     return [
         {
             "no": str(t["no"]),
@@ -193,9 +260,9 @@ def _interviewee(actions) -> str:
     return "分管负责同志"
 
 
-def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> list[dict]:
+def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> list[NoticeContext]:
     """One interview notice per summoned unit, every reason with its figures."""
-    out = []
+    out: list[NoticeContext] = []
     summoned = [u for g in results["groups"] for u in triggered(g["units"], "约谈")]
     doc = issuance.to_dict()
     for seq, unit in enumerate(summoned, 1):

@@ -18,6 +18,7 @@ class PdfError(EvalgenError):
     """LibreOffice is missing or a conversion failed (exit code 7)."""
 
     exit_code = 7
+    code = "pdf-error"
 
 
 def find_soffice() -> str | None:
@@ -30,7 +31,8 @@ def require_soffice() -> str:
     if soffice is None:
         hint = "请安装 LibreOffice（如 apt-get install libreoffice-writer），或去掉 --pdf 选项"
         raise PdfError(
-            "生成 PDF 需要 LibreOffice，但本机未安装", [Problem("找不到 soffice 命令", hint=hint)]
+            "生成 PDF 需要 LibreOffice，但本机未安装",
+            [Problem("找不到 soffice 命令", hint=hint, code="soffice-missing")],
         )
     return soffice
 
@@ -59,7 +61,7 @@ def convert_to_pdf(files: list[Path], timeout: int = TIMEOUT_SECONDS) -> list[Pa
                 detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
                 raise PdfError(
                     f"LibreOffice 未能生成 {pdf.name}",
-                    [Problem(detail or "无输出", file=path.name)],
+                    [Problem(detail or "无输出", file=path.name, code="pdf-failed")],
                 )
             out.append(pdf)
     return out

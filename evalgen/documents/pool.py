@@ -22,7 +22,8 @@ from pathlib import Path
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
-from .context import bulletin_context, notice_contexts, unit_contexts
+from .bulletin import bulletin_context
+from .feedback import notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
 
 __all__ = ["DocumentSet", "default_jobs", "prepare_documents", "start_workers_early"]
@@ -41,16 +42,9 @@ def default_jobs() -> int:
 
 
 def _chart_functions() -> dict[str, Callable[..., bytes]]:
-    from ..charts import figures as charts
-    from ..charts import spread as chartspread
+    from ..charts.kinds import CHARTS  # matplotlib: only where charts are drawn
 
-    return {
-        "group_totals": charts.group_totals_chart,
-        "score_histogram": chartspread.score_histogram_chart,
-        "grade_distribution": charts.grade_distribution_chart,
-        "attainment": charts.attainment_chart,
-        "trend": charts.trend_chart,
-    }
+    return {kind: chart.draw for kind, chart in CHARTS.items()}
 
 
 @dataclass

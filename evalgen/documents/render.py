@@ -68,6 +68,7 @@ class TemplateError(EvalgenError):
     """A Word template is missing or broken (exit code 6)."""
 
     exit_code = 6
+    code = "template-error"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def load_templates(folder: Path | None, contexts: dict[str, dict]) -> dict[str, 
                     f"找不到模板文件 {path}",
                     file=filename,
                     hint="请恢复该模板，或用 --templates 指定模板文件夹",
+                    code="missing-template",
                 )
             )
             continue
@@ -151,60 +153,81 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
                 "无法打开模板：文件已损坏或不是 .docx 格式",
                 file=template.name,
                 hint="请在 Word/WPS 中打开后另存为 .docx",
+                code="template-corrupt",
             )
         ]
     problems = []
-    env = _env()
     for part, xml in _template_parts(tpl):
         where = {"file": template.name, "sheet": part}
-        for text in _unbalanced_tags(xml):
-            problems.append(
-                Problem(
-                    f"标签“{text}”不完整或被拆分到多个段落",
-                    hint="请在 Word 中把该标签重新完整输入在同一段落内",
-                    **where,
-                )
-            )
         patched = tpl.patch_xml(xml)
-        for tag in _TAG.findall(patched):
-            if "<" in tag:
-                shown = re.sub(r"<[^>]+>", "", tag)
-                problems.append(
-                    Problem(
-                        f"标签“{shown}”被 Word 拆分，无法识别",
-                        hint="请删除该标签后一次性重新输入（不要中途改格式）",
-                        **where,
-                    )
-                )
-        try:
-            ast = env.parse(patched)
-        except jinja2.TemplateSyntaxError as exc:
-            culprit = _culprit(env, patched)
-            near = f"（出错标签：{culprit}）" if culprit else ""
+        problems += _tag_problems(xml, patched, where)
+        problems += _jinja_problems(patched, context, where)
+    return problems
+
+
+def _tag_problems(xml: str, patched: str, where: dict) -> list[Problem]:
+    """Tags cut across paragraphs (in the part's `xml`), or split by Word's runs so that
+    docxtpl's patching (`patched`) cannot join them."""
+    problems = []
+    for text in _unbalanced_tags(xml):
+        problems.append(
+            Problem(
+                f"标签“{text}”不完整或被拆分到多个段落",
+                hint="请在 Word 中把该标签重新完整输入在同一段落内",
+                code="template-split-tag",
+                **where,
+            )
+        )
+    for tag in _TAG.findall(patched):
+        if "<" in tag:
+            shown = re.sub(r"<[^>]+>", "", tag)
             problems.append(
                 Problem(
-                    f"模板语法错误：{_zh(exc)}{near}",
-                    hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
-                    **where,
-                )
-            )
-            continue
-        try:
-            used = meta.find_undeclared_variables(ast)
-        except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
-            problems.append(
-                Problem(f"模板语法错误：{_zh(exc)}", hint="请检查标签中的过滤器和拼写", **where)
-            )
-            continue
-        for name in sorted(used - set(context)):
-            problems.append(
-                Problem(
-                    f"模板使用了数据中没有的变量“{name}”",
-                    hint=f"可用的变量：{'、'.join(sorted(context))}",
+                    f"标签“{shown}”被 Word 拆分，无法识别",
+                    hint="请删除该标签后一次性重新输入（不要中途改格式）",
+                    code="template-split-tag",
                     **where,
                 )
             )
     return problems
+
+
+def _jinja_problems(patched: str, context: dict, where: dict) -> list[Problem]:
+    """Jinja syntax errors in a patched part, else the variables it uses that `context` lacks."""
+    env = _env()
+    try:
+        ast = env.parse(patched)
+    except jinja2.TemplateSyntaxError as exc:
+        culprit = _culprit(env, patched)
+        near = f"（出错标签：{culprit}）" if culprit else ""
+        return [
+            Problem(
+                f"模板语法错误：{_zh(exc)}{near}",
+                hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
+                code="template-syntax",
+                **where,
+            )
+        ]
+    try:
+        used = meta.find_undeclared_variables(ast)
+    except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
+        return [
+            Problem(
+                f"模板语法错误：{_zh(exc)}",
+                hint="请检查标签中的过滤器和拼写",
+                code="template-syntax",
+                **where,
+            )
+        ]
+    return [
+        Problem(
+            f"模板使用了数据中没有的变量“{name}”",
+            hint=f"可用的变量：{'、'.join(sorted(context))}",
+            code="template-unknown-variable",
+            **where,
+        )
+        for name in sorted(used - set(context))
+    ]
 
 
 def render_document(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
@@ -220,7 +243,14 @@ def render_document(template: DocumentTemplate, context: dict, charts: dict[str,
         who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
             f"模板 {template.name} 生成“{who}”的公文时出错",
-            [Problem(_zh(exc), file=template.name, hint="请检查模板中的变量名、过滤器和运算")],
+            [
+                Problem(
+                    _zh(exc),
+                    file=template.name,
+                    hint="请检查模板中的变量名、过滤器和运算",
+                    code="template-render",
+                )
+            ],
         ) from None
 
 

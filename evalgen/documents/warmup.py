@@ -16,9 +16,9 @@ try:
     # cli: a worker started from the `evalgen` script imports it as its main module;
     # documents: what a worker runs (with the contexts and engine it imports).
     from .. import cli  # noqa: F401 - for the workers
-    from ..charts import figures, spread  # noqa: F401 - for the workers
+    from ..charts import font, kinds  # noqa: F401 - for the workers
     from . import pool, render  # noqa: F401 - for the workers
 
-    figures.chart_font()
+    font.chart_font()
 except Exception:  # noqa: BLE001, S110 - see the module docstring
     pass

@@ -69,64 +69,19 @@ class Issuance:
 
 def load_issuance(path: Path) -> Issuance:
     """Read and check the issuance file; every problem located by key and line."""
+    data, lines = _read(path)
     name = path.name
-    if not path.is_file():
-        raise InputError(
-            f"找不到发文信息文件 {path}",
-            [
-                Problem(
-                    "生成公文需要发文信息", file=name, hint=f"请在数据文件夹中放置 {ISSUANCE_FILE}"
-                )
-            ],
-        )
-    try:
-        data, lines = yaml_load(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(f"发文信息文件 {name} 不是 UTF-8 编码") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(
-            f"发文信息文件 {name} 的格式有误",
-            [Problem(exc.problem or "YAML 格式错误", file=name, line=line)],
-        ) from None
-    if not isinstance(data, dict):
-        raise InputError(f"发文信息文件 {name} 应为“项目: 内容”的形式")
-    problems = []
-    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料")
-    for key in data:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
-            hint = f"是否应为“{close[0]}”？" if close else f"可用的项目：{'、'.join(known)}"
-            problems.append(
-                Problem(f"不认识的项目“{key}”", file=name, line=lines.get(str(key)), hint=hint)
-            )
-    values: dict[str, str] = {}
-    for key in _REQUIRED + _OPTIONAL:
-        raw = data.get(key)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if key in _REQUIRED:
-                problems.append(Problem(f"缺少“{key}”", file=name, hint=f"请填写 {key}: …"))
-            values[key] = ""
-            continue
-        if not isinstance(raw, str | int):
-            hint = '请给内容加上引号，如 "2025年2月20日"' if "日期" in key else "请给内容加上引号"
-            problems.append(Problem(f"“{key}”应为文字", file=name, line=lines.get(key), hint=hint))
-            continue
-        values[key] = str(raw).strip()
-    for key in ("成文日期", "印发日期"):
-        if values.get(key) and not _DATE.match(values[key]):
-            problems.append(
-                Problem(
-                    f"“{key}”应写作“2025年2月20日”的形式（阿拉伯数字），实际为“{values[key]}”",
-                    file=name,
-                    line=lines.get(key),
-                )
-            )
+    problems = _unknown_keys(name, data, lines)
+    values = _values(name, data, lines, problems)
     materials = data.get("约谈需提交材料", list(_DEFAULT_MATERIALS))
     if not isinstance(materials, list) or not all(isinstance(m, str) for m in materials):
         problems.append(
-            Problem("“约谈需提交材料”应为文字列表", file=name, line=lines.get("约谈需提交材料"))
+            Problem(
+                "“约谈需提交材料”应为文字列表",
+                file=name,
+                line=lines.get("约谈需提交材料"),
+                code="not-text",
+            )
         )
         materials = list(_DEFAULT_MATERIALS)
     if problems:
@@ -136,3 +91,76 @@ def load_issuance(path: Path) -> Issuance:
         deadline=values["整改期限"] or "30日",
         materials=tuple(materials),
     )
+
+
+def _read(path: Path) -> tuple[dict, dict[str, int]]:
+    """The file's mapping and the line of each key; InputError if it cannot be read."""
+    name = path.name
+    if not path.is_file():
+        hint = f"请在数据文件夹中放置 {ISSUANCE_FILE}"
+        problem = Problem("生成公文需要发文信息", file=name, hint=hint, code="missing-file")
+        raise InputError(f"找不到发文信息文件 {path}", [problem])
+    try:
+        data, lines = yaml_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"发文信息文件 {name} 不是 UTF-8 编码", code="file-encoding") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        problem = Problem(exc.problem or "YAML 格式错误", file=name, line=line, code="yaml-syntax")
+        raise InputError(f"发文信息文件 {name} 的格式有误", [problem]) from None
+    if not isinstance(data, dict):
+        raise InputError(f"发文信息文件 {name} 应为“项目: 内容”的形式", code="yaml-shape")
+    return data, lines
+
+
+def _unknown_keys(name: str, data: dict, lines: dict[str, int]) -> list[Problem]:
+    problems = []
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料")
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
+            hint = f"是否应为“{close[0]}”？" if close else f"可用的项目：{'、'.join(known)}"
+            problems.append(
+                Problem(
+                    f"不认识的项目“{key}”",
+                    file=name,
+                    line=lines.get(str(key)),
+                    hint=hint,
+                    code="unknown-key",
+                )
+            )
+    return problems
+
+
+def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem]) -> dict:
+    """Key → text for every known key ("" if absent); problems are appended."""
+    values: dict[str, str] = {}
+    for key in _REQUIRED + _OPTIONAL:
+        raw = data.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if key in _REQUIRED:
+                hint = f"请填写 {key}: …"
+                problems.append(Problem(f"缺少“{key}”", file=name, hint=hint, code="missing-key"))
+            values[key] = ""
+            continue
+        if not isinstance(raw, str | int):
+            hint = '请给内容加上引号，如 "2025年2月20日"' if "日期" in key else "请给内容加上引号"
+            problems.append(
+                Problem(
+                    f"“{key}”应为文字", file=name, line=lines.get(key), hint=hint, code="not-text"
+                )
+            )
+            continue
+        values[key] = str(raw).strip()
+    for key in ("成文日期", "印发日期"):
+        if values.get(key) and not _DATE.match(values[key]):
+            problems.append(
+                Problem(
+                    f"“{key}”应写作“2025年2月20日”的形式（阿拉伯数字），实际为“{values[key]}”",
+                    file=name,
+                    line=lines.get(key),
+                    code="date-format",
+                )
+            )
+    return values

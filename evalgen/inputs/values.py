@@ -72,12 +72,16 @@ class ErrorValue:
 
 
 class ValueProblem(Exception):
-    """A cell that is neither a number, 不适用 nor blank; message and hint are Chinese."""
+    """A cell that is neither a number, 不适用 nor blank; message and hint are Chinese.
 
-    def __init__(self, message: str, hint: str) -> None:
+    `code` is the problem's stable kind (see `evalgen.problems.CODES`).
+    """
+
+    def __init__(self, message: str, hint: str, *, code: str) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
 
 
 def parse_cell(raw: object, *, percent_format: bool = False) -> CellValue:
@@ -137,11 +141,13 @@ def _refuse_unreadable(raw: object) -> None:
             "公式没有计算结果，请在 Excel/WPS 中打开并保存后重试",
             f"该单元格的公式“{shorten(raw.formula)}”没有保存计算结果（文件可能由不计算公式的程序生成）；"
             "如公式结果本应为空，请直接填写数值或“不适用”",
+            code="formula-without-result",
         )
     if isinstance(raw, ErrorValue):
         raise ValueProblem(
             f"单元格显示错误值“{shorten(raw.code)}”，不是数字",
             "请修正该单元格的公式，或直接填写数值",
+            code="formula-error",
         )
 
 
@@ -162,6 +168,7 @@ def _parse_text(raw: str) -> CellValue:
         raise ValueProblem(
             f"“{shorten(text)}”的有效数字超过{MAX_SIGNIFICANT_DIGITS}位",
             "请保留不超过15位有效数字（考核数据通常保留1至4位小数即可）",
+            code="too-many-digits",
         )
     return CellValue("number", number, percent=bool(percent))
 
@@ -169,17 +176,21 @@ def _parse_text(raw: str) -> CellValue:
 def _parse_non_text(raw: object) -> Decimal:
     if isinstance(raw, bool):
         shown = "TRUE" if raw else "FALSE"
-        raise ValueProblem(f"“{shown}”是逻辑值，不是数字", _NUMBER_HINT)
+        raise ValueProblem(f"“{shown}”是逻辑值，不是数字", _NUMBER_HINT, code="not-a-number")
     if isinstance(raw, dt.datetime):
         shown = raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
-        raise ValueProblem(f"“{shown}”是日期，不是数字", _DATE_HINT)
+        raise ValueProblem(f"“{shown}”是日期，不是数字", _DATE_HINT, code="date-not-number")
     if isinstance(raw, dt.date):
-        raise ValueProblem(f"“{raw.isoformat()}”是日期，不是数字", _DATE_HINT)
+        raise ValueProblem(
+            f"“{raw.isoformat()}”是日期，不是数字", _DATE_HINT, code="date-not-number"
+        )
     if isinstance(raw, (dt.time, dt.timedelta)):
-        raise ValueProblem(f"“{shorten(str(raw))}”是时间，不是数字", _DATE_HINT)
+        raise ValueProblem(
+            f"“{shorten(str(raw))}”是时间，不是数字", _DATE_HINT, code="date-not-number"
+        )
     if isinstance(raw, Decimal):
         if not raw.is_finite():
-            raise ValueProblem(f"“{raw}”不是有效数字", _NUMBER_HINT)
+            raise ValueProblem(f"“{raw}”不是有效数字", _NUMBER_HINT, code="not-a-number")
         return raw
     # numbers.Integral also covers numpy integers, which are not int subclasses.
     if isinstance(raw, numbers.Integral):
@@ -188,9 +199,9 @@ def _parse_non_text(raw: object) -> Decimal:
         # float(raw) first: repr of a numpy float64 is "np.float64(98.5)" under numpy 2.
         value = float(raw)
         if not math.isfinite(value):
-            raise ValueProblem(f"“{value}”不是有效数字", _NUMBER_HINT)
+            raise ValueProblem(f"“{value}”不是有效数字", _NUMBER_HINT, code="not-a-number")
         return Decimal(repr(value))
-    raise ValueProblem(f"“{shorten(str(raw))}”无法识别为数字", _NUMBER_HINT)
+    raise ValueProblem(f"“{shorten(str(raw))}”无法识别为数字", _NUMBER_HINT, code="not-a-number")
 
 
 def _text_problem(text: str, folded: str) -> ValueProblem:
@@ -198,19 +209,23 @@ def _text_problem(text: str, folded: str) -> ValueProblem:
     lowered = folded.lower()
     squeezed = "".join(folded.split())
     if "适用" in squeezed or "涉及" in squeezed:
-        return ValueProblem(f"{message}，也不是“不适用”", _NA_ONLY_HINT)
+        return ValueProblem(f"{message}，也不是“不适用”", _NA_ONLY_HINT, code="not-a-number")
     if lowered in _PLACEHOLDERS or not any(ch.isalnum() for ch in folded):
-        return ValueProblem(f"{message}，也不是“不适用”", _NA_HINT)
+        return ValueProblem(f"{message}，也不是“不适用”", _NA_HINT, code="not-a-number")
     if _NUMBER.fullmatch(squeezed):
-        return ValueProblem(message, "数字中间不能有空格，请核对后重新填写")
+        return ValueProblem(message, "数字中间不能有空格，请核对后重新填写", code="not-a-number")
     if "," in folded and _NUMBER.fullmatch(folded.replace(",", "")):
-        return ValueProblem(message, "千位分隔符“,”须每三位一组（如 1,234）；小数点请用“.”")
+        return ValueProblem(
+            message, "千位分隔符“,”须每三位一组（如 1,234）；小数点请用“.”", code="not-a-number"
+        )
     leading = _LEADING_NUMBER.match(folded)
     if leading:
         rest = folded[leading.end() :]
         if not any(ch.isdigit() for ch in rest) and any(ch.isalpha() for ch in rest):
-            return ValueProblem(message, "请只填写数字，不要带单位或文字，如 98.5")
-    return ValueProblem(message, _NUMBER_HINT)
+            return ValueProblem(
+                message, "请只填写数字，不要带单位或文字，如 98.5", code="not-a-number"
+            )
+    return ValueProblem(message, _NUMBER_HINT, code="not-a-number")
 
 
 def _drop_format_chars(text: str) -> str:

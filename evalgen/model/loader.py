@@ -37,7 +37,6 @@ class LoadedModel:
     model: ScoringModel
     path: Path
     sha256: str
-    lines: dict[str, int]
 
 
 def load_model(path: Path | str | None = None) -> LoadedModel:
@@ -88,7 +87,7 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
     ]
     if problems:
         raise ModelError(f"考核细则文件 {name} 的内容有误（共{len(problems)}处）", problems)
-    return LoadedModel(model, path, hashlib.sha256(raw).hexdigest(), lines)
+    return LoadedModel(model, path, hashlib.sha256(raw).hexdigest())
 
 
 def indicator_path(model: ScoringModel, indicator_id: str) -> str:

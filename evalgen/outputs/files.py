@@ -145,6 +145,7 @@ class RunFolder:
                     Problem(
                         "为避免覆盖其中的文件，本次未写入任何内容",
                         hint="请用 --out 指定一个新的文件夹",
+                        code="output-exists",
                     )
                 ],
             )

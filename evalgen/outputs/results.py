@@ -1,19 +1,32 @@
-"""Results as plain JSON-safe data, and the line-by-line explanation of a unit's score."""
+"""Results as plain JSON-safe data (results.json): what the workbook and documents read."""
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
 from ..model.schema import ScoringModel
-from ..numbers import fmt_number, half_up_units, json_safe, round_half_up
-from ..scoring.engine import GroupResult, IndicatorScore, UnitResult, YearResult
+from ..numbers import half_up_units, json_safe, round_half_up
+from ..scoring.engine import GroupResult, IndicatorScore, UnitLines, YearLines, YearResult
 from ..scoring.rules import RULE_LABELS, describe
+from .records import (
+    CategoryScoreRecord,
+    GroupRecord,
+    IndicatorRecord,
+    UnitRecord,
+    YearRecord,
+)
 
-__all__ = ["build_results", "explain_unit", "history_points", "number", "text2", "unit_record"]
+__all__ = [
+    "KIND_LABELS",
+    "build_results",
+    "history_points",
+    "number",
+    "text2",
+    "unit_record",
+]
 
-_KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
+KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
 SCORE_DECIMALS = 4
 
 
@@ -26,23 +39,15 @@ def number(x: Fraction | Decimal | None, decimals: int = SCORE_DECIMALS) -> floa
     return whole if not rest else float(f"{units}E-{decimals}")
 
 
-def build_results(model: ScoringModel, year: YearResult, meta: dict) -> dict:
-    """The whole year's results as a JSON-safe dict (results.json)."""
-    groups = []
-    for group in year.groups.values():
-        groups.append(
-            {
-                "key": group.key,
-                "name": group.name,
-                "unit_count": len(group.units),
-                "categories": [
-                    {"id": c.id, "name": c.name, "points": json_safe(c.points)}
-                    for c in model.groups[group.key].categories
-                ],
-                "grade_counts": _grade_counts(model, group),
-                "units": [_record_once(model, year.year, group, r) for r in group.units],
-            }
-        )
+def build_results(
+    model: ScoringModel, year: YearResult, lines: YearLines, meta: dict
+) -> YearRecord:
+    """The whole year's results as a JSON-safe dict (results.json).
+
+    `lines` is the year's exact view: each unit's lines are built for its record and not
+    kept, so a national year's lines are never all in memory at once.
+    """
+    groups = [_group_record(model, year.year, group, lines) for group in year.groups.values()]
     return {
         "year": year.year,
         "previous_year": year.previous_year,
@@ -51,6 +56,22 @@ def build_results(model: ScoringModel, year: YearResult, meta: dict) -> dict:
         "rounding": f"总分四舍五入保留{model.decimals}位小数",
         "bonus_cap": json_safe(model.bonus_cap),
         "groups": groups,
+    }
+
+
+def _group_record(
+    model: ScoringModel, year: int, group: GroupResult, lines: YearLines
+) -> GroupRecord:
+    return {
+        "key": group.key,
+        "name": group.name,
+        "unit_count": len(group.units),
+        "categories": [
+            {"id": c.id, "name": c.name, "points": json_safe(c.points)}
+            for c in model.groups[group.key].categories
+        ],
+        "grade_counts": _grade_counts(model, group),
+        "units": [unit_record(model, year, group, lines.unit_lines(r)) for r in group.units],
     }
 
 
@@ -66,23 +87,16 @@ def history_points(model: ScoringModel, year: YearResult) -> dict[str, dict]:
     }
 
 
-def _record_once(model: ScoringModel, year: int, group: GroupResult, r: UnitResult) -> dict:
-    """A unit's record; its exact lines are not kept once they are in the record, so a
-    national year's lines are never all in memory at once."""
-    record = unit_record(model, year, group, r)
-    r.forget_lines()
-    return record
-
-
 def _grade_counts(model: ScoringModel, group: GroupResult) -> dict[str, int]:
     return {g.code: sum(1 for r in group.units if r.grade == g.code) for g in model.grades}
 
 
-def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResult) -> dict:
-    """One unit's result record (with its exact lines, checked against the ranked total)."""
-    if round_half_up(r.exact_total, model.decimals) != r.total:
+def unit_record(model: ScoringModel, year: int, group: GroupResult, lines: UnitLines) -> UnitRecord:
+    """One unit's result record, from its exact lines (checked against the ranked total)."""
+    r = lines.result
+    if round_half_up(lines.exact_total, model.decimals) != r.total:
         raise RuntimeError(f"internal: exact and ranked totals differ for {r.unit}")
-    base = r.base
+    base = lines.base
     return {
         "unit": r.unit,
         "group": r.group,
@@ -97,7 +111,7 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
             "bonus": text2(r.bonus_capped),
             "penalty": text2(r.penalty),
         },
-        "categories": _category_records(model, r),
+        "categories": _category_records(model, lines),
         "rank": r.rank,
         "of": len(group.units),
         "previous_rank": r.previous_rank,
@@ -105,7 +119,7 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
         "grade": r.grade,
         "grade_name": r.grade_name,
         "veto": r.veto,
-        "indicators": [_indicator_record(line) for line in r.indicators],
+        "indicators": [_indicator_record(line) for line in lines.indicators],
         "not_applicable": [
             {
                 "id": ln.indicator.id,
@@ -113,15 +127,15 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, r: UnitResul
                 "points": json_safe(ln.points),
                 "reason": ln.na_reason,
             }
-            for ln in r.indicators
+            for ln in lines.indicators
             if ln.not_applicable
         ],
-        "notes": r.notes,
+        "notes": list(lines.notes),
         "adjustments": [
             {
                 "id": a.item_id,
                 "kind": a.kind,
-                "kind_label": _KIND_LABELS[a.kind],
+                "kind_label": KIND_LABELS[a.kind],
                 "name": a.name,
                 "count": a.count,
                 "points": json_safe(a.points),
@@ -143,17 +157,19 @@ def text2(x: Fraction | Decimal) -> str:
     return str(round_half_up(x, 2))
 
 
-def _category_records(model: ScoringModel, r: UnitResult) -> list[dict]:
-    out = []
-    for cat in model.groups[r.group].categories:
-        lines = [ln for ln in r.indicators if ln.category_id == cat.id and not ln.not_applicable]
-        score = sum((ln.score for ln in lines), Fraction(0))
+def _category_records(model: ScoringModel, lines: UnitLines) -> list[CategoryScoreRecord]:
+    out: list[CategoryScoreRecord] = []
+    for cat in model.groups[lines.result.group].categories:
+        scored = [
+            ln for ln in lines.indicators if ln.category_id == cat.id and not ln.not_applicable
+        ]
+        score = sum((ln.score for ln in scored), Fraction(0))
         out.append(
             {
                 "id": cat.id,
                 "name": cat.name,
                 "points": json_safe(cat.points),
-                "applicable": bool(lines),
+                "applicable": bool(scored),
                 "score": number(score),
                 "score_text": text2(score),
             }
@@ -161,10 +177,10 @@ def _category_records(model: ScoringModel, r: UnitResult) -> list[dict]:
     return out
 
 
-def _indicator_record(line: IndicatorScore) -> dict:
+def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
     ind = line.indicator
     params = {k: json_safe(v) for k, v in ind.params.items()}
-    record = {
+    record: IndicatorRecord = {
         "id": ind.id,
         "name": ind.name,
         "category": line.category,
@@ -209,118 +225,3 @@ def _indicator_record(line: IndicatorScore) -> dict:
             for t in line.tasks
         ]
     return record
-
-
-# -- explain ----------------------------------------------------------------------------------
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-
-
-def explain_unit(model: ScoringModel, year: YearResult, unit: str) -> str:
-    """Every point of a unit's score, with the source cell of every figure."""
-    result = year.unit(unit)
-    group = year.groups[result.group]
-    out = [
-        f"{result.unit} {year.year}年度质量工作考核得分说明（{group.name}，共{len(group.units)}个单位）",
-        "",
-    ]
-    change = ""
-    if result.previous_rank is not None:
-        delta = result.rank_change
-        moved = "持平" if delta == 0 else (f"上升{delta}位" if delta > 0 else f"下降{-delta}位")
-        change = f"（{year.previous_year}年第{result.previous_rank}位，{moved}）"
-    veto = "，一票否决" if result.veto else ""
-    out.append(
-        f"总分 {result.total} 分，等次 {result.grade}（{result.grade_name}{veto}），排名第{result.rank}位{change}"
-    )
-    exact = result.exact_total
-    cap = (
-        f"（加分合计{fmt_number(result.bonus)}分，上限{fmt_number(model.bonus_cap)}分）"
-        if result.bonus > result.bonus_capped
-        else ""
-    )
-    out.append(
-        f"计算：指标得分 {fmt_number(result.base)} + 加分 {fmt_number(result.bonus_capped)}{cap}"
-        f" − 扣分 {fmt_number(result.penalty)} = {fmt_number(exact)}，四舍五入保留{model.decimals}位小数得 {result.total}"
-    )
-    for cat in model.groups[result.group].categories:
-        lines = [ln for ln in result.indicators if ln.category_id == cat.id]
-        subtotal = sum((ln.score for ln in lines), Fraction(0))
-        out += ["", f"【{cat.name}】分值{fmt_number(cat.points)}分，得分{fmt_number(subtotal)}分"]
-        rows = [["指标", "完成值", "目标值", "计分规则", "分值", "得分", "数据来源"]]
-        for ln in lines:
-            ind = ln.indicator
-            m = "" if ind.measure == "分" else ind.measure
-            value = "不适用" if ln.value is None else f"{fmt_number(ln.value)}{m}"
-            target = "—" if ln.target is None else f"{fmt_number(ln.target)}{m}"
-            points = fmt_number(ln.effective_points)
-            if ln.effective_points != ln.points:
-                points = f"{fmt_number(ln.points)}→{points}"
-            source = (
-                str(ln.source)
-                if ln.source and not ln.tasks
-                else ("见下方任务明细" if ln.tasks else "—")
-            )
-            rows.append(
-                [
-                    ind.name,
-                    value,
-                    target,
-                    RULE_LABELS[ind.rule],
-                    points,
-                    fmt_number(ln.score),
-                    source,
-                ]
-            )
-        out += _table(rows)
-        for ln in lines:
-            if ln.value is not None:
-                rule = describe(ln.indicator.rule, ln.indicator.params, ln.target, ln.indicator.measure,
-                                ln.indicator.direction == "higher")  # fmt: skip
-                detail = f"；{ln.detail}" if ln.detail else ""
-                out.append(f"    · {ln.indicator.name}：{rule}{detail}")
-            for t in ln.tasks:
-                out.append(
-                    f"    · 任务{t.no} {t.name}（{t.role}，权重{fmt_number(t.weight)}）完成得分"
-                    f"{fmt_number(t.score)}，来源 {t.source}"
-                )
-            if ln.tasks:
-                out.append(f"      加权平均完成得分 {fmt_number(ln.value)}")
-    na = [ln for ln in result.indicators if ln.not_applicable]
-    if na or result.notes:
-        out += ["", "【不适用指标】"]
-        out += [f"  {note}" for note in result.notes]
-        for ln in na:
-            out.append(
-                f"  {ln.indicator.name}（{fmt_number(ln.points)}分）：{ln.na_reason}，"
-                "分值按比例分配给同类别其他指标（同类别均不适用的，分配给其余全部指标）"
-            )
-    out += ["", "【加减分及一票否决】"]
-    if not result.adjustments:
-        out.append("  无")
-    for a in result.adjustments:
-        pts = "" if a.kind == "veto" else f" {fmt_number(a.points)}分"
-        times = f"×{a.count}" if a.count > 1 else ""
-        out.append(
-            f"  {_KIND_LABELS[a.kind]}：{a.name}{times}{pts}；依据：{a.basis}；来源 {a.source}"
-        )
-    out += ["", "【约谈及整改】"]
-    if not result.triggers:
-        out.append("  无")
-    for t in result.triggers:
-        out.append(f"  {t.kind}：{t.reason}。{t.action}")
-    return "\n".join(out)

@@ -3,26 +3,27 @@
 Two passes over the same rules. The ranking pass scores whole groups at once with numpy
 (`vectorized`), fast enough for a national year. Every total that lands near a rounding
 boundary is recomputed exactly, so a total is always the 四舍五入 (half-up) rounding of the
-exact value. The exact lines a person reads (explain, results, documents) come from
-`exact.ExactGroup`, on demand; `results` re-checks that both agree on every rounded total.
+exact value. The exact lines a person reads (explain, results, documents) come from the
+`YearLines` returned beside the ranked `YearResult` (one `exact.ExactGroup` per group), on
+demand; `results` re-checks that both agree on every rounded total.
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import partial
 from itertools import chain
 from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
-from ..inputs.year import Event, Figure, Source, YearInputs
+from ..inputs.year import Event, Figure, YearInputs
 from ..model.loader import indicator_path, target_for
 from ..model.schema import Grade, Group, Indicator, ScoringModel
 from ..numbers import round_half_up
@@ -30,17 +31,29 @@ from ..problems import ModelError, Problem
 from .exact import ExactGroup, task_value
 from .lines import IndicatorScore, TaskLine
 from .rules import NEEDS_TARGET
+from .scored import (
+    AdjustmentLine,
+    FloorMiss,
+    GroupResult,
+    UnitLines,
+    UnitResult,
+    YearLines,
+    YearResult,
+)
 from .vectorized import effective_points, rule_vector
 
 __all__ = [
     "AdjustmentLine",
+    "FloorMiss",
     "GroupResult",
     "IndicatorScore",
+    "ScoredYear",
     "TaskLine",
+    "UnitLines",
     "UnitResult",
+    "YearLines",
     "YearResult",
     "check_year",
-    "competition_ranks",
     "gc_paused",
     "score_year",
 ]
@@ -50,136 +63,30 @@ _ZERO = Fraction(0)
 _NEAR_HALF = 1e-6
 
 
-@dataclass(frozen=True)
-class AdjustmentLine:
-    """An applied adjustment event."""
+class ScoredYear(NamedTuple):
+    """A scored year: the ranked results, and the exact view that builds any unit's lines."""
 
-    item_id: str
-    kind: str
-    name: str
-    count: int
-    points: Decimal
-    basis: str
-    date: str
-    source: Source
-
-
-@dataclass
-class UnitResult:
-    """A unit's result: total, grade, rank, adjustments, follow-ups; exact lines on demand."""
-
-    unit: str
-    group: str
-    adjustments: list[AdjustmentLine]
-    bonus: Fraction
-    bonus_capped: Fraction
-    penalty: Fraction
-    total: Decimal
-    grade: str
-    grade_name: str
-    veto: bool
-    rank: int = 0
-    previous_rank: int | None = None
-    triggers: list = field(default_factory=list)
-    floor_misses: list[tuple[Indicator, Fraction, Decimal]] = field(default_factory=list)
-    _lines: Callable[[], tuple[list[IndicatorScore], list[str]]] | None = field(
-        default=None, repr=False
-    )
-
-    @property
-    def rank_change(self) -> int | None:
-        return None if self.previous_rank is None else self.previous_rank - self.rank
-
-    def _exact(self) -> tuple[list[IndicatorScore], list[str]]:
-        cached = self.__dict__.get("_exact_cache")
-        if cached is None:
-            if self._lines is None:
-                raise RuntimeError(
-                    f"{self.unit}的逐项得分已释放：score() 之后，往年结果只保留总分和名次"
-                )
-            cached = self.__dict__["_exact_cache"] = self._lines()
-        return cached
-
-    def forget_lines(self) -> None:
-        """Drop the exact lines built so far; they are built again if asked for."""
-        self.__dict__.pop("_exact_cache", None)
-
-    def release_lines(self) -> None:
-        """Forget the exact lines and how to build them (and so the inputs they come from)."""
-        self.forget_lines()
-        self._lines = None
-
-    @property
-    def indicators(self) -> list[IndicatorScore]:
-        """Every indicator line with its exact score."""
-        return self._exact()[0]
-
-    @property
-    def notes(self) -> list[str]:
-        """Whole categories that did not apply, and where their points went."""
-        return self._exact()[1]
-
-    @property
-    def base(self) -> Fraction:
-        """The exact sum of the indicator scores."""
-        return sum((ln.score for ln in self.indicators), Fraction(0))
-
-    @property
-    def exact_total(self) -> Fraction:
-        return max(Fraction(0), self.base + self.bonus_capped - self.penalty)
-
-
-@dataclass
-class GroupResult:
-    """A group's units in rank order."""
-
-    key: str
-    name: str
-    units: list[UnitResult]
-
-
-@dataclass
-class YearResult:
-    """Everything scored for a year."""
-
-    year: int
-    groups: dict[str, GroupResult]
-    previous_year: int | None = None
-
-    def release_lines(self) -> None:
-        """Once the results are written: totals, grades and ranks stay, the exact lines and
-        the inputs behind them go (a national year's parent process holds less while its
-        documents are rendered)."""
-        for group in self.groups.values():
-            for r in group.units:
-                r.release_lines()
-
-    def unit(self, name: str) -> UnitResult | None:
-        index = self.__dict__.get("_index")
-        if index is None:
-            index = {r.unit: r for g in self.groups.values() for r in g.units}
-            self.__dict__["_index"] = index
-        return index.get(name)
+    result: YearResult
+    lines: YearLines
 
 
 def score_year(
     model: ScoringModel, inputs: YearInputs, previous: YearResult | None = None
-) -> YearResult:
+) -> ScoredYear:
     """Score every group; rank changes come from `previous` where given."""
     check_year(model, inputs.year)
     events: dict[str, list[Event]] = {}
     for event in inputs.events:
         events.setdefault(event.unit, []).append(event)
-    groups = {}
+    groups: dict[str, GroupResult] = {}
+    exact: dict[str, ExactGroup] = {}
     with gc_paused():
         for gkey, group in model.groups.items():
-            results = _score_group(model, gkey, group, inputs, events)
-            if previous is not None:
-                for result in results:
-                    before = previous.unit(result.unit)
-                    result.previous_rank = before.rank if before else None
+            exact[gkey] = _exact_group(group, inputs)
+            results = _score_group(model, gkey, exact[gkey], events, previous)
             groups[gkey] = GroupResult(gkey, group.name, results)
-    return YearResult(inputs.year, groups, previous.year if previous else None)
+    result = YearResult(inputs.year, groups, previous.year if previous else None)
+    return ScoredYear(result, YearLines(inputs.year, exact))
 
 
 @contextmanager
@@ -198,14 +105,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def competition_ranks(keys: list) -> list[int]:
-    """Ranks for keys already sorted best first; equal keys share a rank (1, 2, 2, 4)."""
-    ranks = []
-    for i, key in enumerate(keys):
-        ranks.append(ranks[-1] if i and key == keys[i - 1] else i + 1)
-    return ranks
-
-
 def check_year(model: ScoringModel, year: int) -> None:
     """The model covers `year` and gives every target-based indicator a target for it."""
     problems = []
@@ -221,24 +120,30 @@ def check_year(model: ScoringModel, year: int) -> None:
                             f"指标“{ind.name}”没有{year}年度的目标值",
                             path=f"{indicator_path(model, ind.id)}.targets",
                             hint="请在 targets 中补充该年度目标，或声明 interpolate",
+                            code="missing-target",
                         )
                     )
     if problems:
         raise ModelError(f"考核细则缺少{year}年度的目标值", problems)
 
 
+def _exact_group(group: Group, inputs: YearInputs) -> ExactGroup:
+    """The group's value matrix (units × indicators), wrapped for exact look-ups."""
+    indicators = [ind for cat in group.categories for ind in cat.indicators]
+    return ExactGroup(group, inputs, _value_matrix(group, indicators, inputs))
+
+
 def _score_group(
     model: ScoringModel,
     gkey: str,
-    group: Group,
-    inputs: YearInputs,
+    exact: ExactGroup,
     events: dict[str, list[Event]],
-) -> list[UnitResult]:
+    previous: YearResult | None,
+) -> tuple[UnitResult, ...]:
     """The group's results, ranked, in rank order (ties in the model's unit order)."""
+    group = exact.group
     indicators = [ind for cat in group.categories for ind in cat.indicators]
-    values = _value_matrix(group, indicators, inputs)
-    exact = ExactGroup(group, inputs, values)
-    base, floor_missed = _base_scores(group, indicators, values, inputs.year)
+    base, floor_missed = _base_scores(group, indicators, exact.values, exact.inputs.year)
     units = group.units
     n = len(units)
     cap = Fraction(model.bonus_cap)
@@ -251,23 +156,32 @@ def _score_group(
     cents = _rounded_totals(model, exact, base + capped - penalty, adjusted)
     order = np.lexsort((np.arange(n), -cents, veto))  # best first; ties in the model's order
     ranks = _sorted_ranks(veto[order], cents[order])
+    misses = _floor_misses(exact, floor_missed)
     totals = _Totals(model)
-    results: list[UnitResult] = []
-    by_row: dict[int, UnitResult] = {}
+    results = []
     for row, rank, c in zip(order.tolist(), ranks.tolist(), cents[order].tolist(), strict=True):
         unit = units[row]
         adj = adjusted.get(row, _NO_ADJUSTMENTS)
         total, grade = totals.get(c, adj.veto)
-        result = UnitResult(
-            unit, gkey, list(adj.lines), adj.bonus, adj.capped, adj.penalty, total, grade.code,
-            grade.name, adj.veto, rank, _lines=partial(exact.unit_lines, unit),
-        )  # fmt: skip
-        results.append(result)
-        by_row[row] = result
+        before = previous.unit(unit) if previous is not None else None
+        results.append(UnitResult(
+            unit, gkey, adj.lines, adj.bonus, adj.capped, adj.penalty, total, grade.code,
+            grade.name, adj.veto, rank, before.rank if before else None, (), misses.get(row, ()),
+        ))  # fmt: skip
+    return tuple(results)
+
+
+def _floor_misses(
+    exact: ExactGroup, floor_missed: list[tuple[Indicator, Decimal, np.ndarray]]
+) -> dict[int, tuple[FloorMiss, ...]]:
+    """Row → the safety floors the unit missed, in the model's indicator order."""
+    misses: dict[int, list[FloorMiss]] = {}
+    units = exact.group.units
     for ind, target, rows in floor_missed:
         for row in rows.tolist():
-            by_row[row].floor_misses.append((ind, exact.exact_value(units[row], ind), target))
-    return results
+            value = exact.exact_value(units[row], ind)
+            misses.setdefault(row, []).append(FloorMiss(ind, value, target))
+    return {row: tuple(found) for row, found in misses.items()}
 
 
 def _base_scores(

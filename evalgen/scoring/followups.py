@@ -1,16 +1,27 @@
-"""Follow-up rules (约谈 / 整改): who must report and rectify, who is summoned, and why."""
+"""Follow-up rules (约谈 / 整改): who must report and rectify, who is summoned, and why.
+
+Each condition a rule can name in `when:` is declared once, in `CONDITIONS`: a quick filter of
+the units it may concern, and the check that writes the reason sentences.
+"""
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from ..model.schema import FollowUpRule, ScoringModel
 from ..numbers import cn_count, fmt_number
 from .engine import GroupResult, UnitResult, YearResult, gc_paused
 
-__all__ = ["FollowUp", "apply_followups", "cn_count", "in_bottom"]
+__all__ = [
+    "CONDITIONS",
+    "Condition",
+    "FollowUp",
+    "Scope",
+    "apply_followups",
+    "cn_count",
+    "in_bottom",
+]
 
 
 @dataclass(frozen=True)
@@ -23,131 +34,153 @@ class FollowUp:
     action: str
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a check may look at besides the unit: the model, the year, the group, history."""
+
+    model: ScoringModel
+    year: YearResult
+    group: GroupResult
+    history: Mapping[int, YearResult]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A follow-up condition (`when:`): the rows it may concern, and its reason sentences.
+
+    `candidates` is a quick necessary condition of `check`: units outside it trigger nothing.
+    """
+
+    name: str
+    candidates: Callable[[FollowUpRule, GroupResult], Sequence[int]]
+    check: Callable[[FollowUpRule, UnitResult, Scope], list[str]]
+
+
 def in_bottom(group: GroupResult, result: UnitResult, count: int) -> bool:
     """后N名: fewer than `count` units of the group did strictly worse (ties go together)."""
-    ranks = _sorted_ranks(group)
-    worse = len(ranks) - bisect.bisect_right(ranks, result.rank)
-    return worse < count
+    return group.worse_than(result.rank) < count
 
 
-def apply_followups(model: ScoringModel, year: YearResult, history: dict[int, YearResult]) -> None:
-    """Attach every triggered follow-up to its unit, in the model's rule order."""
+def apply_followups(
+    model: ScoringModel, year: YearResult, history: Mapping[int, YearResult]
+) -> YearResult:
+    """The year with every triggered follow-up on its unit, in the model's rule order.
+
+    Triggers found before are replaced; `year` itself is left as it was.
+    """
     with gc_paused():
-        for gkey, group in year.groups.items():
-            rules = [rule for rule in model.followups if rule.groups is None or gkey in rule.groups]
-            # Most units trigger nothing: check in full only those some rule may apply to.
-            candidates = set().union(*(_candidates(rule, group) for rule in rules))
-            for row, result in enumerate(group.units):
-                if row in candidates:
-                    result.triggers = [
-                        trigger
-                        for rule in rules
-                        for trigger in _check(rule, model, year, group, result, history)
-                    ]
-                elif result.triggers:
-                    result.triggers = []
+        groups = {
+            gkey: _group_followups(Scope(model, year, group, history))
+            for gkey, group in year.groups.items()
+        }
+    return YearResult(year.year, groups, year.previous_year)
 
 
-def _candidates(rule: FollowUpRule, group: GroupResult) -> Iterable[int]:
-    """Rows of the units `rule` may trigger for: a quick necessary condition of `_check`."""
-    units = group.units
-    if rule.when == "grade":
-        return [row for row, r in enumerate(units) if r.grade in rule.grades]
-    if rule.when == "veto":
-        return [row for row, r in enumerate(units) if r.veto]
-    if rule.when in ("bottom", "bottom_consecutive"):
-        # in_bottom holds from the rank of the count-th unit from the end onwards
-        ranks = _sorted_ranks(group)
-        if not ranks:
-            return []
-        cut = ranks[max(0, len(ranks) - rule.count)]
-        return [row for row, r in enumerate(units) if r.rank >= cut]
-    if rule.when == "safety_floor":
-        return [row for row, r in enumerate(units) if r.floor_misses]
-    return range(len(units))
+def _group_followups(scope: Scope) -> GroupResult:
+    group = scope.group
+    rules = [r for r in scope.model.followups if r.groups is None or group.key in r.groups]
+    # Most units trigger nothing: check in full only those some rule may apply to.
+    candidates = set().union(*(CONDITIONS[r.when].candidates(r, group) for r in rules))
+    units = []
+    for row, result in enumerate(group.units):
+        triggers: tuple[FollowUp, ...] = ()
+        if row in candidates:
+            triggers = tuple(
+                FollowUp(rule.id, rule.kind, reason, rule.action)
+                for rule in rules
+                for reason in CONDITIONS[rule.when].check(rule, result, scope)
+            )
+        units.append(result if triggers == result.triggers else replace(result, triggers=triggers))
+    return GroupResult(group.key, group.name, tuple(units))
 
 
-def _sorted_ranks(group: GroupResult) -> list[int]:
-    ranks = group.__dict__.get("_sorted_ranks")
-    if ranks is None:
-        ranks = group.__dict__["_sorted_ranks"] = sorted(r.rank for r in group.units)
-    return ranks
+# -- the conditions ------------------------------------------------------------------------------
 
 
-def _sharing_rank(group: GroupResult, rank: int) -> int:
-    """How many units of the group hold `rank`."""
-    ranks = _sorted_ranks(group)
-    return bisect.bisect_right(ranks, rank) - bisect.bisect_left(ranks, rank)
+def _rows(group: GroupResult, keep: Callable[[UnitResult], bool]) -> list[int]:
+    return [row for row, r in enumerate(group.units) if keep(r)]
 
 
-def _check(
-    rule: FollowUpRule,
-    model: ScoringModel,
-    year: YearResult,
-    group: GroupResult,
-    result: UnitResult,
-    history: dict[int, YearResult],
-) -> list[FollowUp]:
-    def make(reason: str) -> FollowUp:
-        return FollowUp(rule.id, rule.kind, reason, rule.action)
-
-    n = len(group.units)
-    if rule.when == "grade":
-        # A veto already summons the unit with its own reason; the forced grade adds nothing.
-        vetoed_elsewhere = result.veto and any(
-            f.when == "veto" and (f.groups is None or group.key in f.groups)
-            for f in model.followups
-        )
-        if result.grade in rule.grades and not vetoed_elsewhere:
-            why = "（一票否决）" if result.veto else ""
-            return [make(f"考核总分{result.total}分，等次为{result.grade_name}{why}")]
+def _grade_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
+    # A veto already summons the unit with its own reason; the forced grade adds nothing.
+    vetoed_elsewhere = result.veto and any(
+        f.when == "veto" and (f.groups is None or scope.group.key in f.groups)
+        for f in scope.model.followups
+    )
+    if result.grade not in rule.grades or vetoed_elsewhere:
         return []
-    if rule.when == "veto":
-        return [
-            make(f"发生一票否决事项“{a.name}”（依据：{a.basis}）")
-            for a in result.adjustments
-            if a.kind == "veto"
-        ]
-    if rule.when == "bottom":
-        if not in_bottom(group, result, rule.count):
+    why = "（一票否决）" if result.veto else ""
+    return [f"考核总分{result.total}分，等次为{result.grade_name}{why}"]
+
+
+def _veto_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
+    return [
+        f"发生一票否决事项“{a.name}”（依据：{a.basis}）"
+        for a in result.adjustments
+        if a.kind == "veto"
+    ]
+
+
+def _bottom_rows(rule: FollowUpRule, group: GroupResult) -> list[int]:
+    """in_bottom holds from the rank of the count-th unit from the end onwards."""
+    if not group.units:
+        return []
+    cut = group.units[max(0, len(group.units) - rule.count)].rank
+    return _rows(group, lambda r: r.rank >= cut)
+
+
+def _bottom_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
+    group = scope.group
+    if not in_bottom(group, result, rule.count):
+        return []
+    tied = "（并列）" if group.sharing(result.rank) > 1 else ""
+    how = "因一票否决排在末位" if result.veto else f"考核总分{result.total}分"
+    return [
+        f"{scope.year.year}年度{how}，在{len(group.units)}个{group.name}中排名第{result.rank}位"
+        f"{tied}，位列后{cn_count(rule.count)}名"
+    ]
+
+
+def _bottom_consecutive_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
+    group, year = scope.group, scope.year.year
+    if not in_bottom(group, result, rule.count):
+        return []
+    places = []
+    for past_year in range(year - rule.years + 1, year):
+        past = scope.history.get(past_year)
+        past_group = past.groups.get(group.key) if past else None
+        past_result = past.unit(result.unit) if past else None
+        if past_group is None or past_result is None:
             return []
-        tied = "（并列）" if _sharing_rank(group, result.rank) > 1 else ""
-        how = "因一票否决排在末位" if result.veto else f"考核总分{result.total}分"
-        return [
-            make(
-                f"{year.year}年度{how}，在{n}个{group.name}中排名第{result.rank}位{tied}，"
-                f"位列后{cn_count(rule.count)}名"
-            )
-        ]
-    if rule.when == "bottom_consecutive":
-        if not in_bottom(group, result, rule.count):
+        if not in_bottom(past_group, past_result, rule.count):
             return []
-        places = []
-        for past_year in range(year.year - rule.years + 1, year.year):
-            past = history.get(past_year)
-            past_group = past.groups.get(group.key) if past else None
-            past_result = past.unit(result.unit) if past else None
-            if past_group is None or past_result is None:
-                return []
-            if not in_bottom(past_group, past_result, rule.count):
-                return []
-            places.append(f"{past_year}年第{past_result.rank}位")
-        places.append(f"{year.year}年第{result.rank}位")
-        return [
-            make(
-                f"连续{cn_count(rule.years)}年位列{group.name}后{cn_count(rule.count)}名"
-                f"（{'、'.join(places)}）"
-            )
-        ]
-    if rule.when == "safety_floor":
-        out = []
-        for ind, value, target in result.floor_misses:
-            relation = "低于" if ind.direction == "higher" else "高于"
-            out.append(
-                make(
-                    f"{ind.name}为{fmt_number(value, 2)}{ind.measure}，"
-                    f"{relation}{year.year}年度目标{fmt_number(target, 2)}{ind.measure}"
-                )
-            )
-        return out
-    raise ValueError(f"unknown follow-up condition {rule.when}")
+        places.append(f"{past_year}年第{past_result.rank}位")
+    places.append(f"{year}年第{result.rank}位")
+    return [
+        f"连续{cn_count(rule.years)}年位列{group.name}后{cn_count(rule.count)}名"
+        f"（{'、'.join(places)}）"
+    ]
+
+
+def _safety_floor_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
+    out = []
+    for ind, value, target in result.floor_misses:
+        relation = "低于" if ind.direction == "higher" else "高于"
+        out.append(
+            f"{ind.name}为{fmt_number(value, 2)}{ind.measure}，"
+            f"{relation}{scope.year.year}年度目标{fmt_number(target, 2)}{ind.measure}"
+        )
+    return out
+
+
+CONDITIONS: dict[str, Condition] = {
+    c.name: c
+    for c in (
+        Condition("grade", lambda rule, g: _rows(g, lambda r: r.grade in rule.grades), _grade_check),
+        Condition("veto", lambda rule, g: _rows(g, lambda r: r.veto), _veto_check),
+        Condition("bottom", _bottom_rows, _bottom_check),
+        Condition("bottom_consecutive", _bottom_rows, _bottom_consecutive_check),
+        Condition("safety_floor", lambda rule, g: _rows(g, lambda r: r.floor_misses),
+                  _safety_floor_check),
+    )
+}  # fmt: skip

@@ -1,0 +1,205 @@
+"""A group's indicator tables → each unit's figures, every cell checked and located."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model.schema import Group, Indicator
+from .checker import Checker
+from .records import Figure, Source
+from .tables import Cell, Table, header_key
+from .values import CellValue, ValueProblem, parse_cell, shorten
+
+__all__ = ["read_figures"]
+
+_KNOWN_EXTRA = {
+    "序号",
+    "年度",
+    "备注",
+    "填报人",
+    "联系电话",
+    "说明",
+    "所属类别",
+    "任务名称",
+    "事项名称",
+}
+_KNOWN_HEADER_KEYS = frozenset(header_key(h) for h in _KNOWN_EXTRA | {"单位"})
+
+
+def read_figures(
+    check: Checker, gkey: str, group: Group, tables: list[Table]
+) -> dict[str, dict[str, Figure]]:
+    """Unit → indicator id → figure, from the group's tables; problems go to `check`."""
+    indicators = [i for c in group.categories for i in c.indicators if i.source == "value"]
+    scored_by_tasks = any(i.source == "tasks" for c in group.categories for i in c.indicators)
+    out: dict[str, dict[str, Figure]] = {}
+    first_seen: dict[str, str] = {}
+    for table in tables:
+        columns = _indicator_columns(check, table, indicators)
+        for row, cells in table.rows:
+            unit_cell, unit = _row_unit(check, gkey, table, row, cells, first_seen)
+            if unit is None:
+                continue
+            out[unit] = _row_figures(check, table, row, cells, unit, columns, indicators)
+            figures = out[unit].values()
+            if figures and not scored_by_tasks and all(f.value is None for f in figures):
+                check.add(
+                    "该单位所有指标均填报“不适用”，无法评分",
+                    table,
+                    unit_cell,
+                    unit=unit,
+                    hint="请核对：至少应有一项指标填报数值",
+                    code="all-not-applicable",
+                )
+    _missing_units(check, group, tables, out)
+    return out
+
+
+def _row_unit(
+    check: Checker, gkey: str, table: Table, row: int, cells: dict, first_seen: dict[str, str]
+) -> tuple[Cell, str | None]:
+    """The row's unit cell and unit, or None (reported) if unknown or already seen."""
+    check.year_ok(table, cells)
+    unit_col = table.column_of("单位")
+    unit_cell = cells.get(unit_col) or Cell(None, row, unit_col)
+    unit = check.unit(table, unit_cell, gkey)
+    if unit is None:
+        return unit_cell, None
+    if unit in first_seen:
+        check.add(
+            f"单位“{unit}”重复填报（首次见于 {first_seen[unit]}）",
+            table,
+            unit_cell,
+            unit=unit,
+            hint="请删除重复行，只保留一行",
+            code="unit-twice",
+        )
+        return unit_cell, None
+    first_seen[unit] = f"{table.file} {table.sheet} 第{row}行".replace("  ", " ")
+    return unit_cell, unit
+
+
+def _missing_units(
+    check: Checker, group: Group, tables: list[Table], out: dict[str, dict[str, Figure]]
+) -> None:
+    formula_rows = next((t for t in tables if t.formula_only_rows), None)
+    for unit in group.units:
+        if tables and unit not in out:
+            hint = "请补充该单位的一行数据"
+            if formula_rows:
+                hint += (
+                    f"；{formula_rows.file}中第{formula_rows.formula_only_rows[0]}行等只有没有"
+                    "计算结果的公式，请在 Excel/WPS 中打开并保存后重试"
+                )
+            check.add(
+                f"缺少单位“{unit}”的数据行", tables[0], unit=unit, hint=hint, code="unit-missing"
+            )
+
+
+def _indicator_columns(check: Checker, table: Table, indicators: list[Indicator]) -> dict[str, int]:
+    """Indicator id → column; unknown, repeated and missing columns are reported."""
+    by_header = {}
+    for ind in indicators:
+        by_header[header_key(ind.name)] = ind
+        by_header[ind.id] = ind
+    columns: dict[str, int] = {}
+    for col, header in table.headers.items():
+        ind = by_header.get(header_key(header)) or by_header.get(header.replace(" ", ""))
+        here = Cell(None, table.header_row, col)
+        if ind is None:
+            if header_key(header) not in _KNOWN_HEADER_KEYS:
+                check.add(
+                    f"不认识的列“{shorten(header)}”，已忽略",
+                    table,
+                    here,
+                    severity="warning",
+                    code="unknown-column",
+                )
+            continue
+        if ind.id in columns:
+            check.add(f"指标“{ind.name}”的列重复", table, here, code="duplicate-column")
+            continue
+        columns[ind.id] = col
+    for ind in indicators:
+        if ind.id not in columns:
+            check.add(
+                f"缺少指标列“{ind.name}”",
+                table,
+                row=table.header_row,
+                indicator=ind.name,
+                hint=f"请在第{table.header_row}行表头中增加“{ind.name}”一列",
+                code="missing-column",
+            )
+    return columns
+
+
+def _row_figures(
+    check: Checker,
+    table: Table,
+    row: int,
+    cells: dict[int, Cell],
+    unit: str,
+    columns: dict[str, int],
+    indicators: list[Indicator],
+) -> dict[str, Figure]:
+    by_id = {i.id: i for i in indicators}
+    figures: dict[str, Figure] = {}
+    for ind_id, col in columns.items():
+        ind = by_id[ind_id]
+        if ind.applies_to is not None and unit not in ind.applies_to:
+            continue
+        cell = cells.get(col) or Cell(None, row, col)
+        figure = _figure(check, table, cell, ind, {"unit": unit, "indicator": ind.name})
+        if figure is not None:
+            figures[ind_id] = figure
+    return figures
+
+
+def _figure(check: Checker, table: Table, cell: Cell, ind: Indicator, kw: dict) -> Figure | None:
+    """The cell's figure for `ind` (value None for 不适用), or None if refused (reported)."""
+    try:
+        parsed = parse_cell(cell.value, percent_format=cell.percent and ind.measure == "%")
+    except ValueProblem as exc:
+        check.value_problem(exc, table, cell, **kw)
+        return None
+    if parsed.kind == "blank":
+        hint, code = "请填写数值；确不适用的，请填写“不适用”", "blank-cell"
+        if cell.merged_into:
+            hint = f"该单元格与{cell.merged_into}合并，合并单元格的内容只算在{cell.merged_into}；请取消合并，逐格填写"
+            code = "merged-cell"
+        check.add("缺少数据（空白不等于“不适用”）", table, cell, hint=hint, code=code, **kw)
+    elif parsed.percent and ind.measure != "%":
+        check.add(
+            f"填写了百分数，但该指标的计量单位是“{ind.measure}”",
+            table,
+            cell,
+            hint="请去掉“%”，只填写数字",
+            code="unexpected-percent",
+            **kw,
+        )
+    elif parsed.kind == "na":
+        return Figure(None, Source(table.file, table.sheet, cell.ref))
+    elif _in_range(check, parsed, ind, table, cell, kw):
+        return Figure(parsed.number, Source(table.file, table.sheet, cell.ref))
+    return None
+
+
+def _in_range(
+    check: Checker, parsed: CellValue, ind: Indicator, table: Table, cell: Cell, kw: dict
+) -> bool:
+    value = parsed.number
+    low, high = ind.min, ind.max
+    if ind.rule == "evaluated":
+        low = Decimal(0) if low is None else low
+        high = ind.points if high is None else min(high, ind.points)
+    measure = "" if ind.measure == "分" else ind.measure
+    shown = shorten(str(value))
+    if low is not None and value < low:
+        message = f"数值{shown}{measure}低于允许的下限{low}{measure}"
+        check.add(message, table, cell, code="out-of-range", **kw)
+        return False
+    if high is not None and value > high:
+        what = f"该项分值{ind.points}分" if ind.rule == "evaluated" else f"上限{high}{measure}"
+        check.add(f"数值{shown}{ind.measure}超过{what}", table, cell, code="out-of-range", **kw)
+        return False
+    return True
