@@ -50,5 +50,20 @@ bench: install  ## time and memory against issue 5's targets (minutes; BENCH_ARG
 synth: install  ## synthetic inputs of any size: make synth UNITS=3000 [SYNTH_OUT=dir]
 	$(BIN)/python tools/synth.py --units $(UNITS) --out $(SYNTH_OUT)
 
+# The suite on the newest release of every dependency, in a venv of its own (no constraints),
+# then which fast paths that environment takes (evalgen/fastpaths.py). A fast path off there is
+# fine: the public path writes the same bytes. On a release not yet tested, the tests comparing
+# the two paths force the fast path on: if they pass, its minor version may join `_TESTED`.
+LATEST ?= .venv-latest
+
+.PHONY: test-latest
+test-latest:  ## the whole suite on the newest dependencies (.venv-latest), then the fast paths
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install --quiet --upgrade pip
+	$(LATEST)/bin/pip install --quiet --upgrade -e '.[dev]'
+	status=0; $(LATEST)/bin/pytest -q || status=$$?; \
+	$(LATEST)/bin/python tools/fast_paths.py; exit $$status
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LATEST) out .pytest_cache .ruff_cache

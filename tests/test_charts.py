@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib as mpl
@@ -34,6 +35,7 @@ from evalgen.charts.layout import NARROW_IN, WIDTH_IN, wrap
 from evalgen.charts.totals import grade_distribution_chart, group_totals_chart
 from evalgen.charts.trend import trend_chart
 from evalgen.documents.render import CHART_WIDTH_MM
+from evalgen.fastpaths import FastPath
 from evalgen.problems import EvalgenError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -470,6 +472,49 @@ def test_remembered_text_is_drawn_as_agg_draws_it():
     assert not np.array_equal(agg[0], agg[2])  # the moves show
     for ours, theirs in zip(kept, agg, strict=True):
         assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.slow
+def test_charts_without_the_fast_path_are_the_same_bytes(monkeypatch):
+    """Where `fast_path()` is off (an untested matplotlib), a plain Agg canvas draws every
+    chart, fresh and reused, with the same bytes. (On a matplotlib not yet tested, the fast
+    path is forced on here: this test decides whether its minor version may join `_TESTED`.)"""
+    path = chartcanvas.fast_path()
+    if path.missing:
+        pytest.skip(f"the fast path cannot run here: {path.reason}")
+    on = replace(path, active=True)
+    monkeypatch.setattr(chartcanvas, "fast_path", lambda: on)
+    canvases = []
+    real = chartcanvas._canvas
+
+    def recording(fig):
+        canvases.append(real(fig))
+        return canvases[-1]
+
+    monkeypatch.setattr(chartcanvas, "_canvas", recording)
+
+    def every_chart() -> list[bytes]:
+        _forget_figures()
+        drawn = [render(name) for name in CHARTS]
+        drawn += [attainment_chart(OTHER_UNIT), trend_chart(OTHER_TREND, 24)]
+        _forget_figures()
+        return drawn
+
+    fast = every_chart()
+    assert {type(c) for c in canvases} == {chartcanvas._Canvas}
+    canvases.clear()
+    off = FastPath("charts", False, "forced off")
+    monkeypatch.setattr(chartcanvas, "fast_path", lambda: off)
+    assert every_chart() == fast
+    assert {type(c) for c in canvases} == {FigureCanvasAgg}
+
+
+def test_the_fast_path_is_on_only_for_a_tested_matplotlib():
+    path = chartcanvas.fast_path()
+    version = mpl.__version__.split(".")
+    assert path.active == (f"{version[0]}.{version[1]}" in chartcanvas._TESTED["matplotlib"])
+    if not path.untested:  # a tested release has every internal the fast path names
+        assert path.missing == ()
 
 
 def test_a_missing_glyph_in_a_trend_fails_every_time():

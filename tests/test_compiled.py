@@ -2,6 +2,8 @@
 
 import io
 import zipfile
+from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -10,16 +12,19 @@ from docx.shared import Inches
 from PIL import Image
 
 from evalgen import pipeline
+from evalgen.documents import compiled
 from evalgen.documents import pool as documents
 from evalgen.documents.render import (
     DocumentTemplate,
     TemplateError,
     _compiled,
+    _env,
     _pictures,
     _render_with_docxtpl,
     render_document,
     sanitize,
 )
+from evalgen.fastpaths import FastPath, check
 
 SAMPLE_INPUTS = Path(__file__).resolve().parent.parent / "sample_inputs"
 
@@ -36,10 +41,18 @@ def assert_same_parts(compiled: bytes, reference: bytes, label: str) -> None:
     assert differing == [], f"{label}: {differing}"
 
 
+# Where an internal the compiled path names is gone, it cannot run: docxtpl's path renders all.
+needs_compiled = pytest.mark.skipif(
+    bool(compiled.fast_path().missing),
+    reason=f"the compiled path cannot run here: {compiled.fast_path().reason}",
+)
+
+
 def reference(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
     return _render_with_docxtpl(template, sanitize(context), _pictures(context, charts))
 
 
+@needs_compiled
 @pytest.mark.slow
 def test_every_sample_document_is_docxtpls_part_by_part(tmp_path, monkeypatch):
     calls = []
@@ -58,6 +71,67 @@ def test_every_sample_document_is_docxtpls_part_by_part(tmp_path, monkeypatch):
         assert _compiled(template.data) is not None, template.name
         label = f"{template.name} {context.get('unit') or context.get('title')}"
         assert_same_parts(data, reference(template, context, charts), label)
+
+
+@pytest.fixture(autouse=True)
+def fast_path_on(monkeypatch):
+    """The compiled path, also on a docxtpl or python-docx release not yet tested (`make
+    test-latest`): these comparisons decide whether its minor version may join `_TESTED`."""
+    path = compiled.fast_path()
+    if path.active or path.missing:
+        yield
+        return
+    monkeypatch.setattr(compiled, "fast_path", lambda: replace(path, active=True))
+    _compiled.cache_clear()
+    yield
+    _compiled.cache_clear()
+
+
+@pytest.fixture
+def fast_path_off(monkeypatch):
+    """docxtpl's own path for every template, as where `compiled.fast_path()` is off."""
+    off = FastPath("documents", False, "forced off")
+    monkeypatch.setattr(compiled, "fast_path", lambda: off)
+    _compiled.cache_clear()  # templates compiled before are forgotten, now and after
+    yield
+    _compiled.cache_clear()
+
+
+@needs_compiled
+@pytest.mark.slow
+def test_without_the_fast_path_every_sample_document_is_the_same_bytes(
+    tmp_path, monkeypatch, fast_path_off
+):
+    calls = []
+    real = documents.render_document
+
+    def recording(template, context, charts):
+        assert _compiled(template.data) is None, template.name  # docxtpl's path is taken
+        data = real(template, context, charts)
+        calls.append((template, context, charts, data))
+        return data
+
+    monkeypatch.setattr(documents, "render_document", recording)
+    pipeline.score(2024, SAMPLE_INPUTS, out_dir=tmp_path / "out", jobs=1)
+    assert len(calls) == 1 + 44 + 4
+    templates = {
+        t.data: compiled.CompiledTemplate(Document(io.BytesIO(t.data)), _env()) for t, *_ in calls
+    }
+    for template, context, charts, data in calls:
+        fast = templates[template.data].render(sanitize(context), _pictures(context, charts))
+        assert fast == data, f"{template.name} {context.get('unit') or context.get('title')}"
+
+
+def test_the_fast_path_is_on_only_for_tested_versions():
+    path = check("documents", compiled._TESTED, compiled._USES)  # not as the fixture forced it
+    minors = {
+        dist: ".".join(metadata.version(dist).split(".")[:2]) for dist in ("docxtpl", "python-docx")
+    }
+    tested = minors["docxtpl"] == "0.20" and minors["python-docx"] == "1.2"
+    assert tested == all(minors[d] in versions for d, versions in compiled._TESTED.items())
+    assert path.active == tested
+    if tested:  # a tested release has every internal the compiled path names
+        assert path.missing == ()
 
 
 def png(width: int, height: int, colour: str) -> bytes:
@@ -110,6 +184,7 @@ def feature_context(unit: str, note: str, cols: list[str]) -> tuple[dict, dict]:
     return context, charts
 
 
+@needs_compiled
 @pytest.mark.parametrize(
     ("unit", "note", "cols"),
     [
@@ -125,6 +200,28 @@ def test_every_docxtpl_step_gives_the_same_parts(unit, note, cols):
     assert_same_parts(
         render_document(template, context, charts), reference(template, context, charts), unit
     )
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("unit", "note", "cols"),
+    [("甲县", "无", ["a", "b", "c"]), ("A&B <x>", "第一行\n第二行\t制表\f分页", ["only"])],
+)
+def test_the_fallback_writes_the_same_bytes(unit, note, cols, monkeypatch):
+    """Pictures in a header that had no relationships, and in the body: the members come in
+    python-docx's order on both paths, so the files are the same bytes, not only the parts."""
+    template = feature_template()
+    context, charts = feature_context(unit, note, cols)
+    _compiled.cache_clear()
+    assert _compiled(template.data) is not None
+    fast = render_document(template, context, charts)
+    monkeypatch.setattr(compiled, "fast_path", lambda: FastPath("documents", False, "forced off"))
+    _compiled.cache_clear()
+    try:
+        assert _compiled(template.data) is None
+        assert render_document(template, context, charts) == fast
+    finally:
+        _compiled.cache_clear()
 
 
 def test_a_document_does_not_depend_on_the_one_before():

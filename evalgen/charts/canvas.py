@@ -3,34 +3,77 @@
 A chart is drawn inside `chart_settings` with `LOCK` held, on a fresh figure (`render`) or on
 one kept for the next chart of the same layout (`render_reusing`), by an Agg renderer that
 remembers the text layouts and glyph bitmaps it has made. Each is a pure function of what it is
-remembered by, so a chart's pixels never depend on the charts drawn before it.
+remembered by, so a chart's pixels never depend on the charts drawn before it. That renderer
+reuses matplotlib's private text drawing: `fast_path()` allows it only on the matplotlib
+versions the pixel tests have passed on, with every internal it uses present; elsewhere a plain
+`FigureCanvasAgg` draws the same pixels.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 import threading
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager, get_font
-from matplotlib.ft2font import RenderMode
 
+from ..fastpaths import FastPath, check
 from .font import chart_settings
 
-__all__ = ["DPI", "LOCK", "png", "render", "render_reusing"]
+try:  # what Agg's text drawing uses: without it, fast_path() is off
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.ft2font import RenderMode
+except ImportError:
+    pass
+
+__all__ = ["DPI", "LOCK", "fast_path", "png", "render", "render_reusing"]
 
 DPI = 200
 LOCK = threading.Lock()  # matplotlib's settings are global; so are the kept figures
 REUSED = 4  # figures kept per chart kind: a group's unit charts share a few layouts
 _KEPT = 10_000  # layouts or glyph bitmaps kept per renderer (a few MB), then start again
 _ZLIB_LEVEL = 2  # as fast as level 1 on these charts, and a little smaller
+
+# The minor versions the pixel tests (tests/test_charts.py) have passed on, and the private
+# parts of matplotlib that `_Renderer` and `_Canvas` use.
+_TESTED = {"matplotlib": ("3.11",)}
+_USES = (
+    "matplotlib.backends.backend_agg.get_hinting_flag",
+    "matplotlib.backends.backend_agg.RendererAgg._prepare_font",
+    "matplotlib.backends.backend_agg.RendererAgg._draw_text_glyphs_and_boxes",  # as mirrored
+    "matplotlib.backends.backend_agg.FigureCanvasAgg._lastKey",
+    "matplotlib.backends._backend_agg.RendererAgg.draw_text_image",
+    "matplotlib.font_manager.FontManager._find_fonts_by_props",
+    "matplotlib.ft2font.FT2Font._layout",
+    "matplotlib.ft2font.FT2Font._set_transform",
+    "matplotlib.ft2font.FT2Font._render_glyph",
+    "matplotlib.ft2font.RenderMode",
+    "matplotlib.text.Text.get_fontfeatures",
+    "matplotlib.text.Text.get_language",
+)
+
+
+@functools.cache
+def fast_path() -> FastPath:
+    """Whether charts are drawn with `_Renderer`, which remembers text (checked once)."""
+    path = check("charts", _TESTED, _USES)
+    if path.active and not hasattr(RendererAgg(1, 1, 72), "_renderer"):
+        missing = ("matplotlib.backends.backend_agg.RendererAgg()._renderer",)
+        return replace(path, active=False, reason=f"缺少内部接口：{missing[0]}", missing=missing)
+    return path
+
+
+def _canvas(fig: Figure) -> FigureCanvasAgg:
+    """The canvas charts are drawn on: `_Canvas` where `fast_path()` is on, else Agg's own."""
+    return _Canvas(fig) if fast_path().active else FigureCanvasAgg(fig)
 
 
 class _Renderer(RendererAgg):
@@ -144,7 +187,7 @@ def render(draw: Callable[[Figure], None], width: float, height: float) -> bytes
     """Draw on a fresh figure and return its PNG bytes."""
     with LOCK, chart_settings():
         fig = Figure(figsize=(width, height), dpi=DPI)
-        canvas = _Canvas(fig)
+        canvas = _canvas(fig)
         draw(fig)
         canvas.draw()
         return png(canvas)
@@ -180,7 +223,7 @@ def render_reusing(
             reused = cache.pop((font, *key), None)  # put back below, after a clean drawing
             if reused is None:
                 fig = Figure(figsize=size, dpi=DPI)
-                canvas = _Canvas(fig)
+                canvas = _canvas(fig)
                 parts = build(fig)
                 canvas.draw()
                 reused = _Reused(canvas, parts, canvas.copy_from_bbox(fig.bbox))

@@ -8,12 +8,16 @@ other part with. Rendering a document runs docxtpl's own steps on the parts that
 places pictures as python-docx's `new_pic_inline` does, and writes the zip once.
 
 The parts written are those of docxtpl's path (tests/test_compiled.py compares every part of
-the sample year's documents); each document's state lives in its own `_Render`.
+the sample year's documents); each document's state lives in its own `_Render`. The path is
+taken only where `fast_path()` finds the docxtpl and python-docx versions it was tested with
+and every internal it uses; elsewhere `compile_template` returns None and docxtpl's own path
+renders every document, with the same bytes.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import types
@@ -25,21 +29,60 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
 from docx.opc.part import Part
-from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types].xml
-from docx.opc.rel import Relationships
-from docx.oxml.parser import parse_xml
-from docx.oxml.shape import CT_Inline
-from docx.package import ImageParts
 from docx.parts.image import ImagePart
 from docx.shared import Length
 from docxtpl import DocxTemplate, InlineImage
 
+from ..fastpaths import FastPath, check
 from ..outputs.zips import write_zip
 
-__all__ = ["CompiledTemplate", "Picture", "compile_template"]
+try:  # python-docx's internal modules: without any of them, fast_path() is off
+    from docx.opc.coreprops import CoreProperties
+    from docx.opc.oxml import serialize_part_xml
+    from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types].xml
+    from docx.opc.rel import Relationships
+    from docx.oxml.parser import parse_xml
+    from docx.oxml.shape import CT_Inline
+    from docx.package import ImageParts
+except ImportError:
+    pass
+
+__all__ = ["CompiledTemplate", "Picture", "compile_template", "fast_path"]
+
+# The minor versions tests/test_compiled.py has passed on, and what the compiled path uses of
+# them beyond their documented API (docxtpl's render steps, python-docx's package writer).
+_TESTED = {"docxtpl": ("0.20",), "python-docx": ("1.2",)}
+_USES = (
+    *(
+        f"docxtpl.DocxTemplate.{name}"
+        for name in (
+            "HEADER_URI",
+            "FOOTER_URI",
+            "get_xml",
+            "get_part_xml",
+            "get_headers_footers",
+            "patch_xml",
+            "render_xml_part",
+            "fix_tables",
+            "fix_docpr_ids",
+            "render_properties",
+            "resolve_listing",
+        )
+    ),
+    "docxtpl.InlineImage._insert_image",
+    "docx.opc.coreprops.CoreProperties",
+    "docx.opc.oxml.serialize_part_xml",
+    "docx.opc.pkgwriter._ContentTypesItem.from_parts",
+    "docx.opc.rel.Relationships.add_relationship",
+    "docx.opc.rel.Relationships.get_or_add",
+    "docx.opc.rel.Relationships.xml",
+    "docx.oxml.parser.parse_xml",
+    "docx.oxml.shape.CT_Inline.new_pic_inline",
+    "docx.package.ImageParts.get_or_add_image_part",
+    "docx.package.Package.image_parts",
+    "docx.parts.story.StoryPart.next_id",
+)
 
 Picture = tuple[bytes, Length]  # (PNG, width in the document)
 _JINJA = ("{{", "{%", "{#")
@@ -60,8 +103,17 @@ class _Story:
         return self.part.partname.membername
 
 
+@functools.cache
+def fast_path() -> FastPath:
+    """Whether this process renders with compiled templates (checked once)."""
+    return check("documents", _TESTED, _USES)
+
+
 def compile_template(data: bytes, env: jinja2.Environment) -> CompiledTemplate | None:
-    """The compiled template, or None for a template whose footnotes docxtpl renders too."""
+    """The compiled template, or None for docxtpl's own path: where `fast_path()` is off, and
+    for a template whose footnotes docxtpl renders too."""
+    if not fast_path().active:
+        return None
     document = Document(io.BytesIO(data))
     if any(p.content_type == CT.WML_FOOTNOTES for p in document.part.package.iter_parts()):
         return None
@@ -116,7 +168,7 @@ class CompiledTemplate:
         doc.fix_docpr_ids(tree)
         root = copy.deepcopy(self._skeleton)
         root.replace(root[self._body_index], tree)
-        members = dict(self._members)  # python-docx's order; new members go at the end
+        members = dict(self._members)
         members[self._body.name] = serialize_part_xml(root)
         for story in self._stories:
             members[story.name] = story.fixed or self._render_story(doc, story, data)
@@ -128,7 +180,28 @@ class CompiledTemplate:
             members["[Content_Types].xml"] = self._content_types_with(new)
             for part in new:
                 members[part.partname.membername] = part.blob
-        return write_zip(members.items())
+        return write_zip((name, members[name]) for name in self._order(doc))
+
+    def _order(self, doc: _Render) -> list[str]:
+        """The members in the order python-docx's `PackageWriter` writes them: content types,
+        package rels, then each part and its rels (if any), depth first along the rels, with
+        this document's pictures where its stories' relationships put them."""
+        names = ["[Content_Types].xml", "_rels/.rels"]
+        seen: set[Part] = set()
+        pending = [iter(self._package.rels.values())]
+        while pending:
+            rel = next(pending[-1], None)
+            if rel is None:
+                pending.pop()
+            elif not rel.is_external and rel.target_part not in seen:
+                part = rel.target_part
+                seen.add(part)
+                names.append(part.partname.membername)
+                rels = doc.rels.get(part.partname, part.rels)
+                if len(rels):
+                    names.append(part.partname.rels_uri.membername)
+                pending.append(iter(rels.values()))
+        return names
 
     def _render_story(self, doc: _Render, story: _Story, data: dict) -> bytes:
         """A header or footer, as docxtpl renders it and python-docx then loads and saves it."""
