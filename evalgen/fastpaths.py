@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 
-__all__ = ["FastPath", "check", "fast_paths"]
+__all__ = ["FastPath", "check"]
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,6 @@ def check(name: str, tested: Mapping[str, Iterable[str]], attributes: Iterable[s
         return FastPath(name, False, "；".join(parts), untested, missing)
     versions = "、".join(f"{dist} {version}" for dist, version in installed.items())
     return FastPath(name, True, f"已启用（{versions}）")
-
-
-def fast_paths() -> dict[str, FastPath]:
-    """Every fast path of this process, by name."""
-    from .charts.canvas import fast_path as charts
-    from .documents.compiled import fast_path as documents
-
-    return {path.name: path for path in (documents(), charts())}
 
 
 def _version(dist: str) -> str | None:

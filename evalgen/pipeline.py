@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .documents.pdf import convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
+from .fastpaths import FastPath
 from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
 from .inputs.reader import input_files
 from .inputs.values import normalize_text
@@ -35,7 +36,16 @@ if TYPE_CHECKING:
 
     from .documents.pool import DocumentSet
 
-__all__ = ["Evaluation", "Run", "evaluate", "explain", "score", "validate", "ISSUANCE_FILE"]
+__all__ = [
+    "fast_paths",
+    "Evaluation",
+    "Run",
+    "evaluate",
+    "explain",
+    "score",
+    "validate",
+    "ISSUANCE_FILE",
+]
 
 
 @dataclass(frozen=True)
@@ -302,3 +312,11 @@ def _input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> d
         for path in sorted(input_files(folder) + extra):
             hashes[f"{year}/{path.name}"] = sha256_file(path)
     return hashes
+
+
+def fast_paths() -> dict[str, FastPath]:
+    """Every fast path over a library's internals in this process, by name, on or off and why."""
+    from .charts.canvas import fast_path as charts
+    from .documents.compiled import fast_path as documents
+
+    return {path.name: path for path in (documents(), charts())}

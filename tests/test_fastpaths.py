@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from evalgen import fastpaths
-from evalgen.fastpaths import check, fast_paths
+from evalgen.fastpaths import check
+from evalgen.pipeline import fast_paths
 
 PRESENT = [
     "docxtpl.DocxTemplate.render_xml_part",  # a class attribute of an imported module

@@ -22,6 +22,7 @@ LAYERS = {
     "numbers": 0,
     "yamlfile": 0,
     "resources": 0,
+    "fastpaths": 0,
     "schema": 1,
     "rules": 2,
     "model": 3,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from importlib import metadata
 
-from evalgen.fastpaths import fast_paths
+from evalgen.pipeline import fast_paths
 
 LIBRARIES = ("docxtpl", "python-docx", "lxml", "jinja2", "matplotlib", "numpy", "openpyxl")
 
