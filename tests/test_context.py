@@ -142,6 +142,29 @@ def test_notices_one_per_summoned_unit_with_every_reason(setup):
     assert notices[0]["time"] == "2025年3月5日上午9:00"
 
 
+def test_documents_read_the_issuance_file_details_as_doc(setup):
+    """`doc.*` in every document: each key holds its own field of the sample 发文信息.yaml."""
+    model, results, past, issuance = setup
+    expected = {
+        "issuer": "邢台市质量强市战略领导小组办公室",
+        "banner": "邢台市质量强市战略领导小组办公室文件",
+        "number": "邢质强办〔2025〕1号",
+        "date": "2025年2月20日",
+        "to": "各县（市、区）人民政府，开发区、邢东新区管委会，市直有关部门",
+        "cc": "市委办公室，市人大常委会办公室，市政府办公室，市政协办公室",
+        "printer": "邢台市质量强市战略领导小组办公室",
+        "print_date": "2025年2月21日",
+        "interview_time": "2025年3月5日上午9:00",
+        "interview_place": "邢台市市场监督管理局3楼会议室",
+        "contact": "张××",
+        "phone": "0319-0000000",
+        "deadline": "30日",
+    }
+    assert bulletin_context(model, results, issuance)["doc"] == expected
+    assert next(unit_contexts(model, results, past, issuance))["doc"] == expected
+    assert notice_contexts(model, results, issuance)[0]["doc"] == expected
+
+
 def test_issuance_file_problems_are_located(tmp_path):
     bad = tmp_path / "发文信息.yaml"
     bad.write_text(

@@ -8,11 +8,13 @@ what is the unit's over those fixed pixels: its bars and its column of figures.
 
 from __future__ import annotations
 
+from typing import Literal, NamedTuple, TypedDict
+
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import blended_transform_factory
@@ -40,8 +42,28 @@ from .layout import (
 __all__ = ["attainment_chart"]
 
 _UNIT_COLOR = "#4A78B0"
-_MARK = {"linestyle": "none", "marker": "|", "markeredgewidth": 1.8, "color": INK}
+
+
+class _MarkStyle(TypedDict):
+    """The group average's mark, in the legend and on the chart."""
+
+    linestyle: Literal["none"]
+    marker: str
+    markeredgewidth: float
+    color: str
+
+
+_MARK: _MarkStyle = {"linestyle": "none", "marker": "|", "markeredgewidth": 1.8, "color": INK}
 _ATTAINMENT: dict = {}  # figures kept by layout, least recently used first
+
+
+class _Parts(NamedTuple):
+    """What a unit's chart changes on a kept figure (`build` makes them, `update` sets them)."""
+
+    bars: list[Rectangle]
+    not_applicable: list[Text]
+    own: list[Text]  # the unit's column of figures
+    changing: list[Artist]  # the artists drawn over the fixed pixels, in drawing order
 
 
 def attainment_chart(rows: list[dict], title: str = "") -> bytes:
@@ -60,7 +82,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
     top, bottom = top_margin(title, 0.2), 0.5
     height = px(top + row * len(rows) + bottom)
 
-    def build(fig: Figure) -> tuple:
+    def build(fig: Figure) -> _Parts:
         _legend(fig, title)
         # Two right-aligned columns of figures at the right, headed like the legend; the
         # unit's column is as wide as its widest possible entry, so units share the layout.
@@ -72,12 +94,13 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
         bars, marks, not_applicable = _bars_and_marks(ax, averages, row)
         _share_axis(ax, labels)
         own = _figure_columns(fig, ax, second, share_texts, average_texts)
-        changing = [*bars, ax.spines["left"], marks, *not_applicable, *own]
+        changing: list[Artist] = [*bars, ax.spines["left"], marks, *not_applicable, *own]
         for artist in changing:
             artist.set_animated(True)
-        return bars, not_applicable, own, changing
+        return _Parts(bars, not_applicable, own, changing)
 
-    def update(parts: tuple) -> list[Artist]:
+    def update(parts: object) -> list[Artist]:
+        assert isinstance(parts, _Parts)  # render_reusing hands back what `build` returned
         bars, not_applicable, own, changing = parts
         for bar, na, text, share, share_text in zip(
             bars, not_applicable, own, shares, share_texts, strict=True
@@ -92,7 +115,7 @@ def attainment_chart(rows: list[dict], title: str = "") -> bytes:
     return render_reusing(_ATTAINMENT, key, (WIDTH_IN, height), build, update)
 
 
-def _checked_rows(rows: list[dict]) -> tuple[list[str], list, list]:
+def _checked_rows(rows: list[dict]) -> tuple[list[str], list[float | None], list[float | None]]:
     """Wrapped indicator names, shares and group averages (None where not given), checked."""
     labels: list[str] = []
     shares: list[float | None] = []
@@ -123,7 +146,9 @@ def _legend(fig: Figure, title: str) -> None:
     head(fig, title, handles)
 
 
-def _bars_and_marks(ax: Axes, averages: list, row: float) -> tuple[list, Line2D, list[Text]]:
+def _bars_and_marks(
+    ax: Axes, averages: list[float | None], row: float
+) -> tuple[list[Rectangle], Line2D, list[Text]]:
     """Empty bars (the unit's, set by `update`), the group's average marks, hidden 不适用s."""
     positions = range(len(averages))
     bars = ax.barh(

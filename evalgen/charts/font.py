@@ -95,7 +95,8 @@ def chart_font() -> tuple[Path, str, int]:
         # The family is also installed from another file: list this file first, so the
         # name finds it, and forget the lookups made before.
         manager.ttflist.sort(key=lambda entry: os.fsdecode(entry.fname) != key)
-        manager._findfont_cached.cache_clear()
+        # findfont's lru_cache: private, so matplotlib's stubs leave it out.
+        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
     return path, family, index
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
+from typing import Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -145,7 +146,7 @@ def band_lines(ax: Axes, bands: list[dict], zorder: float = 1) -> None:
         )
 
 
-def grid(ax: Axes, axis: str) -> None:
+def grid(ax: Axes, axis: Literal["x", "y"]) -> None:
     """Light grid lines along `axis`, under the data."""
     ax.grid(axis=axis, color="#DDDDDD", linewidth=0.5)
     ax.set_axisbelow(True)

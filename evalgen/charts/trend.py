@@ -8,6 +8,7 @@ years with its ranks over those fixed pixels.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -39,6 +40,15 @@ _LINE_COLOR = "#2F5D8C"
 _TREND: dict = {}  # figures kept by layout, least recently used first
 
 
+class _Parts(NamedTuple):
+    """What a unit's chart changes on a kept figure (`build` makes them, `update` sets them)."""
+
+    ax: Axes
+    line: Line2D
+    values: list[Annotation]
+    changing: list[Artist]  # the artists drawn over the fixed pixels, in drawing order
+
+
 def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
     """A unit's total over the years (历年总分) with its rank in its group of `of` units.
 
@@ -57,7 +67,7 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
     low, high, ticks = _scale(totals, height - top - bottom)
     labels = [f"{y}年\n第{r}名" if r is not None else f"{y}年" for y, _t, r in years]
 
-    def build(fig: Figure) -> tuple:
+    def build(fig: Figure) -> _Parts:
         if title:
             y = 1 - (PAD + TITLE_H / 2) / height
             fig.text(0.5, y, title, ha="center", va="center", fontsize=TITLE_PT)
@@ -66,12 +76,13 @@ def trend_chart(points: list[dict], of: int, title: str = "") -> bytes:
         line, values = _line_and_values(ax, len(xs))
         _scale_axes(ax, xlabel, (xs[0], xs[-1]), (low, high), ticks)
         # The x axis (names of the years with the ranks, its label) is drawn each time.
-        changing = [ax.xaxis, line, *values]
+        changing: list[Artist] = [ax.xaxis, line, *values]
         for artist in changing:
             artist.set_animated(True)
-        return ax, line, values, changing
+        return _Parts(ax, line, values, changing)
 
-    def update(parts: tuple) -> list[Artist]:
+    def update(parts: object) -> list[Artist]:
+        assert isinstance(parts, _Parts)  # render_reusing hands back what `build` returned
         ax, line, values, changing = parts
         line.set_data(xs, totals)
         for value, x, total in zip(values, xs, totals, strict=True):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypedDict
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..numbers import cn_count, dec, fmt_total, round_half_up
+from ..outputs.records import GroupRecord, IndicatorRecord, UnitRecord, YearRecord
 from .context import (
     Attachment,
     BulletinContext,
@@ -16,6 +18,7 @@ from .context import (
     GroupSection,
     Requirement,
     TotalsChart,
+    doc_fields,
 )
 from .wording import (
     LOW_TASK_SCORE,
@@ -37,7 +40,19 @@ __all__ = ["BARS_UP_TO", "bulletin_context"]
 BARS_UP_TO = 60
 
 
-def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> BulletinContext:
+class _Missed(TypedDict):
+    """A target indicator of a group and the units that missed it, as the problems name it."""
+
+    group: str
+    name: str
+    target: str
+    missed: str  # 未达到 / 高于
+    units: list[str]
+
+
+def bulletin_context(
+    model: ScoringModel, results: YearRecord, issuance: Issuance
+) -> BulletinContext:
     """The city-wide bulletin: overview, grade lists, rankings, follow-ups, problems, next steps."""
     year = results["year"]
     groups = results["groups"]
@@ -46,7 +61,7 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
     summon_units = triggered(all_units, "约谈")
     missed = _missed_indicators(groups)
     return {
-        "doc": issuance.to_dict(),
+        "doc": doc_fields(issuance),
         "year": year,
         "title": f"关于{year}年度{model.assessment}结果的通报",
         "intro": _intro(model, issuance, groups, year),
@@ -62,7 +77,7 @@ def bulletin_context(model: ScoringModel, results: dict, issuance: Issuance) -> 
     }
 
 
-def _intro(model: ScoringModel, issuance: Issuance, groups: list[dict], year: int) -> str:
+def _intro(model: ScoringModel, issuance: Issuance, groups: list[GroupRecord], year: int) -> str:
     """Who assessed whom, on what basis (the opening paragraph)."""
     counts = "和".join(f"{g['unit_count']}个{g['name']}" for g in groups)
     basis = (
@@ -76,32 +91,34 @@ def _intro(model: ScoringModel, issuance: Issuance, groups: list[dict], year: in
     )
 
 
-def _charts(model: ScoringModel, groups: list[dict]) -> dict[str, TotalsChart | GradesChart]:
+def _charts(model: ScoringModel, groups: list[GroupRecord]) -> dict[str, TotalsChart | GradesChart]:
     """Each group's totals (bars, or a histogram past `BARS_UP_TO` units), then the grades."""
     charts: dict[str, TotalsChart | GradesChart] = {
-        f"totals_{g['key']}": {
-            "kind": "group_totals" if len(g["units"]) <= BARS_UP_TO else "score_histogram",
-            "data": {
-                "units": [
-                    {"unit": u["unit"], "total": u["total"], "grade": u["grade"]}
-                    for u in g["units"]
-                ],
-                "bands": bands(model),
-            },
-        }
-        for g in groups
+        f"totals_{g['key']}": _totals_chart(model, g) for g in groups
     }
-    charts["grades"] = {
+    grades: GradesChart = {
         "kind": "grade_distribution",
         "data": {
             "groups": [{"name": g["name"], "counts": g["grade_counts"]} for g in groups],
             "bands": bands(model),
         },
     }
+    charts["grades"] = grades
     return charts
 
 
-def _rectify(model: ScoringModel, units: list[dict]) -> FollowUpList:
+def _totals_chart(model: ScoringModel, group: GroupRecord) -> TotalsChart:
+    units = group["units"]
+    return {
+        "kind": "group_totals" if len(units) <= BARS_UP_TO else "score_histogram",
+        "data": {
+            "units": [{"unit": u["unit"], "total": u["total"], "grade": u["grade"]} for u in units],
+            "bands": bands(model),
+        },
+    }
+
+
+def _rectify(model: ScoringModel, units: list[UnitRecord]) -> FollowUpList:
     """整改: the units told to report and rectify, with their reasons."""
     action = next((f.action for f in model.followups if f.kind == "整改"), "")
     return {
@@ -115,7 +132,7 @@ def _rectify(model: ScoringModel, units: list[dict]) -> FollowUpList:
     }
 
 
-def _summon(units: list[dict]) -> FollowUpList:
+def _summon(units: list[UnitRecord]) -> FollowUpList:
     """约谈: the units summoned to an interview, with their reasons."""
     return {
         "intro": (
@@ -131,16 +148,16 @@ def _bottom_count(model: ScoringModel) -> int:
     return next((f.count for f in model.followups if f.when == "bottom"), 3)
 
 
-def _reasons(unit: dict, kind: str) -> str:
+def _reasons(unit: UnitRecord, kind: str) -> str:
     return "；".join(t["reason"] for t in unit["triggers"] if t["kind"] == kind)
 
 
-def _group_overview(model: ScoringModel, group: dict, results: dict) -> str:
+def _group_overview(model: ScoringModel, group: GroupRecord, results: YearRecord) -> str:
     names = grade_names(model)
     units = group["units"]
     parts = [f"{names[c]}等次{n}个" for c, n in group["grade_counts"].items() if n]
     scored = [u for u in units if not u["veto"]]
-    average = sum(Fraction(Decimal(str(u["total"]))) for u in units) / len(units)
+    average = sum((Fraction(Decimal(str(u["total"]))) for u in units), Fraction(0)) / len(units)
     top = units[0]
     text = (
         f"{group['name']}考核中，{'、'.join(parts)}；平均得分{round_half_up(average, 2)}分，"
@@ -164,17 +181,22 @@ def _group_overview(model: ScoringModel, group: dict, results: dict) -> str:
     return text + "。"
 
 
-def _attainment(groups: list[dict], year: int) -> list[str]:
+def _attainment(groups: list[GroupRecord], year: int) -> list[str]:
     """City-wide attainment of the target indicators (达标情况)."""
     out = []
     for group in groups:
-        checks = [i for u in group["units"] for i in u["indicators"] if i["met"] is not None]
+        checks = [
+            (i["name"], i["met"])
+            for u in group["units"]
+            for i in u["indicators"]
+            if i["met"] is not None
+        ]
         if not checks:
             continue
-        met = sum(1 for i in checks if i["met"])
+        met = sum(1 for _name, ok in checks if ok)
         by_ind: dict[str, list[bool]] = {}
-        for i in checks:
-            by_ind.setdefault(i["name"], []).append(i["met"])
+        for name, ok in checks:
+            by_ind.setdefault(name, []).append(ok)
         full = [n for n, v in by_ind.items() if all(v)]
         text = (
             f"从{group['name']}设有年度目标值的{len(by_ind)}项指标看，"
@@ -186,7 +208,7 @@ def _attainment(groups: list[dict], year: int) -> list[str]:
     return out
 
 
-def _group_section(model: ScoringModel, group: dict, index: int) -> GroupSection:
+def _group_section(model: ScoringModel, group: GroupRecord, index: int) -> GroupSection:
     grade_lines = []
     for grade in model.grades:
         units = [u["unit"] for u in group["units"] if u["grade"] == grade.code]
@@ -212,31 +234,30 @@ def _group_section(model: ScoringModel, group: dict, index: int) -> GroupSection
     }
 
 
-def _missed_indicators(groups: list[dict]) -> list[dict]:
+def _missed_indicators(groups: list[GroupRecord]) -> list[_Missed]:
     """Target indicators ordered by how many units missed them."""
-    out = []
+    out: list[_Missed] = []
     for group in groups:
-        by_ind: dict[str, dict] = {}
+        # indicator id → the indicator (as the first unit that missed it has it), the units
+        by_ind: dict[str, tuple[IndicatorRecord, list[str]]] = {}
         for u in group["units"]:
             for i in u["indicators"]:
                 if i["met"] is False:
-                    entry = by_ind.setdefault(i["id"], {"ind": i, "units": []})
-                    entry["units"].append(u["unit"])
-        for entry in by_ind.values():
-            ind = entry["ind"]
+                    by_ind.setdefault(i["id"], (i, []))[1].append(u["unit"])
+        for ind, units in by_ind.values():
             out.append(
                 {
                     "group": group["name"],
                     "name": ind["name"],
                     "target": value_text(ind, "target"),
                     "missed": missed_word(ind),
-                    "units": entry["units"],
+                    "units": units,
                 }
             )
     return sorted(out, key=lambda e: -len(e["units"]))
 
 
-def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
+def _problem_sentences(missed: list[_Missed], groups: list[GroupRecord]) -> list[str]:
     out = []
     for entry in missed[:5]:
         units = entry["units"]
@@ -248,7 +269,7 @@ def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
         tasks = [t for u in group["units"] for t in unit_tasks(u)]
         if tasks:
             low = [t for t in tasks if t["score"] < LOW_TASK_SCORE]
-            average = sum(Fraction(dec(t["score"])) for t in tasks) / len(tasks)
+            average = sum((Fraction(dec(t["score"])) for t in tasks), Fraction(0)) / len(tasks)
             text = f"{group['name']}重点任务平均完成得分{round_half_up(average, 1)}分"
             if low:
                 text += f"，完成得分低于{LOW_TASK_SCORE}分的有{len(low)}项次，部分牵头、配合任务推进不够有力"
@@ -258,7 +279,13 @@ def _problem_sentences(missed: list[dict], groups: list[dict]) -> list[str]:
     return out
 
 
-def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[Requirement]:
+def _requirements(
+    model: ScoringModel,
+    issuance: Issuance,
+    rectify: list[UnitRecord],
+    summon: list[UnitRecord],
+    missed: list[_Missed],
+) -> list[Requirement]:
     weak = list(dict.fromkeys(e["name"] for e in missed[:3]))
     return [
         {
@@ -295,10 +322,10 @@ def _requirements(model, issuance: Issuance, rectify, summon, missed) -> list[Re
     ]
 
 
-def _attachment(model: ScoringModel, group: dict, year: int, index: int) -> Attachment:
+def _attachment(model: ScoringModel, group: GroupRecord, year: int, index: int) -> Attachment:
     categories = [c["name"] for c in group["categories"]]
 
-    def category_score(unit: dict, name: str) -> str:
+    def category_score(unit: UnitRecord, name: str) -> str:
         cat = next(c for c in unit["categories"] if c["name"] == name)
         return cat["score_text"] if cat["applicable"] else "—"
 

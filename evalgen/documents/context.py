@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
+from ..inputs.issuance import Issuance
+
 __all__ = [
     "AdjustmentRow",
     "Attachment",
@@ -42,11 +44,12 @@ __all__ = [
     "UnitReportContext",
     "UnitSummary",
     "UnitTotal",
+    "doc_fields",
 ]
 
 
 class DocFields(TypedDict):
-    """发文要素 (`doc.*`): the issuance file's details, as `Issuance.to_dict` gives them."""
+    """发文要素 (`doc.*`): the issuance file's details (`doc_fields`)."""
 
     issuer: str
     banner: str
@@ -61,6 +64,25 @@ class DocFields(TypedDict):
     contact: str
     phone: str
     deadline: str
+
+
+def doc_fields(issuance: Issuance) -> DocFields:
+    """The issuance file's details the templates read as `doc.*`."""
+    return {
+        "issuer": issuance.issuer,
+        "banner": issuance.banner,
+        "number": issuance.number,
+        "date": issuance.date,
+        "to": issuance.to,
+        "cc": issuance.cc,
+        "printer": issuance.printer,
+        "print_date": issuance.print_date,
+        "interview_time": issuance.interview_time,
+        "interview_place": issuance.interview_place,
+        "contact": issuance.contact,
+        "phone": issuance.phone,
+        "deadline": issuance.deadline,
+    }
 
 
 class Band(TypedDict):

@@ -2,51 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..numbers import dec, fmt_number, fmt_total
+from ..outputs.records import (
+    AdjustmentRecord,
+    GroupRecord,
+    IndicatorRecord,
+    UnitRecord,
+    YearRecord,
+)
 from .context import (
     AdjustmentRow,
     AttainmentRow,
+    DocFields,
     IndicatorRow,
     NoticeContext,
     TaskRow,
     TrendPoint,
     UnitReportContext,
     UnitSummary,
+    doc_fields,
 )
 from .wording import LOW_TASK_SCORE, change_text, missed_word, triggered, unit_tasks, value_text
 
-__all__ = ["notice_contexts", "unit_contexts"]
+__all__ = ["History", "notice_contexts", "unit_contexts"]
+
+# Each earlier year → unit → its "total" and "rank" (`outputs.results.history_points`).
+History = Mapping[int, Mapping[str, Mapping[str, Any]]]
 
 
 def unit_contexts(
     model: ScoringModel,
-    results: dict,
-    history: dict[int, dict[str, dict]],
+    results: YearRecord,
+    history: History,
     issuance: Issuance,
 ) -> Iterator[UnitReportContext]:
     """One feedback report context per unit, built as it is asked for.
 
     `history` maps each earlier year to its units' totals and ranks (`history_points`).
     """
-    doc = issuance.to_dict()
+    doc = doc_fields(issuance)
     for group in results["groups"]:
         averages = _group_averages(group)
         for unit in group["units"]:
             yield _unit_context(model, results, history, doc, group, unit, averages)
 
 
-def _share(ind: dict) -> float | None:
+def _share(ind: IndicatorRecord) -> float | None:
     if ind["not_applicable"] or not ind["effective_points"]:
         return None
     return ind["score"] / ind["effective_points"] * 100
 
 
-def _group_averages(group: dict) -> dict[str, float]:
+def _group_averages(group: GroupRecord) -> dict[str, float]:
     sums: dict[str, list[float]] = {}
     for u in group["units"]:
         for i in u["indicators"]:
@@ -58,11 +71,11 @@ def _group_averages(group: dict) -> dict[str, float]:
 
 def _unit_context(
     model: ScoringModel,
-    results: dict,
-    history: dict[int, dict[str, dict]],
-    doc: dict,
-    group: dict,
-    unit: dict,
+    results: YearRecord,
+    history: History,
+    doc: DocFields,
+    group: GroupRecord,
+    unit: UnitRecord,
     averages: dict[str, float],
 ) -> UnitReportContext:
     """One unit's report: headline, summary and tables, what to fix, its two charts."""
@@ -96,7 +109,9 @@ def _unit_context(
     }
 
 
-def _headline(model: ScoringModel, results: dict, group: dict, unit: dict) -> str:
+def _headline(
+    model: ScoringModel, results: YearRecord, group: GroupRecord, unit: UnitRecord
+) -> str:
     """The opening sentence: total, grade, rank in the group and its change."""
     change = ""
     if unit["previous_rank"] is not None:
@@ -109,7 +124,7 @@ def _headline(model: ScoringModel, results: dict, group: dict, unit: dict) -> st
     )
 
 
-def _summary(unit: dict) -> UnitSummary:
+def _summary(unit: UnitRecord) -> UnitSummary:
     return {
         "total": fmt_total(unit["total"]),
         "grade": f"{unit['grade']}（{unit['grade_name']}）",
@@ -121,10 +136,10 @@ def _summary(unit: dict) -> UnitSummary:
     }
 
 
-def _indicator_rows(unit: dict) -> list[IndicatorRow]:
+def _indicator_rows(unit: UnitRecord) -> list[IndicatorRow]:
     """The indicator table, the category named on its first indicator only."""
     rows: list[IndicatorRow] = []
-    last_category = None
+    last_category: str | None = None
     for ind in unit["indicators"]:
         first = ind["category"] != last_category
         last_category = ind["category"]
@@ -143,7 +158,7 @@ def _indicator_rows(unit: dict) -> list[IndicatorRow]:
     return rows
 
 
-def _not_applicable(unit: dict) -> list[str]:
+def _not_applicable(unit: UnitRecord) -> list[str]:
     """不适用 indicators and where their points went, then the unit's other notes."""
     return [
         f"{n['name']}（{fmt_number(dec(n['points']))}分）{n['reason']}，分值已按比例分配给同类别其他指标。"
@@ -151,7 +166,7 @@ def _not_applicable(unit: dict) -> list[str]:
     ] + [f"{note}。" for note in unit["notes"]]
 
 
-def _adjustment_rows(unit: dict, bonus_cap: object) -> list[AdjustmentRow]:
+def _adjustment_rows(unit: UnitRecord, bonus_cap: object) -> list[AdjustmentRow]:
     """Bonuses, penalties and vetoes, then a note if the bonuses passed `bonus_cap`."""
     rows: list[AdjustmentRow] = [
         {
@@ -174,7 +189,7 @@ def _adjustment_rows(unit: dict, bonus_cap: object) -> list[AdjustmentRow]:
     return rows
 
 
-def _signed_points(adjustment: dict) -> str:
+def _signed_points(adjustment: AdjustmentRecord) -> str:
     """+5 for a bonus, −2 for a penalty, nothing for a veto (it has no points)."""
     if adjustment["kind"] == "veto":
         return ""
@@ -182,29 +197,32 @@ def _signed_points(adjustment: dict) -> str:
     return sign + fmt_number(dec(adjustment["points"]))
 
 
-def _attainment_rows(unit: dict, averages: dict[str, float]) -> list[AttainmentRow]:
+def _attainment_rows(unit: UnitRecord, averages: dict[str, float]) -> list[AttainmentRow]:
     """Each indicator's share of its points and the group's average share, in %."""
-    return [
-        {
-            "name": i["name"],
-            "share": None if _share(i) is None else round(_share(i), 2),
-            "group_average": round(averages[i["id"]], 2) if i["id"] in averages else None,
-        }
-        for i in unit["indicators"]
-    ]
+    return [_attainment_row(i, averages) for i in unit["indicators"]]
 
 
-def _trend_points(unit: dict, history: dict[int, dict[str, dict]], year: int) -> list[TrendPoint]:
+def _attainment_row(ind: IndicatorRecord, averages: dict[str, float]) -> AttainmentRow:
+    share = _share(ind)
+    return {
+        "name": ind["name"],
+        "share": None if share is None else round(share, 2),
+        "group_average": round(averages[ind["id"]], 2) if ind["id"] in averages else None,
+    }
+
+
+def _trend_points(unit: UnitRecord, history: History, year: int) -> list[TrendPoint]:
     """The unit's total and rank in each earlier year it was assessed, then in `year`."""
     name = unit["unit"]
-    return [
+    earlier: list[TrendPoint] = [
         {"year": y, "total": past[name]["total"], "rank": past[name]["rank"]}
         for y, past in sorted(history.items())
         if name in past
-    ] + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
+    ]
+    return earlier + [{"year": year, "total": unit["total"], "rank": unit["rank"]}]
 
 
-def _task_rows(unit: dict) -> list[TaskRow]:
+def _task_rows(unit: UnitRecord) -> list[TaskRow]:
     return [
         {
             "no": str(t["no"]),
@@ -216,12 +234,12 @@ def _task_rows(unit: dict) -> list[TaskRow]:
     ]
 
 
-def _lost(ind: dict) -> str:
+def _lost(ind: IndicatorRecord) -> str:
     """Points lost in prose: exact, half up, without trailing zeros (失分1.45分, 失分30分)."""
     return fmt_number(Decimal(ind["text"]["lost"]))
 
 
-def _fixes(unit: dict) -> list[str]:
+def _fixes(unit: UnitRecord) -> list[str]:
     """What the unit must fix: vetoes and penalties first, then every point lost, largest first."""
     out = [
         f"{adj['name']}（{adj['kind_label']}）：{adj['basis']}。"
@@ -252,19 +270,21 @@ def _fixes(unit: dict) -> list[str]:
 # -- interview notices (约谈通知书) -------------------------------------------------------------
 
 
-def _interviewee(actions) -> str:
+def _interviewee(actions: Iterable[str]) -> str:
     """Whom the rules summon: the principal leader if any rule says so, else the one in charge."""
-    actions = list(actions)
-    if any("主要负责" in a for a in actions) or not any("分管负责" in a for a in actions):
+    said = list(actions)
+    if any("主要负责" in a for a in said) or not any("分管负责" in a for a in said):
         return "主要负责同志"
     return "分管负责同志"
 
 
-def notice_contexts(model: ScoringModel, results: dict, issuance: Issuance) -> list[NoticeContext]:
+def notice_contexts(
+    model: ScoringModel, results: YearRecord, issuance: Issuance
+) -> list[NoticeContext]:
     """One interview notice per summoned unit, every reason with its figures."""
     out: list[NoticeContext] = []
     summoned = [u for g in results["groups"] for u in triggered(g["units"], "约谈")]
-    doc = issuance.to_dict()
+    doc = doc_fields(issuance)
     for seq, unit in enumerate(summoned, 1):
         summons = [t for t in unit["triggers"] if t["kind"] == "约谈"]
         reasons = [t["reason"] for t in summons]

@@ -13,24 +13,28 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Any
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
+from ..outputs.records import YearRecord
 from .bulletin import bulletin_context
-from .feedback import notice_contexts, unit_contexts
+from .feedback import History, notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
 
 __all__ = ["DocumentSet", "default_jobs", "prepare_documents", "start_workers_early"]
 
 UNIT_FOLDER = "单位报告"
 NOTICE_FOLDER = "约谈通知书"
-Job = tuple[str, str, dict]  # (relative path, template key, context)
+Job = tuple[str, str, Mapping[str, Any]]  # (relative path, template key, context)
+Done = tuple[str, str, dict[str, float]]  # (relative path, SHA-256, seconds per stage)
 
 
 def default_jobs() -> int:
@@ -86,8 +90,10 @@ class DocumentSet:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
 
-    def _collect(self, results, progress) -> dict[str, str]:
-        done = {}
+    def _collect(
+        self, results: Iterable[Done], progress: Callable[[int, int, str], None] | None
+    ) -> dict[str, str]:
+        done: dict[str, str] = {}
         for path, digest, seconds in results:
             for stage, value in seconds.items():
                 self.timings[stage] += value
@@ -97,7 +103,7 @@ class DocumentSet:
         return done
 
 
-def _worker_context():
+def _worker_context() -> BaseContext:
     """Workers start clean (forkserver), not as copies of this process and its results; the
     fork server has imported the chart and Word libraries (`evalgen.documents.warmup`) beforehand."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -116,21 +122,21 @@ def start_workers_early(jobs: int) -> None:
         forkserver.ensure_running()
 
 
-def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int):
+def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int) -> Iterator[Done]:
     """Results in order, with at most `window` jobs handed to the workers at a time, so the
     queue (pickled contexts) stays small however many units there are."""
-    pending: deque = deque()
+    pending: deque[Future[Done]] = deque()
     for job in islice(jobs, window):
         pending.append(pool.submit(_render_job, job))
     while pending:
         result = pending.popleft().result()
-        job = next(jobs, None)
-        if job is not None:
-            pending.append(pool.submit(_render_job, job))
+        following = next(jobs, None)
+        if following is not None:
+            pending.append(pool.submit(_render_job, following))
         yield result
 
 
-_WORKER: dict = {}
+_WORKER: dict[str, Any] = {}  # this process's templates, output folder and chart functions
 
 
 def _init_worker(templates: dict[str, DocumentTemplate], folder: Path) -> None:
@@ -152,7 +158,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _render_job(job: Job) -> tuple[str, str, dict[str, float]]:
+def _render_job(job: Job) -> Done:
     path, key, context = job
     functions = _WORKER["charts"]
     t0 = time.perf_counter()
@@ -171,8 +177,8 @@ def _render_job(job: Job) -> tuple[str, str, dict[str, float]]:
 
 def prepare_documents(
     model: ScoringModel,
-    results: dict,
-    history: dict[int, dict[str, dict]],
+    results: YearRecord,
+    history: History,
     issuance: Issuance,
     templates_dir: Path | None,
 ) -> DocumentSet:
@@ -183,7 +189,7 @@ def prepare_documents(
     """
     bulletin = bulletin_context(model, results, issuance)
     notices = notice_contexts(model, results, issuance)
-    samples = {
+    samples: dict[str, Mapping[str, Any]] = {
         "bulletin": bulletin,
         "unit_report": next(unit_contexts(model, results, history, issuance)),
     }
@@ -194,11 +200,11 @@ def prepare_documents(
 
     def jobs() -> Iterator[Job]:
         yield f"{safe_filename(bulletin['title'])}.docx", "bulletin", bulletin
-        for c in unit_contexts(model, results, history, issuance):
-            yield f"{UNIT_FOLDER}/{safe_filename(c['file_stem'])}.docx", "unit_report", c
-        for c in notices:
-            stem = safe_filename(c["file_stem"])
-            yield f"{NOTICE_FOLDER}/{c['seq']:02d}_{stem}.docx", "notice", c
+        for report in unit_contexts(model, results, history, issuance):
+            yield f"{UNIT_FOLDER}/{safe_filename(report['file_stem'])}.docx", "unit_report", report
+        for notice in notices:
+            stem = safe_filename(notice["file_stem"])
+            yield f"{NOTICE_FOLDER}/{notice['seq']:02d}_{stem}.docx", "notice", notice
 
     return DocumentSet(templates, lambda: _unique_paths(jobs()), count)
 

@@ -13,9 +13,10 @@ import functools
 import hashlib
 import io
 import re
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import jinja2
 from jinja2 import meta
@@ -24,6 +25,8 @@ from ..problems import EvalgenError, Problem
 from ..resources import DEFAULT_TEMPLATES
 
 if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
     from .compiled import CompiledTemplate, Picture
 
 __all__ = [
@@ -64,6 +67,13 @@ _RESERVED = {
 }
 
 
+class _Where(TypedDict):
+    """Where in a template a problem is: the template's file and its part (正文, 页眉…)."""
+
+    file: str
+    sheet: str
+
+
 class TemplateError(EvalgenError):
     """A Word template is missing or broken (exit code 6)."""
 
@@ -91,7 +101,12 @@ class _CachingEnvironment(jinja2.Environment):
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
         self._compiled: dict[str, jinja2.Template] = {}
 
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+    def from_string(
+        self,
+        source: str | jinja2.nodes.Template,
+        globals: MutableMapping[str, Any] | None = None,  # noqa: A002 - Jinja's name
+        template_class: type[jinja2.Template] | None = None,
+    ) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         template = self._compiled.get(source)
@@ -113,10 +128,13 @@ def _compiled(data: bytes) -> CompiledTemplate | None:
     return compile_template(data, _env())
 
 
-def load_templates(folder: Path | None, contexts: dict[str, dict]) -> dict[str, DocumentTemplate]:
+def load_templates(
+    folder: Path | None, contexts: Mapping[str, Mapping[str, Any]]
+) -> dict[str, DocumentTemplate]:
     """Read and check every template against a sample of its context; fail with all problems."""
     folder = Path(folder) if folder else DEFAULT_TEMPLATES
-    templates, problems = {}, []
+    templates: dict[str, DocumentTemplate] = {}
+    problems: list[Problem] = []
     for key, filename in TEMPLATE_FILES.items():
         path = folder / filename
         try:
@@ -140,7 +158,7 @@ def load_templates(folder: Path | None, contexts: dict[str, dict]) -> dict[str, 
     return templates
 
 
-def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
+def check_template(template: DocumentTemplate, context: Mapping[str, Any]) -> list[Problem]:
     """Jinja syntax, unknown variables and split tags in every part of a template."""
     from docxtpl import DocxTemplate
 
@@ -156,16 +174,16 @@ def check_template(template: DocumentTemplate, context: dict) -> list[Problem]:
                 code="template-corrupt",
             )
         ]
-    problems = []
+    problems: list[Problem] = []
     for part, xml in _template_parts(tpl):
-        where = {"file": template.name, "sheet": part}
+        where: _Where = {"file": template.name, "sheet": part}
         patched = tpl.patch_xml(xml)
         problems += _tag_problems(xml, patched, where)
         problems += _jinja_problems(patched, context, where)
     return problems
 
 
-def _tag_problems(xml: str, patched: str, where: dict) -> list[Problem]:
+def _tag_problems(xml: str, patched: str, where: _Where) -> list[Problem]:
     """Tags cut across paragraphs (in the part's `xml`), or split by Word's runs so that
     docxtpl's patching (`patched`) cannot join them."""
     problems = []
@@ -192,7 +210,7 @@ def _tag_problems(xml: str, patched: str, where: dict) -> list[Problem]:
     return problems
 
 
-def _jinja_problems(patched: str, context: dict, where: dict) -> list[Problem]:
+def _jinja_problems(patched: str, context: Mapping[str, Any], where: _Where) -> list[Problem]:
     """Jinja syntax errors in a patched part, else the variables it uses that `context` lacks."""
     env = _env()
     try:
@@ -230,7 +248,9 @@ def _jinja_problems(patched: str, context: dict, where: dict) -> list[Problem]:
     ]
 
 
-def render_document(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
+def render_document(
+    template: DocumentTemplate, context: Mapping[str, Any], charts: Mapping[str, bytes]
+) -> bytes:
     """Render one document; `charts` maps chart names in the context to PNG bytes."""
     data = sanitize(context)
     pictures = _pictures(context, charts)
@@ -254,7 +274,7 @@ def render_document(template: DocumentTemplate, context: dict, charts: dict[str,
         ) from None
 
 
-def _pictures(context: dict, charts: dict[str, bytes]) -> dict[str, Picture] | None:
+def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[str, Picture] | None:
     """The context's charts as (PNG, width) pairs, inserted at print size."""
     from docx.shared import Mm
 
@@ -267,7 +287,7 @@ def _pictures(context: dict, charts: dict[str, bytes]) -> dict[str, Picture] | N
 
 
 def _render_with_docxtpl(
-    template: DocumentTemplate, data: dict, pictures: dict[str, Picture] | None
+    template: DocumentTemplate, data: dict[str, Any], pictures: dict[str, Picture] | None
 ) -> bytes:
     """docxtpl's own path, python-docx opening and saving the whole package: used for a
     template with footnotes, and the reference the compiled path is tested against."""
@@ -288,7 +308,7 @@ def _render_with_docxtpl(
     return stable_zip(buf.getvalue())
 
 
-def sanitize(value):
+def sanitize(value: Any) -> Any:
     """Remove characters XML cannot hold (control characters) from every string."""
     if isinstance(value, str):
         return _XML_ILLEGAL.sub("", value)
@@ -308,7 +328,7 @@ def safe_filename(name: str, limit: int = 80) -> str:
     return text
 
 
-def _template_parts(tpl) -> list[tuple[str, str]]:
+def _template_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
     from lxml import etree
 
     parts = [("正文", tpl.get_xml())]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Literal
+
 from ..model.schema import ScoringModel
 from ..numbers import dec, fmt_number, json_safe
+from ..outputs.records import IndicatorRecord, TaskRecord, UnitRecord
+from .context import Band
 
 __all__ = [
     "LOW_TASK_SCORE",
@@ -40,11 +45,11 @@ def cn_ordinal(n: int) -> str:
     return ("" if tens == 1 else _CN_NUM[tens]) + "十" + (_CN_NUM[ones] if ones else "")
 
 
-def join(names: list[str]) -> str:
+def join(names: Iterable[str]) -> str:
     return "、".join(names)
 
 
-def value_text(ind: dict, key: str = "value") -> str:
+def value_text(ind: IndicatorRecord, key: Literal["value", "target"] = "value") -> str:
     value = ind[key]
     if value is None:
         return "不适用" if key == "value" and ind["not_applicable"] else "—"
@@ -56,19 +61,19 @@ def grade_names(model: ScoringModel) -> dict[str, str]:
     return {g.code: g.name for g in model.grades}
 
 
-def bands(model: ScoringModel) -> list[dict]:
+def bands(model: ScoringModel) -> list[Band]:
     return [{"code": g.code, "name": g.name, "min": json_safe(g.min)} for g in model.grades]
 
 
-def triggered(units: list[dict], kind: str) -> list[dict]:
+def triggered(units: Iterable[UnitRecord], kind: str) -> list[UnitRecord]:
     return [u for u in units if any(t["kind"] == kind for t in u["triggers"])]
 
 
-def unit_tasks(unit: dict) -> list[dict]:
+def unit_tasks(unit: UnitRecord) -> list[TaskRecord]:
     """The key tasks behind a unit's task indicators, in order."""
     return [t for i in unit["indicators"] for t in i.get("tasks", [])]
 
 
-def missed_word(ind: dict) -> str:
+def missed_word(ind: IndicatorRecord) -> str:
     """A missed target: 未达到 it (higher is better) or 高于 it (lower is better)."""
     return "未达到" if ind["direction"] == "higher" else "高于"
