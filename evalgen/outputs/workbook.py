@@ -23,7 +23,7 @@ _CELL_LIMIT = 32_767  # characters in one Excel cell
 _TWO_DECIMALS = "0.00"  # 总分, as printed in the documents
 _CHANGE = '"↑"0;"↓"0;"持平"'  # 名次变化 as the bulletin prints it, the cell still a number
 # The documents' fixed date, so the same results give the same bytes.
-_CREATED = dt.datetime(*FIXED_TIME, tzinfo=dt.timezone.utc)
+_CREATED = dt.datetime(*FIXED_TIME, tzinfo=dt.UTC)
 
 
 @dataclass
