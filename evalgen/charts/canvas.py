@@ -256,7 +256,7 @@ def png(canvas: FigureCanvasAgg) -> bytes:
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
             _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", zlib.compress(rows, _ZLIB_LEVEL)),
+            _chunk(b"IDAT", zlib.compress(rows.data, _ZLIB_LEVEL)),
             _chunk(b"IEND", b""),
         ]
     )

@@ -240,7 +240,10 @@ class _Render(DocxTemplate):
 
     def new_pic_inline(self, image_descriptor, width=None, height=None) -> CT_Inline:
         """python-docx's StoryPart.new_pic_inline, for the story being rendered."""
-        part = self.story.part
+        story = self.story
+        if story is None:  # InlineImage asks only while a story is being rendered
+            raise RuntimeError("internal: a picture was placed outside a document part")
+        part = story.part
         image_part = self.images.get_or_add_image_part(image_descriptor)
         if part.partname not in self.rels:
             rels = self.rels[part.partname] = Relationships(part.partname.baseURI)
@@ -250,7 +253,7 @@ class _Render(DocxTemplate):
         rId = self.rels[part.partname].get_or_add(RT.IMAGE, image_part).rId
         image = image_part.image
         cx, cy = image.scaled_dimensions(width, height)
-        return CT_Inline.new_pic_inline(self.story.next_id, rId, image.filename, cx, cy)
+        return CT_Inline.new_pic_inline(story.next_id, rId, image.filename, cx, cy)
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's resolve_listing, skipped when it would change nothing.
