@@ -17,18 +17,17 @@ $(VENV)/.installed: pyproject.toml
 run: install  ## score the embedded sample year (out/2024/; an older run is kept as 2024.prev-N)
 	$(BIN)/evalgen score $(YEAR)
 
-test: install  ## lint, then the whole test suite
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint  ## lint (ruff, mypy), then the whole test suite
 	$(BIN)/pytest -q
 
 .PHONY: test-fast
 test-fast: install  ## the tests not marked slow (no whole sample year, documents, subprocess or PDF)
 	$(BIN)/pytest -q -m "not slow"
 
-lint: install
+lint: install  ## ruff (check + format check) and mypy on evalgen/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
