@@ -275,7 +275,7 @@ def _model_meta(loaded: LoadedModel) -> dict[str, str]:
     return {"file": loaded.path.name, "sha256": loaded.sha256}
 
 
-_OS_REASONS = {
+_OS_REASONS: dict[int | None, str] = {  # OSError.errno may be None
     errno.ENOSPC: "磁盘空间不足",
     errno.EDQUOT: "超出磁盘配额",
     errno.EACCES: "没有写入权限",

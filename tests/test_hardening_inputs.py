@@ -178,6 +178,22 @@ def test_two_row_header_without_merged_cells_is_explained(tmp_path):
     }
 
 
+def test_unit_header_lost_to_a_merged_heading_is_a_missing_column(tmp_path):
+    # C2:C3 merged makes rows 2-3 one header, whose lower row's text wins: B3 甲县 takes the
+    # place of 单位. That is a missing 单位 column, said so, where it was an internal error.
+    folder = mini(tmp_path)
+    path = folder / "2024" / "县区数据_2024.xlsx"
+    write_xlsx(path, {"测试指标": [["2024年度测试数据"], COUNTY_HEADER] + COUNTY_ROWS})
+    edit(path, lambda wb: wb["测试指标"].merge_cells("C2:C3"))
+    err = refused(folder, "--model", MINI_MODEL)
+    assert "县区数据_2024.xlsx › 测试指标 › 第2行：缺少列“单位”" in err
+    found = records(folder, "--model", MINI_MODEL)
+    lost = [r for r in found if r["code"] == "missing-column" and r["indicator"] is None]
+    assert [(r["file"], r["sheet"], r["row"], r["cell"]) for r in lost] == [
+        ("县区数据_2024.xlsx", "测试指标", 2, None)
+    ]
+
+
 @pytest.mark.slow
 def test_hidden_data_row_is_read_with_a_notice(sample_copy):
     def hide(wb):

@@ -56,4 +56,6 @@ def install() -> None:
         click.decorators,
     ):
         if hasattr(module, "_"):
-            module._ = _gettext
+            # Each module binds gettext as `_` at import: rebind it in the module's namespace
+            # (a name click's types do not declare).
+            vars(module)["_"] = _gettext

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TypedDict
 
 from ..model.schema import Group, ScoringModel
 from ..problems import Problem, column_letter
@@ -15,6 +16,15 @@ from .tables import Cell, Table, TableSet
 from .values import ValueProblem, cell_text, normalize_text, shorten
 
 __all__ = ["Checker", "suggest_unit"]
+
+
+class _Place(TypedDict, total=False):
+    """Where a problem is in a table, as `Problem` keywords."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
 
 
 class Checker:
@@ -42,9 +52,10 @@ class Checker:
         **kw,
     ) -> None:
         """Record a problem of kind `code`, located to `table` and `cell` where given."""
-        where = {"file": table.file, "sheet": table.sheet} if table else {}
+        where: _Place = {"file": table.file, "sheet": table.sheet} if table else {}
         if cell is not None:
-            where.update(row=cell.row, column=column_letter(cell.column))
+            where["row"] = cell.row
+            where["column"] = column_letter(cell.column)
         self.problems.append(Problem(message, **where, **kw, code=code))
 
     def value_problem(self, exc: ValueProblem, table: Table, cell: Cell, **kw) -> None:

@@ -109,13 +109,8 @@ def _count(check: Checker, table: Table, cell: Cell | None, unit) -> int | None:
     except ValueProblem as exc:
         check.value_problem(exc, table, cell, unit=unit or "")
         return None
-    number = parsed.number
-    if (
-        parsed.kind != "number"
-        or parsed.percent
-        or number < 1
-        or number != number.to_integral_value()
-    ):
+    number = parsed.number  # None exactly when the cell is not a number (blank, 不适用)
+    if number is None or parsed.percent or number < 1 or number != number.to_integral_value():
         shown = shorten(str(cell.value))
         check.add(f"次数“{shown}”应为正整数", table, cell, unit=unit or "", code="bad-count")
         return None

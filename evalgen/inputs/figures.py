@@ -36,8 +36,14 @@ def read_figures(
     first_seen: dict[str, str] = {}
     for table in tables:
         columns = _indicator_columns(check, table, indicators)
+        # The reader finds a table by its 单位 header, but a header merged over two rows
+        # takes the lower row's text, which can replace it.
+        unit_col = table.column_of("单位")
+        if unit_col is None:
+            check.missing_columns(table, ("单位",))
+            continue
         for row, cells in table.rows:
-            unit_cell, unit = _row_unit(check, gkey, table, row, cells, first_seen)
+            unit_cell, unit = _row_unit(check, gkey, table, row, cells, unit_col, first_seen)
             if unit is None:
                 continue
             out[unit] = _row_figures(check, table, row, cells, unit, columns, indicators)
@@ -56,11 +62,16 @@ def read_figures(
 
 
 def _row_unit(
-    check: Checker, gkey: str, table: Table, row: int, cells: dict, first_seen: dict[str, str]
+    check: Checker,
+    gkey: str,
+    table: Table,
+    row: int,
+    cells: dict[int, Cell],
+    unit_col: int,
+    first_seen: dict[str, str],
 ) -> tuple[Cell, str | None]:
     """The row's unit cell and unit, or None (reported) if unknown or already seen."""
     check.year_ok(table, cells)
-    unit_col = table.column_of("单位")
     unit_cell = cells.get(unit_col) or Cell(None, row, unit_col)
     unit = check.unit(table, unit_cell, gkey)
     if unit is None:
@@ -104,9 +115,9 @@ def _indicator_columns(check: Checker, table: Table, indicators: list[Indicator]
         by_header[ind.id] = ind
     columns: dict[str, int] = {}
     for col, header in table.headers.items():
-        ind = by_header.get(header_key(header)) or by_header.get(header.replace(" ", ""))
+        named = by_header.get(header_key(header)) or by_header.get(header.replace(" ", ""))
         here = Cell(None, table.header_row, col)
-        if ind is None:
+        if named is None:
             if header_key(header) not in _KNOWN_HEADER_KEYS:
                 check.add(
                     f"不认识的列“{shorten(header)}”，已忽略",
@@ -116,10 +127,10 @@ def _indicator_columns(check: Checker, table: Table, indicators: list[Indicator]
                     code="unknown-column",
                 )
             continue
-        if ind.id in columns:
-            check.add(f"指标“{ind.name}”的列重复", table, here, code="duplicate-column")
+        if named.id in columns:
+            check.add(f"指标“{named.name}”的列重复", table, here, code="duplicate-column")
             continue
-        columns[ind.id] = col
+        columns[named.id] = col
     for ind in indicators:
         if ind.id not in columns:
             check.add(
@@ -188,6 +199,8 @@ def _in_range(
     check: Checker, parsed: CellValue, ind: Indicator, table: Table, cell: Cell, kw: dict
 ) -> bool:
     value = parsed.number
+    # `_figure` asks only about numbers: blank and 不适用 cells are handled before.
+    assert value is not None, cell.ref
     low, high = ind.min, ind.max
     if ind.rule == "evaluated":
         low = Decimal(0) if low is None else low

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 from ..problems import Problem, column_letter
 from .filecheck import FileProblem, check_file
@@ -32,6 +33,13 @@ HEADER_SCAN_ROWS = 20
 _SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm"}
 _UNSUPPORTED_SUFFIXES = {".xls", ".et", ".ods", ".numbers", ".wps"}
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+class _SheetPlace(TypedDict):
+    """A sheet's place, as `Problem` keywords (the row and column are added per problem)."""
+
+    file: str
+    sheet: str
 
 
 def input_files(folder: Path) -> list[Path]:
@@ -114,7 +122,7 @@ def _text(value: object) -> str:
 def _table_from_sheet(
     file: str, sheet: Sheet, unit_header: str, problems: list[Problem]
 ) -> Table | None:
-    where = {"file": file, "sheet": sheet.title}
+    where: _SheetPlace = {"file": file, "sheet": sheet.title}
     if sheet.hidden:
         problems.append(
             Problem(
@@ -200,7 +208,7 @@ def _fill_rows(table: Table, sheet: Sheet) -> list[int]:
 
 
 def _note_rows(
-    problems: list[Problem], where: dict, table: Table, sheet: Sheet, hidden: list[int]
+    problems: list[Problem], where: _SheetPlace, table: Table, sheet: Sheet, hidden: list[int]
 ) -> None:
     """Notices for hidden rows and columns and for rows of formulas without results."""
     headers = table.headers
@@ -222,7 +230,7 @@ def _note_rows(
 
 
 def _note_hidden(
-    problems: list[Problem], where: dict, items: list[int], kind: str, name: Callable
+    problems: list[Problem], where: _SheetPlace, items: list[int], kind: str, name: Callable
 ) -> None:
     if not items:
         return

@@ -128,7 +128,7 @@ def _sheet_from_worksheet(name: str, ws, formulas: dict[tuple[int, int], str]) -
                 continue
             percent = _percent_format(cell.number_format) if value is not None else False
             rows.setdefault(r, {})[c] = Cell(value, r, c, percent, covered.get((r, c), ""))
-    hidden_columns = set()
+    hidden_columns: set[int] = set()
     for dim in ws.column_dimensions.values():
         if dim.hidden and dim.min and dim.max:
             hidden_columns.update(range(dim.min, dim.max + 1))

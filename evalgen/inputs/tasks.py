@@ -105,9 +105,9 @@ def _task_no(check: Checker, table: Table, cell: Cell, by_no: dict, unit) -> int
     except ValueProblem as exc:
         check.value_problem(exc, table, cell, unit=unit or "")
         return None
-    number = parsed.number
+    number = parsed.number  # None exactly when the cell is not a number (blank, 不适用)
     if (
-        parsed.kind != "number"
+        number is None
         or parsed.percent
         or number != number.to_integral_value()
         or number not in by_no
@@ -131,7 +131,7 @@ def _task_score(check: Checker, table: Table, cell: Cell, unit, task, max_score)
     except ValueProblem as exc:
         check.value_problem(exc, table, cell, **kw)
         return None
-    if parsed.kind != "number":
+    if parsed.number is None:  # not a number: 不适用 or blank
         code = "not-applicable-here" if parsed.kind == "na" else "blank-cell"
         check.add("缺少完成得分（重点任务不能填“不适用”）", table, cell, code=code, **kw)
         return None

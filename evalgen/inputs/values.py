@@ -43,7 +43,11 @@ _PLACEHOLDERS = frozenset(
 
 @dataclass(frozen=True)
 class CellValue:
-    """A parsed cell: a number, 不适用 (``na``) or blank (missing data, never N/A)."""
+    """A parsed cell: a number, 不适用 (``na``) or blank (missing data, never N/A).
+
+    `number` is set exactly when `kind` is ``number``: a check of `number is None` is a
+    check of the kind that also tells the type checker the number is there.
+    """
 
     kind: Literal["number", "na", "blank"]
     number: Decimal | None = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import ValidationError
@@ -21,6 +22,9 @@ from ..resources import DEFAULT_MODEL
 from ..yamlfile import nearest_line, yaml_load
 from .checks import meaning_problems
 from .schema import Indicator, ScoringModel
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails  # pydantic's own dependency: one validation error
 
 __all__ = [
     "LoadedModel",
@@ -169,7 +173,7 @@ _SHAPE_MESSAGES = {
 }
 
 
-def _shape_problem(err: dict, file: str, lines: dict[str, int]) -> Problem:
+def _shape_problem(err: ErrorDetails, file: str, lines: dict[str, int]) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     path = _format_loc(loc)
     template = _SHAPE_MESSAGES.get(err["type"])

@@ -43,8 +43,8 @@ def _summary(model: ScoringModel, year: YearResult, exact: UnitLines) -> list[st
     result = exact.result
     group = year.groups[result.group]
     change = ""
-    if result.previous_rank is not None:
-        delta = result.rank_change
+    delta = result.rank_change  # None exactly when there is no previous rank
+    if delta is not None:
         moved = "持平" if delta == 0 else (f"上升{delta}位" if delta > 0 else f"下降{-delta}位")
         change = f"（{year.previous_year}年第{result.previous_rank}位，{moved}）"
     veto = "，一票否决" if result.veto else ""
@@ -81,6 +81,8 @@ def _category(cat: Category, lines: list[IndicatorScore]) -> list[str]:
                 f"{fmt_number(t.score)}，来源 {t.source}"
             )
         if ln.tasks:
+            # Task lines always come with their weighted average (`exact.task_value`).
+            assert ln.value is not None, ind.id
             out.append(f"      加权平均完成得分 {fmt_number(ln.value)}")
     return out
 

@@ -67,7 +67,7 @@ def _json_chunks(value: object, pad: bytes, levels: int) -> Iterator[bytes]:
         return
     inner = pad + b"  "
     is_dict = isinstance(value, dict)
-    items = value.items() if is_dict else ((None, v) for v in value)
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
     yield b"{" if is_dict else b"["
     for n, (key, item) in enumerate(items):
         yield (b",\n" if n else b"\n") + inner

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import overload
 
 from ..model.schema import ScoringModel
 from ..numbers import half_up_units, json_safe, round_half_up
@@ -30,8 +31,12 @@ KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
 SCORE_DECIMALS = 4
 
 
+@overload
+def number(x: Fraction | Decimal, decimals: int = SCORE_DECIMALS) -> float | int: ...
+@overload
+def number(x: None, decimals: int = SCORE_DECIMALS) -> None: ...
 def number(x: Fraction | Decimal | None, decimals: int = SCORE_DECIMALS) -> float | int | None:
-    """A JSON number: half-up to `decimals`, integers stay integers."""
+    """A JSON number: half-up to `decimals`, integers stay integers (None stays None)."""
     if x is None:
         return None
     units = half_up_units(x, decimals)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .records import GroupRecord, YearRecord
 from .zips import FIXED_TIME
 
 __all__ = ["write_results_workbook"]
@@ -25,18 +26,21 @@ _CHANGE = '"↑"0;"↓"0;"持平"'  # 名次变化 as the bulletin prints it, th
 # The documents' fixed date, so the same results give the same bytes.
 _CREATED = dt.datetime(*FIXED_TIME, tzinfo=dt.UTC)
 
+# A cell as `_write_sheet` writes it: text, a flag, a number, or nothing (left empty).
+_Cell = str | bool | int | float | None
+
 
 @dataclass
 class _Sheet:
     title: str
     headers: list[str]
-    widths: list[float]
-    rows: Iterable[list]
+    widths: Sequence[float]
+    rows: Iterable[list[_Cell]]
     formats: dict[int, str] = field(default_factory=dict)  # column → Excel number format
     group: bool = False  # a group's sheet, named after the group; the others have fixed names
 
 
-def write_results_workbook(results: dict, path: Path) -> Path:
+def write_results_workbook(results: YearRecord, path: Path) -> Path:
     """Write the results workbook to `path`: a temporary name, then rename (the run folder
     is synced to disk as a whole when it is committed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +54,7 @@ def write_results_workbook(results: dict, path: Path) -> Path:
     return path
 
 
-def _write(results: dict, tmp: Path) -> None:
+def _write(results: YearRecord, tmp: Path) -> None:
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
@@ -127,7 +131,7 @@ def _write_sheet(wb, spec: _Sheet, title: str, header, number_formats: dict) -> 
                 ws.write_number(r, col, value, formats.get(col))
 
 
-def _sheets(results: dict) -> Iterator[_Sheet]:
+def _sheets(results: YearRecord) -> Iterator[_Sheet]:
     groups = results["groups"]
     for group in groups:
         cats = [c["name"] for c in group["categories"]]
@@ -163,7 +167,7 @@ def _sheets(results: dict) -> Iterator[_Sheet]:
             for g in groups for u in g["units"] for t in u["triggers"]
         ),
     )  # fmt: skip
-    about = [
+    about: list[list[_Cell]] = [
         ["考核年度", results["year"]],
         ["考核细则", f"{results['model']['name']}（{results['model']['version']}）"],
         ["总分取舍", results["rounding"]],
@@ -173,7 +177,7 @@ def _sheets(results: dict) -> Iterator[_Sheet]:
     yield _Sheet("说明", ["项目", "内容"], [14, 80], about)
 
 
-def _unit_rows(group: dict) -> Iterator[list]:
+def _unit_rows(group: GroupRecord) -> Iterator[list[_Cell]]:
     for u in group["units"]:
         by_cat = [c["score"] if c["applicable"] else "—" for c in u["categories"]]
         triggers = "；".join(f"{t['kind']}：{t['reason']}" for t in u["triggers"])
@@ -183,7 +187,7 @@ def _unit_rows(group: dict) -> Iterator[list]:
                "是" if u["veto"] else "", u["previous_rank"], u["rank_change"], triggers, notes]  # fmt: skip
 
 
-def _indicator_rows(groups: list[dict]) -> Iterator[list]:
+def _indicator_rows(groups: list[GroupRecord]) -> Iterator[list[_Cell]]:
     for group in groups:
         for u in group["units"]:
             for i in u["indicators"]:

@@ -180,6 +180,8 @@ def _floor_misses(
     for ind, target, rows in floor_missed:
         for row in rows.tolist():
             value = exact.exact_value(units[row], ind)
+            # A missed floor is a comparison that held, and NaN (no value) compares false.
+            assert value is not None, (units[row], ind.id)
             misses.setdefault(row, []).append(FloorMiss(ind, value, target))
     return {row: tuple(found) for row, found in misses.items()}
 
@@ -311,6 +313,8 @@ class _Totals:
 
 def _adjustment(model: ScoringModel, event: Event) -> AdjustmentLine:
     item = model.adjustment(event.item_id)
+    # The events reader keeps only events whose item is in the model's catalogue.
+    assert item is not None, event.item_id
     return AdjustmentLine(
         item.id, item.kind, item.name, event.count, item.points * event.count,
         event.basis, event.date, event.source,

@@ -35,11 +35,11 @@ class ColumnPeers(Peers):
     (the cell parser's limit), which float64 keeps distinct and in order.
     """
 
-    __slots__ = ("_best_high", "_best_low")
+    __slots__ = ("_best_high", "_best_low", "_column")
 
     def __init__(self, column: np.ndarray, exact_of: Callable[[int], Fraction]):
         present = np.flatnonzero(~np.isnan(column))
-        self._sorted = np.sort(column[present])
+        self._column = np.sort(column[present])  # float64, for searchsorted (not `Peers._sorted`)
         self._best_high = (
             exact_of(int(present[np.argmax(column[present])])) if len(present) else None
         )
@@ -48,13 +48,13 @@ class ColumnPeers(Peers):
         )
 
     def __len__(self) -> int:
-        return len(self._sorted)
+        return len(self._column)
 
     def count_better(self, value: Fraction, higher_is_better: bool) -> int:
         v = float(value)
         if higher_is_better:
-            return int(len(self._sorted) - np.searchsorted(self._sorted, v, side="right"))
-        return int(np.searchsorted(self._sorted, v, side="left"))
+            return int(len(self._column) - np.searchsorted(self._column, v, side="right"))
+        return int(np.searchsorted(self._column, v, side="left"))
 
     def best(self, value: Fraction, higher_is_better: bool) -> Fraction:
         if higher_is_better:
@@ -221,7 +221,15 @@ class ExactGroup:
         if peers is None:
             column = self.values[:, self._columns[ind.id]]
             units = self.group.units
-            peers = ColumnPeers(column, lambda row: self.exact_value(units[row], ind))
+
+            def exact_of(row: int) -> Fraction:
+                value = self.exact_value(units[row], ind)
+                # ColumnPeers asks only for rows with a number in the column, and the engine
+                # fills the column from the same figures and tasks: NaN exactly where None.
+                assert value is not None, (units[row], ind.id)
+                return value
+
+            peers = ColumnPeers(column, exact_of)
             self._peers[ind.id] = peers
         return peers
 
@@ -242,8 +250,14 @@ def _indicator_rule(ind: Indicator, year: int) -> _IndicatorRule:
     )
 
 
-def task_value(group: Group, unit: str, inputs: YearInputs):
+def task_value(
+    group: Group, unit: str, inputs: YearInputs
+) -> tuple[Fraction | None, tuple[TaskLine, ...], Source | None, str]:
+    """A unit's key-task indicator value (0-100), its task lines, first source, N/A reason."""
     scoring = group.task_scoring
+    # Called only for `source: tasks` indicators, which the model checks refuse unless the
+    # group defines task_scoring (checks.py, "tasks-undefined").
+    assert scoring is not None, group.name
     entered = inputs.tasks.get(unit, {})
     lines = []
     for task in group.tasks:
@@ -257,7 +271,7 @@ def task_value(group: Group, unit: str, inputs: YearInputs):
         )
     if not lines:
         return None, (), None, "无承担的重点任务"
-    total_weight = sum(Fraction(t.weight) for t in lines)
-    value = sum(Fraction(t.weight) * Fraction(t.score) for t in lines) / total_weight
+    total_weight = sum((Fraction(t.weight) for t in lines), _ZERO)
+    value = sum((Fraction(t.weight) * Fraction(t.score) for t in lines), _ZERO) / total_weight
     value = value * 100 / Fraction(scoring.max_score)
     return value, tuple(lines), lines[0].source, ""

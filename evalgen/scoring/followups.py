@@ -180,7 +180,7 @@ CONDITIONS: dict[str, Condition] = {
         Condition("veto", lambda rule, g: _rows(g, lambda r: r.veto), _veto_check),
         Condition("bottom", _bottom_rows, _bottom_check),
         Condition("bottom_consecutive", _bottom_rows, _bottom_consecutive_check),
-        Condition("safety_floor", lambda rule, g: _rows(g, lambda r: r.floor_misses),
+        Condition("safety_floor", lambda rule, g: _rows(g, lambda r: bool(r.floor_misses)),
                   _safety_floor_check),
     )
 }  # fmt: skip

@@ -10,15 +10,27 @@ one unit (`exact.ExactGroup`) and on float64 columns for a whole group at once
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from fractions import Fraction
+from typing import Any, overload
+
+import numpy as np
 
 __all__ = ["category_factors"]
 
-# A number (`Fraction` for one unit) or a column of them (`numpy.ndarray`, one per unit).
-N = TypeVar("N")
+
+@overload
+def category_factors(
+    applicable: Sequence[Fraction], category_points: Sequence[Fraction]
+) -> list[Fraction]: ...
+@overload
+def category_factors(
+    applicable: Sequence[np.ndarray], category_points: Sequence[float]
+) -> list[np.ndarray]: ...
 
 
-def category_factors(applicable: Sequence[N], category_points: Sequence) -> list[N]:
+# One body for both signatures above: the same operators on `Fraction`s (one unit) and on
+# float64 columns (one value per unit), so the arithmetic is typed by the overloads.
+def category_factors(applicable: Sequence[Any], category_points: Sequence[Any]) -> list[Any]:
     """Effective points ÷ points for the indicators of each category.
 
     `applicable[c]` is the sum of the points of the unit's applicable indicators in

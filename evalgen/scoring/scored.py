@@ -57,7 +57,7 @@ class FloorMiss(NamedTuple):
     """底线指标: a safety-floor indicator whose value fell short of the year's target."""
 
     indicator: Indicator
-    value: Fraction | None
+    value: Fraction
     target: Decimal
 
 
