@@ -85,7 +85,7 @@ class _Renderer(RendererAgg):
     a text is measured, as before: `chartfont.chart_settings` makes it an error.)
     """
 
-    def __init__(self, width, height, dpi):
+    def __init__(self, width: float, height: float, dpi: float) -> None:
         super().__init__(width, height, dpi)
         self._layouts: dict = {}
         self._glyphs: dict = {}
