@@ -34,7 +34,6 @@ _FIELDS = {
     "phone": "联系电话",
     "notice_number": "约谈通知书编号",
 }
-_DOC_FIELDS = [f for f in _FIELDS if f != "notice_number"] + ["deadline"]
 _DEFAULT_MATERIALS = (
     "存在问题的原因分析和整改方案（加盖单位公章）",
     "未达标指标的情况说明及佐证材料",
@@ -61,10 +60,6 @@ class Issuance:
     deadline: str
     notice_number: str
     materials: tuple[str, ...]
-
-    def to_dict(self) -> dict:
-        """The details the document templates read (as `doc.*`)."""
-        return {field: getattr(self, field) for field in _DOC_FIELDS}
 
 
 def load_issuance(path: Path) -> Issuance:
