@@ -65,4 +65,4 @@ test-latest:  ## the whole suite on the newest dependencies (.venv-latest), then
 	$(LATEST)/bin/python tools/fast_paths.py; exit $$status
 
 clean:
-	rm -rf $(VENV) $(LATEST) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LATEST) out dist build .pytest_cache .ruff_cache .mypy_cache .hypothesis

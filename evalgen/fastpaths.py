@@ -60,12 +60,17 @@ def _version(dist: str) -> str | None:
 
 def _minor(version: str | None) -> str | None:
     """'0.20' of '0.20.2'; None for a pre-release or a development version (never tested)."""
+    from packaging.version import InvalidVersion, Version  # matplotlib's own dependency
+
     if version is None:
         return None
-    parts = version.split(".")
-    if len(parts) < 2 or not all(p.isdigit() for p in parts[:3]):
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
         return None
-    return f"{parts[0]}.{parts[1]}"
+    if parsed.is_prerelease or parsed.is_devrelease:
+        return None
+    return f"{parsed.major}.{parsed.minor}"  # a post-release counts as its release
 
 
 def _reachable(path: str) -> bool:

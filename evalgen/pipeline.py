@@ -26,10 +26,11 @@ from .outputs.files import RunFolder, json_bytes, json_chunks, sha256_file
 from .outputs.records import YearRecord
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
-from .problems import InputError, OutputError, Problem
+from .problems import EvalgenError, InputError, OutputError, Problem
 from .resources import DEFAULT_INPUTS
-from .scoring.engine import ScoredYear, YearLines, YearResult, check_year, score_year
+from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
+from .scoring.scored import YearLines, YearResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,7 +98,11 @@ def validate(
     check_year(loaded.model, year)
     folder = _inputs_base(inputs_dir) / str(year)
     inputs = read_year(loaded.model, folder, year)
-    load_issuance(issuance_file or folder / ISSUANCE_FILE)
+    try:
+        load_issuance(issuance_file or folder / ISSUANCE_FILE)
+    except EvalgenError as exc:  # the data's notices still belong to the report
+        exc.notices = [*inputs.warnings, *exc.notices]
+        raise
     return inputs
 
 

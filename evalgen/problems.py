@@ -6,7 +6,7 @@ Chinese what is wrong and how to fix it. Problems are collected, then raised tog
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 __all__ = [
     "CODES",
@@ -16,7 +16,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "column_letter",
-    "describe",
+    "code_description",
 ]
 
 # Every problem code, declared once: code → what it means, in a few Chinese words.
@@ -143,7 +143,7 @@ CODES: dict[str, str] = {
 }
 
 
-def describe(code: str) -> str:
+def code_description(code: str) -> str:
     """The short Chinese description of a problem code ("" for an unlisted one)."""
     return CODES.get(code, "")
 
@@ -194,9 +194,6 @@ class Problem:
     def render(self) -> str:
         text = f"{self.where()}：{self.message}" if self.where() else self.message
         return f"{text}。{self.hint}" if self.hint else text
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
     def record(self) -> dict:
         """The problem for tools (`validate --json`): every key always present, None if empty.

@@ -47,6 +47,27 @@ def test_every_public_name_resolves_to_its_library_object():
         evalgen.no_such_name  # noqa: B018 - the attribute is the point
 
 
+def test_the_type_checking_imports_name_every_export_from_its_module():
+    """evalgen/__init__.py names each export three times (the lazy table, __all__, and the
+    imports type checkers read): all three must agree."""
+    import ast
+    from pathlib import Path
+
+    source = Path(evalgen.__file__).read_text(encoding="utf-8")
+    guarded = next(
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    imported = {
+        alias.name: "evalgen." + node.module.lstrip(".")
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    assert imported == evalgen._EXPORTS
+
+
 @pytest.fixture(scope="module")
 def evaluation():
     return evalgen.evaluate(2024)  # the embedded sample inputs and model

@@ -380,7 +380,7 @@ def test_a_scored_run_still_explains_its_units(sample_copy, out):
     earlier years keep totals and ranks only."""
     from evalgen import pipeline
     from evalgen.outputs.explain import explain_unit
-    from evalgen.scoring.engine import YearLines, YearResult
+    from evalgen.scoring.scored import YearLines, YearResult
 
     done = pipeline.score(2024, sample_copy, out_dir=out, documents=False)
     evaluation = done.evaluation
@@ -412,3 +412,16 @@ def test_validate_checks_an_issuance_file_kept_elsewhere(sample_copy, tmp_path):
     (sample_copy / "2024" / "发文信息.yaml").rename(moved)
     assert run("validate", 2024, "--inputs", sample_copy).exit_code == 2  # not where expected
     assert run("validate", 2024, "--inputs", sample_copy, "--issuance", moved).exit_code == 0
+
+
+@pytest.mark.slow
+def test_the_embedded_sample_is_named_when_no_inputs_are_given(tmp_path):
+    """A wheel user in a folder with their own 2024/ who forgets --inputs is told."""
+    from evalgen.resources import DEFAULT_INPUTS
+
+    result = CliRunner().invoke(main, ["validate", "2024"])
+    assert result.exit_code == 0, result.output
+    assert f"提示：未指定 --inputs，使用随程序提供的示例数据（{DEFAULT_INPUTS}）。" in result.stderr
+    assert "示例数据" not in result.stdout
+    given = CliRunner().invoke(main, ["validate", "2024", "--inputs", str(DEFAULT_INPUTS)])
+    assert given.exit_code == 0 and "示例数据" not in given.output

@@ -12,7 +12,7 @@ from conftest import COUNTY_HEADER, COUNTY_ROWS, MINI_MODEL, SAMPLE_INPUTS, mini
 
 from evalgen import pipeline
 from evalgen.cli import main
-from evalgen.problems import CODES, InputError, ModelError, Problem, describe
+from evalgen.problems import CODES, InputError, ModelError, Problem, code_description
 
 PACKAGE = Path(__file__).resolve().parent.parent / "evalgen"
 MODEL_DIR = PACKAGE / "model"
@@ -143,8 +143,8 @@ def test_every_code_in_the_table_is_used_somewhere():
 def test_an_unlisted_code_never_stops_a_run():
     problem = Problem("某个问题", code="not-in-the-table")
     assert problem.code == "not-in-the-table"
-    assert describe("not-in-the-table") == ""
-    assert describe("not-a-number") == "不是数字"
+    assert code_description("not-in-the-table") == ""
+    assert code_description("not-a-number") == "不是数字"
 
 
 # -- records for tools -----------------------------------------------------------------------
@@ -268,6 +268,31 @@ def test_validate_json_on_good_data_lists_only_notices(tmp_path):
         "warning",
     )
     assert "数据检查通过" in result.stderr and "数据检查通过" not in result.stdout
+
+
+def test_validate_json_keeps_the_notices_when_the_issuance_file_fails(tmp_path):
+    """The data passes with a notice (G3), then 发文信息.yaml is broken: both are listed."""
+    folder = mini_year(tmp_path, county_header=COUNTY_HEADER + ["备用"])
+    (folder / "2024" / "发文信息.yaml").write_text("发文机关: [未闭合\n", encoding="utf-8")
+    result = _validate("--inputs", folder, "--model", MINI_MODEL)
+    assert result.exit_code == 2
+    lines = _lines(result)
+    assert [(r["code"], r["severity"]) for r in lines] == [
+        ("yaml-syntax", "error"),
+        ("unknown-column", "warning"),
+    ]
+    assert lines[1]["cell"] == "G3"
+
+
+def test_validate_json_with_debug_shows_the_traceback(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        ["validate", "2024", "--inputs", str(_bad_year(tmp_path)), "--model", MINI_MODEL]
+        + ["--json", "--debug"],
+    )
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr  # as without --json
+    assert [r["code"] for r in _lines(result)][0] == "not-a-number"
 
 
 def test_validate_json_for_a_missing_model_file(tmp_path):

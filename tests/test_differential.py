@@ -297,9 +297,15 @@ def test_engine_totals_are_the_rounded_exact_totals(case) -> None:
     assert meaning_problems(model) == []  # the generator keeps within the table's bounds
     scored = score_year(model, inputs)
     results = scored.result.groups["g"].units
+    points = {a.id: F(a.points) for a in model.adjustments}
     for r in results:
+        # bonus (capped), penalty and veto from the events and the model, not from the engine
+        mine = [e for e in inputs.events if e.unit == r.unit]
+        bonus = sum((points[e.item_id] * e.count for e in mine if e.item_id == "B1"), F(0))
+        penalty = sum((points[e.item_id] * e.count for e in mine if e.item_id == "P1"), F(0))
+        assert r.veto == any(e.item_id == "V1" for e in mine), r.unit
         base = sum((ln.score for ln in scored.lines.unit_lines(r).indicators), F(0))
-        exact = max(F(0), base + r.bonus_capped - r.penalty)
+        exact = max(F(0), base + min(bonus, F(model.bonus_cap)) - penalty)
         assert r.total == round_half_up(exact, model.decimals), r.unit
     keys = [(r.veto, -r.total) for r in results]
     assert keys == sorted(keys)  # ranked best first, vetoed last

@@ -23,7 +23,7 @@ def versions(monkeypatch):
     return installed
 
 
-@pytest.mark.parametrize("version", ["0.20.0", "0.20.2", "0.20", "0.20.11.post1"])
+@pytest.mark.parametrize("version", ["0.20.0", "0.20.2", "0.20", "0.20.11.post1", "0.20.post1"])
 def test_a_tested_minor_version_with_every_internal_is_on(versions, version):
     versions["docxtpl"] = version
     path = check("documents", {"docxtpl": ("0.20",)}, PRESENT)
@@ -32,7 +32,9 @@ def test_a_tested_minor_version_with_every_internal_is_on(versions, version):
     assert path.reason == f"已启用（docxtpl {version}）"
 
 
-@pytest.mark.parametrize("version", ["0.21.0", "1.20.0", "0.2.0", "0.20.0rc1", "0.20.dev3"])
+@pytest.mark.parametrize(
+    "version", ["0.21.0", "1.20.0", "0.2.0", "0.20.0rc1", "0.20.dev3", "0.20rc1", "garbage"]
+)
 def test_another_version_or_a_pre_release_is_off(versions, version):
     versions["docxtpl"] = version
     path = check("documents", {"docxtpl": ("0.20",)}, PRESENT)

@@ -13,28 +13,28 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "evalgen"
 
-# Lower layers never import higher ones. The model's vocabulary (`model.schema`) comes before
-# the rule table (`scoring.rules`, `ruletable`, `vectorized`, `redistribution`: pure functions
-# on values), which comes before the model's meaning checks that read it. Charts draw plain
-# data and need only the core.
+# Lower layers never import higher ones. Charts draw plain data and need only the core. The
+# model's vocabulary (`model.schema`) comes before the rule table (`scoring.rules`,
+# `ruletable`, `vectorized`, `redistribution`: pure functions on values), which comes before
+# the model's meaning checks that read it.
 LAYERS = {
     "problems": 0,
     "numbers": 0,
     "yamlfile": 0,
     "resources": 0,
     "fastpaths": 0,
-    "schema": 1,
-    "rules": 2,
-    "model": 3,
-    "inputs": 4,
-    "scoring": 5,
-    "outputs": 6,
-    "charts": 6,
-    "documents": 7,
-    "pipeline": 8,
-    "cli": 9,
-    "__init__": 9,
-    "__main__": 10,
+    "charts": 1,
+    "schema": 2,
+    "rules": 3,
+    "model": 4,
+    "inputs": 5,
+    "scoring": 6,
+    "outputs": 7,
+    "documents": 8,
+    "pipeline": 9,
+    "cli": 10,
+    "__init__": 10,
+    "__main__": 11,
 }
 RULE_MODULES = {"rules", "ruletable", "vectorized", "redistribution"}
 # Within one layer, these may not import each other either.

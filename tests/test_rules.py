@@ -1,5 +1,6 @@
 """Scoring rules, rounding and rule descriptions, each checked against figures worked by hand."""
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -393,6 +394,16 @@ def test_registry() -> None:
     assert RULES["rank"].param_names == {"step", "floor"}
     assert not RULES["threshold"].param_names | RULES["ratio"].param_names
     assert not RULES["evaluated"].param_names | RULES["relative"].param_names
+
+
+def test_a_rule_needs_peers_exactly_when_it_says_what_decided_its_score():
+    """A peer rule without its detail sentence (or the reverse) is refused when declared, so
+    the exact path can never be given no peers while the vectorized path gets the column."""
+    rank = RULES["rank"]
+    with pytest.raises(ValueError, match="needs peers"):
+        replace(rank, needs_peers=False)
+    with pytest.raises(ValueError, match="needs peers"):
+        replace(rank, peer_detail=None)
 
 
 def test_parameter_bounds() -> None:

@@ -82,7 +82,7 @@ class _Renderer(RendererAgg):
     Laying out a line (HarfBuzz) costs more than drawing it. A layout is remembered by the
     string and the font, a bitmap by the glyph, its size and its exact position in FreeType's
     1/64 pixels: what Agg would make again from the same inputs. (A missing glyph is found when
-    a text is measured, as before: `chartfont.chart_settings` makes it an error.)
+    a text is measured, as before: `charts.font.chart_settings` makes it an error.)
     """
 
     def __init__(self, width: float, height: float, dpi: float) -> None:

@@ -95,8 +95,12 @@ def chart_font() -> tuple[Path, str, int]:
         # The family is also installed from another file: list this file first, so the
         # name finds it, and forget the lookups made before.
         manager.ttflist.sort(key=lambda entry: os.fsdecode(entry.fname) != key)
-        # findfont's lru_cache: private, so matplotlib's stubs leave it out.
-        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+        # findfont's lru_cache is private (matplotlib's stubs leave it out): cleared where a
+        # release has it, never a crash where one does not (the chart tests would then
+        # show the other file's glyphs).
+        cached = getattr(manager, "_findfont_cached", None)
+        if cached is not None:
+            cached.cache_clear()
     return path, family, index
 
 

@@ -15,6 +15,7 @@ from ..documents.wording import triggered
 from ..inputs.year import YearInputs
 from ..numbers import fmt_total
 from ..problems import EvalgenError, Problem
+from ..resources import DEFAULT_INPUTS
 from . import text as clitext
 
 __all__ = ["main"]
@@ -79,7 +80,7 @@ _model = click.option(
     metavar="文件",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="考核细则文件（YAML）。默认：scoring/xingtai-2023-2027.yaml。",
+    help="考核细则文件（YAML）。默认：随程序提供的邢台市考核细则（xingtai-2023-2027.yaml）。",
 )
 
 
@@ -116,7 +117,7 @@ def main() -> None:
     metavar="文件夹",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：templates/。",
+    help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：随程序提供的模板。",
 )
 @_issuance
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
@@ -151,6 +152,7 @@ def score(
       evalgen score 2024
       evalgen score 2024 --inputs 数据/ --out 结果/2024 --pdf
     """
+    _say_if_samples(inputs_dir)
     run = pipeline.score(
         year,
         inputs_dir,
@@ -173,6 +175,15 @@ def score(
         click.echo(json.dumps({"timings": seconds}, ensure_ascii=False), err=True)
 
 
+def _say_if_samples(inputs_dir: Path | None) -> None:
+    """Without --inputs the embedded sample year is used: say so, so that nobody mistakes
+    the sample's documents for their own (on stderr: stdout stays the command's output)."""
+    if inputs_dir is None:
+        click.echo(
+            f"提示：未指定 --inputs，使用随程序提供的示例数据（{DEFAULT_INPUTS}）。", err=True
+        )
+
+
 def _progress(done: int, total: int, path: str) -> None:
     width = 30
     bar = "█" * (width * done // total) + "·" * (width - width * done // total)
@@ -189,8 +200,8 @@ def _progress(done: int, total: int, path: str) -> None:
     "as_json",
     is_flag=True,
     help="以 JSON Lines 格式在标准输出列出全部问题和提示，每行一个对象，供其他程序读取；"
-    "键为 file、sheet、cell、row、column、unit、indicator、path、line、code、severity、"
-    "message、hint，没有的项为 null。退出码不变。",
+    "键为 file、 sheet、 cell、 row、 column、 unit、 indicator、 path、 line、 code、 "
+    "severity、 message、 hint，没有的项为 null。退出码不变。",
 )
 @_friendly
 def validate(
@@ -209,10 +220,12 @@ def validate(
       evalgen validate 2024 --json > 问题.jsonl
     """
     if as_json:
+        _say_if_samples(inputs_dir)
         inputs = _validate_as_json(year, inputs_dir, model, issuance_file)
         for warning in inputs.warnings:
             _echo_record(warning.record())
     else:
+        _say_if_samples(inputs_dir)
         inputs = pipeline.validate(year, inputs_dir, model, issuance_file)
         for warning in inputs.warnings:
             click.echo(f"提示：{warning.render()}")
@@ -224,17 +237,17 @@ def validate(
 
 
 def _validate_as_json(year: int, *args) -> YearInputs:
-    """`pipeline.validate`, an error printed as JSON lines (its message on stderr) and exit."""
+    """`pipeline.validate`, its problems printed as JSON lines; an error then goes on to
+    `_friendly` (the Chinese message on stderr, a traceback with --debug, the exit code)."""
     try:
         return pipeline.validate(year, *args)
     except EvalgenError as exc:
-        click.echo(exc.message, err=True)
         for record in exc.records():
             _echo_record(record)
-        sys.exit(exc.exit_code)
+        raise
     except Exception as exc:
         _echo_record(Problem(f"{type(exc).__name__}: {exc}", code="internal-error").record())
-        raise  # the message and exit code of `_friendly`
+        raise
 
 
 def _echo_record(record: dict) -> None:
@@ -254,6 +267,7 @@ def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -
     示例：
       evalgen explain 2024 宁晋县
     """
+    _say_if_samples(inputs_dir)
     click.echo(pipeline.explain(year, unit, inputs_dir, model))
 
 

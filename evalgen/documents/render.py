@@ -290,7 +290,8 @@ def _render_with_docxtpl(
     template: DocumentTemplate, data: dict[str, Any], pictures: dict[str, Picture] | None
 ) -> bytes:
     """docxtpl's own path, python-docx opening and saving the whole package: used for a
-    template with footnotes, and the reference the compiled path is tested against."""
+    template with footnotes, wherever the compiled fast path is off (`fastpaths`), and the
+    reference the compiled path is tested against."""
     from docxtpl import DocxTemplate, InlineImage
 
     from ..outputs.zips import stable_zip
@@ -335,7 +336,7 @@ def _template_parts(tpl: DocxTemplate) -> list[tuple[str, str]]:
     for rel in tpl.docx.part.rels.values():
         if rel.reltype.endswith(("/header", "/footer")):
             label = "页眉" if rel.reltype.endswith("/header") else "页脚"
-            xml = etree.tostring(rel.target_part._element, encoding="unicode")
+            xml = etree.tostring(rel.target_part.element, encoding="unicode")
             parts.append((f"{label}（{rel.target_part.partname.split('/')[-1]}）", xml))
     return parts
 

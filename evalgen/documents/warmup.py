@@ -1,6 +1,6 @@
 """Imported once by the document workers' fork server, before any worker starts.
 
-Workers are forked from that server (`documents._worker_context`), so what is imported and
+Workers are forked from that server (`documents.pool._worker_context`), so what is imported and
 loaded here — matplotlib, the chart font, docxtpl, python-docx, lxml — is paid for once per
 run instead of once per worker, and while the main process is still reading and scoring.
 Nothing here may raise: a problem (a missing font, say) is reported by the worker that meets

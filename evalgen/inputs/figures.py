@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model.schema import Group, Indicator
+from ..scoring.ruletable import RULES
 from .checker import Checker
 from .records import Figure, Source
 from .tables import Cell, Table, header_key
@@ -202,7 +203,8 @@ def _in_range(
     # `_figure` asks only about numbers: blank and 不适用 cells are handled before.
     assert value is not None, cell.ref
     low, high = ind.min, ind.max
-    if ind.rule == "evaluated":
+    value_is_score = RULES[ind.rule].value_is_score
+    if value_is_score:  # 评审打分: the value is the score, within [0, points]
         low = Decimal(0) if low is None else low
         high = ind.points if high is None else min(high, ind.points)
     measure = "" if ind.measure == "分" else ind.measure
@@ -212,7 +214,7 @@ def _in_range(
         check.add(message, table, cell, code="out-of-range", **kw)
         return False
     if high is not None and value > high:
-        what = f"该项分值{ind.points}分" if ind.rule == "evaluated" else f"上限{high}{measure}"
+        what = f"该项分值{ind.points}分" if value_is_score else f"上限{high}{measure}"
         check.add(f"数值{shown}{ind.measure}超过{what}", table, cell, code="out-of-range", **kw)
         return False
     return True

@@ -7,8 +7,9 @@ from fractions import Fraction
 
 from ..model.schema import Category, ScoringModel
 from ..numbers import fmt_number
-from ..scoring.engine import AdjustmentLine, IndicatorScore, UnitLines, YearLines, YearResult
+from ..scoring.lines import IndicatorScore
 from ..scoring.ruletable import RULES, describe
+from ..scoring.scored import AdjustmentLine, UnitLines, YearLines, YearResult
 from .results import KIND_LABELS
 
 __all__ = ["explain_unit"]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from ..scoring.engine import YearLines, YearResult
+from ..scoring.scored import YearLines, YearResult
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,8 +8,9 @@ from typing import overload
 
 from ..model.schema import ScoringModel
 from ..numbers import half_up_units, json_safe, round_half_up
-from ..scoring.engine import GroupResult, IndicatorScore, UnitLines, YearLines, YearResult
+from ..scoring.lines import IndicatorScore
 from ..scoring.ruletable import RULES, describe
+from ..scoring.scored import GroupResult, UnitLines, YearLines, YearResult
 from .records import (
     CategoryScoreRecord,
     GroupRecord,

@@ -29,34 +29,18 @@ from ..model.schema import Grade, Group, Indicator, ScoringModel
 from ..numbers import round_half_up
 from ..problems import ModelError, Problem
 from .exact import ExactGroup, task_value
-from .lines import IndicatorScore, TaskLine
 from .ruletable import RULES
 from .scored import (
     AdjustmentLine,
     FloorMiss,
     GroupResult,
-    UnitLines,
     UnitResult,
     YearLines,
     YearResult,
 )
 from .vectorized import effective_points, rule_vector
 
-__all__ = [
-    "AdjustmentLine",
-    "FloorMiss",
-    "GroupResult",
-    "IndicatorScore",
-    "ScoredYear",
-    "TaskLine",
-    "UnitLines",
-    "UnitResult",
-    "YearLines",
-    "YearResult",
-    "check_year",
-    "gc_paused",
-    "score_year",
-]
+__all__ = ["ScoredYear", "check_year", "gc_paused", "score_year"]
 
 _ZERO = Fraction(0)
 # Binary totals closer than this to a rounding half-way point are recomputed exactly.

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from ..model.schema import FollowUpRule, ScoringModel
 from ..numbers import cn_count, fmt_number
-from .engine import GroupResult, UnitResult, YearResult, gc_paused
+from .engine import gc_paused
+from .scored import GroupResult, UnitResult, YearResult
 
 __all__ = [
     "CONDITIONS",
@@ -19,7 +20,6 @@ __all__ = [
     "FollowUp",
     "Scope",
     "apply_followups",
-    "cn_count",
     "in_bottom",
 ]
 

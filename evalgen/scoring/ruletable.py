@@ -84,13 +84,16 @@ class Rule:
     params: tuple[Param, ...] = ()
     needs_target: bool = False
     value_is_score: bool = False  # the value is itself the score (so `max` ≤ points)
-    # For rules scored against the group's values: what decided the score (rank, best value).
+    # The score depends on the other units' values (rank, relative): both paths are given the
+    # group's column, and `peer_detail` says what decided the score (rank, best value).
+    needs_peers: bool = False
     peer_detail: Callable[[RuleInput, Fraction, str], str] | None = None
 
-    @property
-    def needs_peers(self) -> bool:
-        """The score depends on the other units' values (rank, relative)."""
-        return self.peer_detail is not None
+    def __post_init__(self) -> None:
+        if self.needs_peers != (self.peer_detail is not None):
+            raise ValueError(
+                f"rule {self.name}: a rule needs peers exactly when it has peer_detail"
+            )
 
     @property
     def param_names(self) -> frozenset[str]:
@@ -192,11 +195,12 @@ RULES: dict[str, Rule] = {
         Rule(
             "rank", "排名赋分", rules.rank, vectorized.rank, _rank_text,
             params=(Param("step", "non_negative"), Param("floor", "within_points")),
-            peer_detail=_rank_detail,
+            needs_peers=True, peer_detail=_rank_detail,
         ),
         Rule(
             "relative", "比较法", rules.relative, vectorized.relative,
-            lambda w: "组内最优者得满分，其余按与最优值之比计分", peer_detail=_relative_detail,
+            lambda w: "组内最优者得满分，其余按与最优值之比计分",
+            needs_peers=True, peer_detail=_relative_detail,
         ),
     )
 }  # fmt: skip
