@@ -116,6 +116,7 @@ CODES: dict[str, str] = {
     "grades-not-descending": "等次分数线未从高到低排列或相同",
     "lowest-grade-above-zero": "最低等次分数线不为0",
     "unknown-grade": "等次不在 grades 中",
+    "unknown-condition": "约谈整改条件（when）不存在",
     "missing-grades": "when: grade 未列出触发等次",
     "unknown-group": "约谈整改规则引用的分组不存在",
     "bottom-count-too-large": "后N名人数不小于分组单位数",

@@ -224,7 +224,7 @@ def test_followup_reasons_carry_the_figures(scored):
 
 
 def test_ties_at_the_cut_both_count_as_bottom(model):
-    from evalgen.scoring.followups import in_bottom
+    from evalgen.scoring.conditions import in_bottom
 
     counties = dict(COUNTIES_2024, 甲县=county("90", "5", "20", "20"))  # 55, tied with 丙县
     result = score_year(model, year_inputs(2024, counties)).result

@@ -1,14 +1,13 @@
 """The follow-up condition table: one entry per `when:`, and its filter never misses a unit."""
 
-from typing import get_args
-
 import pytest
 from test_engine import COUNTIES_2024, EVENTS_2024, MINI, ev, score_both_years, year_inputs
 
+from evalgen.model.checks import meaning_problems
 from evalgen.model.loader import load_model
-from evalgen.model.schema import FollowUpRule
+from evalgen.scoring.conditions import CONDITIONS, Scope
 from evalgen.scoring.engine import score_year
-from evalgen.scoring.followups import CONDITIONS, Scope, apply_followups
+from evalgen.scoring.followups import apply_followups
 
 
 @pytest.fixture(scope="module")
@@ -16,10 +15,26 @@ def model():
     return load_model(MINI).model
 
 
-def test_the_table_declares_exactly_the_conditions_the_model_file_allows():
-    allowed = get_args(FollowUpRule.model_fields["when"].annotation)
-    assert list(CONDITIONS) == list(allowed)
+def test_the_table_declares_the_five_conditions_of_the_plan():
+    assert list(CONDITIONS) == ["grade", "veto", "bottom", "bottom_consecutive", "safety_floor"]
     assert all(name == c.name for name, c in CONDITIONS.items())
+    assert {n for n, c in CONDITIONS.items() if c.needs_grades} == {"grade"}
+    assert {n for n, c in CONDITIONS.items() if c.counts_from_bottom} == {
+        "bottom",
+        "bottom_consecutive",
+    }
+
+
+def test_the_model_may_name_only_a_condition_of_the_table(model):
+    """`when:` is checked against the table (its one declaration), with the names it has."""
+    rule = model.followups[0].model_copy(update={"when": "lowest"})
+    bad = model.model_copy(update={"followups": [rule, *model.followups[1:]]})
+    [problem] = [p for p in meaning_problems(bad) if p.code == "unknown-condition"]
+    assert problem.path == "followups[0].when"
+    assert problem.message == (
+        "约谈整改条件“lowest”不存在（可用：grade、veto、bottom、bottom_consecutive、safety_floor）"
+    )
+    assert meaning_problems(model) == []
 
 
 def _years(model):

@@ -36,7 +36,7 @@ LAYERS = {
     "__init__": 10,
     "__main__": 11,
 }
-RULE_MODULES = {"rules", "ruletable", "vectorized", "redistribution"}
+RULE_MODULES = {"rules", "ruletable", "vectorized", "redistribution", "conditions"}
 # Within one layer, these may not import each other either.
 SEPARATE = {frozenset({"outputs", "charts"})}
 # Deliberate exceptions, with the reason.
@@ -69,7 +69,18 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     rel = path.relative_to(PACKAGE).with_suffix("").parts
     package = rel[:-1]  # the package a relative import starts from (also for __init__)
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports under `if TYPE_CHECKING:` name types for the checker and run nothing: the
+    # follow-up conditions (a rule-layer table) are typed by the results they look at.
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - (node.level - 1)] if node.level > 1 else package

@@ -683,7 +683,7 @@ def check(model: ScoringModel, model_path: Path | None = None) -> list[str]:
     for kind in ("veto", "bottom", "bottom_consecutive"):
         if (kind, False) not in fired and (kind, True) not in fired:
             missing.append(f"触发条件 {kind}")
-    from evalgen.scoring.followups import in_bottom
+    from evalgen.scoring.conditions import in_bottom
 
     floor_units = [
         u for g in res.groups.values() for u in g.units

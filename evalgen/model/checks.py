@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..problems import Problem
+from ..scoring.conditions import CONDITIONS
 from ..scoring.ruletable import RULES
 from .schema import Group, Indicator, ScoringModel
 
@@ -196,12 +197,18 @@ def _followups(found: _Found, model: ScoringModel) -> None:
         for grade in rule.grades:
             if grade not in codes:
                 found.add(f"{fpath}.grades", "unknown-grade", f"等次“{grade}”不在 grades 中")
-        if rule.when == "grade" and not rule.grades:
-            found.add(f"{fpath}.grades", "missing-grades", "when: grade 需要列出触发的等次")
+        condition = CONDITIONS.get(rule.when)
+        if condition is None:
+            known = "、".join(CONDITIONS)
+            message = f"约谈整改条件“{rule.when}”不存在（可用：{known}）"
+            found.add(f"{fpath}.when", "unknown-condition", message)
+        elif condition.needs_grades and not rule.grades:
+            message = f"when: {rule.when} 需要列出触发的等次"
+            found.add(f"{fpath}.grades", "missing-grades", message)
         for g in rule.groups or []:
             if g not in model.groups:
                 found.add(f"{fpath}.groups", "unknown-group", f"分组“{g}”不存在")
-        if rule.when in ("bottom", "bottom_consecutive"):
+        if condition is not None and condition.counts_from_bottom:
             for g in rule.groups or list(model.groups):
                 if g in model.groups and rule.count >= len(model.groups[g].units):
                     message = f"后{rule.count}名的人数不小于分组 {g} 的单位数"

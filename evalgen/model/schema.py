@@ -123,7 +123,7 @@ class FollowUpRule(_Strict):
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     kind: Literal["约谈", "整改"]
-    when: Literal["grade", "veto", "bottom", "bottom_consecutive", "safety_floor"]
+    when: str = Field(min_length=1)  # a condition of `scoring.conditions.CONDITIONS`
     grades: list[str] = Field(default_factory=list)
     count: int = Field(default=3, ge=1)
     years: int = Field(default=2, ge=2)

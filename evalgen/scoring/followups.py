@@ -1,27 +1,20 @@
 """Follow-up rules (约谈 / 整改): who must report and rectify, who is summoned, and why.
 
-Each condition a rule can name in `when:` is declared once, in `CONDITIONS`: a quick filter of
-the units it may concern, and the check that writes the reason sentences.
+Each condition a rule can name in `when:` is declared once, in `conditions.CONDITIONS`; this
+module runs the model's rules over a scored year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from ..model.schema import FollowUpRule, ScoringModel
-from ..numbers import cn_count, fmt_number
+from ..model.schema import ScoringModel
+from .conditions import CONDITIONS, Scope
 from .engine import gc_paused
-from .scored import GroupResult, UnitResult, YearResult
+from .scored import GroupResult, YearResult
 
-__all__ = [
-    "CONDITIONS",
-    "Condition",
-    "FollowUp",
-    "Scope",
-    "apply_followups",
-    "in_bottom",
-]
+__all__ = ["FollowUp", "apply_followups"]
 
 
 @dataclass(frozen=True)
@@ -32,33 +25,6 @@ class FollowUp:
     kind: str
     reason: str
     action: str
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a check may look at besides the unit: the model, the year, the group, history."""
-
-    model: ScoringModel
-    year: YearResult
-    group: GroupResult
-    history: Mapping[int, YearResult]
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A follow-up condition (`when:`): the rows it may concern, and its reason sentences.
-
-    `candidates` is a quick necessary condition of `check`: units outside it trigger nothing.
-    """
-
-    name: str
-    candidates: Callable[[FollowUpRule, GroupResult], Sequence[int]]
-    check: Callable[[FollowUpRule, UnitResult, Scope], list[str]]
-
-
-def in_bottom(group: GroupResult, result: UnitResult, count: int) -> bool:
-    """后N名: fewer than `count` units of the group did strictly worse (ties go together)."""
-    return group.worse_than(result.rank) < count
 
 
 def apply_followups(
@@ -92,95 +58,3 @@ def _group_followups(scope: Scope) -> GroupResult:
             )
         units.append(result if triggers == result.triggers else replace(result, triggers=triggers))
     return GroupResult(group.key, group.name, tuple(units))
-
-
-# -- the conditions ------------------------------------------------------------------------------
-
-
-def _rows(group: GroupResult, keep: Callable[[UnitResult], bool]) -> list[int]:
-    return [row for row, r in enumerate(group.units) if keep(r)]
-
-
-def _grade_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
-    # A veto already summons the unit with its own reason; the forced grade adds nothing.
-    vetoed_elsewhere = result.veto and any(
-        f.when == "veto" and (f.groups is None or scope.group.key in f.groups)
-        for f in scope.model.followups
-    )
-    if result.grade not in rule.grades or vetoed_elsewhere:
-        return []
-    why = "（一票否决）" if result.veto else ""
-    return [f"考核总分{result.total}分，等次为{result.grade_name}{why}"]
-
-
-def _veto_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
-    return [
-        f"发生一票否决事项“{a.name}”（依据：{a.basis}）"
-        for a in result.adjustments
-        if a.kind == "veto"
-    ]
-
-
-def _bottom_rows(rule: FollowUpRule, group: GroupResult) -> list[int]:
-    """in_bottom holds from the rank of the count-th unit from the end onwards."""
-    if not group.units:
-        return []
-    cut = group.units[max(0, len(group.units) - rule.count)].rank
-    return _rows(group, lambda r: r.rank >= cut)
-
-
-def _bottom_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
-    group = scope.group
-    if not in_bottom(group, result, rule.count):
-        return []
-    tied = "（并列）" if group.sharing(result.rank) > 1 else ""
-    how = "因一票否决排在末位" if result.veto else f"考核总分{result.total}分"
-    return [
-        f"{scope.year.year}年度{how}，在{len(group.units)}个{group.name}中排名第{result.rank}位"
-        f"{tied}，位列后{cn_count(rule.count)}名"
-    ]
-
-
-def _bottom_consecutive_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
-    group, year = scope.group, scope.year.year
-    if not in_bottom(group, result, rule.count):
-        return []
-    places = []
-    for past_year in range(year - rule.years + 1, year):
-        past = scope.history.get(past_year)
-        past_group = past.groups.get(group.key) if past else None
-        past_result = past.unit(result.unit) if past else None
-        if past_group is None or past_result is None:
-            return []
-        if not in_bottom(past_group, past_result, rule.count):
-            return []
-        places.append(f"{past_year}年第{past_result.rank}位")
-    places.append(f"{year}年第{result.rank}位")
-    return [
-        f"连续{cn_count(rule.years)}年位列{group.name}后{cn_count(rule.count)}名"
-        f"（{'、'.join(places)}）"
-    ]
-
-
-def _safety_floor_check(rule: FollowUpRule, result: UnitResult, scope: Scope) -> list[str]:
-    out = []
-    for ind, value, target in result.floor_misses:
-        relation = "低于" if ind.direction == "higher" else "高于"
-        out.append(
-            f"{ind.name}为{fmt_number(value, 2)}{ind.measure}，"
-            f"{relation}{scope.year.year}年度目标{fmt_number(target, 2)}{ind.measure}"
-        )
-    return out
-
-
-CONDITIONS: dict[str, Condition] = {
-    c.name: c
-    for c in (
-        Condition("grade", lambda rule, g: _rows(g, lambda r: r.grade in rule.grades), _grade_check),
-        Condition("veto", lambda rule, g: _rows(g, lambda r: r.veto), _veto_check),
-        Condition("bottom", _bottom_rows, _bottom_check),
-        Condition("bottom_consecutive", _bottom_rows, _bottom_consecutive_check),
-        Condition("safety_floor", lambda rule, g: _rows(g, lambda r: bool(r.floor_misses)),
-                  _safety_floor_check),
-    )
-}  # fmt: skip
