@@ -119,7 +119,7 @@ def test_percent_format_does_not_scale_text() -> None:
         (Decimal("-0.25"), "-0.25"),
         (98.5, "98.5"),
         (0.1, "0.1"),  # not 0.1000000000000000055511151231257827...
-        (0.1 + 0.2, "0.30000000000000004"),  # the float's shortest repr, not a guess at 0.3
+        (0.1 + 0.2, "0.3"),  # 0.30000000000000004 at the 15 significant digits Excel shows
         (1e16, "10000000000000000"),
         (-2.75, "-2.75"),
     ],
@@ -154,7 +154,7 @@ def test_float_is_read_through_its_shortest_repr() -> None:
         (0, "0"),
         (0.5, "50"),
         (-0.0125, "-1.25"),
-        (0.1 + 0.2, "30.000000000000004"),
+        (0.1 + 0.2, "30"),  # 0.3 as Excel shows it, × 100
         (Decimal("0.98450"), "98.450"),
         (Decimal("1E+2"), "10000"),
         (10**30, "1" + "0" * 32),  # Decimal multiplication would round at 28 digits
@@ -171,6 +171,59 @@ def test_percent_format_result_has_no_exponent() -> None:
     result = parse_cell(0.985, percent_format=True)
     assert result.number is not None
     assert str(result.number) == "98.5"
+
+
+# Issue 10: a number is read as the person saw it, not as the binary float it is stored as.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (3.9949999999999997, "3.995"),  # =0.4+1.295+2.3, shown by Excel as 3.995
+        (14.995000000000001, "14.995"),  # =0.4+1.295+13.3
+        (89.99499999999999, "89.995"),
+        (0.30000000000000004, "0.3"),
+        (1 / 3, "0.333333333333333"),  # 15 significant digits, as Excel keeps them
+        (123456789.12345679, "123456789.123457"),
+        (-2.6749999999999998, "-2.675"),
+        (1e16, "10000000000000000"),
+    ],
+)
+def test_float_is_read_at_fifteen_significant_digits(raw: float, expected: str) -> None:
+    result = parse_cell(raw)
+    assert result.number is not None
+    assert str(result.number) == expected  # the digits, and no exponent
+
+
+# 按显示值读取: a number format that fixes decimals is what the person saw and signed.
+@pytest.mark.parametrize(
+    ("raw", "percent_format", "decimals", "expected"),
+    [
+        (0.98249, True, 2, "98.25"),  # 0.00%: shows 98.25%, not 98.249%
+        (0.2395, True, 1, "24.0"),  # 0.0%: shows 24.0%
+        (0.985, True, 0, "99"),  # 0%: 98.5 half up
+        (0.98245, True, 2, "98.25"),  # half up on the decimal value (the float is below)
+        (0.9878, True, 2, "98.78"),  # the sample's percent cell: unchanged
+        (0.985, True, 2, "98.50"),  # the digits shown
+        (3.9949999999999997, False, 2, "4.00"),  # 0.00 shows 4.00
+        (3.9949999999999997, False, 3, "3.995"),
+        (2.675, False, 2, "2.68"),  # round(2.675, 2) in float gives 2.67
+        (-0.125, False, 2, "-0.13"),  # half away from zero, as Excel shows it
+        (1234.56, False, 1, "1234.6"),  # #,##0.0
+        (95, False, 1, "95.0"),
+        (10**30, False, 2, "1" + "0" * 30 + ".00"),  # exact beyond Decimal's 28 digits
+    ],
+)
+def test_number_format_decimals_are_read_as_shown(
+    raw: object, percent_format: bool, decimals: int, expected: str
+) -> None:
+    result = parse_cell(raw, percent_format=percent_format, decimals=decimals)
+    assert result.number is not None
+    assert str(result.number) == expected
+
+
+def test_number_format_decimals_do_not_round_text() -> None:
+    # Text is shown as typed whatever the cell's number format says.
+    assert str(parse_cell("98.249", decimals=2).number) == "98.249"
+    assert str(parse_cell("98.249%", percent_format=True, decimals=0).number) == "98.249"
 
 
 NA_LOOKALIKES = ["N/A", "n/a", "NA", "—", "——", "-", "--", "/", "无", "空", "null", "×"]
@@ -391,10 +444,16 @@ ANY_CELL = st.one_of(
 )
 
 
-@given(raw=ANY_CELL, percent_format=st.booleans())
-def test_any_cell_gives_a_value_or_a_value_problem(raw: object, percent_format: bool) -> None:
+@given(
+    raw=ANY_CELL,
+    percent_format=st.booleans(),
+    decimals=st.none() | st.integers(min_value=0, max_value=30),
+)
+def test_any_cell_gives_a_value_or_a_value_problem(
+    raw: object, percent_format: bool, decimals: int | None
+) -> None:
     try:
-        result = parse_cell(raw, percent_format=percent_format)
+        result = parse_cell(raw, percent_format=percent_format, decimals=decimals)
     except ValueProblem as problem:
         assert problem.message
         assert problem.hint

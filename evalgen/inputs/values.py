@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from ..numbers import round_half_up
+
 __all__ = [
     "NOT_APPLICABLE",
     "CellValue",
@@ -88,8 +90,15 @@ class ValueProblem(Exception):
         self.code = code
 
 
-def parse_cell(raw: object, *, percent_format: bool = False) -> CellValue:
-    """Parse one cell as typed; ``percent_format`` scales numeric (not text) values by 100."""
+def parse_cell(
+    raw: object, *, percent_format: bool = False, decimals: int | None = None
+) -> CellValue:
+    """Parse one cell as the person filling it in saw it (按显示值读取).
+
+    A numeric (not text) value is read at the 15 significant digits Excel shows, scaled by
+    100 when ``percent_format``, then rounded half up to the ``decimals`` its number format
+    shows (``0.00%`` → 2), if the format fixes them. Text is read as typed.
+    """
     if raw is None:
         return CellValue("blank")
     if isinstance(raw, str):
@@ -97,7 +106,9 @@ def parse_cell(raw: object, *, percent_format: bool = False) -> CellValue:
     _refuse_unreadable(raw)
     number = _parse_non_text(raw)
     if percent_format:
-        number = _times_100(number)
+        number = _shift(number, 2)
+    if decimals is not None:
+        number = round_half_up(number, decimals)
     return CellValue("number", number)
 
 
@@ -204,7 +215,9 @@ def _parse_non_text(raw: object) -> Decimal:
         value = float(raw)
         if not math.isfinite(value):
             raise ValueProblem(f"“{value}”不是有效数字", _NUMBER_HINT, code="not-a-number")
-        return Decimal(repr(value))
+        # Excel keeps and shows 15 significant digits: =0.4+1.295+2.3 is stored as
+        # 3.9949999999999997 but is 3.995 to everyone who looks at it.
+        return _shift(Decimal(f"{value:.{MAX_SIGNIFICANT_DIGITS}g}"), 0)
     raise ValueProblem(f"“{shorten(str(raw))}”无法识别为数字", _NUMBER_HINT, code="not-a-number")
 
 
@@ -251,10 +264,11 @@ def _fold_width(text: str) -> str:
     return "".join(out)
 
 
-def _times_100(number: Decimal) -> Decimal:
+def _shift(number: Decimal, places: int) -> Decimal:
+    """number × 10^places without an exponent in its text (1E+16 → 10000000000000000)."""
     # Shift the exponent instead of multiplying, which would round to the context precision.
     sign, digits, exponent = number.as_tuple()
-    exponent = int(exponent) + 2
+    exponent = int(exponent) + places
     if exponent > 0:
         digits, exponent = digits + (0,) * exponent, 0
     return Decimal((sign, digits, exponent))
