@@ -81,6 +81,102 @@ def test_percent_formatted_cell_is_read_as_shown(model, tmp_path):
     assert inputs.figures["甲县"]["pass_rate"].value == Decimal("98.5")
 
 
+# Issue 10: 按显示值读取. Rows 4-8 are 甲县…戊县; C 抽检合格率 (%), D 投入增长 (%),
+# E 组织领导 (分), F 宣传培训 (分).
+def _formatted(folder, cells: dict[str, tuple[object, str]], sheet="测试指标", book="县区数据"):
+    from openpyxl import load_workbook
+
+    path = folder / "2024" / f"{book}_2024.xlsx"
+    wb = load_workbook(path)
+    for address, (value, number_format) in cells.items():
+        wb[sheet][address].value = value
+        wb[sheet][address].number_format = number_format
+    wb.save(path)
+    return folder
+
+
+def test_cells_are_read_as_the_unit_saw_them(model, tmp_path):
+    folder = _formatted(
+        mini_year(tmp_path),
+        {
+            "C4": (0.98249, "0.00%"),  # shows 98.25%
+            "C5": (0.2395, "0.0%"),  # shows 24.0%
+            "C6": (0.915, "0%"),  # shows 92%
+            "E4": (3.9949999999999997, "General"),  # =0.4+1.295+2.3 as stored; shows 3.995
+            "F4": (12.345, "0.0"),  # shows 12.3
+            "E5": (12.35, "#,##0.0_);(#,##0.0)"),  # shows 12.4 (12.35 half up)
+            "F5": (0.1549, "0%"),  # a % format on a 分 column: shows 15%, read as 0.15
+            "D6": (5.25, '0.0"%"'),  # a literal % sign: shows 5.3%
+            "D7": (8.123, "0.00E+00"),  # scientific: the decimals are not fixed
+        },
+    )
+    figures = read_year(model, folder / "2024", 2024).figures
+    read = {
+        (unit, ind): str(figures[unit][ind].value)
+        for unit, ind in [
+            ("甲县", "pass_rate"),
+            ("乙县", "pass_rate"),
+            ("丙县", "pass_rate"),
+            ("甲县", "e1"),
+            ("甲县", "e2"),
+            ("乙县", "e1"),
+            ("乙县", "e2"),
+            ("丙县", "growth"),
+            ("丁县", "growth"),
+        ]
+    }
+    assert read == {
+        ("甲县", "pass_rate"): "98.25",
+        ("乙县", "pass_rate"): "24.0",
+        ("丙县", "pass_rate"): "92",
+        ("甲县", "e1"): "3.995",
+        ("甲县", "e2"): "12.3",
+        ("乙县", "e1"): "12.4",
+        ("乙县", "e2"): "0.15",
+        ("丙县", "growth"): "5.3",
+        ("丁县", "growth"): "8.123",
+    }
+
+
+def test_task_score_is_read_as_shown(model, tmp_path):
+    folder = _formatted(mini_year(tmp_path), {"D2": (89.95, "0")}, "重点任务", "部门数据")
+    assert read_year(model, folder / "2024", 2024).tasks["甲局"]["T01"][0] == Decimal(90)
+
+
+@pytest.mark.parametrize(
+    ("number_format", "value", "expected"),
+    [
+        ("General", 0.5, None),
+        ("0.00%", 0.5, 2),
+        ("0%", 0.5, 0),
+        ("0.0%", 0.5, 1),
+        ("0.00", 0.5, 2),
+        ("#,##0.0", 0.5, 1),
+        ("0", 0.5, 0),
+        ("0.##", 0.5, 2),  # shows at most two decimals
+        ("#,##0.00_);(#,##0.00)", 0.5, 2),
+        ("0.00;[Red]-0.0", -0.5, 1),  # a negative number is shown by the second section
+        ("[Red]0.000", 0.5, 3),
+        ('"约"0.0"%"', 0.5, 1),
+        ("[$-804]#,##0.00", 0.5, 2),
+        ('_-* #,##0.00_-;\\-* #,##0.00_-;_-* "-"??_-;_-@_-', 0.5, 2),  # accounting
+        ("@", 0.5, None),  # text format: a number in it is shown as in General
+        ("0.00E+00", 0.5, None),
+        ("# ?/?", 0.5, None),
+        ("yyyy-mm-dd", 0.5, None),
+        ("[h]:mm", 0.5, None),
+        ("#,##0,", 0.5, None),  # thousands: shows the value / 1000
+        ("[>=100]0;0.00", 0.5, None),  # the section depends on the value
+        ("0.00%", "98.5", None),  # text is shown as typed
+        ("0.00", True, None),
+    ],
+)
+def test_decimals_a_number_format_shows(number_format, value, expected):
+    from evalgen.inputs.sheets import shown_decimals
+
+    assert shown_decimals(number_format, value) == expected
+
+
 def test_unknown_unit_suggests_the_closest_name(model, tmp_path):
     problems = problems_of(model, mini_year(tmp_path, county_rows=rows_with(2, 1, "丙")))
     unknown = next(p for p in problems if "不在考核对象名单中" in p.message)

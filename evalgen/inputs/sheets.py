@@ -8,6 +8,7 @@ can say so instead of "missing".
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import warnings
@@ -19,9 +20,14 @@ from .filecheck import FileProblem, check_used_range
 from .tables import Cell
 from .values import ErrorValue, FormulaWithoutResult, normalize_text
 
-__all__ = ["Sheet", "read_csv", "read_xlsx"]
+__all__ = ["Sheet", "read_csv", "read_xlsx", "shown_decimals"]
 
 _QUOTED_IN_FORMAT = re.compile(r'"[^"]*"|\\.')
+# Literal text, escapes, padding (_x) and fill (*x) in a number format: none of them digits.
+_LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\\.|[_*].')
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+# A digit placeholder followed by commas that no placeholder follows scales by 1000 each.
+_THOUSANDS_SCALING = re.compile(r"[0#?],+(?![0#?,])")
 _EXCEL_ERRORS = {
     "#DIV/0!",
     "#N/A",
@@ -106,6 +112,36 @@ def _percent_format(number_format: str) -> bool:
     return "%" in _QUOTED_IN_FORMAT.sub("", number_format or "")
 
 
+def shown_decimals(number_format: str, value: object) -> int | None:
+    """How many decimals `number_format` shows `value` with (0.00% → 2, #,##0 → 0).
+
+    None where the format does not fix them: General, text, dates, scientific, fractions,
+    conditions, scaling by thousands. A percent format counts the decimals of the percentage.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return _decimals_of(number_format or "", value < 0)
+
+
+@functools.lru_cache(maxsize=256)
+def _decimals_of(number_format: str, negative: bool) -> int | None:
+    bare = _LITERALS_IN_FORMAT.sub("", number_format)
+    if re.search(r"\[[<>=]", bare):  # [>=100]0;0.00: the section shown depends on the value
+        return None
+    sections = bare.split(";")
+    section = sections[1] if negative and len(sections) > 1 else sections[0]
+    section = _BRACKETED.sub("", section)  # colours, locales: [Red], [$-804], [DBNum1]
+    if (
+        not re.search(r"[0#?]", section)
+        or re.search(r"(?i)general|e[+-]|[/@ymdhs]", section)
+        or _THOUSANDS_SCALING.search(section)
+        or section.count("%") > 1
+    ):
+        return None
+    _, point, decimals = section.partition(".")
+    return len(re.findall(r"[0#?]", decimals)) if point else 0
+
+
 def _sheet_from_worksheet(name: str, ws, formulas: dict[tuple[int, int], str]) -> Sheet:
     merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     covered = {
@@ -126,8 +162,15 @@ def _sheet_from_worksheet(name: str, ws, formulas: dict[tuple[int, int], str]) -
                 value = ErrorValue(str(value))
             if value is None and (r, c) not in covered:
                 continue
-            percent = _percent_format(cell.number_format) if value is not None else False
-            rows.setdefault(r, {})[c] = Cell(value, r, c, percent, covered.get((r, c), ""))
+            fmt = cell.number_format if value is not None else ""
+            rows.setdefault(r, {})[c] = Cell(
+                value,
+                r,
+                c,
+                _percent_format(fmt),
+                covered.get((r, c), ""),
+                decimals=shown_decimals(fmt, value),
+            )
     hidden_columns: set[int] = set()
     for dim in ws.column_dimensions.values():
         if dim.hidden and dim.min and dim.max:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem, column_letter
-from .values import normalize_text
+from .values import CellValue, normalize_text, parse_cell
 
 __all__ = ["Cell", "Table", "TableSet", "header_key"]
 
@@ -21,8 +21,10 @@ _BRACKET_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 
 @dataclass(frozen=True)
 class Cell:
-    """A cell's value as stored, with its place in the sheet.
+    """A cell's value as stored, with its place in the sheet and how it is shown.
 
+    `percent`: a percent number format (0.0%) shows the value × 100. `decimals`: the decimals
+    the number format shows a numeric value with (None: General or not fixed by the format).
     `merged_into` names the top-left cell of the merged range this (blank) cell belongs to.
     """
 
@@ -31,6 +33,16 @@ class Cell:
     column: int
     percent: bool = False
     merged_into: str = ""
+    decimals: int | None = None
+
+    def parsed(self, *, percent_scales: bool = False) -> CellValue:
+        """The value as shown (按显示值读取); ``percent_scales``: read 98.5% as 98.5, not 0.985."""
+        decimals = self.decimals
+        if decimals is not None and self.percent and not percent_scales:
+            decimals += 2  # the stored fraction, to the precision its percentage is shown
+        return parse_cell(
+            self.value, percent_format=self.percent and percent_scales, decimals=decimals
+        )
 
     @property
     def ref(self) -> str:

@@ -127,7 +127,7 @@ def _task_no(check: Checker, table: Table, cell: Cell, by_no: dict, unit) -> int
 def _task_score(check: Checker, table: Table, cell: Cell, unit, task, max_score) -> Decimal | None:
     kw = {"unit": unit, "indicator": f"任务{task.no}"}
     try:
-        parsed = parse_cell(cell.value)
+        parsed = cell.parsed()
     except ValueProblem as exc:
         check.value_problem(exc, table, cell, **kw)
         return None
