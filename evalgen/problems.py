@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "merged-cell": "合并单元格中的空白格",
     "unexpected-percent": "不应填写百分数",
     "out-of-range": "数值超出允许范围",
+    "implausible-percent": "百分比数值疑似填成小数（提示）",
     "all-not-applicable": "所有指标均不适用",
     "not-applicable-here": "此处不能填“不适用”",
     # -- key tasks (inputs/tasks.py) --

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import statistics
 from decimal import Decimal
 
+from ..model.loader import target_for
 from ..model.schema import Group, Indicator
 from ..scoring.ruletable import RULES
 from .checker import Checker
 from .records import Figure, Source
 from .tables import Cell, Table, header_key
-from .values import CellValue, ValueProblem, parse_cell, shorten
+from .values import CellValue, ValueProblem, shorten
 
 __all__ = ["read_figures"]
 
@@ -59,7 +61,58 @@ def read_figures(
                     code="all-not-applicable",
                 )
     _missing_units(check, group, tables, out)
+    for ind in indicators:
+        if ind.measure == "%" and (ind.min is None or ind.min >= 0):
+            _implausible_percents(check, ind, out)
     return out
+
+
+def _implausible_percents(
+    check: Checker, ind: Indicator, out: dict[str, dict[str, Figure]]
+) -> None:
+    """A notice (提示) for a rate written as a fraction: 0.985 where 98.5 was meant.
+
+    A notice, not an error: 0.5% can be a true rate, and the person who knows says so by
+    leaving it. Flagged: 0 < value < 1, below a tenth of the year's target (or, without one,
+    of the median of the other units' figures), and value × 100 within the indicator's bounds.
+    A measure that may be negative (a growth, min < 0) is not checked: 0.7% growth is common.
+    """
+    values = {u: f[ind.id].value for u, f in out.items() if ind.id in f}
+    numbers = {u: v for u, v in values.items() if v is not None}
+    target = target_for(ind, check.year)
+    for unit, value in numbers.items():
+        if not 0 < value < 1 or (ind.max is not None and value * 100 > ind.max):
+            continue
+        others = [v for u, v in numbers.items() if u != unit]
+        if target is not None:
+            reference, basis = target, f"{check.year}年度目标"
+        elif len(others) >= 2:
+            reference, basis = statistics.median(others), "其他单位填报值的中位数"
+        else:
+            continue
+        if 10 * value < reference:
+            meant = f"{(value * 100).normalize():f}"
+            check.add(
+                f"填写为{value}%，不到{basis}{reference.normalize():f}%的十分之一，"
+                f"疑似把{meant}%写成了小数{value}",
+                **_place(out[unit][ind.id].source),
+                unit=unit,
+                indicator=ind.name,
+                hint=f"是否应填写{meant}？如是，请改填{meant}；如数值无误，可忽略本提示",
+                severity="warning",
+                code="implausible-percent",
+            )
+
+
+def _place(source: Source) -> dict:
+    """File, sheet, row and column of a figure's cell, as `Checker.add` keywords."""
+    letters = source.cell.rstrip("0123456789")
+    return {
+        "file": source.file,
+        "sheet": source.sheet,
+        "row": int(source.cell[len(letters) :]),
+        "column": letters,
+    }
 
 
 def _row_unit(
@@ -170,7 +223,7 @@ def _row_figures(
 def _figure(check: Checker, table: Table, cell: Cell, ind: Indicator, kw: dict) -> Figure | None:
     """The cell's figure for `ind` (value None for 不适用), or None if refused (reported)."""
     try:
-        parsed = parse_cell(cell.value, percent_format=cell.percent and ind.measure == "%")
+        parsed = cell.parsed(percent_scales=ind.measure == "%")
     except ValueProblem as exc:
         check.value_problem(exc, table, cell, **kw)
         return None
