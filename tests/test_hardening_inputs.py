@@ -392,6 +392,107 @@ def test_thousands_separators_in_a_count(sample_copy):
     assert figures(sample_copy)["宁晋县"]["quality_help_firms"].value == 1280
 
 
+# -- figures as the unit saw them (issue 10) ---------------------------------------------------
+
+HIGH_TECH = "高新技术产业增加值占规上工业增加值比重"
+
+
+@pytest.mark.slow
+def test_a_percent_cell_is_scored_as_displayed(sample_copy):
+    from evalgen import evaluate
+
+    # 0.98249 formatted 0.00% shows 98.25%, exactly 南和区's 2024 target (98 → 98.5, linear).
+    set_figure(sample_copy, "南和区", FOOD, 0.98249, "0.00%")
+    set_figure(sample_copy, "南和区", HIGH_TECH, 0.2395, "0.0%")  # shows 24.0%, the target
+    evaluation = evaluate(2024, sample_copy)
+    food = evaluation.inputs.figures["南和区"]["food_pass_rate"].value
+    high_tech = evaluation.inputs.figures["南和区"]["hitech_share"].value
+    assert (str(food), str(high_tech)) == ("98.25", "24.0")
+    result = evaluation.result.unit("南和区")
+    assert result is not None
+    assert [m.indicator.id for m in result.floor_misses] == []  # not summoned (约谈)
+    lines = evaluation.lines.unit_lines(result)
+    line = next(i for i in lines.indicators if i.indicator.id == "hitech_share")
+    assert line.score == line.effective_points  # 24.0 / 24: no point lost
+
+
+def test_a_formula_score_is_read_as_shown(tmp_path):
+    from evalgen import evaluate
+
+    folder = mini(tmp_path)
+    path = folder / "2024" / "县区数据_2024.xlsx"
+    edit(path, lambda wb: wb["测试指标"].__setitem__("E4", 16))  # 甲县 组织领导
+    # 甲县 宣传培训 =0.4+1.295+2.3 shows 3.995; the binary result is 3.9949999999999997.
+    put_formula(path, "测试指标", "F4", "=0.4+1.295+2.3", cached=0.4 + 1.295 + 2.3)
+    evaluation = evaluate(2024, folder, MINI_MODEL)
+    assert str(evaluation.inputs.figures["甲县"]["e2"].value) == "3.995"
+    result = evaluation.result.unit("甲县")
+    assert result is not None
+    # 30 (合格率 95 ≥ 91) + 30 (增长 10 / 10) + 16 + 3.995 = 79.995 → 80.00, grade B
+    assert (str(result.total), result.grade) == ("80.00", "B")
+
+
+@pytest.mark.slow
+def test_a_rate_written_as_a_fraction_is_flagged(sample_copy):
+    address = set_figure(sample_copy, "宁晋县", FOOD, 0.985)
+    found = records(sample_copy, exit_code=0)  # a notice: the run goes on
+    notice = one(found, "implausible-percent")
+    assert where(notice) == (COUNTY_BOOK, COUNTY_SHEET, address, "宁晋县", FOOD)
+    assert notice["severity"] == "warning"
+    assert notice["message"] == (
+        "填写为0.985%，不到2024年度目标98.25%的十分之一，疑似把98.5%写成了小数0.985"
+    )
+    assert notice["hint"].startswith("是否应填写98.5？")
+    assert f"提示：{COUNTY_AT}{address}单元格（宁晋县 / {FOOD}）：填写为0.985%" in accepted(
+        sample_copy
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "value", "flagged"),
+    [
+        (0, 0.95, True),  # 甲县: target 91 (90 → 92)
+        (0, 0.5, True),
+        (0, 0, False),  # zero is zero in any notation
+        (0, 1, False),
+        (0, 9.5, False),  # low, but 950% is no rate: not a fraction slip
+    ],
+)
+def test_which_rates_are_flagged(tmp_path, row, value, flagged):
+    folder = mini(tmp_path, county_rows=_county_with(row, 2, value))
+    found = records(folder, "--model", MINI_MODEL, exit_code=0)
+    assert [r["cell"] for r in found if r["code"] == "implausible-percent"] == (
+        [f"C{row + 4}"] if flagged else []
+    )
+
+
+def test_a_rate_without_target_is_compared_with_the_other_units(tmp_path):
+    old = "rule: ratio\n            targets: {2023: 10}\n            interpolate: hold"
+    assert old in MINI_TEXT
+    model = tmp_path / "model.yaml"
+    model.write_text(MINI_TEXT.replace(old, "rule: relative"), encoding="utf-8")
+    # 投入增长 without a target: 乙县 不适用; the others 0.08, 5, 8, 20 → 甲县 below 6.5 / 10
+    folder = mini(tmp_path, county_rows=_county_with(0, 3, 0.08))
+    found = records(folder, "--model", model, exit_code=0)
+    notice = one(found, "implausible-percent")
+    assert (notice["cell"], notice["unit"]) == ("D4", "甲县")
+    assert "其他单位填报值的中位数8%" in notice["message"]
+
+
+@pytest.mark.slow
+def test_a_small_growth_rate_is_not_flagged():
+    # 2023's 襄都区 writes 0.7 for 全社会研发经费投入增长 (target 15): a growth may be tiny.
+    result = cli("validate", 2023, "--inputs", SAMPLE_INPUTS, "--json")
+    assert result.exit_code == 0
+    assert "implausible-percent" not in result.stdout
+
+
+def _county_with(row: int, column: int, value):
+    rows = [list(r) for r in COUNTY_ROWS]
+    rows[row][column] = value
+    return rows
+
+
 @pytest.mark.parametrize(
     ("value", "header", "message", "code"),
     [
