@@ -8,7 +8,7 @@ from typing import Any
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
-from ..numbers import dec, fmt_number, fmt_total
+from ..numbers import dec, fmt_number, fmt_places, fmt_total
 from ..outputs.records import (
     AdjustmentRecord,
     GroupRecord,
@@ -235,8 +235,9 @@ def _task_rows(unit: UnitRecord) -> list[TaskRow]:
 
 
 def _lost(ind: IndicatorRecord) -> str:
-    """Points lost in prose: exact, half up, without trailing zeros (失分1.45分, 失分30分)."""
-    return fmt_number(Decimal(ind["text"]["lost"]))
+    """Points lost in prose, as the table prints them, without trailing zeros (失分1.45分,
+    失分30分, 失分0.005分)."""
+    return fmt_places(Decimal(ind["text"]["lost"]))
 
 
 def _fixes(unit: UnitRecord) -> list[str]:
