@@ -8,7 +8,7 @@ from typing import Any
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
-from ..numbers import dec, fmt_number, fmt_total
+from ..numbers import dec, fmt_decisive, fmt_number, fmt_places, fmt_total
 from ..outputs.records import (
     AdjustmentRecord,
     GroupRecord,
@@ -235,8 +235,16 @@ def _task_rows(unit: UnitRecord) -> list[TaskRow]:
 
 
 def _lost(ind: IndicatorRecord) -> str:
-    """Points lost in prose: exact, half up, without trailing zeros (失分1.45分, 失分30分)."""
-    return fmt_number(Decimal(ind["text"]["lost"]))
+    """Points lost in prose, as the table prints them, without trailing zeros (失分1.45分,
+    失分30分, 失分0.005分)."""
+    return fmt_places(Decimal(ind["text"]["lost"]))
+
+
+def _task_average(ind: IndicatorRecord) -> str:
+    """The weighted task score in prose: two places, more where it would print as its full
+    marks while points were lost (99.999 is not 100)."""
+    value, target = dec(ind["value"]), ind["target"]
+    return fmt_number(value, 2) if target is None else fmt_decisive(value, dec(target), 2)[0]
 
 
 def _fixes(unit: UnitRecord) -> list[str]:
@@ -249,7 +257,7 @@ def _fixes(unit: UnitRecord) -> list[str]:
     losing = sorted((i for i in unit["indicators"] if i["lost"]), key=lambda i: -i["lost"])
     for ind in losing:
         if ind.get("tasks"):
-            value = fmt_number(dec(ind["value"]), 2)
+            value = _task_average(ind)
             out.append(f"{ind['name']}：加权平均完成得分{value}分，失分{_lost(ind)}分。")
         elif ind["met"] is False:
             out.append(

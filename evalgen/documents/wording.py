@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from ..model.schema import ScoringModel
-from ..numbers import dec, fmt_number, json_safe
+from ..numbers import dec, fmt_decisive, fmt_number, json_safe
 from ..outputs.records import IndicatorRecord, TaskRecord, UnitRecord
 from .context import Band
 
@@ -50,11 +50,16 @@ def join(names: Iterable[str]) -> str:
 
 
 def value_text(ind: IndicatorRecord, key: Literal["value", "target"] = "value") -> str:
+    """The value or the target as printed: up to 4 places, more where value and target would
+    otherwise look equal or compare the other way (完成值98.249%，目标98.25%)."""
     value = ind[key]
     if value is None:
         return "不适用" if key == "value" and ind["not_applicable"] else "—"
     measure = "" if ind["measure"] == "分" else ind["measure"]
-    return f"{fmt_number(dec(value))}{measure}"
+    if ind["value"] is None or ind["target"] is None:
+        return f"{fmt_number(dec(value))}{measure}"
+    pair = fmt_decisive(dec(ind["value"]), dec(ind["target"]), 4)
+    return f"{pair[0] if key == 'value' else pair[1]}{measure}"
 
 
 def grade_names(model: ScoringModel) -> dict[str, str]:

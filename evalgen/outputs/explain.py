@@ -6,7 +6,7 @@ import unicodedata
 from fractions import Fraction
 
 from ..model.schema import Category, ScoringModel
-from ..numbers import fmt_number
+from ..numbers import fmt_decisive, fmt_number, fmt_places, split_points
 from ..scoring.lines import IndicatorScore
 from ..scoring.ruletable import RULES, describe
 from ..scoring.scored import AdjustmentLine, UnitLines, YearLines, YearResult
@@ -93,13 +93,17 @@ def _row(ln: IndicatorScore) -> list[str]:
     m = "" if ind.measure == "分" else ind.measure
     value = "不适用" if ln.value is None else f"{fmt_number(ln.value)}{m}"
     target = "—" if ln.target is None else f"{fmt_number(ln.target)}{m}"
-    points = fmt_number(ln.effective_points)
+    if ln.value is not None and ln.target is not None:
+        shown, goal = fmt_decisive(ln.value, ln.target, 4)  # never 98.25% against 98.25%
+        value, target = f"{shown}{m}", f"{goal}{m}"
+    # A score that is not full marks never prints as the points (4.99995 of 5 is not 5).
+    points, score = (fmt_places(x) for x in split_points(ln.effective_points, ln.score, 4)[:2])
     if ln.effective_points != ln.points:
         points = f"{fmt_number(ln.points)}→{points}"
     source = (
         str(ln.source) if ln.source and not ln.tasks else ("见下方任务明细" if ln.tasks else "—")
     )
-    return [ind.name, value, target, RULES[ind.rule].label, points, fmt_number(ln.score), source]
+    return [ind.name, value, target, RULES[ind.rule].label, points, score, source]
 
 
 def _not_applicable(exact: UnitLines) -> list[str]:

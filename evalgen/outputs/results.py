@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import overload
 
 from ..model.schema import ScoringModel
-from ..numbers import half_up_units, json_safe, round_half_up
+from ..numbers import decisive_decimals, half_up_units, json_safe, round_half_up, split_points
 from ..scoring.lines import IndicatorScore
 from ..scoring.ruletable import RULES, describe
 from ..scoring.scored import GroupResult, UnitLines, YearLines, YearResult
@@ -183,16 +183,30 @@ def _category_records(model: ScoringModel, lines: UnitLines) -> list[CategorySco
     return out
 
 
+def _shown_value(line: IndicatorScore) -> float | int | None:
+    """The value with 4 places, or as many more as its comparison with the target needs
+    (98.24999 against 98.25 is not shown as 98.25)."""
+    if line.value is None or line.target is None:
+        return number(line.value)
+    return number(line.value, decisive_decimals(line.value, line.target, SCORE_DECIMALS))
+
+
 def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
     ind = line.indicator
     params = {k: json_safe(v) for k, v in ind.params.items()}
+    # Points, score and lost as they add up when shown: 4 places in the figures (the
+    # workbook), 2 in the texts (the documents), more where rounding would hide a loss.
+    points, score, lost = (
+        json_safe(x) for x in split_points(line.effective_points, line.score, SCORE_DECIMALS)
+    )
+    shown = [str(x) for x in split_points(line.effective_points, line.score, 2)]
     record: IndicatorRecord = {
         "id": ind.id,
         "name": ind.name,
         "category": line.category,
         "measure": ind.measure,
         "direction": ind.direction,
-        "value": number(line.value),
+        "value": _shown_value(line),
         "target": json_safe(line.target),
         "rule": ind.rule,
         "rule_label": RULES[ind.rule].label,
@@ -201,14 +215,10 @@ def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
         ),
         "params": params,
         "points": json_safe(line.points),
-        "effective_points": number(line.effective_points),
-        "score": number(line.score),
-        "lost": number(line.effective_points - line.score),
-        "text": {
-            "points": text2(line.effective_points),
-            "score": text2(line.score),
-            "lost": text2(line.effective_points - line.score),
-        },
+        "effective_points": points,
+        "score": score,
+        "lost": lost,
+        "text": dict(zip(("points", "score", "lost"), shown, strict=True)),
         "not_applicable": line.not_applicable,
         "na_reason": line.na_reason,
         "met": line.met,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model.schema import FollowUpRule, ScoringModel
-from ..numbers import cn_count, fmt_number
+from ..numbers import cn_count, fmt_decisive
 
 if TYPE_CHECKING:
     from .scored import GroupResult, UnitResult, YearResult
@@ -122,9 +122,10 @@ def _safety_floor_check(rule: FollowUpRule, result: UnitResult, scope: Scope) ->
     out = []
     for ind, value, target in result.floor_misses:
         relation = "低于" if ind.direction == "higher" else "高于"
+        shown, goal = fmt_decisive(value, target, 2)  # 98.249 below 98.25 shows as such
         out.append(
-            f"{ind.name}为{fmt_number(value, 2)}{ind.measure}，"
-            f"{relation}{scope.year.year}年度目标{fmt_number(target, 2)}{ind.measure}"
+            f"{ind.name}为{shown}{ind.measure}，"
+            f"{relation}{scope.year.year}年度目标{goal}{ind.measure}"
         )
     return out
 
