@@ -95,7 +95,7 @@ def validate(
 ) -> YearInputs:
     """Check the model for `year`, the year's inputs and its issuance file; write nothing."""
     loaded = load_model(model)
-    check_year(loaded.model, year)
+    check_year(loaded.model, year, loaded.locate)
     folder = _inputs_base(inputs_dir) / str(year)
     inputs = read_year(loaded.model, folder, year)
     try:
@@ -112,9 +112,12 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     loaded = load_model(model)
     base = _inputs_base(inputs_dir)
     inputs = read_year(loaded.model, base / str(year), year)
+    earlier = _earlier_years(base, year, loaded.model.years)
+    for checked in (year, *earlier):  # here, where the model's file and lines are known
+        check_year(loaded.model, checked, loaded.locate)
     scoring = 0.0
     history: dict[int, YearResult] = {}
-    for past in _earlier_years(base, year, loaded.model.years):
+    for past in earlier:
         history[past], seconds = _earlier_year(loaded.model, base, past, history)
         scoring += seconds
     t = time.perf_counter()

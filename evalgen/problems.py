@@ -87,6 +87,7 @@ CODES: dict[str, str] = {
     "missing-key": "缺少必填项目",
     "not-text": "应为文字",
     "date-format": "日期写法有误",
+    "impossible-date": "日期不存在（如2月30日）",
     # -- the scoring model (考核细则: model/*, and scoring/engine.py for the year's targets) --
     "missing-model": "找不到考核细则文件",
     "model-encoding": "考核细则文件不是 UTF-8 编码",

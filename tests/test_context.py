@@ -1,5 +1,6 @@
 """Document contexts: sentences written from the data, on the tiny model's hand-computed year."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,90 @@ def test_issuance_file_problem_codes(tmp_path):
     with pytest.raises(InputError) as err:
         load_issuance(tmp_path / "没有.yaml")
     assert [(p.code, p.file) for p in err.value.problems] == [("missing-file", "没有.yaml")]
+
+
+def _issuance_with(tmp_path, **changes: str) -> Path:
+    """The sample issuance file with some keys' values replaced (quoted)."""
+    lines = ISSUANCE.read_text(encoding="utf-8").splitlines()
+    for key, value in changes.items():
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+        lines[at] = f'{key}: "{value}"'
+    path = tmp_path / "发文信息.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_dates_that_are_not_in_the_calendar_are_refused_with_their_line(tmp_path):
+    path = _issuance_with(
+        tmp_path,
+        成文日期="2025年2月30日",
+        印发日期="2025年13月1日",
+        约谈时间="2025年4月31日上午9:00",
+    )
+    with pytest.raises(InputError) as err:
+        load_issuance(path)
+    # lines 10, 14 and 15 of the sample file
+    assert [(p.code, p.file, p.line, p.message) for p in err.value.problems] == [
+        ("impossible-date", "发文信息.yaml", 10, "“成文日期”中的日期“2025年2月30日”不存在（2025年2月只有28天）"),
+        ("impossible-date", "发文信息.yaml", 14, "“印发日期”中的日期“2025年13月1日”不存在（没有13月）"),
+        ("impossible-date", "发文信息.yaml", 15,
+         "“约谈时间”中的日期“2025年4月31日”不存在（2025年4月只有30天）"),
+    ]  # fmt: skip
+
+
+def test_a_leap_day_is_a_date_and_a_day_zero_is_not(tmp_path):
+    issuance = load_issuance(_issuance_with(tmp_path, 成文日期="2024年2月29日"))
+    assert issuance.date == "2024年2月29日"
+    with pytest.raises(InputError) as err:
+        load_issuance(_issuance_with(tmp_path, 成文日期="2023年2月29日", 印发日期="2025年2月0日"))
+    assert [(p.code, p.line) for p in err.value.problems] == [
+        ("impossible-date", 10),
+        ("impossible-date", 14),
+    ]
+
+
+def test_an_unquoted_impossible_date_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "发文信息.yaml"
+    text = ISSUANCE.read_text(encoding="utf-8").replace('"2025年2月20日"', "2025-02-30")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(path)
+    [problem] = err.value.problems
+    assert (problem.code, problem.line) == ("yaml-syntax", 10)
+    assert problem.message == "日期“2025-02-30”不存在，请核对年、月、日（第10行第7列）"
+
+
+def test_aliases_in_the_issuance_file_are_refused_with_their_line(tmp_path):
+    path = tmp_path / "发文信息.yaml"
+    text = ISSUANCE.read_text(encoding="utf-8")
+    text = text.replace("发文机关: ", "发文机关: &who ", 1).replace(
+        "印发机关: ", "印发机关: *who #", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(path)
+    [problem] = err.value.problems
+    assert (problem.code, problem.file, problem.line) == ("yaml-syntax", "发文信息.yaml", 7)
+    assert problem.message == "不支持锚点“&”和别名“*”，请把内容直接写出（第7行第7列）"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("发文机关: 办公室: 综合科\n", 1, "此处不能再出现“键: 值”"),
+        ("发文机关: 办公室\n\t主送: 各县\n", 2, "不能用 Tab 键缩进"),
+        ("发文机关: [办公室\n", 2, "方括号“[”没有配对的“]”"),
+        ('发文机关: "办公室\n', 2, "引号没有成对"),
+        ("发文机关: 办公室\n  主送: 各县\n", 2, "此处不能再出现“键: 值”"),
+        ("发文机关: 办公室\n主送\n抄送: 无\n", 3, "找不到应有的冒号“:”"),
+    ],
+)
+def test_issuance_syntax_problems_are_told_in_chinese(tmp_path, text, line, reason):
+    path = tmp_path / "发文信息.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(path)
+    [problem] = err.value.problems
+    assert (problem.code, problem.line) == ("yaml-syntax", line)
+    assert reason in problem.message
+    assert not re.search(r"[A-Za-z]{2,}[ ,.'’]+[A-Za-z]{2,}", problem.message + problem.hint)

@@ -7,7 +7,12 @@ file › sheet › cell as Excel shows it (unit / indicator).
 
 import datetime as dt
 import json
+import re
+import resource
 import shutil
+import subprocess
+import sys
+import time
 import unicodedata
 from decimal import Decimal
 
@@ -1043,3 +1048,113 @@ def test_very_long_unit_name_is_shortened_in_the_message(sample_copy):
     assert len(line) < 300 and "…" in line and "是否应为“宁晋县”" in line
     unknown = one(records(sample_copy), "unknown-unit")
     assert unknown["unit"].endswith("…") and len(unknown["unit"]) == 40
+
+
+# -- YAML bombs, impossible dates, located model problems (issue 10) --------------------------
+
+# "Billion laughs": nine lines that expand to 9⁹ strings if aliases are followed.
+BILLION_LAUGHS = (
+    "\n".join(
+        [f"a: &a [{','.join(['lol'] * 9)}]"]
+        + [
+            f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]"
+            for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+        ]
+    )
+    + "\n"
+)
+
+
+def _bounded_cli(*args, seconds: float = 30):
+    """The command line in a process limited to 2 GB of address space: exit code, stderr, time."""
+
+    def limit():
+        two_gb = 2 * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (two_gb, two_gb))
+
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "evalgen", *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            preexec_fn=limit,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"no answer within {seconds} s")
+    return done.returncode, done.stderr, time.perf_counter() - started
+
+
+@pytest.mark.slow
+def test_an_alias_bomb_in_the_model_file_is_refused_at_once(tmp_path):
+    assert len(BILLION_LAUGHS.splitlines()) == 9
+    model = tmp_path / "bomb.yaml"
+    model.write_text(BILLION_LAUGHS, encoding="utf-8")
+    folder = mini(tmp_path)
+    code, err, seconds = _bounded_cli("validate", 2024, "--inputs", folder, "--model", model)
+    assert code == 3, err
+    assert "bomb.yaml › 第1行：不支持锚点“&”和别名“*”，请把内容直接写出（第1行第4列）" in err
+    assert seconds < 5  # the interpreter's start included; the refusal itself is immediate
+
+
+@pytest.mark.slow
+def test_an_alias_bomb_in_the_issuance_file_is_refused_at_once(tmp_path):
+    folder = mini(tmp_path)
+    (folder / "2024" / ISSUANCE.name).write_text(BILLION_LAUGHS, encoding="utf-8")
+    code, err, seconds = _bounded_cli("validate", 2024, "--inputs", folder, "--model", MINI_MODEL)
+    assert code == 2, err
+    assert "发文信息.yaml › 第1行：不支持锚点“&”和别名“*”" in err
+    assert seconds < 5
+
+
+def test_an_impossible_date_in_the_issuance_file_is_refused(tmp_path):
+    folder = mini(tmp_path)
+    issuance = folder / "2024" / ISSUANCE.name
+    text = issuance.read_text(encoding="utf-8").replace("2025年2月20日", "2025年2月30日")
+    issuance.write_text(text, encoding="utf-8")
+    err = refused(folder, "--model", MINI_MODEL)
+    at = _line(text, "成文日期:")
+    assert f"发文信息.yaml › 第{at}行：“成文日期”中的日期“2025年2月30日”不存在" in err
+    found = one(records(folder, "--model", MINI_MODEL), "impossible-date")
+    assert (found["file"], found["line"]) == ("发文信息.yaml", at)
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_a_missing_target_names_the_model_file_and_line(tmp_path, command):
+    text = MINI_TEXT.replace("targets: {2023: 90, 2025: 92}", "targets: {2025: 92}")
+    err = _model_problem(tmp_path, text, command=command)
+    path = "groups.g.categories[0].indicators[0].targets"
+    at = _line(text, "targets: {2025: 92}")
+    assert f"bad.yaml › {path} › 第{at}行：指标“抽检合格率”没有2024年度的目标值" in err
+    found = one(
+        records(tmp_path, "--model", tmp_path / "bad.yaml", exit_code=3), "no-target-for-year"
+    )
+    assert (found["file"], found["path"], found["line"]) == ("bad.yaml", path, at)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: x\ngroups: [\n",
+        "name: x: y\n",
+        "name: x\n\tyears: [2024]\n",
+        "name: 'x\n",
+        "name: *x\n",
+        "name: x\n years: [2024]\n",
+        'name: "\\q"\n',
+        "name: !!python/name:os.system x\n",
+        "name: x\n---\nyears: [2024]\n",
+        "name: x\x00\n",
+        "name: x\n%TAG ! tag:x,2000:\n",
+        "name: " + "[" * 3000 + "]" * 3000 + "\n",
+    ],
+)
+def test_no_english_sentence_reaches_the_user_for_broken_yaml(tmp_path, text):
+    model_err = _model_problem(tmp_path, text)
+    folder = mini(tmp_path / "issuance")
+    (folder / "2024" / ISSUANCE.name).write_text(text.replace("name", "发文机关"), encoding="utf-8")
+    issuance_err = refused(folder, "--model", MINI_MODEL)
+    for err in (model_err, issuance_err):
+        assert "YAML 格式有误" in err or "的格式有误" in err
+        assert not re.search(r"[A-Za-z]{2,}[ ,.'’]+[A-Za-z]{2,}", err.replace("bad.yaml", "")), err

@@ -247,3 +247,67 @@ def test_a_missing_target_for_the_year_has_a_code():
         ("no-target-for-year", "groups.d.categories[0].indicators[0].targets"),
         ("no-target-for-year", "groups.d.categories[1].indicators[0].targets"),
     }
+
+
+def test_a_missing_target_names_the_model_file_and_line(tmp_path):
+    loaded = load_text(tmp_path, MINI_TEXT)
+    widened = loaded.model.model_copy(update={"years": [2022, *loaded.model.years]})
+    with pytest.raises(ModelError) as err:
+        check_year(widened, 2022, loaded.locate)
+    # the `targets:` lines of the four target-based indicators in mini_model.yaml
+    assert {(p.code, p.file, p.path, p.line) for p in err.value.problems} == {
+        ("no-target-for-year", "model.yaml", f"{G0}[0].targets", 31),
+        ("no-target-for-year", "model.yaml", f"{G0}[1].targets", 41),
+        ("no-target-for-year", "model.yaml", "groups.d.categories[0].indicators[0].targets", 77),
+        ("no-target-for-year", "model.yaml", "groups.d.categories[1].indicators[0].targets", 88),
+    }
+    assert "model.yaml › groups.g.categories[0].indicators[0].targets › 第31行" in (
+        err.value.render()
+    )
+
+
+def test_anchors_and_aliases_are_refused_with_their_line(tmp_path):
+    text = MINI_TEXT.replace("bonus_cap: 5", "bonus_cap: &cap 5").replace(
+        "total_points: 100", "total_points: *cap"
+    )
+    [problem] = errors_of(tmp_path, text)
+    assert (problem.code, problem.file, problem.line) == ("model-yaml-syntax", "model.yaml", 5)
+    assert problem.message == "不支持锚点“&”和别名“*”，请把内容直接写出（第5行第15列）"
+
+
+# A broken line put into the tiny model, the line it lands on, and the Chinese reason.
+BROKEN_YAML = [
+    ("bonus_cap: 5: 6", 7, 13, "此处不能再出现“键: 值”"),
+    ("bonus_cap:\n\t5", 8, 1, "不能用 Tab 键缩进，请改用空格"),
+    ("bonus_cap: [5", 8, 11, "方括号“[”没有配对的“]”"),  # found at veto_grade's colon
+    ("bonus_cap: {a: 5", 8, 11, "花括号“{”没有配对的“}”"),
+    ("bonus_cap 5\nx: 1", 8, 1, "找不到应有的冒号“:”"),
+    ("bonus_cap: *cap", 7, 12, "不支持锚点“&”和别名“*”"),
+    ("bonus_cap:\n    x: 5\n  y: 6", 9, 3, "缩进不一致"),
+    ("bonus_cap: '5", 101, 1, "引号没有成对"),  # found at the end of the file (100 lines)
+    ('bonus_cap: "5\\q"', 7, 15, "“\\q”无法识别"),
+    ("bonus_cap: !!python/object:os.system 5", 7, 12, "不支持“!”开头的标签写法"),
+    ("bonus_cap: 5\n---\nx: 1", 8, 1, "文件中只能有一份内容"),
+    ("bonus_cap: `5`", 7, 12, "字符“`”不能出现在此处开头"),
+    ("bonus_cap: 5\x00", 7, 13, "不允许的控制字符（U+0000）"),
+    ("bonus_cap: 2025-02-30", 7, 12, "日期“2025-02-30”不存在"),
+    ("bonus_cap: |0\n  5", 7, 13, "“|”或“>”后的写法有误"),
+    ("bonus_cap: 5\n%YAML 1.1", 9, 1, "无法识别此处的写法"),  # no translation: the generic one
+]
+ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,.'’]+[A-Za-z]{2,}")  # two English words in a row
+
+
+@pytest.mark.parametrize(("new", "line", "column", "reason"), BROKEN_YAML)
+def test_yaml_syntax_problems_are_told_in_chinese_with_their_line(
+    tmp_path, new, line, column, reason
+):
+    """Each broken line replaces `bonus_cap: 5` (line 7 of the tiny model)."""
+    [problem] = errors_of(tmp_path, MINI_TEXT.replace("bonus_cap: 5", new, 1))
+    assert (problem.code, problem.file, problem.line) == ("model-yaml-syntax", "model.yaml", line)
+    assert reason in problem.message and f"（第{line}行第{column}列" in problem.message
+    assert not ENGLISH.search(problem.message + problem.hint), problem.message
+
+
+def test_nesting_too_deep_is_a_syntax_problem(tmp_path):
+    [problem] = errors_of(tmp_path, MINI_TEXT + "x: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert problem.code == "model-yaml-syntax" and "嵌套层次过深" in problem.message

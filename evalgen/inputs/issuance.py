@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..problems import InputError, Problem
-from ..yamlfile import yaml_load
+from ..yamlfile import YamlError, yaml_load
 
 __all__ = ["ISSUANCE_FILE", "Issuance", "load_issuance"]
 
 ISSUANCE_FILE = "发文信息.yaml"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# Fields that are, or may contain, a calendar date (约谈时间: "2025年3月5日上午9:00").
+_DATED = ("成文日期", "印发日期", "约谈时间", "整改期限")
 _REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
 _OPTIONAL = ("抄送", "约谈时间", "约谈地点", "联系人", "联系电话", "整改期限", "约谈通知书编号")
 # Issuance field ← key in 发文信息.yaml (整改期限 has a default, materials a list).
@@ -99,10 +101,8 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
         data, lines = yaml_load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(f"发文信息文件 {name} 不是 UTF-8 编码", code="file-encoding") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else None
-        problem = Problem(exc.problem or "YAML 格式错误", file=name, line=line, code="yaml-syntax")
+    except YamlError as exc:
+        problem = Problem(exc.describe(), file=name, line=exc.line, code="yaml-syntax")
         raise InputError(f"发文信息文件 {name} 的格式有误", [problem]) from None
     if not isinstance(data, dict):
         raise InputError(f"发文信息文件 {name} 应为“项目: 内容”的形式", code="yaml-shape")
@@ -148,6 +148,13 @@ def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem
             )
             continue
         values[key] = str(raw).strip()
+    problems.extend(_date_problems(name, values, lines))
+    return values
+
+
+def _date_problems(name: str, values: dict[str, str], lines: dict[str, int]) -> list[Problem]:
+    """Dates written the wrong way, and dates that are not in the calendar (2025年2月30日)."""
+    problems = []
     for key in ("成文日期", "印发日期"):
         if values.get(key) and not _DATE.match(values[key]):
             problems.append(
@@ -158,4 +165,29 @@ def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem
                     code="date-format",
                 )
             )
-    return values
+    for key in _DATED:
+        for found in _DATE_IN_TEXT.finditer(values.get(key, "")):
+            why = _not_a_date(*(int(part) for part in found.groups()))
+            if why:
+                problems.append(
+                    Problem(
+                        f"“{key}”中的日期“{found.group(0)}”不存在（{why}）",
+                        file=name,
+                        line=lines.get(key),
+                        hint="请核对年、月、日",
+                        code="impossible-date",
+                    )
+                )
+    return problems
+
+
+def _not_a_date(year: int, month: int, day: int) -> str:
+    """Why year-month-day is not in the calendar ("" if it is)."""
+    if year < 1:
+        return "年份不能为0"
+    if not 1 <= month <= 12:
+        return f"没有{month}月"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{year}年{month}月只有{days}天"
+    return ""

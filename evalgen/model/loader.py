@@ -7,19 +7,18 @@ its line and a stable code, and all are reported together.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from pydantic import ValidationError
 
 from ..numbers import round_half_up
 from ..problems import ModelError, Problem
 from ..resources import DEFAULT_MODEL
-from ..yamlfile import nearest_line, yaml_load
+from ..yamlfile import YamlError, nearest_line, yaml_load
 from .checks import meaning_problems
 from .schema import Indicator, ScoringModel
 
@@ -41,6 +40,11 @@ class LoadedModel:
     model: ScoringModel
     path: Path
     sha256: str
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def locate(self, problem: Problem) -> Problem:
+        """The problem with this model's file name and the line of its path."""
+        return replace(problem, file=self.path.name, line=nearest_line(self.lines, problem.path))
 
 
 def load_model(path: Path | str | None = None) -> LoadedModel:
@@ -71,16 +75,14 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
         ) from None
     try:
         data, lines = yaml_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        detail = exc.problem or str(exc)
+    except YamlError as exc:
         raise ModelError(
             f"考核细则文件 {name} 的 YAML 格式有误",
             [
                 Problem(
-                    f"{where}：{detail}",
+                    exc.describe(),
                     file=name,
+                    line=exc.line,
                     hint="请检查该处的缩进、冒号和引号是否成对",
                     code="model-yaml-syntax",
                 )
@@ -95,12 +97,11 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
         raise ModelError(
             f"考核细则文件 {name} 的结构有误（共{len(problems)}处）", problems
         ) from None
-    problems = [
-        replace(p, file=name, line=nearest_line(lines, p.path)) for p in meaning_problems(model)
-    ]
+    loaded = LoadedModel(model, path, hashlib.sha256(raw).hexdigest(), lines)
+    problems = [loaded.locate(p) for p in meaning_problems(model)]
     if problems:
         raise ModelError(f"考核细则文件 {name} 的内容有误（共{len(problems)}处）", problems)
-    return LoadedModel(model, path, hashlib.sha256(raw).hexdigest())
+    return loaded
 
 
 def indicator_path(model: ScoringModel, indicator_id: str) -> str:

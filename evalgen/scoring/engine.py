@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -89,8 +89,13 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_year(model: ScoringModel, year: int) -> None:
-    """The model covers `year` and gives every target-based indicator a target for it."""
+def check_year(
+    model: ScoringModel, year: int, locate: Callable[[Problem], Problem] | None = None
+) -> None:
+    """The model covers `year` and gives every target-based indicator a target for it.
+
+    `locate` adds the model file and line to a problem (`LoadedModel.locate`).
+    """
     problems = []
     if year not in model.years:
         years = "、".join(str(y) for y in model.years)
@@ -108,7 +113,8 @@ def check_year(model: ScoringModel, year: int) -> None:
                         )
                     )
     if problems:
-        raise ModelError(f"考核细则缺少{year}年度的目标值", problems)
+        located = [locate(p) for p in problems] if locate else problems
+        raise ModelError(f"考核细则缺少{year}年度的目标值", located)
 
 
 def _exact_group(group: Group, inputs: YearInputs) -> ExactGroup:
