@@ -132,6 +132,7 @@ CODES: dict[str, str] = {
     "soffice-missing": "未安装 LibreOffice",
     "pdf-failed": "PDF 转换失败",
     "output-exists": "输出文件夹已存在且不是运行结果",
+    "output-is-a-file": "输出位置是文件，不是文件夹",
     # -- errors without a located problem: the error family's own codes --
     "error": "错误",
     "input-error": "数据有误",
