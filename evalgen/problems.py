@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 __all__ = [
     "CODES",
+    "EXPLAINING_NOTICES",
     "EvalgenError",
     "InputError",
     "ModelError",
@@ -144,6 +145,12 @@ CODES: dict[str, str] = {
     "internal-error": "内部错误",
 }
 
+# Notices that can explain an error (data read from where the user does not look, or not
+# read at all): a failed run lists these after its problems (`EvalgenError.render`).
+EXPLAINING_NOTICES = frozenset(
+    {"hidden-sheet", "hidden-row", "hidden-column", "unsupported-file", "formula-only-rows"}
+)
+
 
 def code_description(code: str) -> str:
     """The short Chinese description of a problem code ("" for an unlisted one)."""
@@ -239,7 +246,8 @@ class EvalgenError(Exception):
         self.message = message
         self.problems = list(problems or [])
         self.code = code or type(self).code
-        # Notices (提示) found before the error; shown by `--json`, not in the message.
+        # Notices (提示) found before the error: in the records (`--json`), and after the
+        # problems when they may explain them (`EXPLAINING_NOTICES`: a hidden sheet read too).
         self.notices = list(notices or [])
 
     def __reduce__(self):
@@ -255,9 +263,15 @@ class EvalgenError(Exception):
         ]
 
     def render(self) -> str:
+        """The message, the numbered problems (a hidden sheet's say so), then the notices
+        that may explain them."""
+        hidden = {(n.file, n.sheet) for n in self.notices if n.code == "hidden-sheet" and n.sheet}
         lines = [self.message]
         for i, problem in enumerate(self.problems, 1):
+            if (problem.file, problem.sheet) in hidden:
+                problem = replace(problem, sheet=f"{problem.sheet}（隐藏的工作表）")
             lines.append(f"  {i}. {problem.render()}")
+        lines += [f"提示：{n.render()}" for n in self.notices if n.code in EXPLAINING_NOTICES]
         return "\n".join(lines)
 
 
