@@ -22,7 +22,7 @@ from .model.loader import LoadedModel, load_model
 from .model.schema import ScoringModel
 from .outputs import frames
 from .outputs.explain import explain_unit
-from .outputs.files import RunFolder, json_bytes, json_chunks, sha256_file
+from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
 from .outputs.records import YearRecord
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
@@ -185,13 +185,14 @@ def score(
     if pdf:
         require_soffice()
     started = time.perf_counter()
+    folder = Path(out_dir) if out_dir else Path("out") / str(year)
+    check_output_folder(folder)  # before a year is read: a file there is a mistake
     jobs = jobs or default_jobs()
     if documents:
         start_workers_early(jobs)
     evaluation = evaluate(year, inputs_dir, model)
     timings = dict(evaluation.timings)
     base = _inputs_base(inputs_dir)
-    folder = Path(out_dir) if out_dir else Path("out") / str(year)
     meta = {"evalgen_version": __version__, "model": _model_meta(evaluation.loaded)}
     results = build_results(evaluation.loaded.model, evaluation.result, evaluation.lines, meta)
     docs = None

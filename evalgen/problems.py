@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 __all__ = [
     "CODES",
+    "EXPLAINING_NOTICES",
     "EvalgenError",
     "InputError",
     "ModelError",
@@ -134,6 +135,7 @@ CODES: dict[str, str] = {
     "soffice-missing": "未安装 LibreOffice",
     "pdf-failed": "PDF 转换失败",
     "output-exists": "输出文件夹已存在且不是运行结果",
+    "output-is-a-file": "输出位置是文件，不是文件夹",
     # -- errors without a located problem: the error family's own codes --
     "error": "错误",
     "input-error": "数据有误",
@@ -144,6 +146,12 @@ CODES: dict[str, str] = {
     "pdf-error": "PDF 转换失败",
     "internal-error": "内部错误",
 }
+
+# Notices that can explain an error (data read from where the user does not look, or not
+# read at all): a failed run lists these after its problems (`EvalgenError.render`).
+EXPLAINING_NOTICES = frozenset(
+    {"hidden-sheet", "hidden-row", "hidden-column", "unsupported-file", "formula-only-rows"}
+)
 
 
 def code_description(code: str) -> str:
@@ -240,7 +248,8 @@ class EvalgenError(Exception):
         self.message = message
         self.problems = list(problems or [])
         self.code = code or type(self).code
-        # Notices (提示) found before the error; shown by `--json`, not in the message.
+        # Notices (提示) found before the error: in the records (`--json`), and after the
+        # problems when they may explain them (`EXPLAINING_NOTICES`: a hidden sheet read too).
         self.notices = list(notices or [])
 
     def __reduce__(self):
@@ -256,9 +265,15 @@ class EvalgenError(Exception):
         ]
 
     def render(self) -> str:
+        """The message, the numbered problems (a hidden sheet's say so), then the notices
+        that may explain them."""
+        hidden = {(n.file, n.sheet) for n in self.notices if n.code == "hidden-sheet" and n.sheet}
         lines = [self.message]
         for i, problem in enumerate(self.problems, 1):
+            if (problem.file, problem.sheet) in hidden:
+                problem = replace(problem, sheet=f"{problem.sheet}（隐藏的工作表）")
             lines.append(f"  {i}. {problem.render()}")
+        lines += [f"提示：{n.render()}" for n in self.notices if n.code in EXPLAINING_NOTICES]
         return "\n".join(lines)
 
 

@@ -425,3 +425,60 @@ def test_the_embedded_sample_is_named_when_no_inputs_are_given(tmp_path):
     assert "示例数据" not in result.stdout
     given = CliRunner().invoke(main, ["validate", "2024", "--inputs", str(DEFAULT_INPUTS)])
     assert given.exit_code == 0 and "示例数据" not in given.output
+
+
+@pytest.mark.slow
+def test_a_hidden_sheet_behind_errors_is_named_with_them(sample_copy):
+    """A hidden copy of the county table in the departments' workbook: every duplicate says
+    it is in a hidden sheet, and the hidden-sheet notice follows the problems."""
+    from badfiles import COUNTY_BOOK as COUNTIES
+    from badfiles import COUNTY_SHEET, DEPARTMENT_BOOK, book, edit, sheet_rows
+
+    rows = sheet_rows(book(sample_copy, COUNTIES), COUNTY_SHEET)
+
+    def add_hidden_copy(wb):
+        ws = wb.create_sheet(COUNTY_SHEET)
+        for row in rows:
+            ws.append(row)
+        ws.sheet_state = "hidden"
+
+    edit(book(sample_copy, DEPARTMENT_BOOK), add_hidden_copy)
+    result = run("validate", 2024, "--inputs", sample_copy)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "2024年度数据有20处问题，请逐一修改后重新运行"
+    problems = [line for line in lines if line.startswith("  ")]
+    assert len(problems) == 20
+    assert all("重复填报" in line for line in problems)
+    assert all(
+        line.split(". ", 1)[1].startswith(f"{DEPARTMENT_BOOK} › 县区指标（隐藏的工作表） › B")
+        for line in problems
+    )
+    assert lines[21:] == [
+        f"提示：{DEPARTMENT_BOOK} › 县区指标：该工作表是隐藏的，已照常读取。"
+        "如其中数据不应参与考核，请删除该工作表"
+    ]
+
+
+def test_notices_follow_the_problems_of_a_failed_run():
+    from evalgen.problems import InputError, Problem
+
+    error = InputError(
+        "2024年度数据有2处问题，请逐一修改后重新运行",
+        [
+            Problem("不是数字", file="甲.xlsx", sheet="县区指标", row=5, column="C", code="x"),
+            Problem("不是数字", file="乙.xlsx", sheet="县区指标", row=6, column="D", code="x"),
+        ],
+        notices=[
+            Problem("该工作表是隐藏的", file="乙.xlsx", sheet="县区指标", code="hidden-sheet"),
+            Problem("第5行是隐藏的行", file="甲.xlsx", sheet="县区指标", row=5, code="hidden-row"),
+        ],
+    )
+    assert error.render().splitlines() == [
+        "2024年度数据有2处问题，请逐一修改后重新运行",
+        "  1. 甲.xlsx › 县区指标 › C5单元格：不是数字",
+        "  2. 乙.xlsx › 县区指标（隐藏的工作表） › D6单元格：不是数字",
+        "提示：乙.xlsx › 县区指标：该工作表是隐藏的",
+        "提示：甲.xlsx › 县区指标 › 第5行：第5行是隐藏的行",
+    ]
+    assert [r["sheet"] for r in error.records()] == ["县区指标"] * 4  # records keep the name

@@ -98,6 +98,70 @@ def test_run_killed_while_rendering_leaves_the_previous_run_intact(sample_copy, 
     assert_complete(out)
 
 
+def _processes() -> dict[int, tuple[int, str, str]]:
+    """Every process: pid → (parent pid, state, start time), from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        found[int(stat.parent.name)] = (int(fields[1]), fields[0], fields[19])
+    return found
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """The processes started by `pid`, their children and so on: pid → start time."""
+    processes, found, todo = _processes(), {}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, _, started) in processes.items():
+            if ppid == parent and child not in found:
+                found[child] = started
+                todo.append(child)
+    return found
+
+
+def _alive(tracked: dict[int, str]) -> list[str]:
+    processes = _processes()
+    return [
+        Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+        for pid, started in tracked.items()
+        if pid in processes and processes[pid][2] == started and processes[pid][1] != "Z"
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_killed_run_leaves_no_process_behind(sample_copy, tmp_path):
+    """SIGKILL to the run alone (not its group): its fork server, workers and resource
+    tracker end with it instead of living on, blocked on pipes nobody writes to."""
+    out = tmp_path / "out" / "2024"
+    run = score_process(sample_copy, out, "--jobs", "2")
+    staging = out.parent / f".2024.partial-{run.pid}"
+    deadline = time.monotonic() + 300
+    while len(list(staging.rglob("*.docx"))) < 3:
+        assert run.poll() is None, "the run finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    tracked = _descendants(run.pid)
+    commands = " ".join(_alive(tracked))
+    assert "forkserver" in commands and "resource_tracker" in commands
+    assert len(tracked) >= 3  # the fork server, the resource tracker and a worker at least
+    run.kill()
+    run.wait(timeout=60)
+    try:
+        deadline = time.monotonic() + 10
+        while _alive(tracked) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _alive(tracked) == []
+    finally:
+        processes = _processes()
+        for pid, started in tracked.items():  # whatever is left must not outlive the test
+            if pid in processes and processes[pid][2] == started:
+                os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.slow
 def test_disk_full_mid_run_is_a_clear_error(sample_copy, tmp_path, monkeypatch):
     out = tmp_path / "out" / "2024"

@@ -48,6 +48,26 @@ def test_a_missing_font_is_still_reported_by_the_workers(tmp_path):
     assert not any(p.name.startswith(".out.partial") for p in tmp_path.iterdir())
 
 
+@pytest.mark.slow
+def test_a_folder_named_evalgen_in_the_working_directory_changes_nothing(tmp_path):
+    """The fork server starts with `python -c`, whose import path begins with the working
+    directory: an empty `evalgen/` there used to stand in for the package (exit 70,
+    BrokenProcessPool)."""
+    (tmp_path / "evalgen").mkdir()
+    script = Path(sys.executable).with_name("evalgen")  # the installed command, as users run it
+    assert script.exists()
+    done = subprocess.run(
+        [str(script), "score", "2024", "--out", "X", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(list((tmp_path / "X" / "单位报告").glob("*.docx"))) == 44
+
+
 def test_the_jobs_can_be_gone_through_again():
     from test_engine import MINI, score_both_years
 
@@ -103,3 +123,17 @@ def test_the_progress_bar(capsys):
     assert (
         err == "\r生成公文 " + "█" * 15 + "·" * 15 + " 15/30" + "\r生成公文 " + "█" * 30 + " 30/30"
     )
+
+
+@pytest.mark.slow
+def test_a_process_whose_parent_has_already_gone_ends_at_once():
+    """The fork server asks to die with the run; had the run ended before it asked, it ends."""
+    code = "from evalgen.documents.pool import _die_with_parent as d; d({}); print('alive')"
+    gone = subprocess.run(
+        [sys.executable, "-c", code.format(1)], env=_env(), capture_output=True, text=True
+    )
+    assert (gone.returncode, gone.stdout) == (1, "")
+    here = subprocess.run(
+        [sys.executable, "-c", code.format(os.getpid())], env=_env(), capture_output=True, text=True
+    )
+    assert (here.returncode, here.stdout) == (0, "alive\n")

@@ -107,7 +107,7 @@ def main() -> None:
     "--out",
     "out_dir",
     metavar="文件夹",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),  # a file there: an output error (exit 4), from pipeline
     default=None,
     help="输出文件夹。默认：out/年度/；已有的旧结果改名保留为 年度.prev-N，不会被覆盖。",
 )

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import site
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.context import BaseContext
@@ -78,6 +80,7 @@ class DocumentSet:
             _init_worker(self.templates, folder)
             results = map(_render_job, self.jobs())
             return self._collect(results, progress)
+        start_workers_early(workers)  # from this thread, with the run's environment
         with ProcessPoolExecutor(
             workers,
             mp_context=_worker_context(),
@@ -119,7 +122,51 @@ def start_workers_early(jobs: int) -> None:
     if jobs > 1 and _worker_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        with _forkserver_environment():
+            forkserver.ensure_running()
+
+
+RUN_PID = "EVALGEN_RUN_PID"  # read by the fork server (`serve_this_run`)
+
+
+@contextmanager
+def _forkserver_environment() -> Iterator[None]:
+    """The fork server is a new interpreter started with `python -c`, which would put the
+    working directory first on its import path: a folder named `evalgen` there would stand in
+    for this package. It starts with that entry left out (PYTHONSAFEPATH) and with the folder
+    this process imported evalgen from on its path, and learns which process it serves."""
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding this evalgen
+    found_by_site = {str(Path(p).resolve()) for p in site.getsitepackages()}
+    path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    setting = {
+        "PYTHONSAFEPATH": "1",
+        "PYTHONPATH": os.pathsep.join(path if root in found_by_site else [root, *path]),
+        RUN_PID: str(os.getpid()),
+    }
+    saved = {name: os.environ.get(name) for name in setting}
+    os.environ.update(setting)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
+_SERVER_PID: int | None = None  # in the fork server and its workers: the server's process id
+
+
+def serve_this_run() -> None:
+    """In the fork server: die with the run that started it (Linux), or its workers and the
+    resource tracker would outlive a killed run, blocked on pipes nobody writes to."""
+    global _SERVER_PID
+    run = os.environ.pop(RUN_PID, None)
+    if run is None:
+        return
+    _SERVER_PID = os.getpid()
+    _die_with_parent(int(run))
 
 
 def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int) -> Iterator[Done]:
@@ -142,20 +189,24 @@ _WORKER: dict[str, Any] = {}  # this process's templates, output folder and char
 def _init_worker(templates: dict[str, DocumentTemplate], folder: Path) -> None:
     _WORKER.update(templates=templates, folder=Path(folder), charts=_chart_functions())
     if multiprocessing.parent_process() is not None:
-        _die_with_parent()
+        _die_with_parent(_SERVER_PID)  # forked by the fork server, which dies with the run
 
 
-def _die_with_parent() -> None:
-    """A killed run must not leave workers writing into its staging folder (Linux)."""
+def _die_with_parent(parent: int | None) -> None:
+    """A killed run must not leave workers writing into its staging folder (Linux): this
+    process gets SIGKILL when its parent ends, and ends now if `parent` has already gone."""
     try:
         import ctypes
         import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL) != 0:
+            return
     except (OSError, AttributeError):  # not Linux: the pool ends with its parent's pipe
-        pass
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the parent ended before the signal was asked for
 
 
 def _render_job(job: Job) -> Done:

@@ -3,6 +3,8 @@
 Workers are forked from that server (`documents.pool._worker_context`), so what is imported and
 loaded here — matplotlib, the chart font, docxtpl, python-docx, lxml — is paid for once per
 run instead of once per worker, and while the main process is still reading and scoring.
+The server first ties its life to the run's (`pool.serve_this_run`), so that a killed run
+leaves neither it nor its workers behind.
 Nothing here may raise: a problem (a missing font, say) is reported by the worker that meets
 it, with its own clear message.
 """
@@ -10,6 +12,10 @@ it, with its own clear message.
 from __future__ import annotations
 
 try:
+    from . import pool
+
+    pool.serve_this_run()
+
     import docx  # noqa: F401 - imported for the workers
     import docxtpl  # noqa: F401 - imported for the workers
 
@@ -17,7 +23,7 @@ try:
     # documents: what a worker runs (with the contexts and engine it imports).
     from .. import cli  # noqa: F401 - for the workers
     from ..charts import font, kinds  # noqa: F401 - for the workers
-    from . import pool, render  # noqa: F401 - for the workers
+    from . import render  # noqa: F401 - for the workers
 
     font.chart_font()
 except Exception:  # noqa: BLE001, S110 - see the module docstring

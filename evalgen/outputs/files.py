@@ -21,6 +21,7 @@ from ..problems import OutputError, Problem
 
 __all__ = [
     "RunFolder",
+    "check_output_folder",
     "json_bytes",
     "json_chunks",
     "sha256_file",
@@ -138,17 +139,7 @@ class RunFolder:
     @classmethod
     def begin(cls, final: Path) -> RunFolder:
         final = final.resolve()
-        if final.exists() and not _is_replaceable(final):
-            raise OutputError(
-                f"输出文件夹 {final} 已存在，但不是 evalgen 的运行结果",
-                [
-                    Problem(
-                        "为避免覆盖其中的文件，本次未写入任何内容",
-                        hint="请用 --out 指定一个新的文件夹",
-                        code="output-exists",
-                    )
-                ],
-            )
+        check_output_folder(final)
         final.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(final)
         staging = final.parent / f".{final.name}.partial-{os.getpid()}"
@@ -180,6 +171,42 @@ class RunFolder:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def check_output_folder(final: Path) -> None:
+    """Refuse, before anything is read or written, an output folder that is a file (or lies
+    in one), or an existing folder that is not an earlier run: nothing there is overwritten."""
+    final = Path(final).absolute()
+    for place in (final, *final.parents):
+        if _is_a_file(place):
+            raise OutputError(
+                f"无法创建输出文件夹 {final}：{place} 是一个文件，不是文件夹",
+                [
+                    Problem(
+                        "本次未写入任何内容，该文件保持原样",
+                        hint="请用 --out 指定一个文件夹",
+                        code="output-is-a-file",
+                    )
+                ],
+            )
+    if final.exists() and not _is_replaceable(final):
+        raise OutputError(
+            f"输出文件夹 {final} 已存在，但不是 evalgen 的运行结果",
+            [
+                Problem(
+                    "为避免覆盖其中的文件，本次未写入任何内容",
+                    hint="请用 --out 指定一个新的文件夹",
+                    code="output-exists",
+                )
+            ],
+        )
+
+
+def _is_a_file(place: Path) -> bool:
+    try:
+        return place.exists() and not place.is_dir()
+    except OSError:  # not ours to look into: creating the folder will say why
+        return False
 
 
 def _is_replaceable(folder: Path) -> bool:
