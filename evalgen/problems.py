@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "missing-column": "缺少列",
     "duplicate-column": "列重复",
     "unknown-column": "不认识的列，已忽略（提示）",
+    "wrong-year-in-title": "标题或说明页写明的年度与考核年度不符",
     # -- cells (inputs/values.py) --
     "not-a-number": "不是数字",
     "date-not-number": "日期或时间，不是数字",

@@ -173,3 +173,19 @@ def sheet_to_csv(xlsx: Path, sheet: str, target: Path, encoding: str) -> Path:
     target.write_bytes(csv_bytes(rows, encoding))
     xlsx.unlink()
     return target
+
+
+def replace_text(path: Path, sheet: str, old: str, new: str) -> str:
+    """Replace `old` by `new` in every text cell of a sheet; the address of the first changed."""
+    changed: list[str] = []
+
+    def change(wb):
+        for row in wb[sheet].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and old in cell.value:
+                    cell.value = cell.value.replace(old, new)
+                    changed.append(cell.coordinate)
+
+    edit(path, change)
+    assert changed, f"no “{old}” in {sheet}"
+    return changed[0]

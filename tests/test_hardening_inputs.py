@@ -36,6 +36,7 @@ from badfiles import (
     old_xls,
     put_formula,
     ref,
+    replace_text,
     rewrite_member,
     row_of,
     set_figure,
@@ -53,6 +54,7 @@ from evalgen.cli import main
 from evalgen.inputs import filecheck
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
+from evalgen.problems import InputError
 
 COUNTY_AT = f"{COUNTY_BOOK} › {COUNTY_SHEET} › "
 MINI_TEXT = MINI_MODEL.read_text(encoding="utf-8")
@@ -1158,3 +1160,107 @@ def test_no_english_sentence_reaches_the_user_for_broken_yaml(tmp_path, text):
     for err in (model_err, issuance_err):
         assert "YAML 格式有误" in err or "的格式有误" in err
         assert not re.search(r"[A-Za-z]{2,}[ ,.'’]+[A-Za-z]{2,}", err.replace("bad.yaml", "")), err
+
+
+# -- the workbook's own year (title rows, 说明 sheet) ------------------------------------------
+
+
+@pytest.mark.slow
+def test_last_years_workbook_saved_as_this_years(sample_copy):
+    # The 2023 county workbook, renamed as 2024's: its title (县区指标 A1), the 说明 title (A1)
+    # and "考核年度：2023年。" (说明 A2) all say 2023; the events title is edited to say 2023.
+    shutil.copy(SAMPLE_INPUTS / "2023" / "县区考核数据_2023.xlsx", book(sample_copy, COUNTY_BOOK))
+    replace_text(book(sample_copy, EVENTS_BOOK), EVENTS_SHEET, "2024年度", "2023年度")
+    err = refused(sample_copy)
+    assert "写明是2023年度，与考核年度2024不符" in err and "请换用2024年度的文件" in err
+    wrong = [r for r in records(sample_copy) if r["code"] == "wrong-year-in-title"]
+    assert sorted((r["file"], r["sheet"], r["cell"]) for r in wrong) == [
+        (EVENTS_BOOK, EVENTS_SHEET, "A1"),
+        (COUNTY_BOOK, COUNTY_SHEET, "A1"),
+        (COUNTY_BOOK, "说明", "A1"),
+        (COUNTY_BOOK, "说明", "A2"),
+    ]
+    assert {r["severity"] for r in wrong} == {"error"}
+    assert "考核年度：2023年" in next(r["message"] for r in wrong if r["cell"] == "A2")
+
+
+@pytest.mark.slow
+def test_sample_workbooks_state_their_own_year():
+    model = load_model().model
+    for year in (2023, 2024):
+        read_year(model, SAMPLE_INPUTS / str(year), year)  # no wrong-year-in-title
+
+
+def _year_problems(folder, year=2024):
+    with pytest.raises(InputError) as err:
+        read_year(load_model(MINI_MODEL).model, folder / str(year), year)
+    return [p for p in err.value.problems if p.code == "wrong-year-in-title"]
+
+
+@pytest.mark.parametrize("title", ["2023年度 测试数据（示例）", "2023年质量工作考核数据"])
+def test_title_row_naming_last_year_is_located(tmp_path, title):
+    folder = mini_year(tmp_path)
+    rows = [["填报单位：测试", None, title], ["说明：每个单位一行"]]
+    write_xlsx(
+        folder / "2024" / "县区数据_2024.xlsx", {"测试指标": rows + [COUNTY_HEADER] + COUNTY_ROWS}
+    )
+    (wrong,) = _year_problems(folder)
+    assert (wrong.file, wrong.sheet, wrong.row, wrong.column) == (
+        "县区数据_2024.xlsx",
+        "测试指标",
+        1,
+        "C",
+    )
+    assert f"“{title}”写明是2023年度，与考核年度2024不符" in wrong.message
+
+
+def test_cover_sheet_naming_last_year_is_located(tmp_path):
+    folder = mini_year(tmp_path)
+    cover = [["2024年度测试数据填报说明"], ["考核年度：２０２３年。"], ["一、每个单位一行。"]]
+    county = [["2024年度测试数据"], COUNTY_HEADER] + COUNTY_ROWS
+    write_xlsx(folder / "2024" / "县区数据_2024.xlsx", {"测试指标": county, "填报说明": cover})
+    (wrong,) = _year_problems(folder)
+    assert (wrong.file, wrong.sheet, wrong.row, wrong.column) == (
+        "县区数据_2024.xlsx",
+        "填报说明",
+        2,
+        "A",
+    )
+    assert "2023" in wrong.message and "考核年度2024" in wrong.message
+
+
+def test_csv_title_row_naming_last_year_is_located(tmp_path):
+    folder = mini_year(tmp_path)
+    (folder / "2024" / "加减分_2024.xlsx").unlink()
+    rows = [
+        ["2023年度加减分事项"],
+        ["单位", "事项编号", "次数", "依据"],
+        ["戊县", "B1", 2, "测试文件"],
+    ]
+    (folder / "2024" / "加减分事项_2024.csv").write_bytes(csv_bytes(rows, "utf-8"))
+    (wrong,) = _year_problems(folder)
+    assert (wrong.file, wrong.sheet, wrong.row, wrong.column) == ("加减分事项_2024.csv", "", 1, "A")
+
+
+def test_other_years_in_titles_and_notes_are_not_the_assessment_year(tmp_path):
+    folder = mini_year(tmp_path)
+    titles = [
+        ["邢台市质量强市2023—2027年行动计划 2024年度考核数据", "2025年1月填报"],
+        ["依据《2021年度质量工作考核办法》填报，考核年度见说明"],
+    ]
+    cover = [
+        ["质量强市2023-2027年度行动计划考核说明"],
+        ["考核年度：2024年。"],
+        ["一、参照《2021年度质量工作考核办法》（2021年3月印发）执行。"],
+        ["二、2023年度考核结果见附件。"],
+    ]
+    county = titles + [COUNTY_HEADER] + COUNTY_ROWS
+    write_xlsx(folder / "2024" / "县区数据_2024.xlsx", {"测试指标": county, "说明": cover})
+    events = [
+        ["2024年度考核加减分事项（与2023年度对比）"],
+        ["单位", "事项编号", "次数", "依据"],
+        ["戊县", "B1", 2, "2023年度通报"],
+    ]
+    write_xlsx(folder / "2024" / "加减分_2024.xlsx", {"加减分事项": events})
+    inputs = read_year(load_model(MINI_MODEL).model, folder / "2024", 2024)
+    assert inputs.events[0].basis == "2023年度通报"

@@ -23,9 +23,9 @@ from typing import TypedDict
 
 from ..problems import Problem, column_letter
 from .filecheck import FileProblem, check_file
-from .sheets import Sheet, read_csv, read_xlsx
+from .sheets import COVER_ROWS, Sheet, read_csv, read_xlsx
 from .tables import Cell, Table, TableSet, header_key
-from .values import ErrorValue, FormulaWithoutResult, clean_text, normalize_text
+from .values import ErrorValue, FormulaWithoutResult, clean_text, normalize_text, shorten
 
 __all__ = ["Cell", "Table", "TableSet", "find_tables", "header_key", "input_files"]
 
@@ -33,6 +33,14 @@ HEADER_SCAN_ROWS = 20
 _SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm"}
 _UNSUPPORTED_SUFFIXES = {".xls", ".et", ".ods", ".numbers", ".wps"}
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+# What a workbook says of its own year. Only clear statements count: "考核年度：2023年"
+# anywhere above the header (or on a cover sheet), and in the title row "2023年度…" or, in a
+# title about the 考核, "2023年…" (not a date such as 2025年1月). A range (2023—2027年) names
+# no single year and is removed first; a title naming two years says nothing.
+_YEAR_RANGE = re.compile(r"20\d\d\s*(?:年度?)?\s*[-—–~至到]+\s*20\d\d")
+_ASSESSMENT_YEAR = re.compile(r"考核年度\s*(?:[:]|为|是)?\s*(20\d\d)(?!\d)")
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年度")
+_TITLE_YEAR_LOOSE = re.compile(r"(?<!\d)(20\d\d)\s*年(?!度)(?!\s*[\d一二三四五六七八九十〇]+\s*月)")
 
 
 class _SheetPlace(TypedDict):
@@ -74,7 +82,10 @@ def find_tables(folder: Path, names: list[str], unit_header: str, year: int) -> 
             problems.append(exc.problem)
             continue
         for sheet in sheets:
-            table = _table_from_sheet(path.name, sheet, unit_header, problems)
+            if sheet.cover:
+                problems += _stated_year(path.name, sheet, COVER_ROWS + 1, year)
+                continue
+            table = _table_from_sheet(path.name, sheet, unit_header, year, problems)
             if table is not None:
                 found.tables[sheet.name].append(table)
     return found
@@ -110,6 +121,58 @@ def _year_in_name(path: Path, year: int) -> list[Problem]:
     ]
 
 
+def _stated_year(file: str, sheet: Sheet, above: int, year: int) -> list[Problem]:
+    """Errors for the rows above row `above` that state another assessment year.
+
+    The rows are a table's title rows (above its header) or a cover sheet's first rows.
+    """
+    rows = [
+        sheet.rows[r]
+        for r in sorted(sheet.rows)
+        if r < above and any(_text(c.value) for c in sheet.rows[r].values())
+    ]
+    stated = [
+        (cell, years.pop())
+        for cells in rows
+        for cell in cells.values()
+        if len(years := set(_ASSESSMENT_YEAR.findall(_year_text(cell)))) == 1
+    ]
+    if rows:  # the title: the first row with text
+        titled = [(c, _title_years(_year_text(c))) for c in rows[0].values()]
+        years = {y for _, ys in titled for y in ys}
+        if len(years) == 1:
+            stated.append((next(c for c, ys in titled if ys), years.pop()))
+    wrong: dict[tuple[int, int], tuple[Cell, int]] = {}
+    for cell, stated_year in stated:
+        if int(stated_year) != year:
+            wrong.setdefault((cell.row, cell.column), (cell, int(stated_year)))
+    return [_wrong_year_in_title(file, sheet.title, c, y, year) for c, y in wrong.values()]
+
+
+def _year_text(cell: Cell) -> str:
+    return _YEAR_RANGE.sub(" ", _text(cell.value))
+
+
+def _title_years(text: str) -> set[str]:
+    loose = _TITLE_YEAR_LOOSE.findall(text) if "考核" in text else []
+    return set(_TITLE_YEAR.findall(text) + loose)
+
+
+def _wrong_year_in_title(file: str, sheet: str, cell: Cell, stated: int, year: int) -> Problem:
+    return Problem(
+        f"“{shorten(str(cell.value))}”写明是{stated}年度，与考核年度{year}不符",
+        file=file,
+        sheet=sheet,
+        row=cell.row,
+        column=column_letter(cell.column),
+        hint=(
+            f"该文件可能是{stated}年度的表格，请换用{year}年度的文件；"
+            f"如其中确是{year}年度的数据，请把标题或说明中的年度改为{year}"
+        ),
+        code="wrong-year-in-title",
+    )
+
+
 # -- finding the table in a sheet ------------------------------------------------------------
 
 
@@ -120,7 +183,7 @@ def _text(value: object) -> str:
 
 
 def _table_from_sheet(
-    file: str, sheet: Sheet, unit_header: str, problems: list[Problem]
+    file: str, sheet: Sheet, unit_header: str, year: int, problems: list[Problem]
 ) -> Table | None:
     where: _SheetPlace = {"file": file, "sheet": sheet.title}
     if sheet.hidden:
@@ -155,6 +218,7 @@ def _table_from_sheet(
             )
         )
         return None
+    problems += _stated_year(file, sheet, header_row, year)
     table = _header(file, sheet, header_row, unit_header, unit_keys)
     hidden = _fill_rows(table, sheet)
     _note_rows(problems, where, table, sheet, hidden)

@@ -22,6 +22,9 @@ from .values import ErrorValue, FormulaWithoutResult, normalize_text
 
 __all__ = ["Sheet", "read_csv", "read_xlsx", "shown_decimals"]
 
+COVER_WORDS = ("说明", "封面", "首页", "须知")
+COVER_ROWS = 30
+COVER_COLUMNS = 10
 _QUOTED_IN_FORMAT = re.compile(r'"[^"]*"|\\.')
 # Literal text, escapes, padding (_x) and fill (*x) in a number format: none of them digits.
 _LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\\.|[_*].')
@@ -51,12 +54,17 @@ class Sheet:
     hidden: bool = False
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
+    cover: bool = False  # a 说明 / cover sheet: not a table, read only for its statements
 
 
 def read_xlsx(
     path: Path, names: list[str], titles: dict[str, list[str]], has_formulas: bool
 ) -> list[Sheet]:
-    """The sheets of a workbook named in `names`; every sheet title goes into `titles`."""
+    """The sheets of a workbook named in `names`, then its cover sheets (说明, 封面 …).
+
+    Every sheet title goes into `titles`. A cover sheet is read only as far as its first
+    rows (`COVER_ROWS`), for what it says about the workbook (its assessment year).
+    """
     from openpyxl import load_workbook
 
     wanted = {normalize_text(n): n for n in names}
@@ -82,7 +90,23 @@ def read_xlsx(
     return [
         _sheet_from_worksheet(wanted[normalize_text(ws.title)], ws, formulas.get(ws.title, {}))
         for ws in sheets
-    ]
+    ] + [_cover_sheet(ws) for ws in book.worksheets if is_cover_title(ws.title, wanted)]
+
+
+def is_cover_title(title: str, wanted: dict[str, str] | None = None) -> bool:
+    """Whether a sheet called `title` is a 说明 / cover sheet (and not a table's sheet)."""
+    key = normalize_text(title)
+    return key not in (wanted or {}) and any(word in key for word in COVER_WORDS)
+
+
+def _cover_sheet(ws) -> Sheet:
+    """The text cells of a cover sheet's first rows."""
+    rows: dict[int, dict[int, Cell]] = {}
+    for row in ws.iter_rows(min_row=1, max_row=COVER_ROWS, max_col=COVER_COLUMNS):
+        for cell in row:
+            if isinstance(cell.value, str):
+                rows.setdefault(cell.row, {})[cell.column] = Cell(cell.value, cell.row, cell.column)
+    return Sheet("", ws.title, rows, hidden=ws.sheet_state != "visible", cover=True)
 
 
 def _formula_cells(path: Path, sheets: list) -> dict[str, dict[tuple[int, int], str]]:
