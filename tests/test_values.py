@@ -364,7 +364,8 @@ def test_non_finite_numbers_are_refused(raw: object, shown: str, percent_format:
         (dt.datetime(2024, 3, 5, 8, 30), "“2024-03-05 08:30:00”是日期，不是数字"),
         (dt.date(2024, 3, 5), "“2024-03-05”是日期，不是数字"),
         (dt.time(8, 30), "“08:30:00”是时间，不是数字"),
-        (dt.timedelta(days=1), "“1 day, 0:00:00”是时间，不是数字"),
+        (dt.timedelta(days=1), "“24:00:00”是时间，不是数字"),  # as Excel's [h]:mm:ss shows it
+        (dt.timedelta(days=98, hours=12), "“2364:00:00”是时间，不是数字"),
     ],
 )
 def test_dates_are_refused(raw: object, message: str) -> None:

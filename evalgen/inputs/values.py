@@ -188,6 +188,14 @@ def _parse_text(raw: str) -> CellValue:
     return CellValue("number", number, percent=bool(percent))
 
 
+def _duration_text(span: dt.timedelta) -> str:
+    """A duration as Excel's [h]:mm:ss shows it (24:00:00), never Python's "1 day, 0:00:00"."""
+    seconds = int(span.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
 def _parse_non_text(raw: object) -> Decimal:
     if isinstance(raw, bool):
         shown = "TRUE" if raw else "FALSE"
@@ -200,8 +208,9 @@ def _parse_non_text(raw: object) -> Decimal:
             f"“{raw.isoformat()}”是日期，不是数字", _DATE_HINT, code="date-not-number"
         )
     if isinstance(raw, (dt.time, dt.timedelta)):
+        shown = _duration_text(raw) if isinstance(raw, dt.timedelta) else raw.isoformat()
         raise ValueProblem(
-            f"“{shorten(str(raw))}”是时间，不是数字", _DATE_HINT, code="date-not-number"
+            f"“{shorten(shown)}”是时间，不是数字", _DATE_HINT, code="date-not-number"
         )
     if isinstance(raw, Decimal):
         if not raw.is_finite():
