@@ -199,7 +199,7 @@ def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
     points, score, lost = (
         json_safe(x) for x in split_points(line.effective_points, line.score, SCORE_DECIMALS)
     )
-    shown = [str(x) for x in split_points(line.effective_points, line.score, 2)]
+    shown = [f"{x:f}" for x in split_points(line.effective_points, line.score, 2)]
     record: IndicatorRecord = {
         "id": ind.id,
         "name": ind.name,
