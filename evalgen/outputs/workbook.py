@@ -18,7 +18,7 @@ from pathlib import Path
 from .records import GroupRecord, YearRecord
 from .zips import FIXED_TIME
 
-__all__ = ["write_results_workbook"]
+__all__ = ["Cell", "Sheet", "write_results_workbook", "write_sheets"]
 
 _CELL_LIMIT = 32_767  # characters in one Excel cell
 _TWO_DECIMALS = "0.00"  # 总分, as printed in the documents
@@ -27,26 +27,33 @@ _CHANGE = '"↑"0;"↓"0;"持平"'  # 名次变化 as the bulletin prints it, th
 _CREATED = dt.datetime(*FIXED_TIME, tzinfo=dt.UTC)
 
 # A cell as `_write_sheet` writes it: text, a flag, a number, or nothing (left empty).
-_Cell = str | bool | int | float | None
+Cell = str | bool | int | float | None
 
 
 @dataclass
-class _Sheet:
+class Sheet:
+    """One worksheet: its title, header row, column widths, rows and number formats."""
+
     title: str
     headers: list[str]
     widths: Sequence[float]
-    rows: Iterable[list[_Cell]]
+    rows: Iterable[list[Cell]]
     formats: dict[int, str] = field(default_factory=dict)  # column → Excel number format
     group: bool = False  # a group's sheet, named after the group; the others have fixed names
 
 
 def write_results_workbook(results: YearRecord, path: Path) -> Path:
-    """Write the results workbook to `path`: a temporary name, then rename (the run folder
-    is synced to disk as a whole when it is committed)."""
+    """Write the results workbook to `path` (see `write_sheets`)."""
+    return write_sheets(_sheets(results), path)
+
+
+def write_sheets(sheets: Iterable[Sheet], path: Path) -> Path:
+    """Write a workbook of `sheets` to `path`: a temporary name, then rename (the run folder
+    is synced to disk as a whole when it is committed). The same sheets give the same bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        _write(results, tmp)
+        _write(list(sheets), tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -54,7 +61,7 @@ def write_results_workbook(results: YearRecord, path: Path) -> Path:
     return path
 
 
-def _write(results: YearRecord, tmp: Path) -> None:
+def _write(sheets: list[Sheet], tmp: Path) -> None:
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
@@ -80,7 +87,6 @@ def _write(results: YearRecord, tmp: Path) -> None:
             }
         )
         number_formats: dict[str, object] = {}  # one Excel format per number format
-        sheets = list(_sheets(results))
         taken = {spec.title.casefold() for spec in sheets if not spec.group}
         for spec in sheets:
             title = _sheet_title(spec.title, taken) if spec.group else spec.title
@@ -106,7 +112,7 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _write_sheet(wb, spec: _Sheet, title: str, header, number_formats: dict) -> None:
+def _write_sheet(wb, spec: Sheet, title: str, header, number_formats: dict) -> None:
     ws = wb.add_worksheet(title)
     for text in spec.formats.values():
         if text not in number_formats:
@@ -131,7 +137,7 @@ def _write_sheet(wb, spec: _Sheet, title: str, header, number_formats: dict) -> 
                 ws.write_number(r, col, value, formats.get(col))
 
 
-def _sheets(results: YearRecord) -> Iterator[_Sheet]:
+def _sheets(results: YearRecord) -> Iterator[Sheet]:
     groups = results["groups"]
     for group in groups:
         cats = [c["name"] for c in group["categories"]]
@@ -140,15 +146,15 @@ def _sheets(results: YearRecord) -> Iterator[_Sheet]:
         headers += ["名次变化", "约谈/整改", "不适用说明"]
         widths = [6, 18, 9, 11, *[12] * len(cats), 7, 7, 9, 9, 9, 60, 40]
         formats = {2: _TWO_DECIMALS, headers.index("名次变化"): _CHANGE}
-        yield _Sheet(group["name"], headers, widths, _unit_rows(group), formats, group=True)
-    yield _Sheet(
+        yield Sheet(group["name"], headers, widths, _unit_rows(group), formats, group=True)
+    yield Sheet(
         "指标明细",
         ["组别", "单位", "类别", "指标", "计量单位", "完成值", "目标值", "计分规则", "规则说明",
          "分值", "实际分值", "得分", "失分", "不适用原因", "数据来源"],
         [12, 18, 18, 30, 8, 10, 10, 10, 40, 7, 9, 9, 9, 16, 40],
         _indicator_rows(groups),
     )  # fmt: skip
-    yield _Sheet(
+    yield Sheet(
         "加减分及否决",
         ["组别", "单位", "类型", "事项编号", "事项", "次数", "分值", "依据", "认定日期"],
         [12, 18, 10, 9, 36, 6, 7, 50, 12],
@@ -158,7 +164,7 @@ def _sheets(results: YearRecord) -> Iterator[_Sheet]:
             for g in groups for u in g["units"] for a in u["adjustments"]
         ),
     )  # fmt: skip
-    yield _Sheet(
+    yield Sheet(
         "约谈及整改",
         ["组别", "单位", "排名", "总分", "类型", "原因", "处理"],
         [12, 18, 6, 9, 8, 60, 50],
@@ -167,17 +173,17 @@ def _sheets(results: YearRecord) -> Iterator[_Sheet]:
             for g in groups for u in g["units"] for t in u["triggers"]
         ),
     )  # fmt: skip
-    about: list[list[_Cell]] = [
+    about: list[list[Cell]] = [
         ["考核年度", results["year"]],
         ["考核细则", f"{results['model']['name']}（{results['model']['version']}）"],
         ["总分取舍", results["rounding"]],
         ["加分上限", results["bonus_cap"]],
         ["生成工具", f"evalgen {results['evalgen_version']}"],
     ]
-    yield _Sheet("说明", ["项目", "内容"], [14, 80], about)
+    yield Sheet("说明", ["项目", "内容"], [14, 80], about)
 
 
-def _unit_rows(group: GroupRecord) -> Iterator[list[_Cell]]:
+def _unit_rows(group: GroupRecord) -> Iterator[list[Cell]]:
     for u in group["units"]:
         by_cat = [c["score"] if c["applicable"] else "—" for c in u["categories"]]
         triggers = "；".join(f"{t['kind']}：{t['reason']}" for t in u["triggers"])
@@ -187,7 +193,7 @@ def _unit_rows(group: GroupRecord) -> Iterator[list[_Cell]]:
                "是" if u["veto"] else "", u["previous_rank"], u["rank_change"], triggers, notes]  # fmt: skip
 
 
-def _indicator_rows(groups: list[GroupRecord]) -> Iterator[list[_Cell]]:
+def _indicator_rows(groups: list[GroupRecord]) -> Iterator[list[Cell]]:
     for group in groups:
         for u in group["units"]:
             for i in u["indicators"]:
