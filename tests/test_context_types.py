@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import types
 from pathlib import Path
 from typing import Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
@@ -12,14 +13,21 @@ from test_engine import MINI, score_both_years
 
 from evalgen.documents import context
 from evalgen.documents.bulletin import bulletin_context
-from evalgen.documents.context import BulletinContext, NoticeContext, UnitReportContext
+from evalgen.documents.context import (
+    BulletinContext,
+    NoticeContext,
+    RobustnessContext,
+    UnitReportContext,
+)
 from evalgen.documents.feedback import notice_contexts, unit_contexts
+from evalgen.documents.robustness import robustness_context
 from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance
 from evalgen.model.loader import load_model
 from evalgen.outputs.results import build_results, history_points
 from evalgen.pipeline import evaluate
 from evalgen.resources import DEFAULT_INPUTS
 
+ROBUSTNESS_RECORD = Path(__file__).resolve().parent / "fixtures" / "robustness_record.json"
 SAMPLE_ISSUANCE = Path(__file__).resolve().parent.parent / "sample_inputs" / "2024" / ISSUANCE_FILE
 
 
@@ -61,6 +69,8 @@ def mismatches(value: object, hint: object, path: str, seen: set) -> list[str]:
     if hint is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         return [] if ok else [f"{path}: {value!r} is not a number"]
+    if hint is bool:
+        return [] if isinstance(value, bool) else [f"{path}: {value!r} is not bool"]
     if hint in (int, str):
         ok = isinstance(value, hint) and not isinstance(value, bool)
         return [] if ok else [f"{path}: {value!r} is not {hint.__name__}"]
@@ -95,6 +105,8 @@ def every_context() -> list[tuple[str, dict, type]]:
     out += _contexts(
         model, results, {2023: history_points(model, y2023)}, load_issuance(SAMPLE_ISSUANCE)
     )
+    record = json.loads(ROBUSTNESS_RECORD.read_text(encoding="utf-8"))
+    out.append(("robustness", robustness_context(record, load_model().model), RobustnessContext))
     return out
 
 

@@ -2,10 +2,13 @@
 
     python tools/build_templates.py            # writes the three files below
     python tools/build_templates.py --out DIR  # writes them to DIR instead
+    python tools/build_templates.py --only robustness.docx  # one of them
 
 - templates/bulletin.docx     通报 (red banner, ranking tables, attachments, 版记)
 - templates/unit_report.docx  单位报告 (one per assessed unit)
 - templates/notice.docx       约谈通知书 (one per summoned unit)
+- templates/robustness.docx   稳定性分析 (internal: rank intervals, fragile decisions); its
+                              styles are copied from the committed bulletin.docx
 
 The committed .docx files are the source: the office edits them in Word or WPS (wording,
 layout, the named styles below) and evalgen renders whatever is there. This script only
@@ -791,10 +794,78 @@ def build_notice():
     return doc
 
 
+def _robustness_styles() -> list[tuple]:
+    return [_style("GwMark", "密级", _rpr(HEITI, SZ3), after=LINE // 2, jc="left")]
+
+
+def _copy_styles(doc, source: Path) -> None:
+    """Replace the styles `doc` shares with the committed `source` template by the source's
+    own (the office's edits of fonts and spacing carry over); keep the rest."""
+    with zipfile.ZipFile(source) as zf:
+        theirs = parse_xml(zf.read("word/styles.xml"))
+    ours = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in theirs.findall(qn("w:style"))}
+    for style in ours.findall(qn("w:style")):
+        other = by_id.get(style.get(qn("w:styleId")))
+        if other is not None:
+            ours.replace(style, copy.deepcopy(other))
+    defaults = theirs.find(qn("w:docDefaults"))
+    ours.replace(ours.find(qn("w:docDefaults")), copy.deepcopy(defaults))
+    _strip_theme_fonts(ours)
+
+
+def build_robustness(source: Path | None = None):
+    """稳定性分析: 内部资料 mark, title, summary, a rank-interval chart per group, the fragile
+    decisions as sentences and a table, what the figures mean. Not for publication."""
+    doc = _new_document(_robustness_styles(), SZ5)
+    _copy_styles(doc, source or ROOT / "templates" / "bulletin.docx")
+    _p(doc, "密级", "{{ marking }}")
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "一级标题", "一、基本情况")
+    _tag(doc, "for para in summary")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+
+    _p(doc, "一级标题", "二、各组名次区间")
+    _p(doc, "公文正文", "{{ chart_note }}")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _p(doc, "公文正文", "{{ g.text }}")
+    _figure(doc, "charts[g.chart]", "图{{ loop.index }}　{{ g.name }}名次区间")
+    _tag(doc, "endfor")
+
+    _p(doc, "一级标题", "三、不稳健的决定")
+    _tag(doc, "if fragile")
+    _p(doc, "公文正文", "{{ fragile_intro }}")
+    _numbered(doc, "fragile", "{{ it.unit }}（{{ it.decision }}）：{{ it.sentence }}。")
+    _p(doc, "表题", "表1　不稳健的决定")
+    left = "表格文字左对齐"
+    _table(
+        doc,
+        [30, 12, 24, 18, 44, 12, 16],
+        [
+            ["单位", "决定", "正式结果", "保持概率", "最敏感指标", "分值", "翻转分值"],
+            "{%tr for r in fragile %}",
+            [("{{ r.unit }}", left), "{{ r.decision }}", "{{ r.nominal }}", "{{ r.p_nominal }}"]
+            + [("{{ r.indicator }}", left), "{{ r.points }}", "{{ r.flip_points }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(doc, "表注", "{{ table_note }}")
+    _tag(doc, "else")
+    _p(doc, "公文正文", "{{ fragile_intro }}")
+    _tag(doc, "endif")
+
+    _p(doc, "一级标题", "四、有关说明")
+    _numbered(doc, "notes", "{{ it }}")
+    return doc
+
+
 BUILDERS = {
     "bulletin.docx": build_bulletin,
     "unit_report.docx": build_unit_report,
     "notice.docx": build_notice,
+    "robustness.docx": build_robustness,
 }
 
 # -- saving and checking -------------------------------------------------------------------
@@ -817,10 +888,12 @@ def _check(data: bytes, name: str) -> None:
             raise SystemExit(f"{name}: a Jinja tag is split across runs: {text!r}")
 
 
-def build(out_dir: Path) -> list[Path]:
+def build(out_dir: Path, only: list[str] | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, builder in BUILDERS.items():
+        if only and name not in only:
+            continue
         buffer = io.BytesIO()
         builder().save(buffer)
         data = stable_zip(buffer.getvalue())
@@ -834,8 +907,11 @@ def build(out_dir: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "templates", help="output folder")
+    parser.add_argument(
+        "--only", action="append", choices=list(BUILDERS), help="build only this template"
+    )
     args = parser.parse_args()
-    for path in build(args.out):
+    for path in build(args.out, args.only):
         print(path)
 
 

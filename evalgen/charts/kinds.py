@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .attainment import attainment_chart
+from .intervals import rank_interval_chart
 from .layout import NARROW_IN, WIDTH_IN
 from .spread import score_histogram_chart
 from .totals import grade_distribution_chart, group_totals_chart
@@ -40,4 +41,5 @@ CHARTS: dict[str, ChartKind] = {
     "grade_distribution": ChartKind(grade_distribution_chart, NARROW_IN),  # the bulletin
     "attainment": ChartKind(attainment_chart, WIDTH_IN),  # a unit report
     "trend": ChartKind(trend_chart, NARROW_IN),  # a unit report
+    "rank_intervals": ChartKind(rank_interval_chart, WIDTH_IN),  # 稳定性分析, per group
 }

@@ -51,6 +51,7 @@ CHART_WIDTH_MM = {
     "grade_distribution": 121.92,
     "attainment": 152.4,
     "trend": 121.92,
+    "rank_intervals": 152.4,
 }
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -129,13 +130,16 @@ def _compiled(data: bytes) -> CompiledTemplate | None:
 
 
 def load_templates(
-    folder: Path | None, contexts: Mapping[str, Mapping[str, Any]]
+    folder: Path | None,
+    contexts: Mapping[str, Mapping[str, Any]],
+    files: Mapping[str, str] = TEMPLATE_FILES,
 ) -> dict[str, DocumentTemplate]:
-    """Read and check every template against a sample of its context; fail with all problems."""
+    """Read and check every template of `files` (key → file name; `score`'s three unless
+    given) against a sample of its context; fail with all problems."""
     folder = Path(folder) if folder else DEFAULT_TEMPLATES
     templates: dict[str, DocumentTemplate] = {}
     problems: list[Problem] = []
-    for key, filename in TEMPLATE_FILES.items():
+    for key, filename in files.items():
         path = folder / filename
         try:
             data = path.read_bytes()
