@@ -82,10 +82,10 @@ def robustness_context(record: Record, model: ScoringModel) -> RobustnessContext
 def summary_paragraphs(record: Record) -> list[str]:
     """What was done and what it found, in plain words."""
     settings, summary = record["settings"], record["summary"]
-    varied = "；".join(f"{item}：{text}" for item, text in settings_lines(settings)[1:4])
+    varied = "；".join(text for _item, text in settings_lines(settings)[1:4])
     fragile_units = sum(1 for g in record["groups"] for u in g["units"] if not u["robust"])
     first = (
-        f"为检验{record['year']}年度考核结果是否受分值设定的细微影响，按{record['model']['name']}"
+        f"为检验{record['year']}年度考核结果是否受分值设定的细微影响，按《{record['model']['name']}》"
         f"对全部{summary['units']}个单位的考核结果进行了{settings['runs']}次随机模拟。"
         f"每次模拟中，{varied}。计分规则、不适用指标的分值调剂、加分上限、扣分和一票否决"
         "均与正式计算相同。"
