@@ -70,34 +70,38 @@ def sensitivity(
         values = _value(grid, decision).reshape(k, 2, _GRID)
         flipped = values != base
         first = np.where(flipped.any(axis=2), flipped.argmax(axis=2), _GRID)  # (K, 2)
-        col, side = (int(i) for i in np.unravel_index(int(np.argmin(first)), first.shape))
-        j = int(first[col, side])
+        j = int(first.min())
         if j == _GRID:  # no single indicator flips it: the one that moves its total most
             moved = np.abs(grid.cents[:, decision.row] - nominal.cents[0, decision.row])
             findings.append(Finding(int(moved.reshape(k, -1).max(axis=1).argmax()), None, None))
             continue
-        sign = 1.0 if side == 0 else -1.0
         low = 0.0 if j == 0 else float(steps[j - 1])
-        brackets.append((len(findings), decision, int(col), sign, low, float(steps[j])))
-        findings.append(Finding(int(col), None, int(values[col, side, j])))
+        for col, side in zip(*np.nonzero(first == j), strict=True):  # ties: bisect each
+            sign = 1.0 if side == 0 else -1.0
+            flip = int(values[col, side, j])
+            brackets.append((len(findings), decision, int(col), sign, low, float(steps[j]), flip))
+        findings.append(Finding(-1, None, None))
     return _bisect(case, decimals, brackets, findings)
 
 
 def _bisect(case, decimals, brackets, findings) -> list[Finding]:
-    """Narrow every bracket (index, decision, column, sign, unflipped, flipped) at once."""
+    """Narrow every bracket (finding, decision, column, sign, unflipped, flipped, value) at
+    once; each decision keeps the column that flips it with the smallest change."""
     if not brackets:
         return findings
     k = len(case.points)
     low = np.array([b[4] for b in brackets])
     high = np.array([b[5] for b in brackets])
-    to = np.array([findings[b[0]].flipped_to for b in brackets])
+    to = np.array([b[6] for b in brackets])
     rows = np.arange(len(brackets))
+    cols = [b[2] for b in brackets]
+    signs = np.array([b[3] for b in brackets])
     nominal = _score(case, decimals, np.ones((1, k)))
     base = np.array([_value(nominal, b[1])[0] for b in brackets])
     for _ in range(_STEPS):
         mid = (low + high) / 2
         factors = np.ones((len(brackets), k))
-        factors[rows, [b[2] for b in brackets]] = 1 + np.array([b[3] for b in brackets]) * mid
+        factors[rows, cols] = 1 + signs * mid
         found = _score(case, decimals, factors)
         value = np.array([_value(found, b[1])[i] for i, b in enumerate(brackets)])
         flipped = value != base
@@ -105,8 +109,12 @@ def _bisect(case, decimals, brackets, findings) -> list[Finding]:
         low = np.where(flipped, low, mid)
         to = np.where(flipped, value, to)
     factors = np.ones((len(brackets), k))
-    factors[rows, [b[2] for b in brackets]] = 1 + np.array([b[3] for b in brackets]) * high
+    factors[rows, cols] = 1 + signs * high
     points = rescaled(case, factors)
-    for i, b in enumerate(brackets):
-        findings[b[0]] = Finding(b[2], float(points[i, b[2]]), int(to[i]))
+    best: dict[int, int] = {}
+    for i, b in enumerate(brackets):  # the first of equal changes: the model's order
+        if b[0] not in best or high[i] < high[best[b[0]]]:
+            best[b[0]] = i
+    for index, i in best.items():
+        findings[index] = Finding(cols[i], float(points[i, cols[i]]), int(to[i]))
     return findings
