@@ -126,7 +126,7 @@ def test_the_indicator_a_grade_hangs_on_and_where_it_flips(model):
         "grade",
         "e2",
         20,
-        19.22,
+        19.62,
     )
     assert f["sentence"].endswith("对“宣传培训”的分值最敏感：由20分调为19.62分时等次变为A")
 
