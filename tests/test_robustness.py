@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 from test_engine import EVENTS_2024, MINI, county, score_both_years, year_inputs
 
 from evalgen.analysis.record import robustness_record
 from evalgen.analysis.robustness import Settings, analyse
 from evalgen.analysis.scenarios import CONDITION_VECTORS
+from evalgen.cli import main
 from evalgen.model.loader import load_model
 from evalgen.scoring.conditions import CONDITIONS
 from evalgen.scoring.engine import score_year
@@ -146,3 +148,36 @@ def test_grade_lines_can_move_too(model):
     units = _units(report)
     assert units["乙县"]["robust"]
     assert 0.3 < units["甲县"]["p_grade"]["B"] < 0.7
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--runs", "0", "至少为 1"),
+        ("--weights", "1", "应不小于0且小于1"),
+        ("--weights", "-0.1", "应不小于0且小于1"),
+        ("--evaluated", "-1", "应不小于0"),
+        ("--thresholds", "-2", "应不小于0"),
+    ],
+)
+def test_options_are_checked_in_chinese(option, value, says):
+    result = CliRunner().invoke(main, ["robustness", "2024", option, value])
+    assert result.exit_code == 2
+    assert says in result.output
+
+
+@pytest.mark.slow
+def test_the_sample_year_from_the_command_line(tmp_path):
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, ["robustness", "2024", "--runs", "200", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2024年度稳定性分析完成：模拟200次" in result.output
+    first = (out / "robustness.json").read_bytes()
+    record = json.loads(first)
+    assert record["summary"]["units"] == 44
+    manifest = json.loads((out / "manifest.json").read_bytes())
+    assert set(manifest["outputs"]) == {"robustness.json"}
+    assert manifest["settings"]["runs"] == 200
+    again = CliRunner().invoke(main, ["robustness", "2024", "--runs", "200", "--out", str(out)])
+    assert again.exit_code == 0 and "上次运行的结果已保留在" in again.output
+    assert (out / "robustness.json").read_bytes() == first  # same arguments, same bytes
