@@ -27,6 +27,8 @@ _EXPORTS = {
     "evaluate": "evalgen.pipeline",
     "explain": "evalgen.pipeline",
     "score": "evalgen.pipeline",
+    "robustness": "evalgen.pipeline",
+    "Robustness": "evalgen.pipeline",
     "Evaluation": "evalgen.pipeline",
     "Run": "evalgen.pipeline",
     "load_model": "evalgen.model.loader",
@@ -57,6 +59,8 @@ __all__ = [  # written out for tools that read it; tests/test_api.py holds it to
     "evaluate",
     "explain",
     "score",
+    "robustness",
+    "Robustness",
     "Evaluation",
     "Run",
     "load_model",
@@ -102,7 +106,16 @@ if TYPE_CHECKING:
     from .model.schema import ScoringModel
     from .outputs.explain import explain_unit
     from .outputs.results import build_results
-    from .pipeline import Evaluation, Run, evaluate, explain, score, validate
+    from .pipeline import (
+        Evaluation,
+        Robustness,
+        Run,
+        evaluate,
+        explain,
+        robustness,
+        score,
+        validate,
+    )
     from .problems import EvalgenError, InputError, ModelError, OutputError, Problem
     from .scoring.engine import score_year
     from .scoring.followups import FollowUp, apply_followups

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .analysis.record import robustness_record
+from .analysis.robustness import RobustnessReport, Settings, analyse
 from .documents.pdf import convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
 from .fastpaths import FastPath
@@ -43,6 +45,8 @@ __all__ = [
     "Run",
     "evaluate",
     "explain",
+    "robustness",
+    "Robustness",
     "score",
     "validate",
     "ISSUANCE_FILE",
@@ -219,6 +223,79 @@ def score(
     files = sorted(outputs) + ["manifest.json"]
     timings["total"] = time.perf_counter() - started
     return Run(evaluation, results, final, run.kept_aside, files, timings)
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """A finished `robustness` run: the report, its record (robustness.json) and the folder."""
+
+    evaluation: Evaluation
+    report: RobustnessReport
+    record: dict
+    folder: Path
+    kept_aside: Path | None
+    files: list[str] = field(default_factory=list)
+
+
+def robustness(
+    year: int,
+    inputs_dir: Path | None = None,
+    model: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    runs: int = 1000,
+    weights: float = 0.10,
+    evaluated: float = 0.5,
+    thresholds: float = 0.0,
+    seed: int = 1,
+    documents: bool = True,
+) -> Robustness:
+    """稳定性分析: a Monte Carlo analysis of every decision of `year`, in its own run folder.
+
+    Writes robustness.json and manifest.json (default folder: out/YEAR-稳定性分析/), all or
+    nothing; a previous folder is kept aside as `score` does.
+    """
+    settings = Settings(runs, weights, evaluated, thresholds, seed)
+    folder = Path(out_dir) if out_dir else Path("out") / f"{year}-稳定性分析"
+    check_output_folder(folder)
+    evaluation = evaluate(year, inputs_dir, model)
+    loaded = evaluation.loaded
+    report = analyse(
+        loaded.model, evaluation.result, evaluation.lines, evaluation.history, settings
+    )
+    record = robustness_record(report)
+    try:
+        run = RunFolder.begin(folder)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
+    try:
+        run.write("robustness.json", json_bytes(record))
+        if documents:
+            _write_documents(run, record, loaded.model)
+        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
+        manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
+        manifest["settings"] = record["settings"]
+        run.write("manifest.json", json_bytes(manifest))
+        final = run.commit()
+    except OSError as exc:
+        run.abort()
+        raise OutputError(
+            f"写入输出文件夹 {folder} 失败：{_os_reason(exc)}，已保留原有结果"
+        ) from None
+    except BaseException:
+        run.abort()
+        raise
+    files = sorted(outputs) + ["manifest.json"]
+    return Robustness(evaluation, report, record, final, run.kept_aside, files)
+
+
+def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:
+    """The analysis' workbook sheet and 稳定性分析.docx. TO BE CONNECTED AT MERGE (issue 15):
+
+    `outputs.robustness_workbook.write_robustness_workbook(record, run.staging / …)` and
+    `documents.robustness.write_robustness_document(record, model, run.staging / "稳定性分析.docx")`
+    belong here; until then the run folder holds robustness.json and manifest.json only.
+    """
 
 
 def _documents(

@@ -29,12 +29,13 @@ LAYERS = {
     "model": 4,
     "inputs": 5,
     "scoring": 6,
-    "outputs": 7,
-    "documents": 8,
-    "pipeline": 9,
-    "cli": 10,
-    "__init__": 10,
-    "__main__": 11,
+    "analysis": 7,
+    "outputs": 8,
+    "documents": 9,
+    "pipeline": 10,
+    "cli": 11,
+    "__init__": 11,
+    "__main__": 12,
 }
 RULE_MODULES = {"rules", "ruletable", "vectorized", "redistribution", "conditions"}
 # Within one layer, these may not import each other either.

@@ -18,7 +18,10 @@ Parts, each printed as soon as it is measured, then a summary with PASS/FAIL per
     a size predicted (power law through the two previous sizes) to exceed `--score-timeout`
     is not run, its estimate is shown instead. Shown beside it, not judged: the time to build
     the exact per-indicator lines that results and documents need (timed on 5,000 units);
-(d) `--jobs 1` against `--jobs 2` on the sample year, and whether the files are identical.
+(d) `--jobs 1` against `--jobs 2` on the sample year, and whether the files are identical;
+(e) `evalgen robustness` (issue 15, 1,000 Monte Carlo runs) on the sample year and on the
+    synthetic year of `--units`, and its peak memory at 100 against 1,000 runs (flat: the runs
+    are scored in chunks). `--only-robustness` runs this part alone.
 
 Each measured command runs as a child process. Wall time is the child's; peak memory is
 sampled every 50 ms from /proc for the child and all its descendants (worker pools): the
@@ -63,6 +66,9 @@ BIG_SECONDS = 180.0  # 3,000 units, all documents, two cores
 BIG_MEMORY_MB = 1024.0  # peak memory of the whole process tree
 GROWTH_LIMIT = 1.5  # peak(3,000 units) / peak(300 units): "not growing with the units"
 SCORE_SECONDS = 2.0  # scoring alone, 100,000 units × 30 indicators
+ROBUST_SAMPLE_SECONDS = 2.0  # evalgen robustness, 1,000 runs, the 44 sample units
+ROBUST_BIG_SECONDS = 60.0  # evalgen robustness, 1,000 runs, 3,000 units, two cores
+ROBUST_RUNS = 1000
 LINES_SAMPLE = 5_000  # units whose exact indicator lines are timed in (c), then scaled up
 
 
@@ -496,6 +502,58 @@ def part_big(cli: Cli, work: Path, report: Report, units: int, subset: int, jobs
             )
 
 
+# -- (e) robustness (issue 15) ------------------------------------------------------------------
+
+
+def evalgen_robustness(inputs: Path | None, model: Path | None, out: Path, runs: int) -> Measured:
+    command = [sys.executable, "-m", "evalgen", "robustness", str(SAMPLE_YEAR), "--out", str(out)]
+    command += ["--runs", str(runs)]
+    if inputs is not None:
+        command += ["--inputs", str(inputs)]
+    if model is not None:
+        command += ["--model", str(model)]
+    return measure(command)
+
+
+def part_robustness(work: Path, report: Report, units: int) -> None:
+    import synth
+
+    say(f"\n(e) evalgen robustness, {ROBUST_RUNS:,} runs (issue 15)")
+    progress("robustness on the sample year")
+    sample = evalgen_robustness(SAMPLE_INPUTS, None, work / "robust-sample", ROBUST_RUNS)
+    show_run("robustness, sample year", sample)
+    _judge(report, f"robustness {ROBUST_RUNS:,} runs, 44 sample units < {ROBUST_SAMPLE_SECONDS:g} s",
+           sample, ROBUST_SAMPLE_SECONDS)  # fmt: skip
+    big = work / f"synth{units}"
+    if not (big / "model.yaml").is_file():
+        progress(f"generating {units:,} units")
+        synth.generate(units, YEARS, big)
+    progress(f"robustness on {units:,} units")
+    ours = evalgen_robustness(big, big / "model.yaml", work / "robust-big", ROBUST_RUNS)
+    show_run(f"robustness, {units:,} units", ours)
+    _judge(report, f"robustness {ROBUST_RUNS:,} runs, {units:,} units < {ROBUST_BIG_SECONDS:g} s",
+           ours, ROBUST_BIG_SECONDS)  # fmt: skip
+    few = evalgen_robustness(big, big / "model.yaml", work / "robust-few", ROBUST_RUNS // 10)
+    show_run(f"robustness, {units:,} units, {ROBUST_RUNS // 10} runs", few)
+    label = f"robustness memory flat in runs (peak {ROBUST_RUNS:,} ≤ {GROWTH_LIMIT:g}× peak {ROBUST_RUNS // 10})"
+    if ours.ok and few.ok:
+        growth = ours.peak_rss_mb / few.peak_rss_mb
+        mark = report.check(label, f"{growth:.2f}×", growth <= GROWTH_LIMIT)
+        say(
+            f"  memory, {ROBUST_RUNS // 10} → {ROBUST_RUNS:,} runs     {_mb(few.peak_rss_mb)} → {_mb(ours.peak_rss_mb)} = {growth:.2f}×  {mark}"
+        )
+    else:
+        report.check(label, "run failed", False)
+
+
+def _judge(report: Report, label: str, m: Measured, limit: float) -> None:
+    if not m.ok:
+        report.check(label, m.failure(), False)
+        return
+    mark = report.check(label, _s(m.seconds), m.seconds < limit)
+    say(f"  time                       {_s(m.seconds)}   (target < {limit:g} s)  {mark}")
+
+
 # -- (c) scoring alone ---------------------------------------------------------------------------
 
 
@@ -742,11 +800,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-naive", action="store_true", help="skip the naive baseline in (b)")
     parser.add_argument("--skip-scoring", action="store_true", help="skip (c)")
     parser.add_argument("--skip-jobs", action="store_true", help="skip (d)")
+    parser.add_argument("--skip-robustness", action="store_true", help="skip (e)")
+    parser.add_argument("--only-robustness", action="store_true", help="run (e) alone")
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep inputs and outputs in this folder"
     )
     parser.add_argument("--score-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.only_robustness:
+        args.skip_sample = args.skip_3000 = args.skip_scoring = args.skip_jobs = True
     if args.score_child is not None:
         return score_child(args.score_child, args.score_indicators)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up children and files
@@ -772,10 +834,12 @@ def main(argv: list[str] | None = None) -> int:
             part_scoring(report, args.score_units, args.score_indicators, args.score_timeout)
         if not args.skip_jobs:
             part_jobs(cli, work, report, args.repeat)
+        if not args.skip_robustness:
+            part_robustness(work, report, args.units)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    say("\nSummary (targets of issue 5)")
+    say("\nSummary (targets of issues 5 and 15)")
     say("-" * 100)
     for v in report.verdicts:
         say(f"  {_mark(v.passed):<5} {v.target:<66} {v.measured}")

@@ -96,6 +96,7 @@ def main() -> None:
       evalgen score 2024            评分并生成结果文件（默认写入 out/2024/）
       evalgen validate 2024         只检查数据，不写任何文件
       evalgen explain 2024 宁晋县    逐项说明某单位得分来源
+      evalgen robustness 2024       稳定性分析：权重小幅变动下各项结论是否稳定
     """
 
 
@@ -269,6 +270,123 @@ def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -
     """
     _say_if_samples(inputs_dir)
     click.echo(pipeline.explain(year, unit, inputs_dir, model))
+
+
+def _check_range(low: float, high: float | None, *, high_open: bool = False):
+    """A click callback: the value within [low, high] (or [low, high)), told in Chinese."""
+
+    def check(_ctx, _param, value: float) -> float:
+        if value < low or (high is not None and (value >= high if high_open else value > high)):
+            top = "" if high is None else f"且{'小于' if high_open else '不大于'}{high:g}"
+            raise click.BadParameter(f"应不小于{low:g}{top}")
+        return value
+
+    return check
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@_inputs
+@_model
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件夹。默认：out/年度-稳定性分析/；已有的旧结果改名保留，不会被覆盖。",
+)
+@click.option(
+    "--runs",
+    type=int,
+    default=1000,
+    show_default=True,
+    metavar="次数",
+    callback=lambda _ctx, _param, n: _at_least_one(n),
+    help="模拟次数（至少为 1）。",
+)
+@click.option(
+    "--weights",
+    type=float,
+    default=0.10,
+    show_default=True,
+    metavar="比例",
+    callback=_check_range(0.0, 1.0, high_open=True),
+    help="每项指标分值上下浮动的比例（0.10 即 ±10%，各类别总分不变）。",
+)
+@click.option(
+    "--evaluated",
+    type=float,
+    default=0.5,
+    show_default=True,
+    metavar="分",
+    callback=_check_range(0.0, None),
+    help="评审打分类指标得分上下浮动的分数（截在 0 至该指标分值之间）。",
+)
+@click.option(
+    "--thresholds",
+    type=float,
+    default=0.0,
+    show_default=True,
+    metavar="分",
+    callback=_check_range(0.0, None),
+    help="等次分数线上下浮动的分数（默认不浮动）。",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    metavar="整数",
+    help="随机数种子：参数相同则结果完全相同。",
+)
+@_friendly
+def robustness(
+    year: int,
+    inputs_dir: Path | None,
+    model: Path | None,
+    out_dir: Path | None,
+    runs: int,
+    weights: float,
+    evaluated: float,
+    thresholds: float,
+    seed: int,
+) -> None:
+    """稳定性分析（内部参考，不对外公布）：在指标分值、评审打分小幅变动下，各单位的名次区间，
+    以及等次、整改、约谈等结论是否稳定；对不稳定的结论指出最敏感的指标。
+
+    \b
+    示例：
+      evalgen robustness 2024
+      evalgen robustness 2024 --runs 2000 --weights 0.2 --evaluated 1 --seed 7
+    """
+    _say_if_samples(inputs_dir)
+    run = pipeline.robustness(
+        year, inputs_dir, model, out_dir, runs=runs, weights=weights,
+        evaluated=evaluated, thresholds=thresholds, seed=seed,
+    )  # fmt: skip
+    click.echo(_robustness_summary(run))
+
+
+def _robustness_summary(run: pipeline.Robustness) -> str:
+    record = run.record
+    s, summary = record["settings"], record["summary"]
+    lines = [
+        f"{record['year']}年度稳定性分析完成：模拟{s['runs']}次（指标分值±{s['weights']:.0%}，"
+        f"评审打分±{s['evaluated']:g}分，等次分数线±{s['thresholds']:g}分，种子{s['seed']}）",
+        f"  {summary['units']}个单位中{summary['robust']}个各项结论稳定；"
+        f"不稳定的结论{summary['fragile_decisions']}项：",
+    ]
+    for group in record["groups"]:
+        for unit in group["units"]:
+            lines += [f"    {unit['unit']}：{f['sentence']}" for f in unit["fragile"]]
+    if not summary["fragile_decisions"]:
+        lines[-1] = lines[-1][:-1] + "。"
+    lines.append(f"结果文件：{run.folder}")
+    lines += [f"  {name}" for name in run.files]
+    if run.kept_aside:
+        lines.append(f"上次运行的结果已保留在：{run.kept_aside}")
+    return "\n".join(lines)
 
 
 def _summary(run: pipeline.Run) -> str:
