@@ -290,12 +290,12 @@ def robustness(
 
 
 def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:
-    """The analysis' workbook sheet and 稳定性分析.docx. TO BE CONNECTED AT MERGE (issue 15):
+    """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
+    from .documents.robustness import write_robustness_document
+    from .outputs.robustness_workbook import write_robustness_workbook
 
-    `outputs.robustness_workbook.write_robustness_workbook(record, run.staging / …)` and
-    `documents.robustness.write_robustness_document(record, model, run.staging / "稳定性分析.docx")`
-    belong here; until then the run folder holds robustness.json and manifest.json only.
-    """
+    write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
+    write_robustness_document(record, model, run.staging / "稳定性分析.docx")
 
 
 def _documents(

@@ -176,7 +176,11 @@ def test_the_sample_year_from_the_command_line(tmp_path):
     record = json.loads(first)
     assert record["summary"]["units"] == 44
     manifest = json.loads((out / "manifest.json").read_bytes())
-    assert set(manifest["outputs"]) == {"robustness.json"}
+    assert set(manifest["outputs"]) == {
+        "robustness.json",
+        "稳定性分析.docx",
+        "稳定性分析_2024.xlsx",
+    }
     assert manifest["settings"]["runs"] == 200
     again = CliRunner().invoke(main, ["robustness", "2024", "--runs", "200", "--out", str(out)])
     assert again.exit_code == 0 and "上次运行的结果已保留在" in again.output

@@ -190,3 +190,16 @@ def test_document_converts_to_pdf(document, tmp_path):
     done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
     text = re.sub(r"\s+", "", done.stdout.decode("utf-8"))
     assert "关于2024年度考核结果稳定性的分析" in text and "市交通运输局" in text
+
+
+def test_probabilities_are_printed_with_one_place_always():
+    """The fragile-decision table's column reads alike: 61.0%, not 61% beside 89.7%."""
+    from evalgen.documents.robustness import _percent
+
+    assert [_percent(p) for p in (0.61, 0.8973, 1.0, 0.00049, 0.94949)] == [
+        "61.0%",
+        "89.7%",
+        "100.0%",
+        "0.0%",
+        "94.9%",
+    ]

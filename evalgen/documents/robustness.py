@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.schema import ScoringModel
-from ..numbers import fmt_number
+from ..numbers import fmt_number, round_half_up
 from ..outputs.robustness_workbook import DECISION_NAMES, nominal_text, settings_lines
 from .context import FragileRow, IntervalChart, RobustnessContext, RobustnessGroup
 from .render import load_templates, render_document
@@ -29,7 +29,8 @@ Record = Mapping[str, Any]
 
 
 def _percent(p: float) -> str:
-    return f"{fmt_number(Decimal(str(p)) * 100, 1)}%"
+    """A probability as the table prints it, always one place (61.0%, 89.7%, 100.0%)."""
+    return f"{round_half_up(Decimal(str(p)) * 100, 1)}%"
 
 
 def _points(x: float | None) -> str:
