@@ -203,14 +203,32 @@ def score(
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
         docs = _documents(evaluation, results, issuance, templates_dir)
+
+    def write(run: RunFolder) -> dict[str, str]:
+        outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings)
+        manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
+        run.write("manifest.json", json_bytes(manifest))
+        return outputs
+
+    run, final, outputs = _commit_run(folder, write)
+    files = sorted(outputs) + ["manifest.json"]
+    timings["total"] = time.perf_counter() - started
+    return Run(evaluation, results, final, run.kept_aside, files, timings)
+
+
+def _commit_run(
+    folder: Path, write: Callable[[RunFolder], dict[str, str]]
+) -> tuple[RunFolder, Path, dict[str, str]]:
+    """Begin a run folder, let `write` fill it (returning the outputs' hashes), commit it.
+
+    All or nothing: on any failure the staging folder goes and the previous run stays as it was.
+    """
     try:
         run = RunFolder.begin(folder)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
     try:
-        outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings)
-        manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
-        run.write("manifest.json", json_bytes(manifest))
+        outputs = write(run)
         final = run.commit()
     except OSError as exc:
         run.abort()
@@ -220,9 +238,7 @@ def score(
     except BaseException:
         run.abort()
         raise
-    files = sorted(outputs) + ["manifest.json"]
-    timings["total"] = time.perf_counter() - started
-    return Run(evaluation, results, final, run.kept_aside, files, timings)
+    return run, final, outputs
 
 
 @dataclass(frozen=True)
@@ -264,11 +280,8 @@ def robustness(
         loaded.model, evaluation.result, evaluation.lines, evaluation.history, settings
     )
     record = robustness_record(report)
-    try:
-        run = RunFolder.begin(folder)
-    except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
-    try:
+
+    def write(run: RunFolder) -> dict[str, str]:
         run.write("robustness.json", json_bytes(record))
         if documents:
             _write_documents(run, record, loaded.model)
@@ -276,15 +289,9 @@ def robustness(
         manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
         manifest["settings"] = record["settings"]
         run.write("manifest.json", json_bytes(manifest))
-        final = run.commit()
-    except OSError as exc:
-        run.abort()
-        raise OutputError(
-            f"写入输出文件夹 {folder} 失败：{_os_reason(exc)}，已保留原有结果"
-        ) from None
-    except BaseException:
-        run.abort()
-        raise
+        return outputs
+
+    run, final, outputs = _commit_run(folder, write)
     files = sorted(outputs) + ["manifest.json"]
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
 
