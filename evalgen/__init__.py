@@ -28,6 +28,7 @@ _EXPORTS = {
     "explain": "evalgen.pipeline",
     "score": "evalgen.pipeline",
     "robustness": "evalgen.pipeline",
+    "diff": "evalgen.pipeline",
     "Robustness": "evalgen.pipeline",
     "Evaluation": "evalgen.pipeline",
     "Run": "evalgen.pipeline",
@@ -46,6 +47,7 @@ _EXPORTS = {
     "FollowUp": "evalgen.scoring.followups",
     "build_results": "evalgen.outputs.results",
     "explain_unit": "evalgen.outputs.explain",
+    "RunDiff": "evalgen.outputs.diff",
     "EvalgenError": "evalgen.problems",
     "InputError": "evalgen.problems",
     "ModelError": "evalgen.problems",
@@ -61,6 +63,7 @@ __all__ = [  # written out for tools that read it; tests/test_api.py holds it to
     "score",
     "robustness",
     "Robustness",
+    "diff",
     "Evaluation",
     "Run",
     "load_model",
@@ -78,6 +81,7 @@ __all__ = [  # written out for tools that read it; tests/test_api.py holds it to
     "FollowUp",
     "build_results",
     "explain_unit",
+    "RunDiff",
     "EvalgenError",
     "InputError",
     "ModelError",
@@ -104,12 +108,14 @@ if TYPE_CHECKING:
     from .inputs.year import YearInputs
     from .model.loader import LoadedModel, load_model
     from .model.schema import ScoringModel
+    from .outputs.diff import RunDiff
     from .outputs.explain import explain_unit
     from .outputs.results import build_results
     from .pipeline import (
         Evaluation,
         Robustness,
         Run,
+        diff,
         evaluate,
         explain,
         robustness,

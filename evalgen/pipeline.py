@@ -23,6 +23,7 @@ from .inputs.year import YearInputs, read_year, suggest_unit
 from .model.loader import LoadedModel, load_model
 from .model.schema import ScoringModel
 from .outputs import frames
+from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
 from .outputs.explain import explain_unit
 from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
 from .outputs.records import YearRecord
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .documents.pool import DocumentSet
 
 __all__ = [
+    "diff",
     "fast_paths",
     "Evaluation",
     "Run",
@@ -405,6 +407,18 @@ def _input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> d
         for path in sorted(input_files(folder) + extra):
             hashes[f"{year}/{path.name}"] = sha256_file(path)
     return hashes
+
+
+def diff(run_a: Path, run_b: Path, xlsx: Path | None = None) -> RunDiff:
+    """Every change from run folder `run_a` to `run_b` (one year), each with its cause; with
+    `xlsx`, also written there as a workbook (an existing file is replaced)."""
+    result = diff_runs(Path(run_a), Path(run_b))
+    if xlsx is not None:
+        try:
+            write_diff_workbook(result, Path(xlsx))
+        except OSError as exc:
+            raise OutputError(f"无法写入 {xlsx}：{_os_reason(exc)}") from None
+    return result
 
 
 def fast_paths() -> dict[str, FastPath]:

@@ -137,6 +137,9 @@ CODES: dict[str, str] = {
     "pdf-failed": "PDF 转换失败",
     "output-exists": "输出文件夹已存在且不是运行结果",
     "output-is-a-file": "输出位置是文件，不是文件夹",
+    "not-a-run": "不是评分结果文件夹（缺少 results.json 或 manifest.json）",
+    "run-unreadable": "评分结果文件无法读取或格式不对",
+    "runs-differ-in-year": "两次运行的考核年度不同",
     # -- errors without a located problem: the error family's own codes --
     "error": "错误",
     "input-error": "数据有误",

@@ -14,6 +14,7 @@ from .. import __version__, pipeline
 from ..documents.wording import triggered
 from ..inputs.year import YearInputs
 from ..numbers import fmt_total
+from ..outputs.diff import diff_table
 from ..problems import EvalgenError, Problem
 from ..resources import DEFAULT_INPUTS
 from . import text as clitext
@@ -97,6 +98,7 @@ def main() -> None:
       evalgen validate 2024         只检查数据，不写任何文件
       evalgen explain 2024 宁晋县    逐项说明某单位得分来源
       evalgen robustness 2024       稳定性分析：权重小幅变动下各项结论是否稳定
+      evalgen diff 旧结果/ 新结果/   比较两次评分结果，列出每处变化及其原因
     """
 
 
@@ -366,6 +368,34 @@ def robustness(
         evaluated=evaluated, thresholds=thresholds, seed=seed,
     )  # fmt: skip
     click.echo(_robustness_summary(run))
+
+
+@main.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("run_a", metavar="原结果文件夹", type=click.Path(path_type=Path))
+@click.argument("run_b", metavar="新结果文件夹", type=click.Path(path_type=Path))
+@click.option(
+    "--xlsx",
+    metavar="文件",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="同时把变化明细写入该 Excel 文件（已有的同名文件会被替换）。",
+)
+@_friendly
+def diff(run_a: Path, run_b: Path, xlsx: Path | None) -> None:
+    """比较同一年度的两次评分结果（evalgen score 的输出文件夹），
+    逐项列出完成值、指标得分、总分、等次、名次、整改和约谈的变化，
+    并根据两次运行记录的文件哈希注明原因（输入文件变化、考核细则变化等）。
+    没有变化时显示“无变化”。
+
+    \b
+    示例：
+      evalgen diff out/2024.prev-1 out/2024
+      evalgen diff out/2024.prev-1 out/2024 --xlsx 变化明细.xlsx
+    """
+    result = pipeline.diff(run_a, run_b, xlsx)
+    click.echo("\n".join(diff_table(result)))
+    if xlsx is not None:
+        click.echo(f"变化明细已写入：{xlsx}")
 
 
 def _robustness_summary(run: pipeline.Robustness) -> str:

@@ -1,0 +1,276 @@
+"""`evalgen diff`: every change between two run folders of one year, each with its cause.
+
+A run folder is what `evalgen score` wrote: results.json (the figures, scores, totals, grades,
+ranks and follow-ups) and manifest.json (the hashes of the model, inputs and templates it was
+made from). The causes come from the manifests: a changed input file, model, template or
+program version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..numbers import dec, fmt_number, fmt_total
+from ..problems import InputError, Problem
+from .explain import _table
+from .workbook import Cell, Sheet, write_sheets
+
+__all__ = ["Change", "RunDiff", "diff_runs", "diff_table", "read_run", "write_diff_workbook"]
+
+RESULTS, MANIFEST = "results.json", "manifest.json"
+NO_CHANGE = "无变化"
+HEADER = ["组别", "单位", "变化", "项目", "原值", "新值", "原因"]
+_FOLLOW_UPS = ("约谈", "整改")
+_UNKNOWN = "原因不明（两次运行的输入文件、考核细则和程序版本均相同）"
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run folder as read: its results.json and manifest.json."""
+
+    folder: Path
+    results: Record
+    manifest: Record
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the two runs (`before` / `after` as printed; "—" for none)."""
+
+    group: str
+    unit: str
+    kind: str  # 完成值, 指标得分, 总分, 等次, 名次, 约谈, 整改, 单位
+    item: str  # the indicator, or the follow-up's reason; "" for a unit's own figures
+    before: str
+    after: str
+    cause: str
+
+    def row(self) -> list[str]:
+        return [self.group, self.unit, self.kind, self.item, self.before, self.after, self.cause]
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """The differences of run `b` from run `a` (same year): the runs' differing sources
+    (`sources`: input files, model, templates, version) and every change in the results."""
+
+    a: Path
+    b: Path
+    year: int
+    sources: tuple[str, ...]
+    changes: tuple[Change, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+def read_run(folder: Path) -> Run:
+    """A run folder written by `evalgen score`; a located error when it is not one."""
+    folder = Path(folder)
+    missing = [name for name in (RESULTS, MANIFEST) if not (folder / name).is_file()]
+    if missing:
+        what = "文件夹不存在" if not folder.is_dir() else f"缺少 {'、'.join(missing)}"
+        raise InputError(
+            f"{folder} 不是 evalgen 的评分结果文件夹",
+            [
+                Problem(
+                    what,
+                    file=str(folder),
+                    hint="请指定 evalgen score 生成的输出文件夹（如 out/2024）",
+                    code="not-a-run",
+                )
+            ],
+        )
+    records = [_read_json(folder / name) for name in (RESULTS, MANIFEST)]
+    return Run(folder, records[0], records[1])
+
+
+def _read_json(path: Path) -> Record:
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or "不是有效的 JSON"
+        record = None
+    else:
+        reason = "内容不是 evalgen 写出的格式"
+    keys = ("year", "groups") if path.name == RESULTS else ("year", "inputs")
+    if not isinstance(record, dict) or any(k not in record for k in keys):
+        raise InputError(
+            f"无法读取运行结果 {path}",
+            [Problem(reason, file=str(path), code="run-unreadable")],
+        )
+    return record
+
+
+def diff_runs(a: Path, b: Path) -> RunDiff:
+    """Every change from run folder `a` to run folder `b` (both of one year), with causes."""
+    run_a, run_b = read_run(a), read_run(b)
+    year_a, year_b = run_a.results["year"], run_b.results["year"]
+    if year_a != year_b:
+        raise InputError(
+            f"两次运行的考核年度不同（{year_a}年度、{year_b}年度），无法比较",
+            [
+                Problem(
+                    f"考核年度为{y}", file=str(run.folder / RESULTS), code="runs-differ-in-year"
+                )
+                for run, y in ((run_a, year_a), (run_b, year_b))
+            ],
+        )
+    causes = _Causes(run_a.manifest, run_b.manifest, year_a)
+    changes = tuple(_changes(run_a.results, run_b.results, causes))
+    return RunDiff(run_a.folder, run_b.folder, year_a, tuple(causes.sources), changes)
+
+
+class _Causes:
+    """What differs between the two manifests, and which of it explains a change."""
+
+    def __init__(self, a: Record, b: Record, year: int):
+        self.year = year
+        inputs_a, inputs_b = a.get("inputs", {}), b.get("inputs", {})
+        self.files = sorted(k for k in inputs_a.keys() | inputs_b.keys()
+                            if inputs_a.get(k) != inputs_b.get(k))  # fmt: skip
+        self.model = (a.get("model") or {}).get("sha256") != (b.get("model") or {}).get("sha256")
+        templates_a, templates_b = a.get("templates", {}), b.get("templates", {})
+        self.templates = sorted(k for k in templates_a.keys() | templates_b.keys()
+                                if templates_a.get(k) != templates_b.get(k))  # fmt: skip
+        self.version = (a.get("evalgen_version"), b.get("evalgen_version"))
+        self.sources = [f"输入文件变化：{name}" for name in self.files]
+        if self.model:
+            names = [(m.get("model") or {}).get("file", "") for m in (a, b)]
+            self.sources.append(f"考核细则变化：{' → '.join(dict.fromkeys(names))}")
+        self.sources += [f"模板变化：{name}" for name in self.templates]
+        if self.version[0] != self.version[1]:
+            self.sources.append(f"程序版本变化：{self.version[0]} → {self.version[1]}")
+
+    def of_figure(self, source: Record | None) -> str:
+        """An input figure's cause: its own input file if that changed, else the model."""
+        # APPEALS HOOK (issue 14, the appeals register, not built yet): a figure overlaid on
+        # appeal will name its appeal in results.json; its cause is then "复核调整：<编号>",
+        # checked here before the input files.
+        file = (source or {}).get("file")
+        if file and f"{self.year}/{file}" in self.files:
+            return f"输入文件变化：{self.year}/{file}"
+        return self.of_result()
+
+    def of_result(self) -> str:
+        """A score, total, grade, rank or follow-up: any changed input file or the model
+        (templates only shape the documents and never change a result)."""
+        found = [s for s in self.sources if not s.startswith("模板变化")]
+        return "；".join(found) or _UNKNOWN
+
+
+def _changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
+    """The changes unit by unit: group order of `b`, units in `a`'s rank order, new ones last."""
+    units_a = {u["unit"]: (g, u) for g in a["groups"] for u in g["units"]}
+    units_b = {u["unit"]: (g, u) for g in b["groups"] for u in g["units"]}
+    order = list(units_a) + [name for name in units_b if name not in units_a]
+    for name in order:
+        if name not in units_b:
+            group = units_a[name][0]["name"]
+            yield Change(group, name, "单位", "", "参加考核", "—", causes.of_result())
+        elif name not in units_a:
+            group = units_b[name][0]["name"]
+            yield Change(group, name, "单位", "", "—", "参加考核", causes.of_result())
+        else:
+            yield from _unit_changes(units_a[name][1], units_b[name][1], causes)
+
+
+def _unit_changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
+    group, unit = b["group_name"], b["unit"]
+
+    def change(kind: str, item: str, before: str, after: str, cause: str) -> Change:
+        return Change(group, unit, kind, item, before, after, cause)
+
+    result_cause = causes.of_result()
+    inds_a = {i["id"]: i for i in a["indicators"]}
+    inds_b = {i["id"]: i for i in b["indicators"]}
+    for key in list(inds_a) + [k for k in inds_b if k not in inds_a]:
+        ia, ib = inds_a.get(key), inds_b.get(key)
+        name = (ib or ia or {}).get("name", key)
+        value_a, value_b = _value(ia), _value(ib)
+        figure_cause = causes.of_figure((ib or ia or {}).get("source"))
+        if value_a != value_b:
+            yield change("完成值", name, value_a, value_b, figure_cause)
+        score_a, score_b = _score(ia), _score(ib)
+        if score_a != score_b:
+            yield change("指标得分", name, score_a, score_b,
+                         figure_cause if value_a != value_b else result_cause)  # fmt: skip
+    for kind, shown in (("总分", _total), ("等次", _grade), ("名次", _rank)):
+        if shown(a) != shown(b):
+            yield change(kind, "", shown(a), shown(b), result_cause)
+    for kind in _FOLLOW_UPS:
+        reasons_a, reasons_b = _follow_ups(a, kind), _follow_ups(b, kind)
+        for rule in list(reasons_a) + [r for r in reasons_b if r not in reasons_a]:
+            ra, rb = reasons_a.get(rule), reasons_b.get(rule)
+            if ra != rb:
+                before, after = ("列入" if ra else "不列入"), ("列入" if rb else "不列入")
+                yield change(kind, rb or ra or "", before, after, result_cause)
+
+
+def _value(ind: Record | None) -> str:
+    if ind is None:
+        return "—"
+    if ind["not_applicable"] or ind["value"] is None:
+        return "不适用"
+    measure = "" if ind["measure"] == "分" else ind["measure"]
+    return f"{format(dec(ind['value']).normalize(), 'f')}{measure}"
+
+
+def _score(ind: Record | None) -> str:
+    return "—" if ind is None else fmt_number(dec(ind["score"]), 4)
+
+
+def _total(unit: Record) -> str:
+    return fmt_total(unit["total"])
+
+
+def _grade(unit: Record) -> str:
+    return f"{unit['grade']}（{unit['grade_name']}）"
+
+
+def _rank(unit: Record) -> str:
+    return f"第{unit['rank']}位"
+
+
+def _follow_ups(unit: Record, kind: str) -> dict[str, str]:
+    """A unit's follow-ups of one kind: the rule that gave it → its reason."""
+    return {t["rule"]: t["reason"] for t in unit["triggers"] if t["kind"] == kind}
+
+
+def diff_table(diff: RunDiff) -> list[str]:
+    """The diff as printed in the terminal: the runs, what differs between their sources, and
+    a table of the changes aligned for CJK widths (or "无变化")."""
+    lines = [f"{diff.year}年度考核结果比较", f"  原运行：{diff.a}", f"  新运行：{diff.b}"]
+    if diff.sources:
+        lines.append("两次运行的差异：")
+        lines += [f"  {s}" for s in diff.sources]
+    if diff.empty:
+        return [*lines, f"考核结果{NO_CHANGE}"]
+    units = len({(c.group, c.unit) for c in diff.changes})
+    lines.append(f"考核结果有{len(diff.changes)}处变化，涉及{units}个单位：")
+    return lines + _table([HEADER, *(c.row() for c in diff.changes)])
+
+
+def write_diff_workbook(diff: RunDiff, path: Path) -> Path:
+    """The diff as an .xlsx: 变化明细 (one row per change) and 说明 (the runs and what differs
+    between their sources). The same diff gives the same bytes."""
+    about: list[list[Cell]] = [
+        ["考核年度", diff.year],
+        ["原运行", str(diff.a)],
+        ["新运行", str(diff.b)],
+        ["两次运行的差异", "；".join(diff.sources) or "无"],
+        ["变化", f"{len(diff.changes)}处" if diff.changes else NO_CHANGE],
+    ]
+    rows: list[list[Cell]] = [[*c.row()] for c in diff.changes]
+    sheets = [
+        Sheet("变化明细", HEADER, [16, 18, 9, 36, 16, 16, 50], rows),
+        Sheet("说明", ["项目", "内容"], [16, 80], about),
+    ]
+    return write_sheets(sheets, path)
