@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -16,73 +14,18 @@ from ..inputs.year import YearInputs
 from ..numbers import fmt_total
 from ..outputs.diff import diff_table
 from ..problems import EvalgenError, Problem
-from ..resources import DEFAULT_INPUTS
-from . import text as clitext
+from .common import (
+    CONTEXT,
+    at_least_one,
+    check_range,
+    friendly,
+    inputs_option,
+    issuance_option,
+    model_option,
+    say_if_samples,
+)
 
 __all__ = ["main"]
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-clitext.install()
-
-
-def _at_least_one(n: int | None) -> int | None:
-    if n is not None and n < 1:
-        raise click.BadParameter("至少为 1")
-    return n
-
-
-def _friendly(func):
-    """Turn evalgen errors into Chinese messages and exit codes; no traceback unless --debug."""
-
-    @functools.wraps(func)
-    def wrapper(*args, debug: bool = False, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except EvalgenError as exc:
-            if debug:
-                traceback.print_exc()
-            click.echo(exc.render(), err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("已中断，未写入任何结果。", err=True)
-            sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - last line of defence: never a bare traceback
-            if debug:
-                traceback.print_exc()
-            click.echo(
-                f"内部错误：{type(exc).__name__}: {exc}\n请加 --debug 重新运行并把输出反馈给开发人员。",
-                err=True,
-            )
-            sys.exit(70)
-
-    return click.option("--debug", is_flag=True, help="出错时显示完整调用栈（供开发人员排查）。")(
-        wrapper
-    )
-
-
-_inputs = click.option(
-    "--inputs",
-    "inputs_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="数据文件夹，内含按年度命名的子文件夹（如 数据/2024/）。默认：内置示例数据。",
-)
-_issuance = click.option(
-    "--issuance",
-    "issuance_file",
-    metavar="文件",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="发文信息文件（发文字号、日期、主送、约谈安排等）。默认：数据文件夹/年度/发文信息.yaml。",
-)
-_model = click.option(
-    "--model",
-    metavar="文件",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="考核细则文件（YAML）。默认：随程序提供的邢台市考核细则（xingtai-2023-2027.yaml）。",
-)
 
 
 @click.group(
@@ -104,8 +47,8 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT, options_metavar="[选项]")
 @click.argument("year", type=int, metavar="年度")
-@_inputs
-@_model
+@inputs_option
+@model_option
 @click.option(
     "--out",
     "out_dir",
@@ -122,7 +65,7 @@ def main() -> None:
     default=None,
     help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：随程序提供的模板。",
 )
-@_issuance
+@issuance_option
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
 @click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")
 @click.option(
@@ -130,12 +73,12 @@ def main() -> None:
     "-j",
     metavar="进程数",
     type=int,
-    callback=lambda _ctx, _param, n: _at_least_one(n),
+    callback=lambda _ctx, _param, n: at_least_one(n),
     default=None,
     help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
 )
 @click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
-@_friendly
+@friendly
 def score(
     year: int,
     inputs_dir: Path | None,
@@ -155,7 +98,7 @@ def score(
       evalgen score 2024
       evalgen score 2024 --inputs 数据/ --out 结果/2024 --pdf
     """
-    _say_if_samples(inputs_dir)
+    say_if_samples(inputs_dir)
     run = pipeline.score(
         year,
         inputs_dir,
@@ -178,15 +121,6 @@ def score(
         click.echo(json.dumps({"timings": seconds}, ensure_ascii=False), err=True)
 
 
-def _say_if_samples(inputs_dir: Path | None) -> None:
-    """Without --inputs the embedded sample year is used: say so, so that nobody mistakes
-    the sample's documents for their own (on stderr: stdout stays the command's output)."""
-    if inputs_dir is None:
-        click.echo(
-            f"提示：未指定 --inputs，使用随程序提供的示例数据（{DEFAULT_INPUTS}）。", err=True
-        )
-
-
 def _progress(done: int, total: int, path: str) -> None:
     width = 30
     bar = "█" * (width * done // total) + "·" * (width - width * done // total)
@@ -195,9 +129,9 @@ def _progress(done: int, total: int, path: str) -> None:
 
 @main.command(context_settings=CONTEXT, options_metavar="[选项]")
 @click.argument("year", type=int, metavar="年度")
-@_inputs
-@_model
-@_issuance
+@inputs_option
+@model_option
+@issuance_option
 @click.option(
     "--json",
     "as_json",
@@ -206,7 +140,7 @@ def _progress(done: int, total: int, path: str) -> None:
     "键为 file、 sheet、 cell、 row、 column、 unit、 indicator、 path、 line、 code、 "
     "severity、 message、 hint，没有的项为 null。退出码不变。",
 )
-@_friendly
+@friendly
 def validate(
     year: int,
     inputs_dir: Path | None,
@@ -223,12 +157,12 @@ def validate(
       evalgen validate 2024 --json > 问题.jsonl
     """
     if as_json:
-        _say_if_samples(inputs_dir)
+        say_if_samples(inputs_dir)
         inputs = _validate_as_json(year, inputs_dir, model, issuance_file)
         for warning in inputs.warnings:
             _echo_record(warning.record())
     else:
-        _say_if_samples(inputs_dir)
+        say_if_samples(inputs_dir)
         inputs = pipeline.validate(year, inputs_dir, model, issuance_file)
         for warning in inputs.warnings:
             click.echo(f"提示：{warning.render()}")
@@ -241,7 +175,7 @@ def validate(
 
 def _validate_as_json(year: int, *args) -> YearInputs:
     """`pipeline.validate`, its problems printed as JSON lines; an error then goes on to
-    `_friendly` (the Chinese message on stderr, a traceback with --debug, the exit code)."""
+    `friendly` (the Chinese message on stderr, a traceback with --debug, the exit code)."""
     try:
         return pipeline.validate(year, *args)
     except EvalgenError as exc:
@@ -260,9 +194,9 @@ def _echo_record(record: dict) -> None:
 @main.command(context_settings=CONTEXT, options_metavar="[选项]")
 @click.argument("year", type=int, metavar="年度")
 @click.argument("unit", metavar="单位")
-@_inputs
-@_model
-@_friendly
+@inputs_option
+@model_option
+@friendly
 def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -> None:
     """逐项说明一个单位的得分：完成值、数据来源单元格、目标值、计分规则、得分、加减分和约谈原因。
 
@@ -270,26 +204,14 @@ def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -
     示例：
       evalgen explain 2024 宁晋县
     """
-    _say_if_samples(inputs_dir)
+    say_if_samples(inputs_dir)
     click.echo(pipeline.explain(year, unit, inputs_dir, model))
-
-
-def _check_range(low: float, high: float | None, *, high_open: bool = False):
-    """A click callback: the value within [low, high] (or [low, high)), told in Chinese."""
-
-    def check(_ctx, _param, value: float) -> float:
-        if value < low or (high is not None and (value >= high if high_open else value > high)):
-            top = "" if high is None else f"且{'小于' if high_open else '不大于'}{high:g}"
-            raise click.BadParameter(f"应不小于{low:g}{top}")
-        return value
-
-    return check
 
 
 @main.command(context_settings=CONTEXT, options_metavar="[选项]")
 @click.argument("year", type=int, metavar="年度")
-@_inputs
-@_model
+@inputs_option
+@model_option
 @click.option(
     "--out",
     "out_dir",
@@ -304,7 +226,7 @@ def _check_range(low: float, high: float | None, *, high_open: bool = False):
     default=1000,
     show_default=True,
     metavar="次数",
-    callback=lambda _ctx, _param, n: _at_least_one(n),
+    callback=lambda _ctx, _param, n: at_least_one(n),
     help="模拟次数（至少为 1）。",
 )
 @click.option(
@@ -313,7 +235,7 @@ def _check_range(low: float, high: float | None, *, high_open: bool = False):
     default=0.10,
     show_default=True,
     metavar="比例",
-    callback=_check_range(0.0, 1.0, high_open=True),
+    callback=check_range(0.0, 1.0, high_open=True),
     help="每项指标分值上下浮动的比例（0.10 即 ±10%，各类别总分不变）。",
 )
 @click.option(
@@ -322,7 +244,7 @@ def _check_range(low: float, high: float | None, *, high_open: bool = False):
     default=0.5,
     show_default=True,
     metavar="分",
-    callback=_check_range(0.0, None),
+    callback=check_range(0.0, None),
     help="评审打分类指标得分上下浮动的分数（截在 0 至该指标分值之间）。",
 )
 @click.option(
@@ -331,7 +253,7 @@ def _check_range(low: float, high: float | None, *, high_open: bool = False):
     default=0.0,
     show_default=True,
     metavar="分",
-    callback=_check_range(0.0, None),
+    callback=check_range(0.0, None),
     help="等次分数线上下浮动的分数（默认不浮动）。",
 )
 @click.option(
@@ -342,7 +264,7 @@ def _check_range(low: float, high: float | None, *, high_open: bool = False):
     metavar="整数",
     help="随机数种子：参数相同则结果完全相同。",
 )
-@_friendly
+@friendly
 def robustness(
     year: int,
     inputs_dir: Path | None,
@@ -362,7 +284,7 @@ def robustness(
       evalgen robustness 2024
       evalgen robustness 2024 --runs 2000 --weights 0.2 --evaluated 1 --seed 7
     """
-    _say_if_samples(inputs_dir)
+    say_if_samples(inputs_dir)
     run = pipeline.robustness(
         year, inputs_dir, model, out_dir, runs=runs, weights=weights,
         evaluated=evaluated, thresholds=thresholds, seed=seed,
@@ -380,7 +302,7 @@ def robustness(
     default=None,
     help="同时把变化明细写入该 Excel 文件（已有的同名文件会被替换）。",
 )
-@_friendly
+@friendly
 def diff(run_a: Path, run_b: Path, xlsx: Path | None) -> None:
     """比较同一年度的两次评分结果（evalgen score 的输出文件夹），
     逐项列出完成值、指标得分、总分、等次、名次、整改和约谈的变化，
