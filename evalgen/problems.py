@@ -135,6 +135,9 @@ CODES: dict[str, str] = {
     "template-render": "生成公文时模板出错",
     "soffice-missing": "未安装 LibreOffice",
     "pdf-failed": "PDF 转换失败",
+    "pdf-no-cjk-font": "PDF 中没有嵌入中文字体（汉字显示为方框）",
+    "pdf-font-substituted": "公文字体未安装，PDF 中以替代字体代替（提示）",
+    "pdf-fonts-unchecked": "缺少 pdffonts，未检查 PDF 字体（提示）",
     "output-exists": "输出文件夹已存在且不是运行结果",
     "output-is-a-file": "输出位置是文件，不是文件夹",
     # -- errors without a located problem: the error family's own codes --
