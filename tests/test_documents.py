@@ -222,6 +222,38 @@ def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
     assert any(name.endswith(".pdf") for name in manifest["outputs"])
 
 
+@pytest.mark.slow
+def test_bulletin_totals_chart_follows_table_1(run_dir, monkeypatch):
+    """图2 must not contradict 表1: the same order (the vetoed 平乡县 last, not 9th among the
+    B bars), and the vetoed unit labelled 一票否决 in the veto grade's colour."""
+    import json
+
+    from test_charts import drawn_rows
+
+    from evalgen.charts.data import GRADE_COLORS
+    from evalgen.documents.bulletin import bulletin_context
+    from evalgen.inputs.issuance import load_issuance
+    from evalgen.model.loader import load_model
+
+    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    issuance = load_issuance(Path(__file__).resolve().parent.parent / "sample_inputs" / "2024"
+                             / "发文信息.yaml")  # fmt: skip
+    context = bulletin_context(load_model(None).model, results, issuance)
+    for section in context["groups"]:
+        chart = context["charts"][section["chart"]]["data"]
+        drawn = drawn_rows(monkeypatch, chart["units"])
+        assert [label.replace("\n", "") for label, _v, _c in drawn] == [
+            row["unit"] for row in section["rows"]
+        ]
+        for (_label, value, colour), row in zip(drawn, section["rows"], strict=True):
+            assert value.endswith("（一票否决）") == (row["note"] == "一票否决")
+            assert value.startswith(row["total"]) and colour == GRADE_COLORS[row["grade"][0]]
+    counties = context["groups"][0]
+    assert counties["rows"][-1]["unit"] == "平乡县" and counties["rows"][-1]["rank"] == "20"
+    last = drawn_rows(monkeypatch, context["charts"][counties["chart"]]["data"]["units"])[-1]
+    assert last == ("平乡县", "88.46（一票否决）", GRADE_COLORS["D"])
+
+
 # -- the PDF's fonts (issue 11, 1): a PDF whose Chinese is boxes never passes ----------------
 
 # The office fonts the notice asks for (its runs and its styles' default), read off the template.
