@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .analysis.record import robustness_record
 from .analysis.robustness import RobustnessReport, Settings, analyse
-from .documents.pdf import convert_to_pdf, require_soffice
+from .documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
 from .fastpaths import FastPath
 from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
@@ -91,6 +91,7 @@ class Run:
     kept_aside: Path | None
     files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    notices: list[Problem] = field(default_factory=list)  # 提示 of the writing (PDF fonts)
 
 
 def validate(
@@ -206,8 +207,10 @@ def score(
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
         docs = _documents(evaluation, results, issuance, templates_dir)
 
+    notices: list[Problem] = []
+
     def write(run: RunFolder) -> dict[str, str]:
-        outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings)
+        outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings, notices)
         manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
         run.write("manifest.json", json_bytes(manifest))
         return outputs
@@ -215,7 +218,7 @@ def score(
     run, final, outputs = _commit_run(folder, write)
     files = sorted(outputs) + ["manifest.json"]
     timings["total"] = time.perf_counter() - started
-    return Run(evaluation, results, final, run.kept_aside, files, timings)
+    return Run(evaluation, results, final, run.kept_aside, files, timings, notices)
 
 
 def _commit_run(
@@ -324,10 +327,12 @@ def _write_outputs(
     pdf: bool,
     progress: Callable[[int, int, str], None] | None,
     timings: dict[str, float],
+    notices: list[Problem],
 ) -> dict[str, str]:
     """Write the workbook, results.json and the documents into the run's staging folder.
 
-    Returns every file written with its sha256; adds the documents' timings to `timings`.
+    Returns every file written with its sha256; adds the documents' timings to `timings` and
+    the PDF fonts' notices (提示: an office font replaced) to `notices`.
     """
     year = results["year"]
     write_results_workbook(results, run.staging / f"考核结果_{year}.xlsx")
@@ -339,7 +344,8 @@ def _write_outputs(
         timings["documents_wall"] = time.perf_counter() - t
         timings.update(docs.timings)
         if pdf:
-            convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
+            pdfs = convert_to_pdf([p for p in run.files() if p.suffix == ".docx"])
+            notices += check_pdf_fonts(pdfs, run.staging)
     outputs = {}
     for path in run.files():
         name = path.relative_to(run.staging).as_posix()

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -339,6 +340,59 @@ def test_rank_order_wins_over_total_order():
     assert by_rank != group_totals_chart(without_rank, BANDS)
     reordered = [units[1], units[2], units[0]]
     assert by_rank == group_totals_chart(reordered, BANDS)
+
+
+def drawn_rows(monkeypatch, units: list[dict]) -> list[tuple[str, str, str]]:
+    """The totals chart as drawn, top to bottom: (unit label, value text, bar colour)."""
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Annotation
+
+    from evalgen.charts import totals
+
+    figures = []
+    render_png = totals.render
+
+    def keep(draw, width, height):
+        return render_png(lambda fig: (draw(fig), figures.append(fig)), width, height)
+
+    monkeypatch.setattr(totals, "render", keep)
+    group_totals_chart(units, BANDS)
+    (ax,) = figures[0].axes
+    labels = {t.get_position()[1]: t.get_text() for t in ax.texts if not isinstance(t, Annotation)}
+    values = {
+        t.xy[1]: t.get_text()
+        for t in ax.texts
+        if isinstance(t, Annotation) and re.match(r"\d+\.\d\d", t.get_text())  # not band lines
+    }
+    bars = {round(p.get_y() + p.get_height() / 2): to_hex(p.get_facecolor()) for p in ax.patches}
+    return [(labels[y], values[y], bars[y].upper()) for y in sorted(labels)]
+
+
+def test_a_vetoed_unit_is_last_and_labelled_without_ranks(monkeypatch):
+    """一票否决 without ranks: still last (as the table ranks it), in D's colour, labelled."""
+    units = [
+        {"unit": "甲县", "total": 95.0, "grade": "A"},
+        {"unit": "乙县", "total": 88.46, "grade": "D", "veto": True},
+        {"unit": "丙县", "total": 85.0, "grade": "B"},
+    ]
+    assert drawn_rows(monkeypatch, units) == [
+        ("甲县", "95.00", GRADE_COLORS["A"]),
+        ("丙县", "85.00", GRADE_COLORS["B"]),
+        ("乙县", "88.46（一票否决）", GRADE_COLORS["D"]),
+    ]
+
+
+def test_ranked_rows_are_drawn_in_rank_order_with_the_note(monkeypatch):
+    units = [
+        {"unit": "甲县", "total": 95.0, "grade": "D", "rank": 3, "note": "一票否决"},
+        {"unit": "乙县", "total": 91.0, "grade": "A", "rank": 1},
+        {"unit": "丙县", "total": 85.0, "grade": "B", "rank": 2},
+    ]
+    assert drawn_rows(monkeypatch, units) == [
+        ("乙县", "91.00", GRADE_COLORS["A"]),
+        ("丙县", "85.00", GRADE_COLORS["B"]),
+        ("甲县", "95.00（一票否决）", GRADE_COLORS["D"]),
+    ]
 
 
 # ------------------------------------------------------------------ reused figures, PNG

@@ -223,6 +223,150 @@ def test_every_document_converts_to_pdf_with_its_figures(tmp_path):
 
 
 @pytest.mark.slow
+def test_bulletin_totals_chart_follows_table_1(run_dir, monkeypatch):
+    """图2 must not contradict 表1: the same order (the vetoed 平乡县 last, not 9th among the
+    B bars), and the vetoed unit labelled 一票否决 in the veto grade's colour."""
+    import json
+
+    from test_charts import drawn_rows
+
+    from evalgen.charts.data import GRADE_COLORS
+    from evalgen.documents.bulletin import bulletin_context
+    from evalgen.inputs.issuance import load_issuance
+    from evalgen.model.loader import load_model
+
+    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    issuance = load_issuance(Path(__file__).resolve().parent.parent / "sample_inputs" / "2024"
+                             / "发文信息.yaml")  # fmt: skip
+    context = bulletin_context(load_model(None).model, results, issuance)
+    for section in context["groups"]:
+        chart = context["charts"][section["chart"]]["data"]
+        drawn = drawn_rows(monkeypatch, chart["units"])
+        assert [label.replace("\n", "") for label, _v, _c in drawn] == [
+            row["unit"] for row in section["rows"]
+        ]
+        for (_label, value, colour), row in zip(drawn, section["rows"], strict=True):
+            assert value.endswith("（一票否决）") == (row["note"] == "一票否决")
+            assert value.startswith(row["total"]) and colour == GRADE_COLORS[row["grade"][0]]
+    counties = context["groups"][0]
+    assert counties["rows"][-1]["unit"] == "平乡县" and counties["rows"][-1]["rank"] == "20"
+    last = drawn_rows(monkeypatch, context["charts"][counties["chart"]]["data"]["units"])[-1]
+    assert last == ("平乡县", "88.46（一票否决）", GRADE_COLORS["D"])
+
+
+# -- the PDF's fonts (issue 11, 1): a PDF whose Chinese is boxes never passes ----------------
+
+# The office fonts the notice asks for (its runs and its styles' default), read off the template.
+NOTICE_FONTS = {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
+
+needs_pdffonts = pytest.mark.skipif(
+    find_soffice() is None or shutil.which("pdffonts") is None or shutil.which("fc-list") is None,
+    reason="LibreOffice、pdffonts 或 fc-list 未安装：跳过 PDF 字体测试（.ci/run 会安装它们）",
+)
+
+
+def _families(*pattern: str) -> str:
+    done = subprocess.run(["fc-list", *pattern, "family"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _notice_copy(run_dir: Path, folder: Path) -> Path:
+    source = next((run_dir / "约谈通知书").glob("*平乡县*.docx"))
+    folder.mkdir(parents=True)
+    copy = folder / source.name
+    copy.write_bytes(source.read_bytes())
+    return copy
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+@needs_pdffonts
+def test_pdf_fonts_of_a_sample_document_name_each_substitution(run_dir, tmp_path):
+    from evalgen.documents.pdf import check_pdf_fonts, convert_to_pdf
+
+    if not _families(":lang=zh").strip():
+        pytest.skip("本机没有中文字体")
+    copy = _notice_copy(run_dir, tmp_path / "out")
+    notices = check_pdf_fonts(convert_to_pdf([copy]), tmp_path / "out")  # no error
+    installed = _families()
+    expected = {font for font in NOTICE_FONTS if font not in installed}
+    assert all(n.code == "pdf-font-substituted" for n in notices)
+    assert {n.message.split("：")[-1].split(" → ")[0] for n in notices} == expected
+    assert all(re.search(r" → \S+", n.message) for n in notices)
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+@needs_pdffonts
+def test_pdf_without_a_cjk_font_is_an_error(run_dir, tmp_path, monkeypatch):
+    """LibreOffice sees only matplotlib's DejaVu fonts: the Chinese would be boxes."""
+    import matplotlib
+
+    from evalgen.documents.pdf import PdfError, check_pdf_fonts, convert_to_pdf
+
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{fonts}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    copy = _notice_copy(run_dir, tmp_path / "out" / "约谈通知书")
+    with pytest.raises(PdfError) as caught:
+        check_pdf_fonts(convert_to_pdf([copy]), tmp_path / "out")
+    assert caught.value.exit_code == 7
+    assert [p.file for p in caught.value.problems] == [f"约谈通知书/{copy.stem}.pdf"]
+    assert "fonts-noto-cjk" in caught.value.render()
+
+
+def _fake_pdfs(monkeypatch, report: str) -> None:
+    """`score --pdf` without LibreOffice: each .docx gets a stub PDF with the fonts `report`."""
+    from evalgen.documents import pdf as pdfmod
+
+    def convert(files):
+        for path in files:
+            path.with_suffix(".pdf").write_bytes(b"%PDF-1.7")
+        return [path.with_suffix(".pdf") for path in files]
+
+    monkeypatch.setattr("evalgen.pipeline.require_soffice", lambda: "soffice")
+    monkeypatch.setattr("evalgen.pipeline.convert_to_pdf", convert)
+    monkeypatch.setattr(pdfmod.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(pdfmod, "read_pdf_fonts", lambda _pdf: pdfmod.parse_pdffonts(report))
+
+
+PDFFONTS_HEADER = (
+    "name                                 type              encoding         emb sub uni object ID\n"
+    "------------------------------------ ----------------- ---------------- --- --- --- ---------\n"
+)
+
+
+@pytest.mark.slow
+def test_score_pdf_without_cjk_font_exits_7_and_writes_nothing(tmp_path, monkeypatch):
+    _fake_pdfs(monkeypatch, PDFFONTS_HEADER + "BAAAAA+DejaVuSans" + " " * 20 + "TrueType"
+               "          WinAnsi          yes yes yes      9  0\n")  # fmt: skip
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    result = score("--inputs", inputs, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 7
+    assert "49份 PDF 没有嵌入中文字体" in result.stderr and "fonts-noto-cjk" in result.stderr
+    assert BULLETIN.replace(".docx", ".pdf") in result.stderr
+    assert "单位报告/宁晋县_2024年度考核结果反馈.pdf" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_score_pdf_prints_each_substituted_office_font(tmp_path, monkeypatch):
+    _fake_pdfs(monkeypatch, PDFFONTS_HEADER + "BAAAAA+NotoSerifCJKsc-Regular" + " " * 8 + "Type 1"
+               "            Builtin          yes yes yes     19  0\n")  # fmt: skip
+    inputs = Path(__file__).resolve().parent.parent / "sample_inputs"
+    result = score("--inputs", inputs, "--out", tmp_path / "out", "--pdf")
+    assert result.exit_code == 0, result.output
+    for font in ("仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"):
+        assert f"提示：公文字体{font}未安装" in result.stdout
+        assert f"{font} → NotoSerifCJKsc-Regular" in result.stdout
+
+
+@pytest.mark.slow
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr("evalgen.documents.pdf.find_soffice", lambda: None)
     inputs = Path(__file__).resolve().parent.parent / "sample_inputs"

@@ -37,9 +37,10 @@ __all__ = ["grade_distribution_chart", "group_totals_chart"]
 def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") -> bytes:
     """Totals of a group's units as horizontal bars, best at top, coloured by grade (等次).
 
-    `units`: `{"unit", "total", "grade"}`, optionally `"rank"` (then ordered by rank, so a
-    vetoed unit is last as in the ranking table) and `"note"` (shown after the value, e.g.
-    一票否决). `bands`: `{"code", "name", "min"}`; a dashed line marks each non-zero minimum.
+    `units`: `{"unit", "total", "grade"}`, optionally `"rank"` (then ordered by rank, as in
+    the ranking table), `"veto"` (一票否决: without ranks the unit still goes last, and is
+    labelled 一票否决) and `"note"` (shown after the value, e.g. 一票否决). `bands`:
+    `{"code", "name", "min"}`; a dashed line marks each non-zero minimum.
     """
     if not units:
         raise ChartError("图表数据有误：该组没有单位，无法绘制总分图。")
@@ -68,20 +69,21 @@ def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") ->
 
 def _total_rows(units: list[dict], grades: list[dict]) -> tuple[list, list, list, list]:
     """Labels, totals, colours and value texts of the units, in rank order if every unit
-    has a rank, else best total first (ties as given)."""
+    has a rank, else best total first with vetoed units last (ties as given)."""
     rows = []
     for i, item in enumerate(units):
         name = str(item["unit"])
         total = number(item["total"], f"{name}的总分")
         color = band_for(item.get("grade"), grades, name)["color"]
-        note = str(item.get("note") or "")
+        veto = bool(item.get("veto"))
+        note = str(item.get("note") or ("一票否决" if veto else ""))
         value = f"{fmt_total(total)}（{note}）" if note else fmt_total(total)
-        rows.append((item.get("rank"), i, wrap(name, 24), total, color, value))
+        rows.append((item.get("rank"), veto, i, wrap(name, 24), total, color, value))
     if all(isinstance(r[0], int) for r in rows):
-        rows.sort(key=lambda r: (r[0], r[1]))
+        rows.sort(key=lambda r: (r[0], r[2]))
     else:
-        rows.sort(key=lambda r: (-r[3], r[1]))
-    _rank, _order, labels, totals, colors, values = (
+        rows.sort(key=lambda r: (r[1], -r[4], r[2]))
+    _rank, _veto, _order, labels, totals, colors, values = (
         list(column) for column in zip(*rows, strict=True)
     )
     return labels, totals, colors, values

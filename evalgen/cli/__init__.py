@@ -113,7 +113,7 @@ def score(
     )
     if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
-    for warning in run.evaluation.inputs.warnings:
+    for warning in [*run.evaluation.inputs.warnings, *run.notices]:
         click.echo(f"提示：{warning.render()}")
     click.echo(_summary(run))
     if timings:

@@ -112,7 +112,17 @@ def _totals_chart(model: ScoringModel, group: GroupRecord) -> TotalsChart:
     return {
         "kind": "group_totals" if len(units) <= BARS_UP_TO else "score_histogram",
         "data": {
-            "units": [{"unit": u["unit"], "total": u["total"], "grade": u["grade"]} for u in units],
+            # As in 表1: rank order (a vetoed unit last), a vetoed unit labelled 一票否决.
+            "units": [
+                {
+                    "unit": u["unit"],
+                    "total": u["total"],
+                    "grade": u["grade"],
+                    "rank": u["rank"],
+                    "note": "一票否决" if u["veto"] else "",
+                }
+                for u in units
+            ],
             "bands": bands(model),
         },
     }

@@ -128,6 +128,8 @@ class UnitTotal(TypedDict):
     unit: str
     total: float
     grade: str
+    rank: int
+    note: str  # 一票否决, or empty
 
 
 class TotalsData(TypedDict):
