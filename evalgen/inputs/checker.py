@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from ..model.schema import Group, ScoringModel
 from ..problems import Problem, column_letter
 from .tables import Cell, Table, TableSet
-from .values import ValueProblem, cell_text, normalize_text, shorten
+from .values import ValueProblem, cell_text, normalize_text, parse_cell, shorten
 
 __all__ = ["Checker", "suggest_unit"]
 
@@ -61,6 +61,20 @@ class Checker:
     def value_problem(self, exc: ValueProblem, table: Table, cell: Cell, **kw) -> None:
         """Record a cell that could not be read (its message, hint and code)."""
         self.add(exc.message, table, cell, hint=exc.hint, code=exc.code, **kw)
+
+    def whole_number(self, table: Table, cell: Cell, unit: str) -> int | None | Literal[False]:
+        """A cell that should hold a whole number (a count, a task number): the number; None
+        if it holds something else (a fraction, a percentage, 不适用, blank) — the caller says
+        what was expected; False if it could not be read at all (already recorded here)."""
+        try:
+            parsed = parse_cell(cell.value)
+        except ValueProblem as exc:
+            self.value_problem(exc, table, cell, unit=unit)
+            return False
+        number = parsed.number  # None exactly when the cell is not a number (blank, 不适用)
+        if number is None or parsed.percent or number != number.to_integral_value():
+            return None
+        return int(number)
 
     def require(self, tables: list[Table], sheet: str, folder: Path) -> None:
         """A problem naming the closest sheet if no table called `sheet` was found."""

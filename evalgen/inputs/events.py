@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .checker import Checker
 from .records import Event, Source
 from .tables import Cell, Table
-from .values import ValueProblem, normalize_text, parse_cell, shorten
+from .values import normalize_text, shorten
 
 __all__ = ["read_events"]
 
@@ -104,13 +104,10 @@ def _date(check: Checker, table: Table, cell: Cell | None, unit: str) -> str | N
 def _count(check: Checker, table: Table, cell: Cell | None, unit) -> int | None:
     if cell is None or cell.value is None or normalize_text(str(cell.value)) == "":
         return 1
-    try:
-        parsed = parse_cell(cell.value)
-    except ValueProblem as exc:
-        check.value_problem(exc, table, cell, unit=unit or "")
+    number = check.whole_number(table, cell, unit or "")
+    if number is False:
         return None
-    number = parsed.number  # None exactly when the cell is not a number (blank, 不适用)
-    if number is None or parsed.percent or number < 1 or number != number.to_integral_value():
+    if number is None or number < 1:
         shown = shorten(str(cell.value))
         check.add(f"次数“{shown}”应为正整数", table, cell, unit=unit or "", code="bad-count")
         return None

@@ -9,7 +9,7 @@ from ..model.schema import Group
 from .checker import Checker
 from .records import Source
 from .tables import Cell, Table
-from .values import ValueProblem, parse_cell, shorten
+from .values import ValueProblem, shorten
 
 __all__ = ["read_tasks"]
 
@@ -100,18 +100,10 @@ def _missing_tasks(read: _TaskRead, table: Table) -> None:
 
 
 def _task_no(check: Checker, table: Table, cell: Cell, by_no: dict, unit) -> int | None:
-    try:
-        parsed = parse_cell(cell.value)
-    except ValueProblem as exc:
-        check.value_problem(exc, table, cell, unit=unit or "")
+    number = check.whole_number(table, cell, unit or "")
+    if number is False:
         return None
-    number = parsed.number  # None exactly when the cell is not a number (blank, 不适用)
-    if (
-        number is None
-        or parsed.percent
-        or number != number.to_integral_value()
-        or number not in by_no
-    ):
+    if number is None or number not in by_no:
         check.add(
             f"任务序号“{shorten(str(cell.value)) if cell.value is not None else ''}”不存在",
             table,
