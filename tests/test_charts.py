@@ -33,9 +33,9 @@ from evalgen.charts.data import GRADE_COLORS
 from evalgen.charts.font import FONT_ENV, ChartError, chart_font, find_font
 from evalgen.charts.kinds import CHARTS as CHART_KINDS
 from evalgen.charts.layout import NARROW_IN, WIDTH_IN, wrap
+from evalgen.charts.sizes import width_mm
 from evalgen.charts.totals import grade_distribution_chart, group_totals_chart
 from evalgen.charts.trend import trend_chart
-from evalgen.documents.render import CHART_WIDTH_MM
 from evalgen.fastpaths import FastPath
 from evalgen.problems import EvalgenError
 
@@ -251,7 +251,7 @@ def test_chart_is_a_png_of_the_printed_size(name):
 def test_each_chart_kind_is_inserted_at_the_width_it_is_drawn():
     """Drawn at print size and inserted 1:1: 6.0 in is 152.4 mm, 4.8 in is 121.92 mm."""
     widths = {kind: round(chart.width_in * 25.4, 2) for kind, chart in CHART_KINDS.items()}
-    assert widths == CHART_WIDTH_MM
+    assert widths == {kind: width_mm(kind) for kind in CHART_KINDS}  # what render inserts
     assert widths["attainment"] == 152.4 and widths["trend"] == 121.92
     assert CHART_KINDS["group_totals"].draw is group_totals_chart
 
@@ -707,3 +707,10 @@ def test_wrapped_lines_never_start_with_closing_punctuation():
         lines = wrap(name, 20).split("\n")
         assert "".join(lines) == name
         assert not any(line[0] in "）、，。；%”" for line in lines[1:])
+
+
+def test_the_renderer_knows_chart_widths_without_loading_matplotlib():
+    """The parent process renders no chart: inserting one at its width loads no matplotlib."""
+    code = "import sys, evalgen.documents.render; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -42,8 +42,9 @@ from evalgen import __version__  # noqa: E402
 from evalgen.charts.canvas import DPI  # noqa: E402
 from evalgen.charts.font import chart_font  # noqa: E402
 from evalgen.charts.layout import NARROW_IN, WIDTH_IN  # noqa: E402
+from evalgen.charts.sizes import width_mm  # noqa: E402
 from evalgen.documents.pool import prepare_documents  # noqa: E402
-from evalgen.documents.render import CHART_WIDTH_MM, TEMPLATE_FILES  # noqa: E402
+from evalgen.documents.render import TEMPLATE_FILES  # noqa: E402
 from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance  # noqa: E402
 from evalgen.outputs.files import json_bytes  # noqa: E402
 from evalgen.outputs.results import build_results, history_points  # noqa: E402
@@ -206,9 +207,7 @@ def run(
         data = dict(context)
         if "charts" in context:
             data["charts"] = {
-                name: InlineImage(
-                    tpl, images[name], width=Mm(CHART_WIDTH_MM.get(spec["kind"], 150))
-                )
+                name: InlineImage(tpl, images[name], width=Mm(width_mm(spec["kind"])))
                 for name, spec in context["charts"].items()
             }
         tpl.render(data, jinja2.Environment(autoescape=True))

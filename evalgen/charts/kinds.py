@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .attainment import attainment_chart
 from .intervals import rank_interval_chart
-from .layout import NARROW_IN, WIDTH_IN
+from .sizes import PRINT_WIDTH_IN
 from .spread import score_histogram_chart
 from .totals import grade_distribution_chart, group_totals_chart
 from .trend import trend_chart
@@ -35,11 +35,14 @@ class ChartKind:
     width_in: float
 
 
+_DRAW: dict[str, Callable[..., bytes]] = {
+    "group_totals": group_totals_chart,
+    "score_histogram": score_histogram_chart,
+    "grade_distribution": grade_distribution_chart,
+    "attainment": attainment_chart,
+    "trend": trend_chart,
+    "rank_intervals": rank_interval_chart,
+}
 CHARTS: dict[str, ChartKind] = {
-    "group_totals": ChartKind(group_totals_chart, WIDTH_IN),  # the bulletin, a bar per unit
-    "score_histogram": ChartKind(score_histogram_chart, WIDTH_IN),  # the bulletin, large groups
-    "grade_distribution": ChartKind(grade_distribution_chart, NARROW_IN),  # the bulletin
-    "attainment": ChartKind(attainment_chart, WIDTH_IN),  # a unit report
-    "trend": ChartKind(trend_chart, NARROW_IN),  # a unit report
-    "rank_intervals": ChartKind(rank_interval_chart, WIDTH_IN),  # 稳定性分析, per group
+    kind: ChartKind(draw, PRINT_WIDTH_IN[kind]) for kind, draw in _DRAW.items()
 }

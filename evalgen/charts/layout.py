@@ -23,6 +23,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from .canvas import DPI
 from .font import INK, LABEL_PT
+from .sizes import NARROW_IN, WIDTH_IN
 
 __all__ = [
     "EDGE",
@@ -49,8 +50,6 @@ __all__ = [
     "wrap",
 ]
 
-WIDTH_IN = 6.0  # group totals, attainment: 152.4 mm
-NARROW_IN = 4.8  # grade distribution, trend: 121.9 mm
 
 EDGE = "#333333"
 TITLE_PT = 10.5  # 五号

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import jinja2
 from jinja2 import meta
 
+from ..charts.sizes import width_mm
 from ..problems import EvalgenError, Problem
 from ..resources import DEFAULT_TEMPLATES
 
@@ -45,14 +46,6 @@ TEMPLATE_FILES = {
     "notice": "notice.docx",
 }
 # Charts are drawn at print size (6.0 in / 4.8 in wide); insert them 1:1 so labels stay 9 pt.
-CHART_WIDTH_MM = {
-    "group_totals": 152.4,
-    "score_histogram": 152.4,
-    "grade_distribution": 121.92,
-    "attainment": 152.4,
-    "trend": 121.92,
-    "rank_intervals": 152.4,
-}
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -285,8 +278,7 @@ def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[s
     if "charts" not in context:
         return None
     return {
-        name: (charts[name], Mm(CHART_WIDTH_MM.get(spec["kind"], 150)))
-        for name, spec in context["charts"].items()
+        name: (charts[name], Mm(width_mm(spec["kind"]))) for name, spec in context["charts"].items()
     }
 
 
