@@ -203,3 +203,27 @@ def test_probabilities_are_printed_with_one_place_always():
         "0.0%",
         "94.9%",
     ]
+
+
+def test_a_large_group_charts_its_fragile_units_only_and_says_so(record, model):
+    """A national year: the chart's height must not grow with the units (as the bulletin's
+    totals chart past 60 units). 200 units, every third one fragile → 60 of the 67 shown."""
+    import copy
+
+    big = copy.deepcopy(record)
+    group = big["groups"][0]
+    template = group["units"][0]
+    group["units"] = [
+        dict(template, unit=f"单位{i}", rank=i, rank_median=i, rank_p05=i, rank_p95=i,
+             robust=i % 3 != 0)
+        for i in range(1, 201)
+    ]  # fmt: skip
+    group["unit_count"] = 200
+    context = robustness_context(big, model)
+    shown = context["charts"][f"intervals_{group['key']}"]["data"]["units"]
+    assert [u["unit"] for u in shown] == [f"单位{i}" for i in range(3, 181, 3)]  # 60, in rank order
+    assert "下图只列出其中60个单位" in context["groups"][0]["text"]
+    # the sample-sized groups are charted whole, and their text says nothing of it
+    small = robustness_context(record, model)
+    assert len(small["charts"]["intervals_county"]["data"]["units"]) == 20
+    assert "下图只列出" not in small["groups"][0]["text"]

@@ -16,6 +16,7 @@ from typing import Any
 from ..model.schema import ScoringModel
 from ..numbers import fmt_number, round_half_up
 from ..outputs.robustness_workbook import DECISION_NAMES, nominal_text, settings_lines
+from .bulletin import BARS_UP_TO
 from .context import FragileRow, IntervalChart, RobustnessContext, RobustnessGroup
 from .render import load_templates, render_document
 from .wording import cn_ordinal
@@ -52,7 +53,7 @@ def robustness_context(record: Record, model: ScoringModel) -> RobustnessContext
             {
                 "name": group["name"],
                 "heading": f"（{cn_ordinal(i + 1)}）{group['name']}",
-                "text": group_sentence(group),
+                "text": group_sentence(group) + _chart_scope(group),
                 "chart": chart,
             }
         )
@@ -134,12 +135,32 @@ def _fragile_row(unit: Mapping[str, Any], f: Mapping[str, Any], names: dict) -> 
     }
 
 
+def _chart_scope(group: Mapping[str, Any]) -> str:
+    shown = len(_charted(group))
+    if shown == len(group["units"]):
+        return ""
+    return (
+        f"单位较多，下图只列出其中{shown}个单位（优先列出有不稳健决定的单位），全部单位见工作簿。"
+    )
+
+
+def _charted(group: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The units a group's chart shows: all of them, or past `BARS_UP_TO` (a chart's height
+    must not grow with a national year's units) the first units with a fragile decision, in
+    rank order — the first units where none is fragile; the workbook has every unit."""
+    units = group["units"]
+    if len(units) <= BARS_UP_TO:
+        return units
+    fragile = [u for u in units if not u["robust"]]
+    return (fragile or units)[:BARS_UP_TO]
+
+
 def _chart(group: Mapping[str, Any]) -> IntervalChart:
     keys = ("unit", "rank", "rank_median", "rank_p05", "rank_p95", "robust")
     return {
         "kind": "rank_intervals",
         "data": {
-            "units": [{k: u[k] for k in keys} for u in group["units"]],  # type: ignore[misc]
+            "units": [{k: u[k] for k in keys} for u in _charted(group)],  # type: ignore[misc]
             "unit_count": group["unit_count"],
         },
     }
