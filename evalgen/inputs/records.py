@@ -11,18 +11,36 @@ __all__ = ["Event", "Figure", "Source"]
 
 @dataclass(frozen=True)
 class Source:
-    """Where a figure came from: file, sheet and cell as Excel shows them."""
+    """Where a figure came from: file, sheet and cell as Excel shows them.
+
+    Two optional links carry its history further back, and appear only when set:
+    `returned` is the cell of the unit's returned form a merged figure was copied from
+    (`evalgen collect`); `appeal` is the number of the 复核登记表 row whose accepted
+    adjustment replaced the figure (an appeal overlay).
+    """
 
     file: str
     sheet: str
     cell: str
+    returned: Source | None = None
+    appeal: str = ""
 
     def __str__(self) -> str:
         sheet = f" › {self.sheet}" if self.sheet else ""
-        return f"{self.file}{sheet} › {self.cell}"
+        text = f"{self.file}{sheet} › {self.cell}"
+        if self.returned is not None:
+            text += f"（来自报送文件 {self.returned}）"
+        if self.appeal:
+            text += f"（经复核调整，复核编号 {self.appeal}）"
+        return text
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "sheet": self.sheet, "cell": self.cell}
+        record: dict = {"file": self.file, "sheet": self.sheet, "cell": self.cell}
+        if self.returned is not None:
+            record["returned"] = self.returned.to_dict()
+        if self.appeal:
+            record["appeal"] = self.appeal
+        return record
 
 
 @dataclass(frozen=True)
