@@ -90,6 +90,10 @@ CODES: dict[str, str] = {
     "unknown-appeal-target": "复核的指标或事项不存在或不属于该单位",
     "appeal-event-action": "加减分事项的调整不是“增加”或“撤销”",
     "appeal-event-missing": "撤销的加减分事项未登记",
+    # -- stages and the audit trail (outputs/audit.py) --
+    "unknown-stage": "考核阶段不是“初评”或“终评”",
+    "supersedes-other-year": "--supersedes 指定的结果不是同一年度的",
+    "publicity-key-missing": "初评公示所需的发文信息项目未填写",
     # -- the issuance file (inputs/issuance.py) --
     "missing-file": "找不到文件",
     "file-encoding": "文件不是 UTF-8 编码",

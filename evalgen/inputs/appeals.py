@@ -23,7 +23,7 @@ from .records import Event, Figure, Source
 from .tables import Cell, Table, header_key
 from .values import ValueProblem, normalize_text, shorten
 
-__all__ = ["APPEALS_SHEET", "Appeal", "overlay", "read_appeals"]
+__all__ = ["APPEALS_SHEET", "Appeal", "appeal_result", "overlay", "read_appeals"]
 
 APPEALS_SHEET = "复核登记表"
 COLUMNS = (
@@ -338,6 +338,16 @@ def _event_action(read: _Row, unit: str, item, events: list):
                  code="appeal-event-missing")  # fmt: skip
         return None
     return action, action
+
+
+def appeal_result(record: dict) -> str:
+    """An appeal's conclusion in words, from its record (`Appeal.to_dict`): 维持原结果,
+    调整为98.3%, 增加该事项, 撤销该事项."""
+    if record["decision"] != "调整":
+        return "维持原结果"
+    if record["kind"] == "event":
+        return f"{record['value']}该事项"
+    return f"调整为{record['value']}"
 
 
 def overlay(
