@@ -15,13 +15,7 @@ from .analysis.record import robustness_record
 from .analysis.robustness import RobustnessReport, Settings, analyse
 from .documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
-from .documents.publicity import (
-    PUBLICITY_TEMPLATE,
-    PublicityContext,
-    publicity_context,
-    require_publicity,
-    write_publicity,
-)
+from .documents.publicity import publicity_context, publicity_template, write_publicity
 from .fastpaths import FastPath
 from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
 from .inputs.reader import input_files
@@ -38,7 +32,7 @@ from .outputs.records import YearRecord
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
 from .problems import EvalgenError, InputError, OutputError, Problem
-from .resources import DEFAULT_INPUTS, DEFAULT_TEMPLATES
+from .resources import DEFAULT_INPUTS
 from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
 from .scoring.scored import YearLines, YearResult
@@ -233,17 +227,18 @@ def score(
         if stage == FINAL:
             docs = _documents(evaluation, results, issuance, templates_dir)
         else:
-            publicity = _publicity(evaluation.loaded.model, results, issuance, Path(path).name)
+            model_ = evaluation.loaded.model
+            publicity = publicity_context(model_, results, issuance, Path(path).name)
 
     notices: list[Problem] = []
 
     def write(run: RunFolder) -> dict[str, str]:
         if publicity is not None:
-            _write_publicity(run, publicity, templates_dir, pdf, notices)
+            notices.extend(write_publicity(publicity, run.staging, templates_dir, pdf=pdf))
         outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings, notices)
         manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
         if publicity is not None:
-            manifest["templates"] = _publicity_template(templates_dir)
+            manifest["templates"] = publicity_template(templates_dir)
         manifest.update(audit(stage, evaluation.inputs, superseded))
         run.write("manifest.json", json_bytes(manifest))
         return outputs
@@ -332,33 +327,6 @@ def robustness(
     run, final, outputs = _commit_run(folder, write)
     files = sorted(outputs) + ["manifest.json"]
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
-
-
-def _publicity(
-    model: ScoringModel, results: YearRecord, issuance: Issuance, file: str
-) -> PublicityContext:
-    """The 公示's context, after checking the issuance file has its fields."""
-    require_publicity(issuance, file)
-    return publicity_context(model, results, issuance)
-
-
-def _publicity_template(templates_dir: Path | None) -> dict[str, str]:
-    """The 公示's template with its hash, as the manifest records templates."""
-    name = PUBLICITY_TEMPLATE["publicity"]
-    return {name: sha256_file(Path(templates_dir or DEFAULT_TEMPLATES) / name)}
-
-
-def _write_publicity(
-    run: RunFolder,
-    context: PublicityContext,
-    templates_dir: Path | None,
-    pdf: bool,
-    notices: list[Problem],
-) -> None:
-    """The 公示 (and its PDF) in the staging folder."""
-    path = write_publicity(context, run.staging, templates_dir)
-    if pdf:
-        notices += check_pdf_fonts(convert_to_pdf([path]), run.staging)
 
 
 def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:

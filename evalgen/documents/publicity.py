@@ -9,6 +9,7 @@ same checked renderer as the other documents. Its types are declared here (the s
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TypedDict
 
@@ -17,6 +18,8 @@ from ..model.schema import ScoringModel
 from ..numbers import fmt_total
 from ..outputs.records import GroupRecord, YearRecord
 from ..problems import InputError, Problem
+from ..resources import DEFAULT_TEMPLATES
+from .pdf import check_pdf_fonts, convert_to_pdf
 from .render import load_templates, render_document, safe_filename
 from .wording import cn_ordinal
 
@@ -24,6 +27,7 @@ __all__ = [
     "PUBLICITY_TEMPLATE",
     "PublicityContext",
     "publicity_context",
+    "publicity_template",
     "require_publicity",
     "write_publicity",
 ]
@@ -88,9 +92,13 @@ def require_publicity(issuance: Issuance, file: str = ISSUANCE_FILE) -> None:
 
 
 def publicity_context(
-    model: ScoringModel, results: YearRecord, issuance: Issuance
+    model: ScoringModel, results: YearRecord, issuance: Issuance, file: str = ISSUANCE_FILE
 ) -> PublicityContext:
-    """The 公示: who was assessed, the proposed totals, grades and ranks, how to object."""
+    """The 公示: who was assessed, the proposed totals, grades and ranks, how to object.
+
+    The issuance file (named `file` in problems) must have the 公示's fields.
+    """
+    require_publicity(issuance, file)
     year, groups = results["year"], results["groups"]
     counts = "和".join(f"{g['unit_count']}个{g['name']}" for g in groups)
     basis = f"根据{model.basis}，" if model.basis else ""
@@ -133,10 +141,21 @@ def _group(group: GroupRecord, index: int) -> PublicityGroup:
     }
 
 
-def write_publicity(context: PublicityContext, folder: Path, templates: Path | None = None) -> Path:
-    """Render the 公示 into `folder` (a run's staging folder); its path."""
+def write_publicity(
+    context: PublicityContext, folder: Path, templates: Path | None = None, *, pdf: bool = False
+) -> list[Problem]:
+    """Render the 公示 into `folder` (a run's staging folder), with its PDF if asked; the
+    PDF fonts' notices."""
     template = load_templates(templates, {"publicity": context}, PUBLICITY_TEMPLATE)
     data = render_document(template["publicity"], context, {})
     path = folder / f"{safe_filename(context['file_stem'])}.docx"
     path.write_bytes(data)
-    return path
+    return check_pdf_fonts(convert_to_pdf([path]), folder) if pdf else []
+
+
+def publicity_template(templates: Path | None) -> dict[str, str]:
+    """The 公示's template and its hash, as a manifest records templates."""
+    name = PUBLICITY_TEMPLATE["publicity"]
+    return {
+        name: hashlib.sha256((Path(templates or DEFAULT_TEMPLATES) / name).read_bytes()).hexdigest()
+    }
