@@ -11,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import SAMPLE_INPUTS, write_xlsx
 
+from evalgen.cli import main
 from evalgen.inputs.appeals import COLUMNS
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
@@ -139,3 +141,12 @@ def test_a_unit_outside_an_indicator_cannot_appeal_it(model, year_folder):
     row = ["FH-1", "市教育局", FOOD, "", "", "调整", 99, "依据", "", ""]
     problems = problems_of(model, register(year_folder, row).parent)
     assert [(p.code, p.row, p.column) for p in problems] == [("unknown-appeal-target", 3, "C")]
+
+
+def test_the_command_line_names_the_faulty_row(year_folder):
+    register(year_folder, ["FH-1", "宁晋县", FOOD, "", "", "调整", None, "依据", "", ""])
+    done = CliRunner().invoke(main, ["validate", "2024", "--inputs", str(year_folder.parent)])
+    assert done.exit_code == 2
+    # Row 3: the title row, the header, then FH-1; G is 调整后数值.
+    assert "复核登记表.xlsx › 复核登记表 › G3单元格" in done.output
+    assert "复核结论为“调整”，但缺少调整后数值" in done.output

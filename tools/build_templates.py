@@ -893,7 +893,7 @@ def build_publicity():
     _p(doc, "表题", "{{ g.caption }}")
     _table(
         doc,
-        [18, 70, 30, 38],
+        [18, 62, 28, 48],
         [
             ["名次", "单位", "总分", "等次"],
             "{%tr for r in g.rows %}",
