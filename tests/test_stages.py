@@ -22,6 +22,7 @@ from conftest import SAMPLE_INPUTS, write_xlsx
 
 from evalgen import pipeline
 from evalgen.cli import main
+from evalgen.documents.pdf import find_soffice
 from evalgen.inputs.appeals import COLUMNS
 from evalgen.inputs.issuance import ISSUANCE_FILE
 from evalgen.outputs.diff import diff_runs
@@ -245,3 +246,22 @@ def test_the_command_line_path_and_byte_identical_reruns(tmp_path, monkeypatch):
     assert "复核情况说明已写入：说明.docx" in done.output and (tmp_path / "说明.docx").is_file()
     bad = cli.invoke(main, ["score", "2024", "--stage", "复评"])
     assert bad.exit_code == 2 and "初评" in bad.output
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.skipif(
+    find_soffice() is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) 或 pdftotext 未安装：跳过 PDF 转换测试（.ci/run 会安装它们）",
+)
+def test_the_publicity_converts_to_pdf(tmp_path):
+    import subprocess
+
+    inputs = inputs_with(tmp_path)
+    run = pipeline.score(2024, inputs, out_dir=tmp_path / "out", stage="初评", pdf=True)
+    pdf = run.folder / PUBLICITY.replace(".docx", ".pdf")
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+    text = re.sub(r"\s+", "", done.stdout.decode("utf-8"))
+    # Every unit with its proposed total (宁晋县 90.90 before any appeal), and the contact.
+    assert "宁晋县90.90" in text and "市民政局63.73" in text and "0319-0000000" in text
+    assert PUBLICITY.replace(".docx", ".pdf") in read(run.folder, "manifest.json")["outputs"]
