@@ -6,7 +6,7 @@ import errno
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from .inputs.reader import input_files
 from .inputs.values import normalize_text
 from .inputs.year import YearInputs, read_year, suggest_unit
 from .model.loader import LoadedModel, load_model
+from .model.names import model_for_year
 from .model.schema import ScoringModel
 from .outputs import frames
 from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
@@ -33,6 +34,7 @@ from .problems import EvalgenError, InputError, OutputError, Problem
 from .resources import DEFAULT_INPUTS
 from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
+from .scoring.history import history_in_names
 from .scoring.scored import YearLines, YearResult
 
 if TYPE_CHECKING:
@@ -131,7 +133,17 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     scored = _scored(loaded.model, inputs, history)
     scoring += time.perf_counter() - t
     timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
+    # Later stages see the year under its unit names, history following each unit.
+    loaded, history = _in_names_of_year(loaded, history, year)
     return Evaluation(loaded, inputs, scored.result, scored.lines, history, timings)
+
+
+def _in_names_of_year(
+    loaded: LoadedModel, history: dict[int, YearResult], year: int
+) -> tuple[LoadedModel, dict[int, YearResult]]:
+    """The model's view of `year` and the earlier years under its unit names (`model.names`)."""
+    view = replace(loaded, model=model_for_year(loaded.model, year))
+    return view, history_in_names(loaded.model, history, year)
 
 
 def _earlier_year(
