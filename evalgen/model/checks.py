@@ -168,7 +168,8 @@ def _tasks(found: _Found, gkey: str, group: Group) -> None:
 
 def _renames(found: _Found, model: ScoringModel) -> None:
     """`formerly:`: listed units, one name per unit and year, no name of two units in a year."""
-    periods: list[tuple[str, NamePeriod, str]] = []  # (unit, period, path)
+    periods: list[tuple[str, NamePeriod, str]] = []  # (unit, period, path): units not renamed
+    renames: list[tuple[str, NamePeriod, str]] = []  # the renamed units' names, after them
     for gkey, group in model.groups.items():
         for unit, formers in group.formerly.items():
             upath = f"groups.{gkey}.formerly.{unit}"
@@ -188,14 +189,14 @@ def _renames(found: _Found, model: ScoringModel) -> None:
                 untils.setdefault(former.until, fi)
                 if not 2000 <= former.until <= 2100:
                     found.add(f"{fpath}.until", "year-out-of-range", f"年度{former.until}不合理")
-            periods += [(unit, p, _name_path(upath, formers, p)) for p in name_periods(group, unit)]
+            renames += [(unit, p, _name_path(upath, formers, p)) for p in name_periods(group, unit)]
         periods += [(u, NamePeriod(u, None, None), f"groups.{gkey}.units")
                     for u in group.units if u not in group.formerly]  # fmt: skip
         for alias in group.aliases:
-            if any(p.name == alias and p.name != u for u, p, _ in periods):
+            if any(p.name == alias and p.name != u for u, p, _ in renames):
                 message = f"简称“{alias}”与某单位的曾用名重名"
                 found.add(f"groups.{gkey}.aliases.{alias}", "alias-is-unit-name", message)
-    _names_used_twice(found, periods)
+    _names_used_twice(found, periods + renames)  # a clash is shown at the later entry
 
 
 def _name_path(upath: str, formers: list, period: NamePeriod) -> str:
