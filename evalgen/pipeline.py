@@ -28,6 +28,7 @@ from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
 from .outputs.explain import explain_unit
 from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
 from .outputs.records import YearRecord
+from .outputs.renamed import document_year, in_names_of_year
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
 from .problems import EvalgenError, InputError, OutputError, Problem
@@ -328,6 +329,9 @@ def _documents(
     """The year's documents, ready to render; earlier years enter as totals and ranks only."""
     model = evaluation.loaded.model
     history = {y: history_points(model, r) for y, r in evaluation.history.items()}
+    # Units by their names in the year of the 成文日期 (a unit renamed since: its new name).
+    year = document_year(issuance.date, results["year"])
+    results, history = in_names_of_year(model, results, history, year)
     return prepare_documents(model, results, history, issuance, templates_dir)
 
 

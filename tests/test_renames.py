@@ -294,3 +294,44 @@ def test_sample_history_follows_the_renamed_branches():
         assert y2024.result.unit(old) is None and y2023.result.unit(new) is None
         assert after.previous_rank == before.rank
         assert points[new]["rank"] == before.rank and old not in points
+
+
+# -- documents: the names in force in the year of the 成文日期 ------------------------------------
+
+
+def test_documents_dated_after_a_rename_use_the_new_name(years, model):
+    """2023's results (under 丙县) issued in 2024 (成文日期 2024年2月22日): 新丙区."""
+    from evalgen.outputs.renamed import document_year, in_names_of_year
+
+    y2023, _, _ = years
+    lines = score_year(model, inputs(2023, COUNTIES_2023)).lines
+    results = build_results(model, y2023, lines, {})
+    history = {2022: {"丙县": {"total": 70.0, "rank": 3}, "甲县": {"total": 90.0, "rank": 1}}}
+    year = document_year("2024年2月22日", 2023)
+    assert year == 2024
+    named, points = in_names_of_year(model, results, history, year)
+    units = {u["unit"]: u for g in named["groups"] for u in g["units"]}
+    assert "丙县" not in units and units["新丙区"]["rank"] == 5  # 2023's 5th, renamed
+    assert units["新丙区"]["former_names"] == ["丙县"] and "former_names" not in units["甲县"]
+    assert points == {
+        2022: {"新丙区": {"total": 70.0, "rank": 3}, "甲县": {"total": 90.0, "rank": 1}}
+    }
+    # results.json itself keeps the assessed year's names
+    assert "丙县" in {u["unit"] for g in results["groups"] for u in g["units"]}
+    # issued in 2023 itself: nothing to rename
+    assert in_names_of_year(model, results, history, 2023) == (results, history)
+
+
+@pytest.mark.slow
+def test_sample_2023_documents_use_the_names_of_2024(tmp_path):
+    from evalgen.pipeline import score
+
+    out = tmp_path / "2023"
+    score(2023, out_dir=out)
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert {old for old, _ in BRANCHES} <= {
+        u["unit"] for g in results["groups"] for u in g["units"]
+    }
+    reports = {p.name.split("_")[0] for p in (out / "单位报告").iterdir()}
+    assert {new for _, new in BRANCHES} <= reports
+    assert not {old for old, _ in BRANCHES} & reports
