@@ -166,8 +166,8 @@ class Checker:
             message = f"单位“{name}”属于{self.model.groups[gkey].name}，不应填在本表中"
             self.add(message, table, cell, unit=name, code="unit-in-other-group")
             return None
-        message = f"“{name}”是“{unit}”在其他年度的名称，已按{self.year}年度名称“{unit}”读取"
-        hint = f"{self.year}年度的数据请使用单位名称“{unit}”"
+        message = f"“{name}”是该单位其他年度的名称，已按{self.year}年度名称“{unit}”读取"
+        hint = "请改用本年度的单位名称"
         self.add(
             message, table, cell, unit=unit, hint=hint, severity="warning", code="former-unit-name"
         )

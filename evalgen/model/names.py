@@ -99,6 +99,9 @@ def model_for_year(model: ScoringModel, year: int) -> ScoringModel:
 
 
 def _group_for_year(group: Group, year: int) -> Group:
+    if not group.formerly:
+        return group
+
     def renamed(name: str) -> str:
         unit = unit_of_name(group, name)
         return name if unit is None else name_in_force(group, unit, year)
