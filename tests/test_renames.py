@@ -335,3 +335,17 @@ def test_sample_2023_documents_use_the_names_of_2024(tmp_path):
     reports = {p.name.split("_")[0] for p in (out / "单位报告").iterdir()}
     assert {new for _, new in BRANCHES} <= reports
     assert not {old for old, _ in BRANCHES} & reports
+
+
+def test_a_former_name_clashing_with_another_groups_unit_is_located(tmp_path):
+    # 乙局 (departments) called 甲县 until 2022, while 甲县 (counties) is 甲县 every year
+    text = MINI_TEXT.replace(
+        "    units: [甲局, 乙局]\n",
+        "    units: [甲局, 乙局]\n    formerly:\n      乙局: [{name: 甲县, until: 2022}]\n",
+    )
+    [p] = errors_of(tmp_path, text)
+    assert (p.code, p.path, p.line) == (
+        "name-used-twice",
+        "groups.d.formerly.乙局[0].name",
+        line_of(text, "乙局: [{name: 甲县"),
+    )

@@ -192,8 +192,10 @@ def _renames(found: _Found, model: ScoringModel) -> None:
             renames += [(unit, p, _name_path(upath, formers, p)) for p in name_periods(group, unit)]
         periods += [(u, NamePeriod(u, None, None), f"groups.{gkey}.units")
                     for u in group.units if u not in group.formerly]  # fmt: skip
+    former_names = {p.name for u, p, _ in renames if p.name != u}
+    for gkey, group in model.groups.items():
         for alias in group.aliases:
-            if any(p.name == alias and p.name != u for u, p, _ in renames):
+            if alias in former_names:
                 message = f"简称“{alias}”与某单位的曾用名重名"
                 found.add(f"groups.{gkey}.aliases.{alias}", "alias-is-unit-name", message)
     _names_used_twice(found, periods + renames)  # a clash is shown at the later entry

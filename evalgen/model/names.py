@@ -92,13 +92,15 @@ def model_for_year(model: ScoringModel, year: int) -> ScoringModel:
     full = full_model(model)
     if not any(g.formerly for g in full.groups.values()):
         return full
-    groups = {key: _group_for_year(group, year) for key, group in full.groups.items()}
+    in_force = {name_in_force(g, u, year) for g in full.groups.values() for u in g.units}
+    groups = {key: _group_for_year(group, year, in_force) for key, group in full.groups.items()}
     view = full.model_copy(update={"groups": groups})
     view._full = full
     return view
 
 
-def _group_for_year(group: Group, year: int) -> Group:
+def _group_for_year(group: Group, year: int, in_force: set[str]) -> Group:
+    """The group under the names in force in `year` (`in_force`: those of every group)."""
     if not group.formerly:
         return group
 
@@ -107,7 +109,6 @@ def _group_for_year(group: Group, year: int) -> Group:
         return name if unit is None else name_in_force(group, unit, year)
 
     aliases = {alias: renamed(target) for alias, target in group.aliases.items()}
-    in_force = {renamed(u) for u in group.units}
     for unit in group.formerly:
         for period in name_periods(group, unit):
             if period.name not in in_force and unit_of_name(group, period.name) == unit:
