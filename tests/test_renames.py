@@ -349,3 +349,21 @@ def test_a_former_name_clashing_with_another_groups_unit_is_located(tmp_path):
         "groups.d.formerly.乙局[0].name",
         line_of(text, "乙局: [{name: 甲县"),
     )
+
+
+def test_robustness_follows_the_unit_across_the_rename(years, model):
+    """With 2023's results given as scored (under 丙县), 新丙区's 约谈 for two years at the
+    bottom holds in every unmoved run; its only 约谈 (no grade D, no floor miss)."""
+    from test_engine import county
+
+    from evalgen.analysis.robustness import Settings, analyse
+
+    y2023, _, _ = years
+    # 丙: 30 + 5/10 × 30 + 13 + 13 = 71 → C, 4th above the vetoed 戊县: bottom two again
+    counties = dict(COUNTIES_2024, 丙县=county("95", "5", "13", "13"))
+    y2024, lines = score_year(model, inputs(2024, counties, EVENTS_2024, NEW), y2023)
+    assert (y2024.unit("新丙区").rank, y2024.unit("新丙区").grade) == (4, "C")
+    settings = Settings(runs=20, weights=0.0, evaluated=0.0)
+    report = analyse(model, y2024, lines, {2023: y2023}, settings)
+    unit = next(u for g in report.groups for u in g.units if u.result.unit == "新丙区")
+    assert (unit.summon, unit.rectify) == (20, 20)
