@@ -367,3 +367,12 @@ def test_robustness_follows_the_unit_across_the_rename(years, model):
     report = analyse(model, y2024, lines, {2023: y2023}, settings)
     unit = next(u for g in report.groups for u in g.units if u.result.unit == "新丙区")
     assert (unit.summon, unit.rectify) == (20, 20)
+
+
+def test_a_later_name_in_an_earlier_years_inputs_is_read_with_a_notice(tmp_path, model):
+    rows = [[*r[:1], "新丙区", *r[2:]] if r[1] == "丙县" else r for r in COUNTY_ROWS]
+    folder = mini_year(tmp_path, year=2023, county_rows=rows)
+    year = read_year(model, folder / "2023", 2023)
+    assert "丙县" in year.figures and "新丙区" not in year.figures
+    [notice] = [p for p in year.warnings if p.code == "former-unit-name"]
+    assert (notice.unit, notice.row) == ("丙县", 6)
