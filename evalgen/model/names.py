@@ -8,12 +8,13 @@ unit had before, each with the last assessment year it was in force:
         - {name: 人行邢台市中心支行, until: 2023}
 
 A year is read, scored and written under the names in force that year (`model_for_year`);
-history follows the unit, not the name (`name_in_year`). The model checks make sure no name
+history follows the unit, not the name (`renamed_between`, `scoring.history`). The model checks make sure no name
 belongs to two units in one year.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from .schema import Category, Group, ScoringModel
@@ -24,7 +25,6 @@ __all__ = [
     "full_model",
     "model_for_year",
     "name_in_force",
-    "name_in_year",
     "name_periods",
     "other_names",
     "renamed_between",
@@ -126,7 +126,7 @@ def _group_for_year(group: Group, year: int, in_force: set[str]) -> Group:
     )
 
 
-def _category_for_year(category: Category, renamed) -> Category:
+def _category_for_year(category: Category, renamed: Callable[[str], str]) -> Category:
     if all(ind.applies_to is None for ind in category.indicators):
         return category
     indicators = [
@@ -147,11 +147,6 @@ def renamed_between(model: ScoringModel, year: int, other_year: int) -> dict[str
         for u in g.formerly
         if name_in_force(g, u, year) != name_in_force(g, u, other_year)
     }
-
-
-def name_in_year(model: ScoringModel, name: str, year: int, other_year: int) -> str:
-    """The name in `other_year` of the unit called `name` in `year`."""
-    return renamed_between(model, year, other_year).get(name, name)
 
 
 def other_names(model: ScoringModel, year: int) -> dict[str, tuple[str, str] | None]:
