@@ -8,8 +8,8 @@ unit had before, each with the last assessment year it was in force:
         - {name: 人行邢台市中心支行, until: 2023}
 
 A year is read, scored and written under the names in force that year (`model_for_year`);
-history follows the unit, not the name (`renamed_between`, `scoring.history`). The model checks make sure no name
-belongs to two units in one year.
+history follows the unit, not the name (`renamed_between`, `scoring.history`). The model
+checks make sure no name belongs to two units in one year.
 """
 
 from __future__ import annotations
