@@ -143,6 +143,14 @@ CODES: dict[str, str] = {
     "not-a-run": "不是评分结果文件夹（缺少 results.json 或 manifest.json）",
     "run-unreadable": "评分结果文件无法读取或格式不对",
     "runs-differ-in-year": "两次运行的考核年度不同",
+    # -- in-year following and milestones (model `progress:`, evalgen progress) --
+    "progress-unknown-indicator": "年内跟踪声明了考核细则中没有的指标",
+    "progress-tasks-indicator": "由重点任务计分的指标不能按年内进度跟踪",
+    "progress-no-target": "没有年度目标的指标不能按年内进度跟踪",
+    "progress-bad-schedule": "年内进度安排（schedule）有误",
+    "progress-bad-thresholds": "滞后界限有误",
+    "milestone-source": "节点目标的汇总来源指标不存在",
+    "milestone-year": "节点目标年份不在考核年度中",
     # -- errors without a located problem: the error family's own codes --
     "error": "错误",
     "input-error": "数据有误",

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .progress_schema import ProgressModel
+
 __all__ = [
     "AdjustmentItem",
     "Category",
@@ -149,6 +151,7 @@ class ScoringModel(_Strict):
     grades: list[Grade] = Field(min_length=1)
     veto_grade: str
     followups: list[FollowUpRule] = Field(default_factory=list)
+    progress: ProgressModel | None = None  # in-year following (evalgen progress)
 
     def group_of(self, unit: str) -> str | None:
         for key, group in self.groups.items():
