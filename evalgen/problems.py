@@ -151,6 +151,12 @@ CODES: dict[str, str] = {
     "progress-bad-thresholds": "滞后界限有误",
     "milestone-source": "节点目标的汇总来源指标不存在",
     "milestone-year": "节点目标年份不在考核年度中",
+    "no-progress-model": "考核细则没有年内跟踪（progress）部分",
+    "bad-period": "期次写法有误",
+    "bad-progress-status": "任务进展状态不是“未启动、推进中、已完成”之一",
+    "progress-task-missing": "缺少某项任务某责任单位的进展",
+    "city-value": "全市指标表的数值有误",
+    "missing-period-folder": "找不到期次数据文件夹",
     # -- errors without a located problem: the error family's own codes --
     "error": "错误",
     "input-error": "数据有误",

@@ -73,5 +73,6 @@ class ProgressModel(_Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     indicators: dict[str, InYear] = Field(default_factory=dict)
     task_input: str = Field(default="任务进展", min_length=1)
+    task_start_by: Literal["Q1", "H1", "Q3"] = "Q1"  # 未启动 at or after this point lags
     city_input: str = Field(default="全市指标", min_length=1)
     milestones: list[Milestone] = Field(default_factory=list)
