@@ -937,17 +937,29 @@ def build_progress():
 
 
 def build_supervision():
-    """督办单: title, number, the unit, the lagging items, what is asked and by when."""
-    doc = _new_document(_notice_styles(), SZ_S4)
+    """督办单: a form — 承办单位, 督办依据, each lagging item, 督办要求, 办理时限, 联系方式 —
+    under the title and number, the issuer's 落款 below."""
+    doc = _new_document(_notice_styles(), SZ3)  # a form read at body size
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "文书编号", "{{ number }}")
-    _p(doc, "主送机关", "{{ unit }}：")
-    _p(doc, "公文正文", "{{ intro }}")
-    _numbered(doc, "items", "{{ it }}")
-    _p(doc, "公文正文", ("督办要求：", "一级标题字符"), "{{ demand }}")
-    _tag(doc, "if contact")
-    _p(doc, "公文正文", "{{ contact }}").paragraph_format.keep_with_next = True
-    _tag(doc, "endif")
+    head, left = "表格表头", "表格文字左对齐"
+    _table(
+        doc,
+        [36, 120],
+        [
+            [("承办单位", head), ("{{ unit }}", left)],
+            [("督办依据", head), ("{{ intro }}", left)],
+            "{%tr for it in items %}",
+            [("滞后事项{{ loop.index }}", head), ("{{ it }}", left)],
+            "{%tr endfor %}",
+            [("督办要求", head), ("{{ demand }}", left)],
+            [("办理时限", head), ("{{ deadline }}", left)],
+            "{%tr if contact %}",
+            [("联系方式", head), ("{{ contact }}", left)],
+            "{%tr endif %}",
+        ],
+        header_rows=0,
+    )
     _signature(doc)
     return doc
 

@@ -251,15 +251,13 @@ def supervision_contexts(record: Record, issuance: Issuance) -> list[dict[str, A
                 "unit": unit,
                 "title": "质量强市建设工作督办单",
                 "number": f"督办〔{record['year']}〕{record['period'][4:]}-{n:02d}号",
-                "intro": (
-                    f"根据{record['label']}质量强市建设工作进展调度情况，你单位以下事项进度滞后，"
-                    "现予督办："
-                ),
+                "intro": f"{record['label']}质量强市建设工作进展调度情况",
                 "items": lines,
                 "demand": (
-                    f"请你单位高度重视，认真分析原因，制定切实可行的追赶措施，于本督办单印发之日起"
-                    f"{deadline}内将整改措施和进展情况书面报送{issuance.issuer}。"
+                    "请高度重视，认真分析滞后原因，制定切实可行的追赶措施，"
+                    f"并将整改措施和进展情况书面报送{issuance.issuer}。"
                 ),
+                "deadline": f"本督办单印发之日起{deadline}内",
                 "contact": "　".join(
                     x
                     for x in (

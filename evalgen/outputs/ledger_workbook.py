@@ -63,6 +63,10 @@ def _sheets(record: Record) -> Iterator[Sheet]:
         ),
         {5: "0.0#", 6: "0.0#", 7: "0.0#", 8: "0.00"},
     )  # fmt: skip
+    yield from _milestone_and_about(record)
+
+
+def _milestone_and_about(record: Record) -> Iterator[Sheet]:
     years = sorted({y for m in record["milestones"] for y in m["annual"]})
     yield Sheet(
         "节点目标",
