@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from .canvas import render
 from .data import number
@@ -84,6 +85,7 @@ def status_chart(rows: list[dict], title: str = "") -> bytes:
         row_labels(ax, labels)
         grid(ax, "x")
         ax.set_xlim(0, max(totals) * 1.08 + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("单位数（个）")
 
     return render(draw, WIDTH_IN, height)

@@ -180,7 +180,8 @@ def _status_rows(record: Record, few: int = 3) -> list[dict]:
     rows: dict[str, dict] = {}
     for s in record["statuses"]:
         pooled = units[s["group"], s["indicator"]] < few
-        label = f"{s['group_name']}其他指标" if pooled else f"{s['name']}（{s['group_name']}）"
+        short = s["group_short"]
+        label = f"{short}牵头指标（合计）" if pooled else f"{s['name']}（{short}）"
         row = rows.setdefault(label, {"label": label, "正常": 0, "滞后": 0, "严重滞后": 0})
         row[s["status"]] += 1
     return list(rows.values())

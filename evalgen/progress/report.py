@@ -130,6 +130,7 @@ def _status_record(model: ScoringModel, s: IndicatorStatus) -> dict:
         "unit": s.unit,
         "group": s.group,
         "group_name": model.groups[s.group].name,
+        "group_short": model.groups[s.group].short_name or model.groups[s.group].name,
         "indicator": s.indicator.id,
         "name": s.indicator.name,
         "measure": s.indicator.measure,
