@@ -143,3 +143,18 @@ def test_pdf_copies(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "定期通报_2025H1.pdf").stat().st_size > 0
     assert len(list((out / "督办单").glob("*.pdf"))) == 14
+
+
+@pytest.mark.slow
+def test_the_committed_period_sample_is_what_make_samples_writes(tmp_path, monkeypatch):
+    tools = Path(__file__).resolve().parent.parent / "tools"
+    monkeypatch.syspath_prepend(str(tools))
+    import make_samples  # noqa: PLC0415 - a script's module, imported for its helpers
+    from period_samples import write_period_folder  # noqa: PLC0415
+
+    written = write_period_folder(MODEL, "2025H1", tmp_path, make_samples)
+    assert sorted(p.name for p in written) == sorted(
+        p.name for p in (SAMPLE_INPUTS / "2025H1").iterdir()
+    )
+    for path in written:
+        assert path.read_bytes() == (SAMPLE_INPUTS / "2025H1" / path.name).read_bytes(), path.name
