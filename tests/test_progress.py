@@ -10,6 +10,7 @@ from conftest import SAMPLE_INPUTS
 from openpyxl import load_workbook
 
 from evalgen.model.loader import load_model
+from evalgen.model.names import model_for_year
 from evalgen.model.progress_schema import InYear, Milestone, Thresholds
 from evalgen.problems import InputError
 from evalgen.progress.ledger import build_ledger, roll_up
@@ -18,7 +19,7 @@ from evalgen.progress.period import parse_period
 from evalgen.progress.read import TaskReport, read_period
 from evalgen.progress.status import expected_level, shortfall, status_of
 
-MODEL = load_model().model
+MODEL = model_for_year(load_model().model, 2025)  # names in force in 2025, as `progress` reads
 H1 = parse_period("2025H1")
 TH = Thresholds(lagging=Decimal("0.05"), serious=Decimal("0.15"))
 

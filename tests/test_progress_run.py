@@ -14,8 +14,9 @@ from evalgen.charts.font import ChartError
 from evalgen.charts.progress import milestone_chart, status_chart
 from evalgen.cli import main
 from evalgen.model.loader import load_model
+from evalgen.model.names import model_for_year
 
-MODEL = load_model().model
+MODEL = model_for_year(load_model().model, 2025)
 TASK_ROWS = sum(len(t.units) for g in MODEL.groups.values() for t in g.tasks)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from evalgen.model.loader import target_for
+from evalgen.model.names import model_for_year
 from evalgen.model.schema import ScoringModel
 from evalgen.progress.period import Period, parse_period
 from evalgen.progress.read import period_group
@@ -127,6 +128,7 @@ def write_period_folder(model: ScoringModel, code: str, out: Path, ms) -> list[P
     """Write the period folder (figures, task progress, city table, 发文信息.yaml);
     `ms` is tools/make_samples.py, whose sheet helpers the year folders use too."""
     period = parse_period(code)
+    model = model_for_year(model, period.year)  # units under their names in force that year
     folder = out / period.code
     if folder.exists():
         shutil.rmtree(folder)
