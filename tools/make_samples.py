@@ -789,6 +789,14 @@ def generate(model: ScoringModel) -> None:
             print(f"已生成 {path.relative_to(ROOT)}")
 
 
+def write_period(model: ScoringModel, code: str = "2025H1") -> None:
+    """The in-year sample folder (sample_inputs/2025H1/) for `evalgen progress`."""
+    from period_samples import write_period_folder
+
+    for path in write_period_folder(model, code, OUT, sys.modules[__name__]):
+        print(f"已生成 {path.relative_to(ROOT)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description="生成 evalgen 示例数据（sample_inputs/2023、2024）"
@@ -798,6 +806,7 @@ def main() -> int:
     args = parser.parse_args()
     model = load_model(args.model).model
     generate(model)
+    write_period(model)
     if args.no_check:
         return 0
     missing = check(model, args.model)

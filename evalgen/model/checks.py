@@ -13,6 +13,7 @@ from ..problems import Problem
 from ..scoring.conditions import CONDITIONS
 from ..scoring.ruletable import RULES
 from .names import NamePeriod, name_periods, unit_of_name
+from .progress_checks import progress_problems
 from .schema import Group, Indicator, ScoringModel
 
 __all__ = ["indicator_problems", "meaning_problems"]
@@ -51,7 +52,7 @@ def meaning_problems(model: ScoringModel) -> list[Problem]:
     for year in model.years:
         if not 2000 <= year <= 2100:
             found.add("years", "year-out-of-range", f"年度{year}不合理")
-    return found.problems
+    return found.problems + progress_problems(model)
 
 
 def _units_and_aliases(

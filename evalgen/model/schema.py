@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from .progress_schema import ProgressModel
+
 __all__ = [
     "AdjustmentItem",
     "Category",
@@ -162,6 +164,7 @@ class ScoringModel(_Strict):
     grades: list[Grade] = Field(min_length=1)
     veto_grade: str
     followups: list[FollowUpRule] = Field(default_factory=list)
+    progress: ProgressModel | None = None  # in-year following (evalgen progress)
     # The whole model a year's view (`model.names.model_for_year`) was made from; None here.
     _full: ScoringModel | None = PrivateAttr(default=None)
 
