@@ -82,6 +82,20 @@ CODES: dict[str, str] = {
     "unknown-item": "加减分事项不在目录中",
     "too-many-times": "超过事项的最多次数",
     "bad-count": "次数不是正整数",
+    # -- the appeals register (复核登记表: inputs/appeals.py) --
+    "appeal-number-twice": "复核编号重复",
+    "appeal-decision": "复核结论不是“维持”或“调整”",
+    "appeal-no-value": "复核结论为“调整”但缺少调整后数值",
+    "appeal-no-basis": "复核结论为“调整”但缺少依据",
+    "appeal-date-order": "复核日期早于提交日期",
+    "appeal-conflict": "同一单位同一项有两条“调整”结论",
+    "unknown-appeal-target": "复核的指标或事项不存在或不属于该单位",
+    "appeal-event-action": "加减分事项的调整不是“增加”或“撤销”",
+    "appeal-event-missing": "撤销的加减分事项未登记",
+    # -- stages and the audit trail (outputs/audit.py) --
+    "unknown-stage": "考核阶段不是“初评”或“终评”",
+    "supersedes-other-year": "--supersedes 指定的结果不是同一年度的",
+    "publicity-key-missing": "初评公示所需的发文信息项目未填写",
     # -- the issuance file (inputs/issuance.py) --
     "missing-file": "找不到文件",
     "file-encoding": "文件不是 UTF-8 编码",

@@ -760,7 +760,28 @@ def build_unit_report():
     _p(doc, "一级标题", "六、约谈及整改要求")
     _numbered(doc, "triggers", "{{ it }}")
     _tag(doc, "endif")
+    _appeals_section(doc)
     return doc
+
+
+def _appeals_section(doc) -> None:
+    """复核情况 (issue 14): the unit's appeals with 结论 and 依据, after the last section."""
+    _tag(doc, "if appeals.rows")
+    _p(doc, "一级标题", "{{ '七' if triggers else '六' }}、复核情况")
+    _p(doc, "公文正文", "{{ appeals.intro }}")
+    _table(
+        doc,
+        [22, 32, 36, 28, 38],
+        [
+            ["编号", "复核事项", "申请内容", "复核结论", "依据"],
+            "{%tr for a in appeals.rows %}",
+            ["{{ a.number }}", ("{{ a.item }}", "表格文字左对齐")]
+            + [("{{ a.request }}", "表格文字左对齐"), "{{ a.result }}"]
+            + [("{{ a.basis }}", "表格文字左对齐")],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
 
 
 def build_notice():
@@ -964,6 +985,81 @@ def build_supervision():
     return doc
 
 
+def build_publicity():
+    """公示 (初评): the proposed results of each group in a table, how to object, 落款."""
+    doc = _new_document(_bulletin_styles(), SZ_S4)
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "公文正文", "{{ intro }}")
+    _p(doc, "一级标题", "一、拟定考核结果")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _p(doc, "表题", "{{ g.caption }}")
+    _table(
+        doc,
+        [18, 62, 28, 48],
+        [
+            ["名次", "单位", "总分", "等次"],
+            "{%tr for r in g.rows %}",
+            ["{{ r.rank }}", "{{ r.unit }}", "{{ r.total }}", "{{ r.grade }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endfor")
+    _p(doc, "表注", "{{ note }}")
+    _p(doc, "一级标题", "二、异议受理")
+    _tag(doc, "for para in objection")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _signature(doc)
+    return doc
+
+
+def build_review():
+    """复核情况说明 (for the office's files): the appeals, every change they made, the runs."""
+    doc = _new_document(_bulletin_styles(), SZ5)
+    left = "表格文字左对齐"
+    _p(doc, "公文标题", "{{ title }}")
+    _tag(doc, "for para in intro")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _p(doc, "一级标题", "一、复核申请及结论")
+    _tag(doc, "if appeals")
+    _p(doc, "表题", "表1　复核申请及结论")
+    _table(
+        doc,
+        [22, 20, 26, 30, 24, 34],
+        [
+            ["编号", "单位", "复核事项", "申请内容", "复核结论", "依据"],
+            "{%tr for a in appeals %}",
+            ["{{ a.number }}", "{{ a.unit }}", ("{{ a.item }}", left), ("{{ a.request }}", left)]
+            + ["{{ a.result }}", ("{{ a.basis }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "else")
+    _p(doc, "公文正文", "本次未登记复核申请。")
+    _tag(doc, "endif")
+    _p(doc, "一级标题", "二、考核结果的变化")
+    _p(doc, "公文正文", "{{ changes_intro }}")
+    _tag(doc, "if changes")
+    _p(doc, "表题", "表{{ 2 if appeals else 1 }}　考核结果变化明细")
+    _table(
+        doc,
+        [24, 14, 34, 18, 18, 48],
+        [
+            ["单位", "变化", "项目", "原值", "新值", "原因"],
+            "{%tr for c in changes %}",
+            ["{{ c.unit }}", "{{ c.kind }}", ("{{ c.item }}", left), "{{ c.before }}"]
+            + ["{{ c.after }}", ("{{ c.cause }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
+    _p(doc, "一级标题", "三、有关说明")
+    _numbered(doc, "notes", "{{ it }}")
+    return doc
+
+
 BUILDERS = {
     "bulletin.docx": build_bulletin,
     "unit_report.docx": build_unit_report,
@@ -971,6 +1067,8 @@ BUILDERS = {
     "robustness.docx": build_robustness,
     "progress.docx": build_progress,
     "supervision.docx": build_supervision,
+    "publicity.docx": build_publicity,
+    "review.docx": build_review,
 }
 
 # -- saving and checking -------------------------------------------------------------------

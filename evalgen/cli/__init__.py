@@ -14,6 +14,7 @@ from ..inputs.year import YearInputs
 from ..numbers import fmt_total
 from ..outputs.diff import diff_table
 from ..problems import EvalgenError, Problem
+from .appeals import docx_option, stage_options, stage_summary
 from .common import (
     CONTEXT,
     at_least_one,
@@ -79,6 +80,7 @@ def main() -> None:
     help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
 )
 @click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
+@stage_options
 @friendly
 def score(
     year: int,
@@ -91,13 +93,20 @@ def score(
     no_docs: bool,
     jobs: int | None,
     timings: bool,
+    stage: str,
+    supersedes: Path | None,
 ) -> None:
     """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
+
+    初评（--stage 初评）只生成考核结果和公示，写入 out/年度-初评/；
+    终评（默认）应用数据文件夹中复核登记表的复核结论，生成通报等全部公文。
 
     \b
     示例：
       evalgen score 2024
       evalgen score 2024 --inputs 数据/ --out 结果/2024 --pdf
+      evalgen score 2024 --inputs 数据/ --stage 初评
+      evalgen score 2024 --inputs 数据/ --supersedes out/2024-初评
     """
     say_if_samples(inputs_dir)
     run = pipeline.score(
@@ -111,12 +120,15 @@ def score(
         pdf=pdf,
         jobs=jobs,
         progress=_progress if sys.stderr.isatty() else None,
+        stage=stage,
+        supersedes=supersedes,
     )
     if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
     for warning in [*run.evaluation.inputs.warnings, *run.notices]:
         click.echo(f"提示：{warning.render()}")
     click.echo(_summary(run))
+    click.echo(stage_summary(run))
     if timings:
         seconds = {k: round(v, 3) for k, v in run.timings.items()}
         click.echo(json.dumps({"timings": seconds}, ensure_ascii=False), err=True)
@@ -303,8 +315,9 @@ def robustness(
     default=None,
     help="同时把变化明细写入该 Excel 文件（已有的同名文件会被替换）。",
 )
+@docx_option
 @friendly
-def diff(run_a: Path, run_b: Path, xlsx: Path | None) -> None:
+def diff(run_a: Path, run_b: Path, xlsx: Path | None, docx: Path | None) -> None:
     """比较同一年度的两次评分结果（evalgen score 的输出文件夹），
     逐项列出完成值、指标得分、总分、等次、名次、整改和约谈的变化，
     并根据两次运行记录的文件哈希注明原因（输入文件变化、考核细则变化等）。
@@ -314,11 +327,14 @@ def diff(run_a: Path, run_b: Path, xlsx: Path | None) -> None:
     示例：
       evalgen diff out/2024.prev-1 out/2024
       evalgen diff out/2024.prev-1 out/2024 --xlsx 变化明细.xlsx
+      evalgen diff out/2024-初评 out/2024 --docx 复核情况说明.docx
     """
-    result = pipeline.diff(run_a, run_b, xlsx)
+    result = pipeline.diff(run_a, run_b, xlsx, docx)
     click.echo("\n".join(diff_table(result)))
     if xlsx is not None:
         click.echo(f"变化明细已写入：{xlsx}")
+    if docx is not None:
+        click.echo(f"复核情况说明已写入：{docx}")
 
 
 def _robustness_summary(run: pipeline.Robustness) -> str:
