@@ -187,8 +187,11 @@ def score(
     pdf: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    charts: str = "native",
 ) -> Run:
-    """Score a year and write its run folder: results, documents, manifest — all or nothing."""
+    """Score a year and write its run folder: results, documents, manifest — all or nothing.
+
+    `charts`: "native" Word charts (editable data) or "png" pictures in the documents."""
     if pdf:
         require_soffice()
     started = time.perf_counter()
@@ -206,6 +209,7 @@ def score(
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
         docs = _documents(evaluation, results, issuance, templates_dir)
+        docs.charts = charts
 
     notices: list[Problem] = []
 
@@ -270,6 +274,7 @@ def robustness(
     thresholds: float = 0.0,
     seed: int = 1,
     documents: bool = True,
+    charts: str = "native",
 ) -> Robustness:
     """稳定性分析: a Monte Carlo analysis of every decision of `year`, in its own run folder.
 
@@ -289,7 +294,7 @@ def robustness(
     def write(run: RunFolder) -> dict[str, str]:
         run.write("robustness.json", json_bytes(record))
         if documents:
-            _write_documents(run, record, loaded.model)
+            _write_documents(run, record, loaded.model, charts)
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
         manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
         manifest["settings"] = record["settings"]
@@ -301,13 +306,15 @@ def robustness(
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
 
 
-def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:
+def _write_documents(
+    run: RunFolder, record: dict, model: ScoringModel, charts: str = "native"
+) -> None:
     """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
     from .documents.robustness import write_robustness_document
     from .outputs.robustness_workbook import write_robustness_workbook
 
     write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
-    write_robustness_document(record, model, run.staging / "稳定性分析.docx")
+    write_robustness_document(record, model, run.staging / "稳定性分析.docx", charts=charts)
 
 
 def _documents(

@@ -17,6 +17,7 @@ from ..problems import EvalgenError, Problem
 from .common import (
     CONTEXT,
     at_least_one,
+    charts_option,
     check_range,
     friendly,
     inputs_option,
@@ -78,6 +79,7 @@ def main() -> None:
     help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
 )
 @click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
+@charts_option
 @friendly
 def score(
     year: int,
@@ -90,6 +92,7 @@ def score(
     no_docs: bool,
     jobs: int | None,
     timings: bool,
+    charts: str,
 ) -> None:
     """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
 
@@ -110,6 +113,7 @@ def score(
         pdf=pdf,
         jobs=jobs,
         progress=_progress if sys.stderr.isatty() else None,
+        charts=charts,
     )
     if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
@@ -264,6 +268,7 @@ def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -
     metavar="整数",
     help="随机数种子：参数相同则结果完全相同。",
 )
+@charts_option
 @friendly
 def robustness(
     year: int,
@@ -275,6 +280,7 @@ def robustness(
     evaluated: float,
     thresholds: float,
     seed: int,
+    charts: str,
 ) -> None:
     """稳定性分析（内部参考，不对外公布）：在指标分值、评审打分小幅变动下，各单位的名次区间，
     以及等次、整改、约谈等结论是否稳定；对不稳定的结论指出最敏感的指标。
@@ -287,7 +293,7 @@ def robustness(
     say_if_samples(inputs_dir)
     run = pipeline.robustness(
         year, inputs_dir, model, out_dir, runs=runs, weights=weights,
-        evaluated=evaluated, thresholds=thresholds, seed=seed,
+        evaluated=evaluated, thresholds=thresholds, seed=seed, charts=charts,
     )  # fmt: skip
     click.echo(_robustness_summary(run))
 

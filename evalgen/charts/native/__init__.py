@@ -1,0 +1,43 @@
+"""Native Word charts: a chart spec as a DrawingML chart part with its embedded workbook.
+
+`native_chart(kind, data)` builds the spec (`charts.spec`) and writes what a .docx needs for
+the chart: the chart part (`word/charts/chartN.xml`), the workbook Word's 编辑数据 opens
+(`word/embeddings/…xlsx`) and the printed size. The documents layer places them
+(`documents.charts`). Nothing here imports matplotlib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..spec import ChartSpec, chart_spec
+from .chartxml import chart_xml, sheet_columns
+from .workbook import workbook
+
+__all__ = ["EMU_PER_INCH", "NativeChart", "native_chart"]
+
+EMU_PER_INCH = 914400
+
+
+@dataclass(frozen=True)
+class NativeChart:
+    """A chart ready to place: its kind, chart part, embedded workbook and size in EMU."""
+
+    kind: str
+    xml: bytes
+    workbook: bytes
+    width: int
+    height: int
+
+
+def native_chart(kind: str, data: dict[str, Any]) -> NativeChart:
+    """The native chart of a document's chart spec `{"kind": kind, "data": data}`."""
+    spec: ChartSpec = chart_spec(kind, data)
+    return NativeChart(
+        kind=kind,
+        xml=chart_xml(spec),
+        workbook=workbook(spec["categories"], sheet_columns(spec)),
+        width=round(spec["width_in"] * EMU_PER_INCH),
+        height=round(spec["height_in"] * EMU_PER_INCH),
+    )
