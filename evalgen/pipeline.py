@@ -208,8 +208,7 @@ def score(
     docs = None
     if documents:
         issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
-        docs = _documents(evaluation, results, issuance, templates_dir)
-        docs.charts = charts
+        docs = _documents(evaluation, results, issuance, templates_dir, charts)
 
     notices: list[Problem] = []
 
@@ -314,16 +313,21 @@ def _write_documents(
     from .outputs.robustness_workbook import write_robustness_workbook
 
     write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
-    write_robustness_document(record, model, run.staging / "稳定性分析.docx", charts=charts)
+    path = run.staging / "稳定性分析.docx"
+    write_robustness_document(record, model, path, charts=charts)
 
 
 def _documents(
-    evaluation: Evaluation, results: YearRecord, issuance: Issuance, templates_dir: Path | None
+    evaluation: Evaluation,
+    results: YearRecord,
+    issuance: Issuance,
+    templates_dir: Path | None,
+    charts: str = "native",
 ) -> DocumentSet:
     """The year's documents, ready to render; earlier years enter as totals and ranks only."""
     model = evaluation.loaded.model
     history = {y: history_points(model, r) for y, r in evaluation.history.items()}
-    return prepare_documents(model, results, history, issuance, templates_dir)
+    return prepare_documents(model, results, history, issuance, templates_dir, charts)
 
 
 def _write_outputs(

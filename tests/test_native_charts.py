@@ -298,3 +298,134 @@ def test_native_chart_size_is_the_print_width():
     chart = native_chart("group_totals", TOTALS)
     assert isinstance(chart, NativeChart)
     assert chart.width == 6 * 914400  # 6.0 in, as the PNG's
+
+
+# -- the chart-style template (charts.docx) -------------------------------------------------
+
+from evalgen.charts.native.styled import plot_type  # noqa: E402
+from evalgen.documents.chart_templates import CHART_TEMPLATE, load_chart_styles  # noqa: E402
+from evalgen.documents.render import TemplateError  # noqa: E402
+from evalgen.resources import DEFAULT_TEMPLATES  # noqa: E402
+
+ALL_KINDS = ["attainment", "grade_distribution", "group_totals", "rank_intervals",
+             "score_histogram", "trend"]  # fmt: skip
+
+
+def _edited_template(folder, edit) -> None:
+    """A copy of evalgen's charts.docx in `folder`, each member passed through `edit`."""
+    folder.mkdir(exist_ok=True)
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / CHART_TEMPLATE) as src:
+        members = {name: src.read(name) for name in src.namelist()}
+    with zipfile.ZipFile(folder / CHART_TEMPLATE, "w") as dst:
+        for name, body in members.items():
+            dst.writestr(name, edit(name, body))
+
+
+def test_the_shipped_template_has_one_chart_of_the_right_type_per_kind():
+    styles = load_chart_styles(None, ALL_KINDS)
+    assert sorted(styles) == ALL_KINDS
+    assert {k: plot_type(s.xml) for k, s in styles.items()} == {
+        "attainment": "bar",
+        "grade_distribution": "column",
+        "group_totals": "column",
+        "rank_intervals": "bar",
+        "score_histogram": "column",
+        "trend": "line",
+    }
+
+
+def test_the_offices_styling_is_kept_and_the_data_is_ours(tmp_path):
+    def restyle(name: str, body: bytes) -> bytes:
+        if not name.startswith("word/charts/chart"):
+            return body
+        text = body.decode("utf-8")
+        text = text.replace('<a:ea typeface="宋体"/>', '<a:ea typeface="黑体"/>')
+        text = text.replace('<c:gapWidth val="60"/>', '<c:gapWidth val="150"/>')
+        text = text.replace('<c:legendPos val="t"/>', '<c:legendPos val="b"/>')
+        return text.encode("utf-8")
+
+    _edited_template(tmp_path / "t", restyle)
+    style = load_chart_styles(tmp_path / "t", ["group_totals"])["group_totals"]
+    chart = native_chart("group_totals", TOTALS, style)
+    root = etree.fromstring(chart.xml)
+    assert {e.get("typeface") for e in root.iter(f"{A}ea")} == {"黑体"}
+    assert root.find(".//c:barChart/c:gapWidth", NS).get("val") == "150"
+    assert root.find(".//c:legend/c:legendPos", NS).get("val") == "b"
+    # the data is this chart's, not the template's example (甲县, 乙区, ...)
+    name, cats, values = series_of(chart.xml)[0]
+    assert cats == ["甲<&>市", "乙区", "丙县（一票否决）"] and values == {
+        0: "91",
+        1: "85.5",
+        2: "95.25",
+    }
+    assert len(series_of(chart.xml)) == 1 + 4 + 3  # totals, 4 legend grades, 3 grade lines
+    # plots and axes still refer to each other
+    plot_axes = {e.get("val") for e in root.iterfind(".//c:plotArea/*/c:axId", NS)}
+    axes = {root.find(f".//c:{t}/c:axId", NS).get("val") for t in ("catAx", "valAx")}
+    assert plot_axes == axes
+    assert root.find("c:externalData", NS).get(f"{{{NS['r']}}}id") == "rId1"
+    assert chart.width == style.width  # the template's size
+
+
+def test_a_missing_chart_fails_the_template_check(tmp_path):
+    def rename(name: str, body: bytes) -> bytes:
+        return (
+            body.replace(b'descr="trend"', b'descr="trend2"')
+            if name == "word/document.xml"
+            else body
+        )
+
+    _edited_template(tmp_path / "t", rename)
+    with pytest.raises(TemplateError) as caught:
+        load_chart_styles(tmp_path / "t", ["trend", "attainment"])
+    (problem,) = caught.value.problems
+    assert problem.code == "template-chart-missing" and problem.file == "charts.docx"
+    assert "可选文字为“trend”" in problem.message
+    load_chart_styles(tmp_path / "t", ["attainment"])  # a kind the run does not draw: fine
+
+
+def test_a_chart_of_the_wrong_type_fails_the_template_check(tmp_path):
+    def swap(name: str, body: bytes) -> bytes:
+        if name != "word/document.xml":
+            return body
+        return body.replace(b'descr="trend"', b'descr="x"').replace(
+            b'descr="attainment"', b'descr="trend"'
+        )
+
+    _edited_template(tmp_path / "t", swap)
+    with pytest.raises(TemplateError) as caught:
+        load_chart_styles(tmp_path / "t", ["trend"])
+    (problem,) = caught.value.problems
+    assert problem.code == "template-chart-kind"
+    assert problem.message == "图表模板中可选文字为“trend”的图表应为折线图，实际为条形图"
+
+
+@pytest.mark.slow
+def test_score_with_a_broken_chart_template_exits_6_and_writes_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from evalgen.cli import main
+
+    def rename(name: str, body: bytes) -> bytes:
+        return (
+            body.replace(b'descr="group_totals"', b'descr="x"')
+            if name == "word/document.xml"
+            else body
+        )
+
+    folder = tmp_path / "t"
+    _edited_template(folder, rename)
+    for name in ("bulletin.docx", "unit_report.docx", "notice.docx"):
+        shutil.copy(DEFAULT_TEMPLATES / name, folder / name)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["score", "2024", "--templates", str(folder), "--out", str(out)]
+    )
+    assert result.exit_code == 6, result.output
+    assert "可选文字为“group_totals”" in result.output
+    assert not out.exists()
+    # and with pictures, the chart template is not needed
+    result = CliRunner().invoke(
+        main, ["score", "2024", "--templates", str(folder), "--out", str(out), "--charts", "png"]
+    )
+    assert result.exit_code == 0, result.output

@@ -17,7 +17,17 @@ from .data import GRADE_COLORS, band_for, grade_bands, number
 from .errors import ChartError
 from .sizes import PRINT_WIDTH_IN
 
-__all__ = ["Axis", "ChartSpec", "Line", "Series", "chart_spec", "order_units"]
+__all__ = ["CHART_TYPES", "Axis", "ChartSpec", "Line", "Series", "chart_spec", "order_units"]
+
+# Each kind's chart type: "column" (vertical bars), "bar" (horizontal bars) or "line".
+CHART_TYPES = {
+    "group_totals": "column",
+    "score_histogram": "column",
+    "grade_distribution": "column",
+    "attainment": "bar",
+    "trend": "line",
+    "rank_intervals": "bar",
+}
 
 _UNIT_COLOR = "#4A78B0"
 _AVERAGE_COLOR = "#A9A9A9"
@@ -94,10 +104,9 @@ def _series(name: str, values: list, color: str | None, **extra: Any) -> Series:
     }
 
 
-def _spec(
-    kind: str, type_: str, categories: list[str], series: list[Series], **extra: Any
-) -> ChartSpec:
+def _spec(kind: str, categories: list[str], series: list[Series], **extra: Any) -> ChartSpec:
     rows = len(categories)
+    type_ = CHART_TYPES[kind]
     height = extra.pop("height_in", None) or (1.0 + 0.3 * rows if type_ == "bar" else 3.2)
     spec: ChartSpec = {
         "kind": kind,
@@ -160,7 +169,6 @@ def _group_totals(units: list[dict], bands: list[dict], title: str = "") -> Char
     legend = [_series(f"{b['code']} {b['name']}", [None] * len(rows), b["color"]) for b in grades]
     return _spec(
         "group_totals",
-        "column",
         # A note (一票否决) goes with the unit's name: Word and LibreOffice both show it there.
         [f"{name}（{note}）" if note else name for name, _t, _c, note in rows],
         [series, *legend],
@@ -194,7 +202,6 @@ def _grade_distribution(groups: list[dict], bands: list[dict], title: str = "") 
     ]  # fmt: skip
     return _spec(
         "grade_distribution",
-        "column",
         names,
         series,
         title=title,
@@ -222,7 +229,6 @@ def _score_histogram(units: list[dict], bands: list[dict], title: str = "") -> C
     ]
     return _spec(
         "score_histogram",
-        "column",
         categories,
         series,
         stacked=True,
@@ -265,7 +271,6 @@ def _attainment(rows: list[dict], title: str = "") -> ChartSpec:
     ]  # fmt: skip
     return _spec(
         "attainment",
-        "bar",
         names,
         series,
         title=title,
@@ -294,7 +299,6 @@ def _trend(points: list[dict], of: int, title: str = "") -> ChartSpec:
     series = _series("总分", totals, _TREND_COLOR, show_values=True, format="0.00")
     return _spec(
         "trend",
-        "line",
         [f"{y}年（第{r}名）" if r is not None else f"{y}年" for y, _t, r in years],
         [series],
         title=title,
@@ -338,14 +342,13 @@ def _rank_intervals(units: list[dict], unit_count: int, title: str = "") -> Char
     ]
     return _spec(
         "rank_intervals",
-        "bar",
         names,
         series,
         stacked=True,
         legend=False,  # the rows say it all; red: a fragile decision (不稳健)
         title=title,
-        axis={"title": f"名次（共{count:g}个单位，名次越小越靠前）", "min": 0.5,
-              "max": count + 0.5, "major": None, "format": "0"},
+        axis={"title": f"名次（共{count:g}个单位，名次越小越靠前）", "min": 0,
+              "max": count + 1, "major": None, "format": "0"},
     )  # fmt: skip
 
 

@@ -24,11 +24,13 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
+from ..charts.native import ChartStyle
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
 from ..outputs.records import YearRecord
 from .bulletin import bulletin_context
+from .chart_templates import load_chart_styles
 from .feedback import History, notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
 
@@ -54,18 +56,25 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _native_chart(kind: str, **data: Any) -> Any:
+def _native_chart(kind: str, style: ChartStyle | None, **data: Any) -> Any:
     from ..charts.native import native_chart
 
-    return native_chart(kind, data)
+    return native_chart(kind, data, style)
 
 
-def chart_functions(mode: str = "native") -> dict[str, Callable[..., Any]]:
-    """Each chart kind's renderer: native Word charts (the default), or matplotlib PNGs."""
+def chart_functions(
+    mode: str = "native", styles: Mapping[str, ChartStyle] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """Each chart kind's renderer: native Word charts (the default) in the look of `styles`
+    (`chart_templates`), or matplotlib PNGs."""
     if mode == "native":
         from ..charts.sizes import PRINT_WIDTH_IN
 
-        return {kind: functools.partial(_native_chart, kind) for kind in PRINT_WIDTH_IN}
+        styles = styles or {}
+        return {
+            kind: functools.partial(_native_chart, kind, styles.get(kind))
+            for kind in PRINT_WIDTH_IN
+        }
     from ..charts.kinds import CHARTS  # matplotlib: only where PNG charts are drawn
 
     return {kind: chart.draw for kind, chart in CHARTS.items()}
@@ -84,6 +93,7 @@ class DocumentSet:
     count: int
     timings: dict[str, float] = field(default_factory=dict)
     charts: str = "native"  # "native" Word charts or "png" pictures (documents.charts)
+    styles: dict[str, ChartStyle] = field(default_factory=dict)  # native charts' look
 
     def render_into(
         self,
@@ -96,7 +106,7 @@ class DocumentSet:
         self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
         workers = min(jobs, self.count)
         if workers <= 1:
-            _init_worker(self.templates, folder, self.charts)
+            _init_worker(self.templates, folder, self.charts, self.styles)
             results = map(_render_job, self.jobs())
             return self._collect(results, progress)
         start_workers_early(workers)  # from this thread, with the run's environment
@@ -104,7 +114,7 @@ class DocumentSet:
             workers,
             mp_context=_worker_context(),
             initializer=_init_worker,
-            initargs=(self.templates, folder, self.charts),
+            initargs=(self.templates, folder, self.charts, self.styles),
         ) as pool:
             try:
                 return self._collect(_bounded(pool, self.jobs(), workers * 4), progress)
@@ -206,9 +216,13 @@ _WORKER: dict[str, Any] = {}  # this process's templates, output folder and char
 
 
 def _init_worker(
-    templates: dict[str, DocumentTemplate], folder: Path, charts: str = "native"
+    templates: dict[str, DocumentTemplate],
+    folder: Path,
+    charts: str = "native",
+    styles: dict[str, ChartStyle] | None = None,
 ) -> None:
-    _WORKER.update(templates=templates, folder=Path(folder), charts=chart_functions(charts))
+    functions = chart_functions(charts, styles)
+    _WORKER.update(templates=templates, folder=Path(folder), charts=functions)
     if multiprocessing.parent_process() is not None:
         _die_with_parent(_SERVER_PID)  # forked by the fork server, which dies with the run
 
@@ -269,6 +283,10 @@ def prepare_documents(
     if notices:
         samples["notice"] = notices[0]
     templates = load_templates(templates_dir, samples)
+    styles = {}
+    if charts == "native":
+        kinds = {spec["kind"] for c in samples.values() for spec in c.get("charts", {}).values()}
+        styles = load_chart_styles(templates_dir, kinds)
     count = 1 + sum(len(g["units"]) for g in results["groups"]) + len(notices)
 
     def jobs() -> Iterator[Job]:
@@ -279,7 +297,9 @@ def prepare_documents(
             stem = safe_filename(notice["file_stem"])
             yield f"{NOTICE_FOLDER}/{notice['seq']:02d}_{stem}.docx", "notice", notice
 
-    return DocumentSet(templates, lambda: _unique_paths(jobs()), count, charts=charts)
+    return DocumentSet(
+        templates, lambda: _unique_paths(jobs()), count, charts=charts, styles=styles
+    )
 
 
 def _unique_paths(jobs: Iterator[Job]) -> Iterator[Job]:

@@ -185,11 +185,14 @@ def write_robustness_document(
 ) -> Path:
     """Render 稳定性分析.docx for `record` to `path` (charts drawn here, one per group;
     `charts`: "native" Word charts or "png" pictures)."""
+    from .chart_templates import load_chart_styles
     from .pool import chart_functions
 
     context = robustness_context(record, model)
     template = load_templates(templates, {"robustness": context}, ROBUSTNESS_TEMPLATE)
-    draw = chart_functions(charts)
+    kinds = {spec["kind"] for spec in context["charts"].values()}
+    styles = load_chart_styles(templates, kinds) if charts == "native" else None
+    draw = chart_functions(charts, styles)
     pictures = {
         name: draw[spec["kind"]](**spec["data"]) for name, spec in context["charts"].items()
     }

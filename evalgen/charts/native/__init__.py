@@ -13,9 +13,10 @@ from typing import Any
 
 from ..spec import ChartSpec, chart_spec
 from .chartxml import chart_xml, sheet_columns
+from .styled import styled_chart_xml
 from .workbook import workbook
 
-__all__ = ["EMU_PER_INCH", "NativeChart", "native_chart"]
+__all__ = ["EMU_PER_INCH", "ChartStyle", "NativeChart", "native_chart"]
 
 EMU_PER_INCH = 914400
 
@@ -31,13 +32,31 @@ class NativeChart:
     height: int
 
 
-def native_chart(kind: str, data: dict[str, Any]) -> NativeChart:
-    """The native chart of a document's chart spec `{"kind": kind, "data": data}`."""
+@dataclass(frozen=True)
+class ChartStyle:
+    """A kind's chart in the chart-style template: its chart part and its size in EMU."""
+
+    xml: bytes
+    width: int
+    height: int
+
+
+def native_chart(kind: str, data: dict[str, Any], style: ChartStyle | None = None) -> NativeChart:
+    """The native chart of a document's chart spec `{"kind": kind, "data": data}`, in the
+    look of `style` (`styled`) if given: at its width, and at its height unless the chart's
+    rows set the height (horizontal bars)."""
     spec: ChartSpec = chart_spec(kind, data)
+    xml = chart_xml(spec)
+    width = round(spec["width_in"] * EMU_PER_INCH)
+    height = round(spec["height_in"] * EMU_PER_INCH)
+    if style is not None:
+        xml = styled_chart_xml(style.xml, xml)
+        height = height * style.width // width if spec["type"] == "bar" else style.height
+        width = style.width
     return NativeChart(
         kind=kind,
-        xml=chart_xml(spec),
+        xml=xml,
         workbook=workbook(spec["categories"], sheet_columns(spec)),
-        width=round(spec["width_in"] * EMU_PER_INCH),
-        height=round(spec["height_in"] * EMU_PER_INCH),
+        width=width,
+        height=height,
     )

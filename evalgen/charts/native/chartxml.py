@@ -54,7 +54,7 @@ def chart_xml(spec: ChartSpec) -> bytes:
         f"{_legend(spec)}"
         '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
         "<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>"
-        f"{_text_properties(900)}"
+        f"{_text_properties(900, fonts=True)}"
         '<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData>'
         "</c:chartSpace>"
     ).encode()
@@ -235,6 +235,7 @@ def _title(text: str, size: int, *, rotated: bool = False) -> str:
 
 
 def _rich(text: str, size: int, *, tag: str, rotated: bool = False) -> str:
+    """A text of its own (a title, a label): its size; its fonts are the chart's (`_text_properties`)."""
     body = '<a:bodyPr rot="-5400000" vert="horz"/>' if rotated else "<a:bodyPr/>"
     return (
         f"<{tag}><c:rich>{body}<a:lstStyle/><a:p><a:pPr>{_run_props('defRPr', size)}</a:pPr>"
@@ -243,19 +244,25 @@ def _rich(text: str, size: int, *, tag: str, rotated: bool = False) -> str:
     )
 
 
-def _run_props(tag: str, size: int, *, lang: bool = False) -> str:
+def _run_props(tag: str, size: int, *, lang: bool = False, fonts: bool = False) -> str:
     language = ' lang="zh-CN" altLang="en-US"' if lang else ""
+    named = (
+        f'<a:latin typeface="{LATIN_FONT}"/><a:ea typeface="{EA_FONT}"/>'
+        f'<a:cs typeface="{LATIN_FONT}"/>'
+        if fonts
+        else ""
+    )
     return (
         f'<a:{tag}{language} sz="{size}" b="0"><a:solidFill><a:srgbClr val="222222"/></a:solidFill>'
-        f'<a:latin typeface="{LATIN_FONT}"/><a:ea typeface="{EA_FONT}"/>'
-        f'<a:cs typeface="{LATIN_FONT}"/></a:{tag}>'
+        f"{named}</a:{tag}>"
     )
 
 
-def _text_properties(size: int, *, rotated: bool = False) -> str:
+def _text_properties(size: int, *, rotated: bool = False, fonts: bool = False) -> str:
+    """Text properties; the chart's own (`fonts`) name the Latin and East Asian fonts."""
     body = '<a:bodyPr rot="-5400000" vert="horz"/>' if rotated else "<a:bodyPr/>"
     return (
-        f"<c:txPr>{body}<a:lstStyle/><a:p><a:pPr>{_run_props('defRPr', size)}</a:pPr>"
+        f"<c:txPr>{body}<a:lstStyle/><a:p><a:pPr>{_run_props('defRPr', size, fonts=fonts)}</a:pPr>"
         '<a:endParaRPr lang="zh-CN"/></a:p></c:txPr>'
     )
 
