@@ -440,7 +440,6 @@ def diff(run_a: Path, run_b: Path, xlsx: Path | None = None) -> RunDiff:
 
 def fast_paths() -> dict[str, FastPath]:
     """Every fast path over a library's internals in this process, by name, on or off and why."""
-    from .charts.canvas import fast_path as charts
     from .documents.compiled import fast_path as documents
 
-    return {path.name: path for path in (documents(), charts())}
+    return {path.name: path for path in (documents(),)}
