@@ -75,13 +75,17 @@ def styled_chart_xml(template: bytes, ours: bytes) -> bytes:
     for tag in ("catAx", "valAx"):
         _merge_axis(area.find(f"c:{tag}", _NS), new_area.find(f"c:{tag}", _NS), ids)
     _merge_legend(chart, new)
+    # The template's drawings over the chart (userShapes) are parts of its own: not copied.
+    for e in root.findall("c:userShapes", _NS):
+        root.remove(e)
     external = root.find("c:externalData", _NS)
     if external is None:
         external = copy.deepcopy(data.find("c:externalData", _NS))
-        root.append(external)  # last but for printSettings and userShapes, which we drop
-        for tag in ("printSettings", "userShapes"):
-            for e in root.findall(f"c:{tag}", _NS):
-                root.remove(e)
+        settings = root.find("c:printSettings", _NS)
+        if settings is None:
+            root.append(external)
+        else:
+            settings.addprevious(external)
     external.set(f"{{{_R}}}id", "rId1")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
