@@ -188,12 +188,27 @@ def test_bad_chart_data_is_a_chart_error():
 
 
 @pytest.fixture(scope="module")
-def bulletin(tmp_path_factory) -> bytes:
+def native_run(tmp_path_factory):
     from evalgen import pipeline
 
     out = tmp_path_factory.mktemp("native") / "2024"
     pipeline.score(2024, out_dir=out, jobs=1)
-    return next(out.glob("关于*.docx")).read_bytes()
+    return out
+
+
+@pytest.fixture(scope="module")
+def bulletin(native_run) -> bytes:
+    return next(native_run.glob("关于*.docx")).read_bytes()
+
+
+@pytest.mark.slow
+def test_the_manifest_records_the_chart_template(native_run):
+    import hashlib
+    import json
+
+    manifest = json.loads((native_run / "manifest.json").read_text(encoding="utf-8"))
+    shipped = (DEFAULT_TEMPLATES / CHART_TEMPLATE).read_bytes()
+    assert manifest["templates"]["charts.docx"] == hashlib.sha256(shipped).hexdigest()
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
@@ -259,6 +274,8 @@ def test_png_charts_are_still_pictures(tmp_path):
     parts = _parts(next((tmp_path / "png").glob("关于*.docx")).read_bytes())
     assert len([n for n in parts if n.startswith("word/media/")]) == 3
     assert not [n for n in parts if n.startswith("word/charts/")]
+    manifest = (tmp_path / "png" / "manifest.json").read_text(encoding="utf-8")
+    assert "charts.docx" not in manifest  # pictures do not use the chart-style template
 
 
 needs_libreoffice = pytest.mark.skipif(

@@ -25,9 +25,15 @@ from ..charts.native.styled import kind_problem
 from ..charts.spec import CHART_TYPES
 from ..problems import Problem
 from ..resources import DEFAULT_TEMPLATES
-from .render import TemplateError
+from .render import DocumentTemplate, TemplateError
 
-__all__ = ["CHART_TEMPLATE", "chart_template_path", "load_chart_styles"]
+__all__ = [
+    "CHART_TEMPLATE",
+    "chart_styles",
+    "chart_template",
+    "chart_template_path",
+    "load_chart_styles",
+]
 
 CHART_TEMPLATE = "charts.docx"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -46,21 +52,38 @@ def chart_template_path(folder: Path | None) -> Path:
 
 def load_chart_styles(folder: Path | None, kinds: Iterable[str]) -> dict[str, ChartStyle]:
     """The styled chart of each kind in `kinds`; a missing or wrong one is a `TemplateError`."""
+    return chart_styles(chart_template(folder), kinds)
+
+
+def chart_template(folder: Path | None) -> DocumentTemplate:
+    """The chart-style template's bytes (for its hash in the manifest, and its charts)."""
     path = chart_template_path(folder)
     try:
-        charts = _charts_by_alt_text(path.read_bytes())
-    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-        raise TemplateError(
-            "图表模板有问题，未生成任何公文",
-            [
-                Problem(
-                    f"无法打开图表模板 {path}：文件已损坏或不是 .docx 格式",
-                    file=CHART_TEMPLATE,
-                    hint="请在 Word 中打开后另存为 .docx，或删除该文件以使用随程序提供的图表模板",
-                    code="template-corrupt",
-                )
-            ],
-        ) from None
+        return DocumentTemplate("charts", CHART_TEMPLATE, path.read_bytes())
+    except OSError:
+        raise _unreadable(path) from None
+
+
+def _unreadable(path: Path) -> TemplateError:
+    return TemplateError(
+        "图表模板有问题，未生成任何公文",
+        [
+            Problem(
+                f"无法打开图表模板 {path}：文件已损坏或不是 .docx 格式",
+                file=CHART_TEMPLATE,
+                hint="请在 Word 中打开后另存为 .docx，或删除该文件以使用随程序提供的图表模板",
+                code="template-corrupt",
+            )
+        ],
+    )
+
+
+def chart_styles(template: DocumentTemplate, kinds: Iterable[str]) -> dict[str, ChartStyle]:
+    """The styled chart of each kind in `kinds` from the chart-style template, checked."""
+    try:
+        charts = _charts_by_alt_text(template.data)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise _unreadable(Path(template.name)) from None
     problems = []
     styles = {}
     for kind in sorted(set(kinds)):

@@ -30,7 +30,7 @@ from ..model.schema import ScoringModel
 from ..outputs.files import write_file
 from ..outputs.records import YearRecord
 from .bulletin import bulletin_context
-from .chart_templates import load_chart_styles
+from .chart_templates import chart_styles, chart_template
 from .feedback import History, notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
 
@@ -284,9 +284,10 @@ def prepare_documents(
         samples["notice"] = notices[0]
     templates = load_templates(templates_dir, samples)
     styles = {}
-    if charts == "native":
+    if charts == "native":  # its hash goes into the manifest with the others'
         kinds = {spec["kind"] for c in samples.values() for spec in c.get("charts", {}).values()}
-        styles = load_chart_styles(templates_dir, kinds)
+        templates["charts"] = chart_template(templates_dir)
+        styles = chart_styles(templates["charts"], kinds)
     count = 1 + sum(len(g["units"]) for g in results["groups"]) + len(notices)
 
     def jobs() -> Iterator[Job]:
