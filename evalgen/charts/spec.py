@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any, TypedDict
 
-from .data import GRADE_COLORS, band_for, grade_bands, number
+from .data import band_for, grade_bands, number
 from .errors import ChartError
 from .sizes import PRINT_WIDTH_IN
 
@@ -107,7 +107,7 @@ def _series(name: str, values: list, color: str | None, **extra: Any) -> Series:
 def _spec(kind: str, categories: list[str], series: list[Series], **extra: Any) -> ChartSpec:
     rows = len(categories)
     type_ = CHART_TYPES[kind]
-    height = extra.pop("height_in", None) or (1.0 + 0.3 * rows if type_ == "bar" else 3.2)
+    height = extra.pop("height_in", None) or (0.8 + 0.22 * rows if type_ == "bar" else 3.2)
     spec: ChartSpec = {
         "kind": kind,
         "type": type_,
@@ -274,7 +274,7 @@ def _attainment(rows: list[dict], title: str = "") -> ChartSpec:
         names,
         series,
         title=title,
-        height_in=0.9 + 0.3 * len(names),
+        height_in=0.8 + 0.26 * len(names),
         axis={"title": "得分率（%）", "min": 0, "max": 100, "major": 20, "format": "0"},
     )
 
@@ -310,16 +310,14 @@ def _trend(points: list[dict], of: int, title: str = "") -> ChartSpec:
 
 
 def _rank_intervals(units: list[dict], unit_count: int, title: str = "") -> ChartSpec:
-    from .data import number as checked  # the same checks as the PNG path's interval_rows
-
     if not units:
         raise ChartError("图表数据有误：该组没有单位，无法绘制名次区间图。")
-    count = checked(unit_count, "单位数")
+    count = number(unit_count, "单位数")
     names, lows, spans, colors = [], [], [], []
     for item in units:
         name = str(item["unit"])
         rank, median, low, high = (
-            checked(item[key], f"{name}的{what}")
+            number(item[key], f"{name}的{what}")
             for key, what in (("rank", "名次"), ("rank_median", "名次中位数"),
                               ("rank_p05", "名次5%分位数"), ("rank_p95", "名次95%分位数"))
         )  # fmt: skip
@@ -360,4 +358,3 @@ _BUILDERS: dict[str, Callable[..., ChartSpec]] = {
     "trend": _trend,
     "rank_intervals": _rank_intervals,
 }
-assert set(GRADE_COLORS) == {"A", "B", "C", "D"}
