@@ -210,12 +210,14 @@ def score(
     progress: Callable[[int, int, str], None] | None = None,
     stage: str = FINAL,
     supersedes: Path | None = None,
+    charts: str = "native",
 ) -> Run:
     """Score a year and write its run folder: results, documents, manifest — all or nothing.
 
     `stage` 终评 (final: the appeals register applied, the 通报, reports and notices) or 初评
     (preliminary: the 公示 instead, default folder out/YEAR-初评/); `supersedes`: a run folder
-    of the same year this run replaces, recorded in the manifest.
+    of the same year this run replaces, recorded in the manifest; `charts`: "native" Word
+    charts (editable data) or "png" pictures in the documents.
     """
     if pdf:
         require_soffice()
@@ -238,7 +240,7 @@ def score(
         path = issuance_file or base / str(year) / ISSUANCE_FILE
         issuance = load_issuance(path)
         if stage == FINAL:
-            docs = _documents(evaluation, results, issuance, templates_dir)
+            docs = _documents(evaluation, results, issuance, templates_dir, charts)
         else:
             model_ = evaluation.loaded.model
             publicity = publicity_context(model_, results, issuance, Path(path).name)
@@ -311,6 +313,7 @@ def robustness(
     thresholds: float = 0.0,
     seed: int = 1,
     documents: bool = True,
+    charts: str = "native",
 ) -> Robustness:
     """稳定性分析: a Monte Carlo analysis of every decision of `year`, in its own run folder.
 
@@ -330,7 +333,7 @@ def robustness(
     def write(run: RunFolder) -> dict[str, str]:
         run.write("robustness.json", json_bytes(record))
         if documents:
-            _write_documents(run, record, loaded.model)
+            _write_documents(run, record, loaded.model, charts)
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
         manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
         manifest["settings"] = record["settings"]
@@ -342,17 +345,24 @@ def robustness(
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
 
 
-def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:
+def _write_documents(
+    run: RunFolder, record: dict, model: ScoringModel, charts: str = "native"
+) -> None:
     """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
     from .documents.robustness import write_robustness_document
     from .outputs.robustness_workbook import write_robustness_workbook
 
     write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
-    write_robustness_document(record, model, run.staging / "稳定性分析.docx")
+    path = run.staging / "稳定性分析.docx"
+    write_robustness_document(record, model, path, charts=charts)
 
 
 def _documents(
-    evaluation: Evaluation, results: YearRecord, issuance: Issuance, templates_dir: Path | None
+    evaluation: Evaluation,
+    results: YearRecord,
+    issuance: Issuance,
+    templates_dir: Path | None,
+    charts: str = "native",
 ) -> DocumentSet:
     """The year's documents, ready to render; earlier years enter as totals and ranks only."""
     model = evaluation.loaded.model
@@ -360,7 +370,7 @@ def _documents(
     # Units by their names in the year of the 成文日期 (a unit renamed since: its new name).
     year = document_year(issuance.date, results["year"])
     results, history = in_names_of_year(model, results, history, year)
-    return prepare_documents(model, results, history, issuance, templates_dir)
+    return prepare_documents(model, results, history, issuance, templates_dir, charts)
 
 
 def _write_outputs(
@@ -477,10 +487,9 @@ def diff(run_a: Path, run_b: Path, xlsx: Path | None = None, docx: Path | None =
 
 def fast_paths() -> dict[str, FastPath]:
     """Every fast path over a library's internals in this process, by name, on or off and why."""
-    from .charts.canvas import fast_path as charts
     from .documents.compiled import fast_path as documents
 
-    return {path.name: path for path in (documents(), charts())}
+    return {path.name: path for path in (documents(),)}
 
 
 # -- evalgen progress: a quarter or half-year's 定期通报, task ledger and 督办单 (issue 16) --------

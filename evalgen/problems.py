@@ -152,6 +152,8 @@ CODES: dict[str, str] = {
     "template-syntax": "模板语法错误",
     "template-unknown-variable": "模板使用了不存在的变量",
     "template-render": "生成公文时模板出错",
+    "template-chart-missing": "图表模板中缺少某类图表",
+    "template-chart-kind": "图表模板中的图表类型不对",
     "soffice-missing": "未安装 LibreOffice",
     "pdf-failed": "PDF 转换失败",
     "pdf-no-cjk-font": "PDF 中没有嵌入中文字体（汉字显示为方框）",

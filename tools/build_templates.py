@@ -1060,6 +1060,77 @@ def build_review():
     return doc
 
 
+# -- the chart-style template (issue 12) ---------------------------------------------------
+
+_BANDS = [
+    {"code": "A", "name": "优秀", "min": 90},
+    {"code": "B", "name": "良好", "min": 80},
+    {"code": "C", "name": "合格", "min": 60},
+    {"code": "D", "name": "不合格", "min": 0},
+]
+_UNITS = [
+    {"unit": name, "total": total, "grade": grade, "rank": i + 1, "note": note}
+    for i, (name, total, grade, note) in enumerate(
+        [("甲县", 95.5, "A", ""), ("乙区", 86.25, "B", ""), ("丙市", 72.0, "C", ""),
+         ("丁县", 55.8, "D", ""), ("戊区", 88.0, "D", "一票否决")]
+    )
+]  # fmt: skip
+# Each kind's example data: the office sees a real chart of that kind to style.
+CHART_EXAMPLES = {
+    "grade_distribution": {
+        "groups": [{"name": "县(市、区)", "counts": {"A": 5, "B": 8, "C": 5, "D": 2}},
+                   {"name": "市直部门", "counts": {"A": 4, "B": 11, "C": 9}}],
+        "bands": _BANDS,
+    },
+    "group_totals": {"units": _UNITS, "bands": _BANDS},
+    "score_histogram": {
+        "units": [{"unit": f"单位{i}", "total": 50 + i * 0.45,
+                   "grade": "A" if 50 + i * 0.45 >= 90 else "B" if 50 + i * 0.45 >= 80 else "C"}
+                  for i in range(100)],
+        "bands": _BANDS,
+    },
+    "attainment": {
+        "rows": [{"name": "制造业产品质量合格率", "share": 100.0, "group_average": 95.2},
+                 {"name": "全社会研发经费投入增长", "share": 71.3, "group_average": 72.0},
+                 {"name": "规上工业企业首席质量官覆盖率", "share": None, "group_average": 76.5}],
+    },
+    "trend": {"points": [{"year": 2022, "total": 81.5, "rank": 9},
+                         {"year": 2023, "total": 84.0, "rank": 6},
+                         {"year": 2024, "total": 88.46, "rank": 4}], "of": 20},
+    "rank_intervals": {
+        "units": [{"unit": "甲县", "rank": 1, "rank_median": 1, "rank_p05": 1, "rank_p95": 2,
+                   "robust": True},
+                  {"unit": "乙区", "rank": 2, "rank_median": 3, "rank_p05": 1, "rank_p95": 4,
+                   "robust": False}],
+        "unit_count": 5,
+    },
+}  # fmt: skip
+
+
+def build_chart_templates():
+    """charts.docx: one native chart per kind, found by its alternative text (the kind's name).
+
+    The office restyles these charts in Word or WPS (fonts, fills, axes, gridlines, legend,
+    size); evalgen keeps that look and puts each document's data in (`charts.native.styled`).
+    """
+    from evalgen.charts.native import native_chart
+    from evalgen.documents.charts import inline_xml, relate_chart
+
+    doc = _new_document(_report_styles(), SZ5)
+    _p(doc, "公文标题", "图表样式模板")
+    _p(doc, "公文正文", "在 Word 或 WPS 中修改下列图表的样式（字体、颜色、坐标轴、网格线、图例、"
+       "大小），evalgen 生成公文时沿用这些样式并填入数据。请勿删除图表或修改其可选文字"
+       "（图表类型名），也不要更改图表类型；等次颜色和“一票否决”等标注由数据决定。")  # fmt: skip
+    for kind, data in CHART_EXAMPLES.items():
+        _p(doc, "二级标题", kind)
+        chart = native_chart(kind, data)
+        rid = relate_chart(doc.part, chart)
+        paragraph = _p(doc, "图片")
+        drawing = f"<w:drawing {nsdecls('w')}>{inline_xml(chart, rid)}</w:drawing>"
+        paragraph.add_run()._r.append(parse_xml(drawing))
+    return doc
+
+
 BUILDERS = {
     "bulletin.docx": build_bulletin,
     "unit_report.docx": build_unit_report,
@@ -1069,6 +1140,7 @@ BUILDERS = {
     "supervision.docx": build_supervision,
     "publicity.docx": build_publicity,
     "review.docx": build_review,
+    "charts.docx": build_chart_templates,
 }
 
 # -- saving and checking -------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .appeals import docx_option, stage_options, stage_summary
 from .common import (
     CONTEXT,
     at_least_one,
+    charts_option,
     check_range,
     friendly,
     inputs_option,
@@ -81,6 +82,7 @@ def main() -> None:
 )
 @click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
 @stage_options
+@charts_option
 @friendly
 def score(
     year: int,
@@ -95,6 +97,7 @@ def score(
     timings: bool,
     stage: str,
     supersedes: Path | None,
+    charts: str,
 ) -> None:
     """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
 
@@ -122,6 +125,7 @@ def score(
         progress=_progress if sys.stderr.isatty() else None,
         stage=stage,
         supersedes=supersedes,
+        charts=charts,
     )
     if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
@@ -277,6 +281,7 @@ def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -
     metavar="整数",
     help="随机数种子：参数相同则结果完全相同。",
 )
+@charts_option
 @friendly
 def robustness(
     year: int,
@@ -288,6 +293,7 @@ def robustness(
     evaluated: float,
     thresholds: float,
     seed: int,
+    charts: str,
 ) -> None:
     """稳定性分析（内部参考，不对外公布）：在指标分值、评审打分小幅变动下，各单位的名次区间，
     以及等次、整改、约谈等结论是否稳定；对不稳定的结论指出最敏感的指标。
@@ -300,7 +306,7 @@ def robustness(
     say_if_samples(inputs_dir)
     run = pipeline.robustness(
         year, inputs_dir, model, out_dir, runs=runs, weights=weights,
-        evaluated=evaluated, thresholds=thresholds, seed=seed,
+        evaluated=evaluated, thresholds=thresholds, seed=seed, charts=charts,
     )  # fmt: skip
     click.echo(_robustness_summary(run))
 
