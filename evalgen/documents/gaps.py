@@ -32,7 +32,8 @@ def _pts(text: str) -> str:
 
 
 def praise(unit: UnitRecord, group: str) -> list[str]:
-    """What the unit did well, as one sentence (none for a vetoed unit)."""
+    """What the unit did well, as one sentence: first place, every target met, a better rank
+    (not for a unit summoned or told to rectify), full marks; none for a vetoed unit."""
     if unit["veto"]:
         return []
     parts = []
@@ -41,13 +42,13 @@ def praise(unit: UnitRecord, group: str) -> list[str]:
     targets = [i for i in unit["indicators"] if i["met"] is not None]
     if targets and all(i["met"] for i in targets):
         parts.append(f"设有年度目标的{len(targets)}项指标全部达标")
-    if unit["rank_change"] and unit["rank_change"] > 0:
+    if unit["rank_change"] and unit["rank_change"] > 0 and not unit["triggers"]:
         parts.append(f"名次较上年上升{unit['rank_change']}位")
     if not any(i["lost"] for i in unit["indicators"]):
         parts.append("各项指标均得满分")
     if not parts:
         return []
-    close = "，成绩突出" if unit["rank"] == 1 or len(parts) > 1 else ""
+    close = "，成绩突出" if unit["rank"] == 1 else ""
     return [f"你单位{'，'.join(parts)}{close}。"]
 
 
