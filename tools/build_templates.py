@@ -766,12 +766,9 @@ def build_unit_report():
     _p(doc, "公文正文", "{{ it }}")
     _tag(doc, "endfor")
     _tag(doc, "for it in fixes")
-    _p(
-        doc,
-        "公文正文",
-        ("（{{ " + CN_NUMS + "[loop.index0] }}）{{ it.title }}。", "二级标题字符"),
-        "{{ it.text }}",
-    )
+    # numbered (一)(二)… when there are several; a single gap is not numbered
+    number = "{% if fixes|length > 1 %}（{{ " + CN_NUMS + "[loop.index0] }}）{% endif %}"
+    _p(doc, "公文正文", (number + "{{ it.title }}。", "二级标题字符"), "{{ it.text }}")
     _tag(doc, "endfor")
     _tag(doc, "if minor")
     _p(doc, "公文正文", "{{ '此外，' if fixes else '' }}{{ minor }}")
