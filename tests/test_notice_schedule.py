@@ -91,7 +91,7 @@ def test_a_per_unit_schedule_must_fit_the_summoned_units(setup, tmp_path):
         notice_contexts(model, results, load_issuance(path))
     assert [(p.code, p.file, p.line, p.unit) for p in err.value.problems] == [
         ("schedule-unit", "发文信息.yaml", line, "戊县"),  # summoned, no time
-        ("schedule-unit", "发文信息.yaml", line, "甲县"),  # not summoned
+        ("schedule-unit", "发文信息.yaml", line + 2, "甲县"),  # not summoned: its own line
     ]
     assert err.value.problems[0].message == "“约谈安排”没有列出约谈单位戊县的约谈时间"
 
@@ -117,6 +117,7 @@ def test_slots_may_not_run_past_the_day(setup, tmp_path):
          ["schedule-shape"]),
         ('约谈安排: "2025年3月5日"\n', ["schedule-shape"]),
         ('约谈安排:\n  丙县: 9\n', ["schedule-time"]),
+        ('约谈安排:\n  丙县: "2025年2月30日上午9:00"\n', ["schedule-time"]),
     ],
 )  # fmt: skip
 def test_bad_schedules_are_located_problems(tmp_path, schedule, codes):

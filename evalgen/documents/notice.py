@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from ..inputs.issuance import Issuance
-from ..inputs.schedule import SCHEDULE_KEY, schedule_problems, slot_text
+from ..inputs.schedule import schedule_problems, slot_text
 from ..model.schema import ScoringModel
 from ..outputs.records import UnitRecord, YearRecord
 from ..problems import InputError
@@ -40,7 +40,7 @@ def interview_times(issuance: Issuance, units: list[str]) -> list[str]:
     约谈时间 for all, else 另行通知. InputError, located on 约谈安排, if they do not fit.
     """
     schedule = issuance.schedule
-    problems = schedule_problems(schedule, units, issuance.file, issuance.lines.get(SCHEDULE_KEY))
+    problems = schedule_problems(schedule, units, issuance.file, issuance.lines)
     if problems:
         raise InputError(
             f"发文信息文件 {issuance.file} 的约谈安排有{len(problems)}处问题", problems

@@ -25,6 +25,7 @@ SCHEDULE_KEY = "约谈安排"
 _START, _SLOT = "开始时间", "每单位时长"
 _CLOCK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(上午|下午)?\s*(\d{1,2})[:：](\d{2})$")
 _LONGEST_SLOT = 480  # minutes: a working day
+_DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
 @dataclass(frozen=True)
@@ -115,15 +116,28 @@ def _per_unit(raw: dict, problem) -> tuple[Schedule, list[Problem]]:
                 )
             )
             continue
+        for found in _DATE_IN_TEXT.finditer(text):
+            try:
+                year, month, day = (int(part) for part in found.groups())
+                datetime(year, month, day)
+            except ValueError:
+                problems.append(
+                    problem(
+                        f"“约谈安排”中{unit}的日期“{found.group(0)}”不存在",
+                        "schedule-time",
+                        "请核对年、月、日",
+                    )
+                )
         times[str(unit)] = text.strip()
     return Schedule(times=times), problems
 
 
 def schedule_problems(
-    schedule: Schedule, units: list[str], file: str, line: int | None
+    schedule: Schedule, units: list[str], file: str, lines: dict[str, int]
 ) -> list[Problem]:
     """Per-unit times against the summoned units: each needs one, none may name another unit;
-    a start and slot may not run past the start's day."""
+    a start and slot may not run past the start's day. `lines`: the issuance file's key lines."""
+    line = lines.get(SCHEDULE_KEY)
     problems = []
     if schedule.times:
         for unit in units:
@@ -144,7 +158,7 @@ def schedule_problems(
                     Problem(
                         f"“约谈安排”列出的{unit}不是本年度的约谈单位",
                         file=file,
-                        line=line,
+                        line=lines.get(f"{SCHEDULE_KEY}.{unit}", line),
                         unit=unit,
                         hint=f"本年度约谈单位：{'、'.join(units) or '无'}",
                         code="schedule-unit",
