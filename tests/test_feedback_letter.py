@@ -7,6 +7,7 @@ sample year for a top, a summoned, a vetoed county and a department.
 """
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from test_context import ISSUANCE
 from test_engine import COUNTIES_2023, COUNTIES_2024, EVENTS_2024, MINI, county, ev, year_inputs
 
 from evalgen.documents.feedback import unit_contexts
+from evalgen.documents.gaps import _category, _tasks_sentence
 from evalgen.inputs.issuance import load_issuance
 from evalgen.model.loader import load_model
 from evalgen.outputs.results import build_results, history_points
@@ -128,6 +130,38 @@ def test_small_losses_are_summed_up_in_one_sentence():
 def test_a_penalty_is_a_gap_with_its_points_and_basis():
     c = _contexts(events=[*EVENTS_2024, ev("丁县", "P1")])["丁县"]
     assert c["fixes"][0] == {"title": "扣分事项", "text": "“迟报”扣2分（依据：测试依据）。"}
+
+
+def _ind(name, points, score, tasks=None):
+    lost = Decimal(points) - Decimal(score)
+    record = {"id": name, "name": name, "value": 0, "target": None, "measure": "分",
+              "text": {"points": points, "score": score, "lost": f"{lost:.2f}"}}  # fmt: skip
+    return record | ({"tasks": tasks} if tasks is not None else {})
+
+
+def test_a_category_losing_everywhere_is_summed_up_with_its_largest_losses():
+    # five indicators losing 2 + 1.5 + 1.5 + 1.2 + 1 = 7.2 points: more than four, so the sum
+    # and the three largest (already in order of loss, as `gaps` sorts them)
+    inds = [_ind("甲", "7.00", "5.00"), _ind("乙", "7.00", "5.50"), _ind("丙", "6.00", "4.50"),
+            _ind("丁", "7.00", "5.80"), _ind("戊", "6.00", "5.00")]  # fmt: skip
+    assert _category("措施落实", inds) == {
+        "title": "措施落实失分较多",
+        "text": "5项指标合计失分7.2分，失分最多的是甲得5分（分值7分）、乙得5.5分（分值7分）、"
+        "丙得4.5分（分值6分）。",
+    }
+
+
+def test_many_lagging_tasks_are_named_three_at_most_lowest_first():
+    tasks = [
+        {"name": f"任务{n}", "role": "配合", "score": s}
+        for n, s in zip("一二三四五", (79, 60, 75, 90, 70), strict=True)
+    ]
+    ind = _ind("重点任务完成情况", "80.00", "60.00", tasks) | {"value": 75, "target": 100}
+    # below 80: 79, 60, 75, 70 → four; lowest first: 二 60, 五 70, 三 75, then 等4项任务
+    assert _tasks_sentence(ind) == (
+        "承担的5项重点任务加权平均完成得分75分，失分20分，其中“任务二”（配合，完成得分60分）、"
+        "“任务五”（配合，完成得分70分）、“任务三”（配合，完成得分75分）等4项任务推进滞后，需加快推进"
+    )
 
 
 def test_no_sentence_reads_like_a_log(letters):

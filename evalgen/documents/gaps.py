@@ -18,7 +18,8 @@ from .wording import DEFAULT_PLACES, LOW_TASK_SCORE, join, missed_word, value_te
 __all__ = ["TRIVIAL_LOSS", "gaps", "minor_losses", "praise"]
 
 TRIVIAL_LOSS = Decimal(1)  # points: an indicator losing less is summarised, not listed
-_NAMED = 3  # trivial losses named before 等
+_NAMED = 3  # indicators or tasks named before 等
+_LISTED = 4  # a category with more losing indicators is summed up, its largest losses named
 
 
 def _lost(ind: IndicatorRecord) -> Decimal:
@@ -108,6 +109,11 @@ def _category(category: str, inds: list[IndicatorRecord]) -> Gap:
         f"{i['name']}得{_pts(i['text']['score'])}分（分值{_pts(i['text']['points'])}分）"
         for i in inds
     ]
+    if len(items) > _LISTED:  # the sum, and the largest losses by name
+        total = fmt_places(sum((_lost(i) for i in inds), Decimal(0)))
+        largest = "、".join(items[:_NAMED])
+        text = f"{len(items)}项指标合计失分{total}分，失分最多的是{largest}。"
+        return {"title": f"{category}失分较多", "text": text}
     return {"title": f"{category}失分较多", "text": "；".join(items) + "。"}
 
 
@@ -135,12 +141,14 @@ def _tasks_sentence(ind: IndicatorRecord, places: int = DEFAULT_PLACES) -> str:
         f"承担的{len(ind['tasks'])}项重点任务加权平均完成得分{average}分，"
         f"失分{fmt_places(_lost(ind))}分"
     )
-    low = [t for t in ind["tasks"] if t["score"] < LOW_TASK_SCORE]
+    low = sorted((t for t in ind["tasks"] if t["score"] < LOW_TASK_SCORE), key=lambda t: t["score"])
     if low:
         named = join(
-            f"“{t['name']}”（{t['role']}，完成得分{fmt_number(dec(t['score']))}分）" for t in low
+            f"“{t['name']}”（{t['role']}，完成得分{fmt_number(dec(t['score']))}分）"
+            for t in low[:_NAMED]
         )
-        text += f"，其中{named}推进滞后，需加快推进"
+        etc = f"等{len(low)}项任务" if len(low) > _NAMED else ""
+        text += f"，其中{named}{etc}推进滞后，需加快推进"
     return text
 
 
