@@ -3,6 +3,7 @@
 problems with codes."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from test_context import ISSUANCE, _issuance_with
@@ -152,3 +153,38 @@ def test_the_materials_are_due_before_the_interviews(tmp_path):
     assert [p.code for p in err.value.problems] == ["date-format"]
     # the sample: due two days before
     assert load_issuance(ISSUANCE).materials_deadline == "2025年3月3日"
+
+
+def _paragraphs(template: str) -> list[tuple[str, str]]:
+    from docx import Document
+
+    root = Path(__file__).resolve().parent.parent / "templates" / template
+    return [(p.style.name, p.text) for p in Document(str(root)).paragraphs]
+
+
+def test_the_notice_template_opens_with_the_bulletins_banner():
+    paragraphs = _paragraphs("notice.docx")
+    # 版头 as the 通报 has it (red 发文机关标志, then the 发文字号 carrying the red rule), the title,
+    # then 主送 — the unit — before the text
+    assert paragraphs[:4] == [
+        ("发文机关标志", "{{ doc.banner }}"),
+        ("发文字号", "{{ number }}"),
+        ("公文标题", "{{ title }}"),
+        ("主送机关", "{{ addressee }}"),
+    ]
+    assert [t for _, t in paragraphs if t.startswith(("一、", "二、", "三、", "五、"))] == [
+        "一、约谈时间：{{ time }}。",
+        "二、约谈地点：{{ place }}。",
+        "三、参加人员：{{ attendees }}。",
+        "五、联系人：{{ contact }}。",
+    ]
+
+
+def test_the_report_template_is_a_letter():
+    paragraphs = _paragraphs("unit_report.docx")
+    assert paragraphs[1:3] == [("主送机关", "{{ addressee }}"), ("公文正文", "{{ opening }}")]
+    # 特此反馈。 closes the text; the signature (`_signature`, however laid out) follows it
+    closing = [t for _, t in paragraphs].index("特此反馈。")
+    assert "落款" in [s for s, _ in paragraphs[closing + 1 :]]
+    assert all(s != "一级标题" for s, _ in paragraphs[closing:])
+    assert not any("四、图表" in t for _, t in paragraphs)
