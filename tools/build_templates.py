@@ -770,17 +770,23 @@ def build_unit_report():
     number = "{% if fixes|length > 1 %}（{{ " + CN_NUMS + "[loop.index0] }}）{% endif %}"
     _p(doc, "公文正文", (number + "{{ it.title }}。", "二级标题字符"), "{{ it.text }}")
     _tag(doc, "endfor")
+    # From the small losses on, each paragraph keeps with the next (a few short lines), so
+    # the signature's page carries text as GB/T 9704 asks.
     _tag(doc, "if minor")
-    _p(doc, "公文正文", "{{ '此外，' if fixes else '' }}{{ minor }}")
+    minor = _p(doc, "公文正文", "{{ '此外，' if fixes else '' }}{{ minor }}")
+    minor.paragraph_format.keep_with_next = True
     _tag(doc, "endif")
     _tag(doc, "if not fixes and not minor and not praise")
-    _p(doc, "公文正文", "各项指标均已达到要求，请继续保持。")
+    _p(doc, "公文正文", "各项指标均已达到要求，请继续保持。").paragraph_format.keep_with_next = True
     _tag(doc, "endif")
     _tag(doc, "if triggers")
     _p(doc, "一级标题", "{{ headings.triggers }}")
-    _numbered(doc, "triggers", "{{ it }}")
+    _tag(doc, "for it in triggers")
+    _p(doc, "公文正文", "{{ loop.index }}.{{ it }}").paragraph_format.keep_with_next = True
+    _tag(doc, "endfor")
     _tag(doc, "endif")
-    _p(doc, "公文正文", "特此反馈。")
+    # the closing keeps with the signature, so that no page holds the signature alone
+    _p(doc, "公文正文", "特此反馈。").paragraph_format.keep_with_next = True
     _signature(doc)
     return doc
 
