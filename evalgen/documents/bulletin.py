@@ -21,12 +21,14 @@ from .context import (
     doc_fields,
 )
 from .wording import (
+    DEFAULT_PLACES,
     LOW_TASK_SCORE,
     as_self,
     bands,
     change_text,
     cn_ordinal,
     grade_names,
+    indicator_places,
     join,
     missed_word,
     self_reference,
@@ -63,7 +65,7 @@ def bulletin_context(
     all_units = [u for g in groups for u in g["units"]]
     rectify_units = triggered(all_units, "整改")
     summon_units = triggered(all_units, "约谈")
-    missed = _missed_indicators(groups)
+    missed = _missed_indicators(model, groups)
     return {
         "doc": doc_fields(issuance),
         "year": year,
@@ -260,10 +262,11 @@ def _group_section(model: ScoringModel, group: GroupRecord, index: int) -> Group
     }
 
 
-def _missed_indicators(groups: list[GroupRecord]) -> list[_Missed]:
+def _missed_indicators(model: ScoringModel, groups: list[GroupRecord]) -> list[_Missed]:
     """Target indicators ordered by how many units missed them."""
     out: list[_Missed] = []
     for group in groups:
+        places = indicator_places(model, group["key"])
         # indicator id → the indicator (as the first unit that missed it has it), the units
         by_ind: dict[str, tuple[IndicatorRecord, list[str]]] = {}
         for u in group["units"]:
@@ -275,7 +278,7 @@ def _missed_indicators(groups: list[GroupRecord]) -> list[_Missed]:
                 {
                     "group": group["name"],
                     "name": ind["name"],
-                    "target": value_text(ind, "target"),
+                    "target": value_text(ind, "target", places.get(ind["id"], DEFAULT_PLACES)),
                     "missed": missed_word(ind),
                     "units": units,
                 }
