@@ -106,6 +106,13 @@ CODES: dict[str, str] = {
     "not-text": "应为文字",
     "date-format": "日期写法有误",
     "impossible-date": "日期不存在（如2月30日）",
+    "schedule-shape": "约谈安排的写法有误",
+    "schedule-time": "约谈安排的时间无法识别",
+    "schedule-slot": "约谈安排的每单位时长有误",
+    "schedule-conflict": "约谈时间和约谈安排同时填写",
+    "schedule-unit": "约谈安排与约谈单位不符",
+    "schedule-overflow": "约谈安排超出当日",
+    "materials-after-interview": "约谈材料报送期限晚于约谈",
     # -- the scoring model (考核细则: model/*, and scoring/engine.py for the year's targets) --
     "missing-model": "找不到考核细则文件",
     "model-encoding": "考核细则文件不是 UTF-8 编码",
