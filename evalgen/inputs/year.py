@@ -15,6 +15,7 @@ from ..problems import InputError, Problem
 from .checker import Checker, suggest_unit
 from .events import read_events
 from .figures import read_figures
+from .provenance import check_complete, with_returned
 from .reader import find_tables
 from .records import Event, Figure, Source
 from .tasks import read_tasks
@@ -42,6 +43,7 @@ def read_year(model: ScoringModel, folder: Path, year: int) -> YearInputs:
     """
     if not folder.is_dir():
         raise InputError(f"找不到{year}年度的数据文件夹：{folder}", code="missing-folder")
+    check_complete(folder, year)  # a year merged by `evalgen collect` with units missing
     names = [g.input.sheet for g in model.groups.values()]
     names += [g.task_input.sheet for g in model.groups.values() if g.task_input]
     names.append(model.adjustment_input.sheet)
@@ -59,6 +61,10 @@ def read_year(model: ScoringModel, folder: Path, year: int) -> YearInputs:
     result.events = read_events(check, found.tables[model.adjustment_input.sheet])
     errors = [p for p in check.problems if p.severity == "error"]
     result.warnings = [p for p in check.problems if p.severity != "error"]
+    if not errors:  # merged by `evalgen collect`: each figure names the returned cell
+        result.figures, result.tasks, result.events = with_returned(
+            folder, result.figures, result.tasks, result.events
+        )
     if errors:
         raise InputError(
             f"{year}年度数据有{len(errors)}处问题，请逐一修改后重新运行",
