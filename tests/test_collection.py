@@ -1,0 +1,229 @@
+"""Issue 13: fill-in forms written from the model, returns collected, checked and merged."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLE_INPUTS
+from openpyxl import load_workbook
+
+from evalgen.cli import main
+from evalgen.collection.api import collect, make_forms
+from evalgen.collection.content import Prefill, form_file_name
+from evalgen.collection.forms import FormSpec, write_unit_form
+from evalgen.collection.identity import ID_SHEET, Identity, identity_rows, parse_identity
+from evalgen.collection.teamsheet import team_file_name
+from evalgen.inputs.provenance import STATE_FILE
+from evalgen.model.loader import load_model
+from evalgen.pipeline import score, validate
+from evalgen.problems import InputError
+
+ISSUANCE = SAMPLE_INPUTS / "2024" / "发文信息.yaml"
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# -- the identity ----------------------------------------------------------------------------
+
+
+def test_identity_round_trips_and_an_edit_is_evident():
+    ident = Identity(
+        "unit", "宁晋县", 2024, "ab" * 32, "v1", layout={"figures": {"rows": {"x": 5}}}
+    )
+    rows = identity_rows(ident)
+    assert parse_identity(rows) == (ident, True)
+    edited = [(k, "威县" if k == "unit" else v) for k, v in rows]
+    back, intact = parse_identity(edited)
+    assert back is not None and back.unit == "威县" and not intact
+    moved = [(k, v.replace('"x": 5', '"x": 6') if k == "layout" else v) for k, v in rows]
+    assert parse_identity(moved)[1] is False
+    assert parse_identity([("a", "b")]) == (None, False)
+
+
+# -- a form as Excel/LibreOffice will see it -------------------------------------------------
+
+
+def test_unit_form_is_protected_validated_and_prints_on_a4(tmp_path):
+    loaded = load_model()
+    spec = FormSpec(loaded.model, loaded.sha256, 2025, "2026年1月15日", "张××，0319-0000000")
+    path = tmp_path / form_file_name(2025, "市农业农村局")
+    write_unit_form(path, spec, "department", "市农业农村局", Prefill())
+    wb = load_workbook(path)
+    assert wb[ID_SHEET].sheet_state == "veryHidden"
+    figures, tasks, claims = wb["指标数据"], wb["重点任务"], wb["加分申报"]
+    guide = "\n".join(str(c.value) for c in wb["填报说明"]["A"] if c.value)
+    assert "2026年1月15日" in guide and "张××" in guide
+    for ws in (figures, tasks, claims):
+        assert ws.protection.sheet and not ws.protection.password
+        assert ws.page_setup.paperSize == 9
+    # 市农业农村局 reports 农产品质量监测合格率 (applies_to) and its key tasks; evaluated
+    # indicators (评审打分) are the team's, not in the unit's form.
+    ids = [figures.cell(r, 2).value for r in range(5, figures.max_row + 1)]
+    assert "agri_pass_rate" in ids or any("agri" in str(i) for i in ids)
+    assert not any(str(i).startswith("dept_eval") for i in ids)
+    value = figures["H5"]
+    assert value.protection.locked is False and figures["G5"].protection.locked is True
+    rules = {str(dv.sqref): dv for dv in figures.data_validations.dataValidation}
+    assert rules["H5"].type == "custom" and '"不适用"' in rules["H5"].formula1
+    claim_rules = [dv for dv in claims.data_validations.dataValidation if dv.type == "list"]
+    assert claim_rules and "$F$5" in claim_rules[0].formula1
+    assert claims["F5"].value == "B01"  # the catalogue the drop-down reads
+    assert tasks["D5"].value in ("牵头", "配合")
+
+
+# -- a merged year that is not complete is refused ---------------------------------------------
+
+
+def test_incomplete_merged_year_is_refused_naming_the_units(tmp_path):
+    year = tmp_path / "2024"
+    shutil.copytree(SAMPLE_INPUTS / "2024", year)
+    (year / STATE_FILE).write_text(
+        '{"incomplete": [{"unit": "威县", "status": "未收到"}, {"unit": "宁晋县", "status": "有问题"}]}',
+        "utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        validate(2024, tmp_path)
+    assert err.value.code == "incomplete-year"
+    assert [p.unit for p in err.value.problems] == ["威县", "宁晋县"]
+    assert "威县、宁晋县" in err.value.message
+
+
+# -- the whole round (slow: the sample year, 45 workbooks each way) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def forms_2024(tmp_path_factory):
+    out = tmp_path_factory.mktemp("forms") / "2024"
+    made = make_forms(2024, out, prefill=SAMPLE_INPUTS / "2024", issuance_file=ISSUANCE)
+    assert len(made.files) == 44 + 1
+    return out
+
+
+def _ranked(run) -> dict[str, tuple]:
+    return {
+        u["unit"]: (u["total"], u["grade"], u["rank"])
+        for g in run.results["groups"]
+        for u in g["units"]
+    }
+
+
+@pytest.mark.slow
+def test_round_trip_gives_the_same_totals_grades_and_ranks(forms_2024, tmp_path):
+    returns = tmp_path / "收件箱"
+    shutil.copytree(forms_2024, returns / "邮件附件")
+    before = _hashes(returns)
+    done = collect(2024, returns, tmp_path / "数据", issuance_file=ISSUANCE)
+    assert not done.incomplete and _hashes(returns) == before
+    merged = score(2024, tmp_path / "数据", out_dir=tmp_path / "out", documents=False)
+    direct = score(2024, None, out_dir=tmp_path / "ref", documents=False)
+    assert _ranked(merged) == _ranked(direct)
+    assert len(_ranked(merged)) == 44
+    # Provenance: 宁晋县's first figure came from H5 of its returned form.
+    figure = merged.evaluation.inputs.figures["宁晋县"]["mfg_pass_rate"]
+    assert figure.source.returned is not None
+    assert figure.source.returned.cell == "H5"
+    assert figure.source.returned.file == f"邮件附件/{form_file_name(2024, '宁晋县')}"
+    assert "来自报送文件" in str(figure.source)
+    # Previous year's value beside the row, for reference (2023 folder beside 2024).
+    ws = load_workbook(forms_2024 / form_file_name(2024, "宁晋县"))["指标数据"]
+    assert ws["C4"].value == "指标名称" and ws["G4"].value == "上年完成值（参考）"
+    assert ws["G5"].value is not None and ws["H5"].value == pytest.approx(float(figure.value))
+
+
+def _edit(path: Path, sheet: str, cell: str, value) -> None:
+    """A unit filling in its form in Excel: one cell changed, protection kept."""
+    wb = load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+
+
+@pytest.mark.slow
+def test_damaged_returns_are_reported_and_left_untouched(forms_2024, tmp_path):
+    returns = tmp_path / "收件箱"
+    shutil.copytree(forms_2024, returns)
+    _edit(returns / form_file_name(2024, "宁晋县"), "指标数据", "H5", "九十几")  # text
+    (returns / form_file_name(2024, "威县")).unlink()  # missing
+    (returns / "重发").mkdir()
+    shutil.copy(returns / form_file_name(2024, "沙河市"), returns / "重发" / "沙河市(1).xlsx")
+    loaded = load_model()
+    spec = FormSpec(loaded.model, loaded.sha256, 2023, "", "")  # last year's form
+    write_unit_form(returns / form_file_name(2024, "临城县"), spec, "county", "临城县", Prefill())
+    before = _hashes(returns)
+    result = CliRunner().invoke(
+        main,
+        [
+            "collect",
+            "2024",
+            str(returns),
+            "--out",
+            str(tmp_path / "数据"),
+            "--issuance",
+            str(ISSUANCE),
+        ],  # fmt: skip
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert _hashes(returns) == before
+    out = result.output
+    assert "催报名单（1个）：威县" in out
+    for unit in ("宁晋县", "沙河市", "临城县", "威县"):
+        assert unit in out.split("催报名单")[1] or unit in out
+    done = collect(2024, returns, tmp_path / "数据2", issuance_file=ISSUANCE)
+    status = {s.unit: s for s in done.statuses}
+    assert status["威县"].status == "未收到"
+    text = next(p for p in status["宁晋县"].problems if p.code == "not-a-number")
+    assert (text.sheet, text.column, text.row) == ("指标数据", "H", 5)
+    assert text.indicator == "制造业产品质量合格率"
+    dup = status["沙河市"].problems
+    assert {p.code for p in dup} == {"duplicate-return"} and "重发/沙河市(1).xlsx" in dup[0].message
+    assert any(p.code == "stale-form" and "2023" in p.message for p in status["临城县"].problems)
+    assert status["清河县"].status == "已收到"
+    letter = load_workbook(done.folder / "退回意见" / "退回意见_2024_宁晋县.xlsx")["退回意见"]
+    rows = [[c.value for c in row] for row in letter.iter_rows(min_row=5)]
+    assert any(r[3] == "H5" and r[4] == "制造业产品质量合格率" for r in rows)
+    with pytest.raises(InputError) as err:
+        validate(2024, tmp_path / "数据2")
+    assert err.value.code == "incomplete-year"
+    assert {p.unit for p in err.value.problems} == {"威县", "宁晋县", "沙河市", "临城县"}
+
+
+@pytest.mark.slow
+def test_collect_again_updates_the_merge_and_refuses_a_foreign_folder(forms_2024, tmp_path):
+    returns = tmp_path / "收件箱"
+    returns.mkdir()
+    shutil.copy(forms_2024 / form_file_name(2024, "宁晋县"), returns / "宁晋县.xlsx")
+    first = collect(2024, returns, tmp_path / "数据", issuance_file=ISSUANCE)
+    assert len(first.incomplete) == 44  # 43 units and the team's workbook
+    for name in [form_file_name(2024, u) for u in ("威县", "清河县")] + [team_file_name(2024)]:
+        shutil.copy(forms_2024 / name, returns / name)
+    again = collect(2024, returns, tmp_path / "数据")
+    assert len(again.incomplete) == 41
+    assert (again.folder / "发文信息.yaml").is_file()  # carried over from the first merge
+    foreign = tmp_path / "别人的" / "2024"
+    foreign.mkdir(parents=True)
+    (foreign / "手工汇总.xlsx").write_bytes(b"x")
+    with pytest.raises(Exception) as err:
+        collect(2024, returns, tmp_path / "别人的")
+    assert getattr(err.value, "code", "") == "merge-target-not-merge"
+    assert (foreign / "手工汇总.xlsx").read_bytes() == b"x"
+
+
+@pytest.mark.slow
+def test_form_sent_under_another_units_name_is_noticed(forms_2024, tmp_path):
+    returns = tmp_path / "收件箱" / "威县"
+    returns.mkdir(parents=True)
+    shutil.copy(forms_2024 / form_file_name(2024, "宁晋县"), returns / "填报表.xlsx")
+    done = collect(2024, returns.parent, tmp_path / "数据", issuance_file=ISSUANCE)
+    status = {s.unit: s for s in done.statuses}
+    notice = next(p for p in status["宁晋县"].problems if p.code == "form-from-other-unit")
+    assert notice.severity == "warning" and "威县" in notice.message
+    assert status["威县"].status == "未收到"
