@@ -227,3 +227,26 @@ def test_form_sent_under_another_units_name_is_noticed(forms_2024, tmp_path):
     notice = next(p for p in status["宁晋县"].problems if p.code == "form-from-other-unit")
     assert notice.severity == "warning" and "威县" in notice.message
     assert status["威县"].status == "未收到"
+
+
+@pytest.mark.slow
+def test_fast_workbook_reader_reads_what_openpyxl_reads(forms_2024, tmp_path):
+    """Two readers, one truth: the fast XML reader against openpyxl's read-only mode, on
+    forms as written and as a unit saves them (numbers, text, percent, N/A, a date)."""
+    from evalgen.collection.workbook import read_sheets, read_sheets_openpyxl
+
+    path = tmp_path / "宁晋县.xlsx"
+    shutil.copy(forms_2024 / form_file_name(2024, "宁晋县"), path)
+    wb = load_workbook(path)
+    ws = wb["指标数据"]
+    ws["H5"], ws["H6"], ws["H7"] = "不适用", 0.985, "９８．５"
+    ws["H6"].number_format = "0.00%"
+    ws["I5"] = __import__("datetime").date(2024, 12, 31)
+    wb.save(path)
+    for form in (path, forms_2024 / team_file_name(2024)):
+        fast, slow = read_sheets(form, set()), read_sheets_openpyxl(form, set())
+        assert [(s.title, s.hidden, s.rows) for s in fast] == [
+            (s.title, s.hidden, s.rows) for s in slow
+        ]
+    cell = next(s for s in read_sheets(path, set()) if s.title == "指标数据").rows[6][8]
+    assert cell.percent and cell.decimals == 2 and cell.value == 0.985

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..inputs.checker import Checker
+from ..inputs.tables import TableSet
 from ..inputs.values import normalize_text
 from ..model.loader import LoadedModel
 from ..problems import InputError, Problem
@@ -81,16 +83,13 @@ def collect_returns(
     if not returns_dir.is_dir():
         raise InputError(f"找不到报送文件夹：{returns_dir}", code="missing-folder")
     model = loaded.model
-    wanted = [Sheets.FIGURES, Sheets.TASKS, Sheets.CLAIMS, Sheets.TEAM_EVALUATED]
-    wanted += sorted({g.task_input.sheet for g in model.groups.values() if g.task_input})
-    wanted.append(model.adjustment_input.sheet)
     rets = [
-        open_return(p, p.relative_to(returns_dir).as_posix(), wanted)
-        for p in _files(returns_dir, out_root)
+        open_return(p, p.relative_to(returns_dir).as_posix()) for p in _files(returns_dir, out_root)
     ]
     others, claims = _sort_out(rets, loaded, year)
     merged = Merged()
-    statuses = [_unit_status(model, year, unit, gkey, claims.get(unit, []), merged)
+    check = Checker(model, year, TableSet({}, [], []))
+    statuses = [_unit_status(check, unit, gkey, claims.get(unit, []), merged)
                 for gkey, g in model.groups.items() for unit in g.units]  # fmt: skip
     statuses.append(_team_status(model, year, claims.get(TEAM_UNIT, []), merged))
     incomplete = [s for s in statuses if s.status != RECEIVED]
@@ -151,8 +150,10 @@ def _sort_out(rets: list[Return], loaded: LoadedModel, year: int) -> tuple[list[
                 _problem(ret, stale, "stale-form", hint=f"请使用{year}年度新下发的填报表重新填报")
             )
         claims.setdefault(unit, []).append(ret)
+    model = loaded.model
+    names = {u: u for g in model.groups.values() for u in g.units} | model.all_aliases()
     for unit, mine in claims.items():
-        _sender(loaded, unit, mine)
+        _sender(names, unit, mine)
     return others, claims
 
 
@@ -166,11 +167,8 @@ def _stale(ret: Return, loaded: LoadedModel, year: int) -> str:
     return ""
 
 
-def _sender(loaded: LoadedModel, unit: str, rets: list[Return]) -> None:
+def _sender(names: dict[str, str], unit: str, rets: list[Return]) -> None:
     """A notice when a return's path names another unit than the one its identity names."""
-    names = {
-        u: u for g in loaded.model.groups.values() for u in g.units
-    } | loaded.model.all_aliases()
     for ret in rets:
         path = normalize_text(ret.name)
         named = {u for n, u in names.items() if n in path}
@@ -199,9 +197,9 @@ def _not_a_form(ret: Return) -> Problem:
 
 
 def _unit_status(
-    model, year: int, unit: str, gkey: str, rets: list[Return], merged: Merged
+    check: Checker, unit: str, gkey: str, rets: list[Return], merged: Merged
 ) -> Status:
-    group = model.groups[gkey].name
+    group = check.model.groups[gkey].name
     files = [r.name for r in rets]
     if not rets:
         return Status(unit, group, MISSING)
@@ -212,7 +210,7 @@ def _unit_status(
         return Status(unit, group, FAULTY, files, problems)
     ret = rets[0]
     if not ret.errors:
-        read_unit_return(ret, model, year, gkey)
+        read_unit_return(ret, check, gkey)
     if ret.errors:
         return Status(unit, group, FAULTY, files, ret.problems)
     merged.figures.setdefault(unit, {}).update(ret.figures)

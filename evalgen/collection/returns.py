@@ -8,7 +8,7 @@ a changed structure, values outside the form) are added here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..inputs.checker import Checker
@@ -16,13 +16,14 @@ from ..inputs.events import read_events
 from ..inputs.figures import read_figures
 from ..inputs.filecheck import FileProblem, check_file
 from ..inputs.records import Event, Figure
-from ..inputs.sheets import Sheet, read_xlsx
-from ..inputs.tables import Cell, Table, TableSet, header_key
-from ..model.schema import Group, ScoringModel
+from ..inputs.sheets import Sheet
+from ..inputs.tables import Cell, Table, header_key
+from ..model.schema import Group
 from ..problems import Problem, column_letter
 from .content import Sheets, unit_indicators
 from .identity import ID_SHEET, Identity, parse_identity
 from .tables import cell_text, find_header, sheet_table, stray_cells
+from .workbook import read_sheets
 
 __all__ = ["Return", "open_return", "read_unit_return", "structure_problem"]
 
@@ -49,22 +50,21 @@ class Return:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def open_return(path: Path, name: str, wanted: list[str]) -> Return:
+def open_return(path: Path, name: str) -> Return:
     """Check the file, read its sheets and identity; a file problem is kept, not raised."""
     got = Return(path, name)
     try:
-        has_formulas = check_file(path, False)
-        titles: dict[str, list[str]] = {}
-        sheets = read_xlsx(path, [*wanted, ID_SHEET], titles, has_formulas)
-        others = [t for t in titles.get(path.name, []) if t not in {s.title for s in sheets}]
-        if others and any(w not in {s.title for s in sheets} for w in wanted):
-            sheets += read_xlsx(path, others, {}, has_formulas)  # renamed sheets, by labels
+        check_file(path, False)
+        sheets = read_sheets(path, {Sheets.GUIDE, Sheets.TEAM_CATALOGUE})
     except FileProblem as exc:
-        from dataclasses import replace
-
         got.problems.append(replace(exc.problem, file=name))
         return got
-    got.sheets = {s.title: s for s in sheets if not s.cover or s.title in wanted}
+    except Exception as exc:  # noqa: BLE001 - a file openpyxl cannot read is that file's problem
+        got.problems.append(
+            Problem(f"文件无法读取（{type(exc).__name__}）", file=name, code="file-corrupt")
+        )
+        return got
+    got.sheets = {s.title: s for s in sheets}
     hidden = got.sheets.pop(ID_SHEET, None)
     if hidden is not None:
         rows = [
@@ -85,12 +85,16 @@ def structure_problem(message: str, ret: Return, hint: str = "", **kw) -> Proble
     )
 
 
-def read_unit_return(ret: Return, model: ScoringModel, year: int, gkey: str) -> None:
-    """Read a unit's figures and claims from `ret` (its identity already checked)."""
+def read_unit_return(ret: Return, check: Checker, gkey: str) -> None:
+    """Read a unit's figures and claims from `ret` (its identity already checked).
+
+    `check` is shared by all returns (its unit names are indexed once); its problems are
+    this return's alone.
+    """
     assert ret.identity is not None
     unit = ret.identity.unit
-    group = model.groups[gkey]
-    check = Checker(model, year, TableSet({}, [], []))
+    group = check.model.groups[gkey]
+    check.problems = []
     layout = ret.identity.layout
     sheet = _sheet(ret, layout.get("figures", {}), Sheets.FIGURE_HEADERS[1:3] + ("完成值",))
     if sheet is not None:
@@ -186,7 +190,8 @@ def _figures(ret, check, sheet: Sheet, gkey: str, group: Group, unit: str, place
                 )  # fmt: skip
             )
     table = Table(ret.name, sheet.title, header_row, headers, rows=[(header_row + 1, cells)])
-    ret.figures = read_figures(check, gkey, group, [table]).get(unit, {})
+    alone = group.model_copy(update={"units": [unit]})  # no other unit is "missing" here
+    ret.figures = read_figures(check, gkey, alone, [table]).get(unit, {})
     _strays(ret, sheet, header_row, set(columns.values()), set(rows.values()))
 
 

@@ -61,13 +61,19 @@ def _table(ret: Return, title: str, headers: tuple[str, ...]) -> Table | None:
 def _evaluated(ret: Return, check: Checker, model: ScoringModel, table: Table, data: TeamData):
     unit_col, ind_col, score_col = (table.column_of(h) or 0 for h in ("单位", "指标", "得分"))
     by_unit: dict[str, dict[str, Cell]] = {}
+    group_of = {u: k for k, g in model.groups.items() for u in g.units}
+    written = {
+        n: u
+        for g in model.groups.values()
+        for n, u in ({u: u for u in g.units} | g.aliases).items()
+    }
+    names = {
+        k: {header_key(i.name): i for _, i in team_indicators(g)} for k, g in model.groups.items()
+    }
     for r, cells in table.rows:
-        unit = model.resolve_unit(cell_text(cells.get(unit_col)))
-        gkey = model.group_of(unit) if unit else None
-        names = (
-            {header_key(i.name): i for _, i in team_indicators(model.groups[gkey])} if gkey else {}
-        )
-        ind = names.get(header_key(cell_text(cells.get(ind_col))))
+        unit = written.get(cell_text(cells.get(unit_col)))
+        gkey = group_of.get(unit) if unit else None
+        ind = names[gkey].get(header_key(cell_text(cells.get(ind_col)))) if gkey else None
         if unit is None or ind is None:
             ret.problems.append(
                 structure_problem(
