@@ -250,3 +250,57 @@ def test_fast_workbook_reader_reads_what_openpyxl_reads(forms_2024, tmp_path):
         ]
     cell = next(s for s in read_sheets(path, set()) if s.title == "指标数据").rows[6][8]
     assert cell.percent and cell.decimals == 2 and cell.value == 0.985
+
+
+@pytest.mark.slow
+def test_changed_structure_is_read_by_labels_or_refused(forms_2024, tmp_path):
+    returns = tmp_path / "收件箱"
+    returns.mkdir()
+    for unit in ("宁晋县", "威县", "清河县", "沙河市"):
+        shutil.copy(forms_2024 / form_file_name(2024, unit), returns / f"{unit}.xlsx")
+    wb = load_workbook(returns / "宁晋县.xlsx")  # a row inserted, the sheet renamed
+    ws = wb["指标数据"]
+    value = ws["H6"].value
+    ws.insert_rows(6)
+    ws.title = "数据"
+    ws["L9"] = "98"  # typed beside the form
+    wb.save(returns / "宁晋县.xlsx")
+    wb = load_workbook(returns / "威县.xlsx")  # an indicator's row deleted
+    wb["指标数据"].delete_rows(6)
+    wb.save(returns / "威县.xlsx")
+    wb = load_workbook(returns / "清河县.xlsx")  # the identity edited: now says 南和区
+    hidden = wb[ID_SHEET]
+    row = next(r for r in range(1, hidden.max_row + 1) if hidden.cell(r, 1).value == "unit")
+    hidden.cell(row, 2).value = "南和区"
+    wb.save(returns / "清河县.xlsx")
+    done = collect(2024, returns, tmp_path / "数据", issuance_file=ISSUANCE)
+    status = {s.unit: s for s in done.statuses}
+    moved = status["宁晋县"]
+    assert moved.status == "已收到"
+    codes = [p.code for p in moved.problems]
+    assert codes.count("form-structure-changed") == 2  # renamed sheet, moved rows
+    outside = next(p for p in moved.problems if p.code == "value-outside-form")
+    assert (outside.sheet, outside.column, outside.row) == ("数据", "L", 9)
+    inputs_source = tmp_path / "数据" / "2024"
+    assert inputs_source.is_dir()
+    assert status["威县"].status == "有问题"
+    broken = next(p for p in status["威县"].problems if p.code == "form-structure-broken")
+    assert broken.indicator  # names the indicator whose row is gone
+    tampered = status["南和区"].problems
+    assert [p.code for p in tampered] == ["form-tampered", "form-from-other-unit"]
+    assert tampered[0].file == "清河县.xlsx" and "清河县" in tampered[1].message
+    assert status["清河县"].status == "未收到"
+    # 宁晋县's moved figure was read from its new row.
+    from evalgen.collection.merge import merged_file_name
+
+    merged = load_workbook(inputs_source / merged_file_name(2024))["县区指标"]
+    row = next(r for r in merged.iter_rows(min_row=3) if r[0].value == "宁晋县")
+    assert row[2].value == pytest.approx(value)
+
+
+@pytest.mark.slow
+def test_forms_are_byte_identical_run_to_run(forms_2024, tmp_path):
+    again = make_forms(
+        2024, tmp_path / "again", prefill=SAMPLE_INPUTS / "2024", issuance_file=ISSUANCE
+    )
+    assert _hashes(again.folder) == _hashes(forms_2024)
