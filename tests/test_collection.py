@@ -304,3 +304,44 @@ def test_forms_are_byte_identical_run_to_run(forms_2024, tmp_path):
         2024, tmp_path / "again", prefill=SAMPLE_INPUTS / "2024", issuance_file=ISSUANCE
     )
     assert _hashes(again.folder) == _hashes(forms_2024)
+
+
+def _to_pdf(path: Path, work: Path) -> Path | None:
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    profile = (work / "lo-profile").as_uri()
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
+         "--outdir", str(work), str(path)],
+        capture_output=True, timeout=240, check=False,
+    )  # fmt: skip
+    pdf = work / f"{path.stem}.pdf"
+    return pdf if pdf.is_file() else None
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+def test_a_form_opens_in_libreoffice_and_prints_on_a4(tmp_path):
+    import subprocess
+
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    Workbook().save(plain)
+    if _to_pdf(plain, tmp_path) is None:
+        pytest.skip("LibreOffice Calc is not installed here (soffice cannot convert a workbook)")
+    loaded = load_model()
+    spec = FormSpec(loaded.model, loaded.sha256, 2025, "2026年1月15日", "张××")
+    form = tmp_path / "form.xlsx"
+    write_unit_form(form, spec, "department", "市住房城乡建设局", Prefill())
+    pdf = _to_pdf(form, tmp_path)
+    assert pdf is not None
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "595" in info and "841" in info  # A4 in points
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert (
+        "市住房城乡建设局" in text and "竣工建筑中绿色建筑占比" in text and "加分事项申报表" in text
+    )

@@ -82,26 +82,29 @@ def write_unit_form(path: Path, spec: FormSpec, gkey: str, unit: str, prefill: P
 
 def _guide_sheet(wb, styles: Styles, lines: list[str]) -> None:
     ws = wb.add_worksheet(Sheets.GUIDE)
-    ws.set_column(0, 0, 100, styles.note)
+    ws.set_column(0, 0, 76)  # within portrait A4, or LibreOffice shifts it off the page
     ws.write_string(0, 0, lines[0], styles.title)
     for r, line in enumerate(lines[1:], 2):
         ws.write_string(r, 0, line, styles.note)
+        ws.set_row(r, 30)  # room for two wrapped lines (Excel does not grow rows for us)
     finish_sheet(ws, 1, landscape=False)
 
 
 def _heading(ws, styles: Styles, spec: FormSpec, unit: str, title: str, width: int) -> None:
-    ws.merge_range(
-        0, 0, 0, width - 1, f"{spec.year}年度{spec.model.assessment}{title}", styles.title
-    )
-    ws.write_string(1, 0, f"填报单位：{unit}　　考核年度：{spec.year}年", styles.note)
-    ws.write_string(2, 0, "只在黄色单元格填写；其余单元格已锁定。", styles.note)
+    """Title, unit and year, and the one-line instruction, each across the table's width."""
+    last = width - 1
+    ws.merge_range(0, 0, 0, last, f"{spec.year}年度{spec.model.assessment}{title}", styles.title)
+    ws.merge_range(1, 0, 1, last, f"填报单位：{unit}　　考核年度：{spec.year}年", styles.note)
+    ws.merge_range(2, 0, 2, last, "只在黄色单元格填写；其余单元格已锁定。", styles.note)
+    ws.set_row(0, 28)
+    ws.set_row(Sheets.HEADER_ROW - 1, 32)
 
 
 def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill: Prefill) -> dict:
     ws = wb.add_worksheet(Sheets.FIGURES)
     headers = Sheets.FIGURE_HEADERS
     _heading(ws, styles, spec, unit, "数据填报表", len(headers))
-    for col, width in enumerate((5, 12, 30, 16, 8, 10, 12, 12, 30, 20)):
+    for col, width in enumerate((5, 20, 30, 16, 8, 10, 12, 12, 30, 20)):
         ws.set_column(col, col, width)
     header = Sheets.HEADER_ROW - 1
     ws.write_row(header, 0, headers, styles.header)

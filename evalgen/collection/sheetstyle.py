@@ -32,7 +32,9 @@ class Styles:
         fill = {"bg_color": "#FFF2CC", "locked": False}
         return cls(
             title=wb.add_format({"font_name": "黑体", "font_size": 16, "align": "center"}),
-            note=wb.add_format({"font_name": "宋体", "font_size": 10, "text_wrap": True}),
+            note=wb.add_format(
+                {"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top"}
+            ),
             header=wb.add_format(
                 {**base, **grey, "bold": True, "align": "center", "text_wrap": True}
             ),

@@ -60,7 +60,7 @@ def write_team_workbook(path: Path, spec: FormSpec, prefill: Prefill) -> None:
 
 def _guide(wb, styles: Styles, spec: FormSpec) -> None:
     ws = wb.add_worksheet(Sheets.GUIDE)
-    ws.set_column(0, 0, 100, styles.note)
+    ws.set_column(0, 0, 76)  # within portrait A4, or LibreOffice shifts it off the page
     lines = [
         f"{spec.year}年度{spec.model.assessment}考核组评分表",
         f"考核年度：{spec.year}年。考核细则：{spec.model.name}（版本 {spec.model.version}）。",
@@ -72,14 +72,16 @@ def _guide(wb, styles: Styles, spec: FormSpec) -> None:
     ws.write_string(0, 0, lines[0], styles.title)
     for r, line in enumerate(lines[1:], 2):
         ws.write_string(r, 0, line, styles.note)
+        ws.set_row(r, 30)  # room for two wrapped lines (Excel does not grow rows for us)
     finish_sheet(ws, 1, landscape=False)
 
 
 def _table_sheet(wb, styles: Styles, spec: FormSpec, title: str, headers, widths):
     ws = wb.add_worksheet(title)
     ws.merge_range(0, 0, 0, len(headers) - 1, f"{spec.year}年度{title}（考核组填写）", styles.title)
-    ws.write_string(1, 0, f"考核年度：{spec.year}年", styles.note)
-    ws.write_string(2, 0, "只在黄色单元格填写；其余单元格已锁定。", styles.note)
+    ws.merge_range(1, 0, 1, len(headers) - 1, f"考核年度：{spec.year}年", styles.note)
+    ws.merge_range(2, 0, 2, len(headers) - 1, "只在黄色单元格填写；其余单元格已锁定。", styles.note)
+    ws.set_row(0, 28)
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_row(Sheets.HEADER_ROW - 1, 0, headers, styles.header)
