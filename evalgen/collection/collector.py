@@ -8,10 +8,12 @@ Nothing in the returns folder is modified.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..inputs.checker import Checker
+from ..inputs.records import Source
 from ..inputs.tables import TableSet
 from ..inputs.values import normalize_text
 from ..model.loader import LoadedModel
@@ -19,7 +21,7 @@ from ..problems import InputError, Problem
 from .content import Sheets
 from .identity import FORM_VERSION, TEAM, UNIT
 from .letters import letter_name, write_letter
-from .merge import Merged, swap_in, write_merged
+from .merge import Merged, check_target, swap_in, write_merged
 from .returns import Return, open_return, read_unit_return
 from .teamreturn import read_team_return
 from .teamsheet import TEAM_UNIT
@@ -82,6 +84,7 @@ def collect_returns(
     """Read every return under `returns_dir`, write `out_root/YEAR/`; see the module."""
     if not returns_dir.is_dir():
         raise InputError(f"找不到报送文件夹：{returns_dir}", code="missing-folder")
+    check_target(out_root / str(year))
     model = loaded.model
     rets = [
         open_return(p, p.relative_to(returns_dir).as_posix()) for p in _files(returns_dir, out_root)
@@ -102,22 +105,30 @@ def collect_returns(
         "returns": {s.unit: s.files for s in statuses if s.files},
     }
     target = out_root / str(year)
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = out_root / f".{year}.collect-new"
-    if staging.exists():
-        import shutil
-
-        shutil.rmtree(staging)
-    (staging / LETTERS).mkdir(parents=True)
-    write_merged(staging, model, year, merged)
-    letters = []
-    for s in statuses:
-        if s.problems and s.files:
-            name = letter_name(s.unit, year)
-            write_letter(staging / LETTERS / name, s.unit, year, s.problems, contact)
-            letters.append(f"{LETTERS}/{name}")
-    swap_in(staging, target, issuance)
+    letters = _write(model, year, target, merged, statuses, contact, issuance)
     return Collection(year, target, statuses, others, letters)
+
+
+def _write(
+    model, year: int, target: Path, merged: Merged, statuses, contact, issuance
+) -> list[str]:
+    """Build the merged folder beside `target`, then swap it in; the letters written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.collect-new")
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / LETTERS).mkdir(parents=True)
+    try:
+        write_merged(staging, model, year, merged)
+        letters = []
+        for s in statuses:
+            if s.problems and s.files:
+                name = letter_name(s.unit, year)
+                write_letter(staging / LETTERS / name, s.unit, year, s.problems, contact)
+                letters.append(f"{LETTERS}/{name}")
+        swap_in(staging, target, issuance)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone after the swap; left only by a failure
+    return letters
 
 
 def _sort_out(rets: list[Return], loaded: LoadedModel, year: int) -> tuple[list[Problem], dict]:
@@ -215,8 +226,6 @@ def _unit_status(
         return Status(unit, group, FAULTY, files, ret.problems)
     merged.figures.setdefault(unit, {}).update(ret.figures)
     merged.claims += ret.events
-    from ..inputs.records import Source
-
     merged.reports += [
         (unit, no, text, proof, Source(ret.name, Sheets.TASKS, ref))
         for no, text, proof, ref in ret.reports

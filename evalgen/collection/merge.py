@@ -24,7 +24,7 @@ from ..model.schema import ScoringModel
 from ..problems import OutputError, column_letter
 from .teamsheet import EVENT_HEADERS, TASK_HEADERS
 
-__all__ = ["Merged", "merged_file_name", "swap_in", "write_merged"]
+__all__ = ["Merged", "check_target", "merged_file_name", "swap_in", "write_merged"]
 
 
 def merged_file_name(year: int) -> str:
@@ -134,14 +134,18 @@ def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
 
 
-def swap_in(staging: Path, target: Path, issuance: Path | None) -> None:
-    """Replace `target` (a folder `collect` made, or nothing) by `staging` in one rename."""
+def check_target(target: Path) -> None:
+    """Refuse a `target` that exists but is not a folder `collect` made: never replace it."""
     if target.exists() and not (target / STATE_FILE).is_file():
-        shutil.rmtree(staging)
         raise OutputError(
             f"{target} 已存在，且不是 evalgen collect 生成的汇总文件夹；为免覆盖，未写入",
             code="merge-target-not-merge",
         )
+
+
+def swap_in(staging: Path, target: Path, issuance: Path | None) -> None:
+    """Replace `target` (a folder `collect` made, or nothing) by `staging` in one rename."""
+    check_target(target)
     carried = issuance if issuance is not None else target / ISSUANCE_FILE
     if carried.is_file():
         shutil.copyfile(carried, staging / ISSUANCE_FILE)
