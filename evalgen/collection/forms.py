@@ -31,7 +31,7 @@ from .sheetstyle import (
     write_identity,
 )
 
-__all__ = ["FormSpec", "guide_lines", "write_unit_form"]
+__all__ = ["FormSpec", "guide_lines", "runs", "write_unit_form"]
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill:
     rows: dict[str, int] = {}
     own = prefill.figures.get(unit, {})
     before = prefill.previous.get(unit, {})
-    for i, (category, ind) in enumerate(unit_indicators(group, unit)):
+    indicators = unit_indicators(group, unit)
+    for i, (category, ind) in enumerate(indicators):
         r = header + 1 + i
         target = target_for(ind, spec.year)
         ws.write_number(r, 0, i + 1, styles.number)
@@ -121,12 +122,27 @@ def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill:
         _write_figure(ws, r, 7, own.get(ind.id), styles.input)
         ws.write_blank(r, 8, None, styles.input_text)
         ws.write_blank(r, 9, None, styles.input_text)
-        ref = f"H{r + 1}"
-        ws.data_validation(r, 7, r, 7, number_rule(ref, ind.min, ind.max))
-        ws.data_validation(r, 8, r, 9, text_rule())
         rows[ind.id] = r + 1
+    # One validation per run of rows with the same bounds (the formula's reference is
+    # relative to the run's first cell): far fewer to write than one per row.
+    first = header + 1
+    for start, end, (low, high) in runs([(i.min, i.max) for _, i in indicators], first):
+        ws.data_validation(start, 7, end, 7, number_rule(f"H{start + 1}", low, high))
+    if indicators:
+        ws.data_validation(first, 8, first + len(indicators) - 1, 9, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
     return {"title": Sheets.FIGURES, "header_row": Sheets.HEADER_ROW, "rows": rows}
+
+
+def runs(keys: list, first: int) -> list[tuple[int, int, tuple]]:
+    """(first row, last row, key) of each run of equal consecutive keys, rows from `first`."""
+    runs: list[tuple[int, int, tuple]] = []
+    for i, key in enumerate(keys):
+        if runs and runs[-1][2] == key and runs[-1][1] == first + i - 1:
+            runs[-1] = (runs[-1][0], first + i, key)
+        else:
+            runs.append((first + i, first + i, key))
+    return runs
 
 
 def _write_value(ws, r: int, c: int, value: Decimal | None, fmt) -> None:
@@ -159,8 +175,9 @@ def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str) -> dict:
         ws.write_row(r, 2, (task.name, role), styles.cell)
         ws.write_blank(r, 4, None, styles.input_text)
         ws.write_blank(r, 5, None, styles.input_text)
-        ws.data_validation(r, 4, r, 5, text_rule())
         rows[str(task.no)] = r + 1
+    if rows:
+        ws.data_validation(header + 1, 4, header + len(rows), 5, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
     return {"title": Sheets.TASKS, "header_row": Sheets.HEADER_ROW, "rows": rows}
 
@@ -188,12 +205,13 @@ def _claims_sheet(wb, styles, spec: FormSpec, unit: str, prefill: Prefill) -> di
         ws.write(r, 1, event.item_id if event else None, styles.input)
         ws.write(r, 2, event.count if event else None, styles.input)
         ws.write(r, 3, event.basis if event else None, styles.input_text)
-        ws.data_validation(r, 1, r, 1, {"validate": "list", "source": catalogue,
-                                        "error_message": "请从下拉列表中选择事项编号。"})  # fmt: skip
-        ws.data_validation(r, 2, r, 2, {"validate": "integer", "criteria": "between",
-                                        "minimum": 1, "maximum": 99,
-                                        "error_message": "次数应为1—99的整数。"})  # fmt: skip
-        ws.data_validation(r, 3, r, 3, text_rule())
         rows[str(i + 1)] = r + 1
+    first, last = header + 1, header + len(rows)
+    ws.data_validation(first, 1, last, 1, {"validate": "list", "source": catalogue,
+                                           "error_message": "请从下拉列表中选择事项编号。"})  # fmt: skip
+    ws.data_validation(first, 2, last, 2, {"validate": "integer", "criteria": "between",
+                                           "minimum": 1, "maximum": 99,
+                                           "error_message": "次数应为1—99的整数。"})  # fmt: skip
+    ws.data_validation(first, 3, last, 3, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
     return {"title": Sheets.CLAIMS, "header_row": Sheets.HEADER_ROW, "rows": rows}

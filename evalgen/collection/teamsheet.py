@@ -13,7 +13,7 @@ from pathlib import Path
 from ..inputs.records import Event
 from ..model.schema import ScoringModel
 from .content import Prefill, Sheets, team_indicators
-from .forms import FormSpec
+from .forms import FormSpec, runs
 from .identity import TEAM, Identity
 from .sheetstyle import (
     Styles,
@@ -92,6 +92,7 @@ def _evaluated_sheet(wb, styles: Styles, spec: FormSpec, prefill: Prefill) -> No
     headers = Sheets.TEAM_EVALUATED_HEADERS
     ws = _table_sheet(wb, styles, spec, Sheets.TEAM_EVALUATED, headers, (6, 18, 18, 30, 8, 10))
     r = Sheets.HEADER_ROW
+    bounds: list[tuple] = []
     for group in spec.model.groups.values():
         indicators = team_indicators(group)
         for unit in group.units if indicators else []:
@@ -104,10 +105,10 @@ def _evaluated_sheet(wb, styles: Styles, spec: FormSpec, prefill: Prefill) -> No
                 else:
                     ws.write(r, 5, "不适用" if figure else None, styles.input)
                 high = ind.points if ind.max is None else min(ind.max, ind.points)
-                ws.data_validation(
-                    r, 5, r, 5, number_rule(f"F{r + 1}", ind.min or Decimal(0), high)
-                )
+                bounds.append((ind.min or Decimal(0), high))
                 r += 1
+    for start, end, (low, high) in runs(bounds, Sheets.HEADER_ROW):
+        ws.data_validation(start, 5, end, 5, number_rule(f"F{start + 1}", low, high))
     finish_sheet(ws, Sheets.HEADER_ROW)
 
 
@@ -118,6 +119,7 @@ def _task_sheet(wb, styles: Styles, spec: FormSpec, title: str, prefill: Prefill
         if group.task_input is None or group.task_input.sheet != title:
             continue
         top = group.task_scoring.max_score if group.task_scoring else Decimal(100)
+        start = r
         for task in group.tasks:
             for unit in task.units:
                 role = "牵头" if unit == task.units[0] else "配合"
@@ -126,9 +128,12 @@ def _task_sheet(wb, styles: Styles, spec: FormSpec, title: str, prefill: Prefill
                 score = prefill.tasks.get(unit, {}).get(task.id)
                 ws.write(r, 5, float(score[0]) if score else None, styles.input)
                 ws.write_blank(r, 6, None, styles.input_text)
-                ws.data_validation(r, 5, r, 5, number_rule(f"F{r + 1}", Decimal(0), top, na=False))
-                ws.data_validation(r, 6, r, 6, text_rule())
                 r += 1
+        if r > start:  # one validation for the group's rows: the same bounds throughout
+            ws.data_validation(
+                start, 5, r - 1, 5, number_rule(f"F{start + 1}", Decimal(0), top, na=False)
+            )
+            ws.data_validation(start, 6, r - 1, 6, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
 
 
@@ -148,12 +153,13 @@ def _event_sheet(wb, styles: Styles, spec: FormSpec, events: list[Event]) -> Non
                   event.basis, event.date) if event else (None,) * 6  # fmt: skip
         for c, value in enumerate(values, 1):
             ws.write(r, c, value, styles.input_text if c in (3, 5) else styles.input)
-        ws.data_validation(r, 1, r, 1, {"validate": "list", "source": unit_list})
-        ws.data_validation(r, 2, r, 2, {"validate": "list", "source": item_list})
-        ws.data_validation(r, 4, r, 4, {"validate": "integer", "criteria": "between",
-                                        "minimum": 1, "maximum": 99})  # fmt: skip
-        ws.data_validation(r, 3, r, 3, text_rule())
-        ws.data_validation(r, 5, r, 6, text_rule())
+    first, last = Sheets.HEADER_ROW, Sheets.HEADER_ROW + len(events) + BLANK_EVENT_ROWS - 1
+    ws.data_validation(first, 1, last, 1, {"validate": "list", "source": unit_list})
+    ws.data_validation(first, 2, last, 2, {"validate": "list", "source": item_list})
+    ws.data_validation(first, 4, last, 4, {"validate": "integer", "criteria": "between",
+                                           "minimum": 1, "maximum": 99})  # fmt: skip
+    ws.data_validation(first, 3, last, 3, text_rule())
+    ws.data_validation(first, 5, last, 6, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
 
 
