@@ -69,8 +69,7 @@ def test_unit_form_is_protected_validated_and_prints_on_a4(tmp_path):
     # 市农业农村局 reports 农产品质量监测合格率 (applies_to) and its key tasks; evaluated
     # indicators (评审打分) are the team's, not in the unit's form.
     ids = [figures.cell(r, 2).value for r in range(5, figures.max_row + 1)]
-    assert "agri_pass_rate" in ids or any("agri" in str(i) for i in ids)
-    assert not any(str(i).startswith("dept_eval") for i in ids)
+    assert ids == ["dept_agri_pass_rate"]  # its one applies_to indicator; no 评审打分 ones
     value = figures["H5"]
     assert value.protection.locked is False and figures["G5"].protection.locked is True
     rules = {str(dv.sqref): dv for dv in figures.data_validations.dataValidation}
@@ -138,6 +137,12 @@ def test_round_trip_gives_the_same_totals_grades_and_ranks(forms_2024, tmp_path)
     ws = load_workbook(forms_2024 / form_file_name(2024, "宁晋县"))["指标数据"]
     assert ws["C4"].value == "指标名称" and ws["G4"].value == "上年完成值（参考）"
     assert ws["G5"].value is not None and ws["H5"].value == pytest.approx(float(figure.value))
+    team = load_workbook(forms_2024 / team_file_name(2024))
+    assert team[ID_SHEET].sheet_state == "veryHidden"
+    events = team["加减分事项"]
+    lists = [dv for dv in events.data_validations.dataValidation if dv.type == "list"]
+    assert any(dv.formula1.startswith("事项目录!$A$2:$A$") for dv in lists)  # item ids
+    assert all(ws.protection.sheet for ws in team.worksheets if ws.title != ID_SHEET)
 
 
 def _edit(path: Path, sheet: str, cell: str, value) -> None:
@@ -345,3 +350,17 @@ def test_a_form_opens_in_libreoffice_and_prints_on_a4(tmp_path):
     assert (
         "市住房城乡建设局" in text and "竣工建筑中绿色建筑占比" in text and "加分事项申报表" in text
     )
+
+
+@pytest.mark.slow
+def test_forms_command_keeps_an_earlier_folder_aside(tmp_path):
+    out = tmp_path / "填报表"
+    runner = CliRunner()
+    first = runner.invoke(main, ["forms", "2025", "--out", str(out), "--deadline", "2026年1月15日"])
+    assert first.exit_code == 0, first.output
+    assert "45个文件" in first.output
+    again = runner.invoke(main, ["forms", "2025", "--out", str(out)])
+    assert again.exit_code == 0 and (tmp_path / "填报表.prev-1").is_dir()
+    assert "原有的文件夹已保留在" in again.output
+    bad = runner.invoke(main, ["forms", "2031", "--out", str(tmp_path / "x")])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
