@@ -80,6 +80,39 @@ def test_unit_form_is_protected_validated_and_prints_on_a4(tmp_path):
     assert tasks["D5"].value in ("牵头", "配合")
 
 
+# -- the status table -----------------------------------------------------------------------
+
+
+def test_status_table_aligns_chinese_columns_and_lists_the_missing(tmp_path):
+    from evalgen.collection.collector import Collection, Status
+    from evalgen.collection.status import status_table
+    from evalgen.problems import Problem
+
+    bad = Problem(
+        "不是数字", file="a.xlsx", sheet="指标数据", row=5, column="H", code="not-a-number"
+    )
+    statuses = [
+        Status("宁晋县", "县（市、区）", "有问题", ["a.xlsx"], [bad]),
+        Status("市人力资源社会保障局", "市直部门", "已收到", ["b.xlsx"]),
+        Status("威县", "县（市、区）", "未收到"),
+    ]
+    lines = status_table(Collection(2024, tmp_path, statuses, [], ["退回意见/x.xlsx"]))
+    rows = lines[1:5]
+    # Each row's status column starts at the same display width (CJK characters count 2).
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    starts = {
+        width(r[: r.index(s)])
+        for r, s in zip(rows, ("状态", "有问题", "已收到", "未收到"), strict=True)
+    }
+    assert len(starts) == 1
+    assert "催报名单（1个）：威县" in lines
+    assert any("a.xlsx › 指标数据 › H5单元格" in line for line in lines)
+
+
 # -- a merged year that is not complete is refused ---------------------------------------------
 
 
@@ -116,6 +149,10 @@ def _ranked(run) -> dict[str, tuple]:
     }
 
 
+def _triggers(run) -> dict[str, list]:
+    return {u["unit"]: u["triggers"] for g in run.results["groups"] for u in g["units"]}
+
+
 @pytest.mark.slow
 def test_round_trip_gives_the_same_totals_grades_and_ranks(forms_2024, tmp_path):
     returns = tmp_path / "收件箱"
@@ -123,9 +160,13 @@ def test_round_trip_gives_the_same_totals_grades_and_ranks(forms_2024, tmp_path)
     before = _hashes(returns)
     done = collect(2024, returns, tmp_path / "数据", issuance_file=ISSUANCE)
     assert not done.incomplete and _hashes(returns) == before
+    # 2023 through the same round, so the follow-ups that look back a year are compared too.
+    make_forms(2023, tmp_path / "f2023", prefill=SAMPLE_INPUTS / "2023", issuance_file=ISSUANCE)
+    assert not collect(2023, tmp_path / "f2023", tmp_path / "数据").incomplete
     merged = score(2024, tmp_path / "数据", out_dir=tmp_path / "out", documents=False)
     direct = score(2024, None, out_dir=tmp_path / "ref", documents=False)
     assert _ranked(merged) == _ranked(direct)
+    assert _triggers(merged) == _triggers(direct)
     assert len(_ranked(merged)) == 44
     # Provenance: 宁晋县's first figure came from H5 of its returned form.
     figure = merged.evaluation.inputs.figures["宁晋县"]["mfg_pass_rate"]
