@@ -310,6 +310,7 @@ def test_changed_structure_is_read_by_labels_or_refused(forms_2024, tmp_path):
     ws.insert_rows(6)
     ws.title = "数据"
     ws["L9"] = "98"  # typed beside the form
+    wb["加分申报"]["K6"] = "B03 两项"  # and beside the claims
     wb.save(returns / "宁晋县.xlsx")
     wb = load_workbook(returns / "威县.xlsx")  # an indicator's row deleted
     wb["指标数据"].delete_rows(6)
@@ -325,8 +326,8 @@ def test_changed_structure_is_read_by_labels_or_refused(forms_2024, tmp_path):
     assert moved.status == "已收到"
     codes = [p.code for p in moved.problems]
     assert codes.count("form-structure-changed") == 2  # renamed sheet, moved rows
-    outside = next(p for p in moved.problems if p.code == "value-outside-form")
-    assert (outside.sheet, outside.column, outside.row) == ("数据", "L", 9)
+    outside = [p for p in moved.problems if p.code == "value-outside-form"]
+    assert [(p.sheet, p.column, p.row) for p in outside] == [("数据", "L", 9), ("加分申报", "K", 6)]
     inputs_source = tmp_path / "数据" / "2024"
     assert inputs_source.is_dir()
     assert status["威县"].status == "有问题"

@@ -216,6 +216,7 @@ def _task_reports(ret: Return, sheet: Sheet) -> None:
     table = sheet_table(ret.name, sheet, header_row, frozenset({"序号"}))
     no_col, text_col = columns[header_key("任务序号")], columns[header_key("完成情况")]
     proof_col = columns.get(header_key("佐证材料"))
+    _strays(ret, sheet, header_row, set(sheet.rows[header_row]), set(sheet.rows))
     for r, cells in table.rows:
         no = cell_text(cells.get(no_col))
         if no.isdigit():
@@ -227,6 +228,7 @@ def _task_reports(ret: Return, sheet: Sheet) -> None:
 def _claims(ret: Return, check: Checker, sheet: Sheet, unit: str) -> None:
     header_row, columns = find_header(sheet, ("事项编号", "次数"))  # type: ignore[misc]
     table = sheet_table(ret.name, sheet, header_row, frozenset({"序号"}))
+    _strays(ret, sheet, header_row, set(sheet.rows[header_row]), set(sheet.rows))
     basis = next((c for k, c in columns.items() if k.startswith("依据")), None)
     wanted = {columns[header_key("事项编号")]: "事项编号", columns[header_key("次数")]: "次数"}
     if basis is not None:
