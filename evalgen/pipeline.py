@@ -6,7 +6,7 @@ import errno
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,18 +21,21 @@ from .inputs.reader import input_files
 from .inputs.values import normalize_text
 from .inputs.year import YearInputs, read_year, suggest_unit
 from .model.loader import LoadedModel, load_model
+from .model.names import model_for_year
 from .model.schema import ScoringModel
 from .outputs import frames
 from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
 from .outputs.explain import explain_unit
 from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
 from .outputs.records import YearRecord
+from .outputs.renamed import document_year, in_names_of_year
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
 from .problems import EvalgenError, InputError, OutputError, Problem
 from .resources import DEFAULT_INPUTS
 from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
+from .scoring.history import history_in_names
 from .scoring.scored import YearLines, YearResult
 
 if TYPE_CHECKING:
@@ -131,7 +134,17 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     scored = _scored(loaded.model, inputs, history)
     scoring += time.perf_counter() - t
     timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
+    # Later stages see the year under its unit names, history following each unit.
+    loaded, history = _in_names_of_year(loaded, history, year)
     return Evaluation(loaded, inputs, scored.result, scored.lines, history, timings)
+
+
+def _in_names_of_year(
+    loaded: LoadedModel, history: dict[int, YearResult], year: int
+) -> tuple[LoadedModel, dict[int, YearResult]]:
+    """The model's view of `year` and the earlier years under its unit names (`model.names`)."""
+    view = replace(loaded, model=model_for_year(loaded.model, year))
+    return view, history_in_names(loaded.model, history, year)
 
 
 def _earlier_year(
@@ -316,6 +329,9 @@ def _documents(
     """The year's documents, ready to render; earlier years enter as totals and ranks only."""
     model = evaluation.loaded.model
     history = {y: history_points(model, r) for y, r in evaluation.history.items()}
+    # Units by their names in the year of the 成文日期 (a unit renamed since: its new name).
+    year = document_year(issuance.date, results["year"])
+    results, history = in_names_of_year(model, results, history, year)
     return prepare_documents(model, results, history, issuance, templates_dir)
 
 
@@ -433,3 +449,88 @@ def fast_paths() -> dict[str, FastPath]:
     from .documents.compiled import fast_path as documents
 
     return {path.name: path for path in (documents(), charts())}
+
+
+# -- evalgen progress: a quarter or half-year's 定期通报, task ledger and 督办单 (issue 16) --------
+
+
+@dataclass(frozen=True)
+class ProgressRun:
+    """A finished `progress` run: the period's record (progress.json) and its folder."""
+
+    period: str
+    record: dict
+    folder: Path
+    kept_aside: Path | None
+    files: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+
+
+def progress(
+    period: str,
+    inputs_dir: Path | None = None,
+    model: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    templates_dir: Path | None = None,
+    issuance_file: Path | None = None,
+    documents: bool = True,
+    pdf: bool = False,
+) -> ProgressRun:
+    """A period's progress (`2025H1`): progress.json, 台账_PERIOD.xlsx, the 定期通报 and a
+    督办单 per lagging unit, in out/PERIOD/ — all or nothing, as `score`."""
+    from .documents.progress import write_progress_documents
+    from .outputs.ledger_workbook import write_ledger_workbook
+    from .progress.period import parse_period
+    from .progress.read import read_period
+    from .progress.report import assess_progress, progress_record
+
+    if pdf:
+        require_soffice()
+    loaded = load_model(model)
+    when = parse_period(period, loaded.model.years)
+    folder = Path(out_dir) if out_dir else Path("out") / when.code
+    check_output_folder(folder)
+    base = _inputs_base(inputs_dir)
+    view = model_for_year(loaded.model, when.year)  # units under their names in force then
+    inputs = read_period(view, base / when.code, when)
+    years = _earlier_years(base, when.year, loaded.model.years)
+    annual = {y: read_year(loaded.model, base / str(y), y).figures for y in years}
+    record = progress_record(view, assess_progress(view, inputs, annual))
+    issuance = None
+    if documents:
+        issuance = load_issuance(issuance_file or base / when.code / ISSUANCE_FILE)
+    notices: list[Problem] = []
+
+    def write(run: RunFolder) -> dict[str, str]:
+        run.write("progress.json", json_bytes(record))
+        write_ledger_workbook(record, run.staging / f"台账_{when.code}.xlsx")
+        if issuance is not None:
+            written = write_progress_documents(record, issuance, run.staging, templates_dir)
+            if pdf:
+                notices.extend(check_pdf_fonts(convert_to_pdf(written), run.staging))
+        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
+        manifest = {
+            "evalgen_version": __version__,
+            "period": when.code,
+            "model": _model_meta(loaded),
+            "inputs": _period_hashes(base, when.code, years, issuance_file),
+            "outputs": outputs,
+        }
+        run.write("manifest.json", json_bytes(manifest))
+        return outputs
+
+    run, final, outputs = _commit_run(folder, write)
+    files = sorted(outputs) + ["manifest.json"]
+    return ProgressRun(when.code, record, final, run.kept_aside, files, notices)
+
+
+def _period_hashes(
+    base: Path, code: str, years: list[int], issuance_file: Path | None
+) -> dict[str, str]:
+    hashes = _input_hashes(base, years, issuance_file)
+    folder = base / code
+    extra = [folder / ISSUANCE_FILE] if (folder / ISSUANCE_FILE).is_file() else []
+    for path in sorted(input_files(folder) + extra):
+        hashes[f"{code}/{path.name}"] = sha256_file(path)
+    return hashes

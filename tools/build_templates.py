@@ -861,11 +861,116 @@ def build_robustness(source: Path | None = None):
     return doc
 
 
+# -- evalgen progress: the 定期通报 and the 督办单 ------------------------------------------------
+
+
+def build_progress():
+    """定期通报 (关于2025年上半年质量强市建设工作进展情况的通报): the bulletin's 版头, styles,
+    落款 and 版记; 正文 一 总体情况 (chart), 二 进度滞后的单位和指标, 三 重点任务推进情况
+    (table), 四 节点目标进展 (chart, table), 五 工作要求."""
+    doc = _new_document(_bulletin_styles(), SZ_S4)
+    _p(doc, "发文机关标志", "{{ doc.banner }}")
+    _p(doc, "发文字号", "{{ doc.number }}")
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "主送机关", "{{ doc.to }}：")
+    _p(doc, "公文正文", "{{ intro }}")
+    _p(doc, "一级标题", "一、总体情况")
+    _tag(doc, "for para in overview")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _figure(doc, "charts.status", "图1　年内跟踪指标进度情况")
+    _p(doc, "一级标题", "二、进度滞后的单位和指标")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _p(doc, "公文正文", "{{ g.text }}")
+    _numbered(doc, "g.lines", "{{ it }}")
+    _tag(doc, "endfor")
+    _p(doc, "一级标题", "三、重点任务推进情况")
+    _p(doc, "公文正文", "{{ tasks_text }}")
+    _numbered(doc, "lagging_tasks", "{{ it }}。")
+    _p(doc, "表题", "表1　重点任务推进情况")
+    left = "表格文字左对齐"
+    _table(
+        doc,
+        [12, 54, 36, 28, 26],
+        [
+            ["序号", "任务", "牵头单位", "进展", "完成/推进/未启动"],
+            "{%tr for r in task_rows %}",
+            ["{{ r.no }}", ("{{ r.name }}", left), ("{{ r.lead }}", left)]
+            + ["{{ r.status }}", "{{ r.counts }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(doc, "表注", "注：进展按各责任单位报送汇总；有责任单位未启动的任务标注“滞后”。")
+    _p(doc, "一级标题", "四、节点目标进展")
+    _p(doc, "公文正文", "{{ milestone_text }}")
+    _figure(doc, "charts.milestones", "图2　节点目标进展")
+    _p(doc, "表题", "表2　节点目标进展")
+    _table(
+        doc,
+        [40, 36, 16, 24, 22, 18],
+        [
+            ["指标", "历年实际", "本期", "下一节点目标", "每年需提高", "研判"],
+            "{%tr for r in milestones %}",
+            [("{{ r.name }}", left), ("{{ r.history }}", left), "{{ r.so_far }}"]
+            + ["{{ r.target }}", "{{ r.need }}", "{{ r.status }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(
+        doc,
+        "表注",
+        "注：每年需提高＝（下一节点目标－最近一年实际值）÷相隔年数；保持类目标每年均应达到。",
+    )
+    _p(doc, "一级标题", "五、下一步工作要求")
+    _tag(doc, "for it in requirements")
+    _p(
+        doc,
+        "公文正文",
+        ("（{{ " + CN_NUMS + "[loop.index0] }}）{{ it.title }}。", "二级标题字符"),
+        "{{ it.text }}",
+    )
+    _tag(doc, "endfor")
+    _signature(doc)
+    _colophon(doc)
+    return doc
+
+
+def build_supervision():
+    """督办单: a form — 承办单位, 督办依据, each lagging item, 督办要求, 办理时限, 联系方式 —
+    under the title and number, the issuer's 落款 below."""
+    doc = _new_document(_notice_styles(), SZ3)  # a form read at body size
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "文书编号", "{{ number }}")
+    head, left = "表格表头", "表格文字左对齐"
+    _table(
+        doc,
+        [36, 120],
+        [
+            [("承办单位", head), ("{{ unit }}", left)],
+            [("督办依据", head), ("{{ intro }}", left)],
+            "{%tr for it in items %}",
+            [("滞后事项{{ loop.index }}", head), ("{{ it }}", left)],
+            "{%tr endfor %}",
+            [("督办要求", head), ("{{ demand }}", left)],
+            [("办理时限", head), ("{{ deadline }}", left)],
+            "{%tr if contact %}",
+            [("联系方式", head), ("{{ contact }}", left)],
+            "{%tr endif %}",
+        ],
+        header_rows=0,
+    )
+    _signature(doc)
+    return doc
+
+
 BUILDERS = {
     "bulletin.docx": build_bulletin,
     "unit_report.docx": build_unit_report,
     "notice.docx": build_notice,
     "robustness.docx": build_robustness,
+    "progress.docx": build_progress,
+    "supervision.docx": build_supervision,
 }
 
 # -- saving and checking -------------------------------------------------------------------

@@ -42,6 +42,7 @@ def main() -> None:
       evalgen explain 2024 宁晋县    逐项说明某单位得分来源
       evalgen robustness 2024       稳定性分析：权重小幅变动下各项结论是否稳定
       evalgen diff 旧结果/ 新结果/   比较两次评分结果，列出每处变化及其原因
+      evalgen progress 2025H1       年内进展：定期通报、重点任务台账、督办单
     """
 
 
@@ -371,3 +372,8 @@ def _summary(run: pipeline.Run) -> str:
     if run.kept_aside:
         lines.append(f"上次运行的结果已保留在：{run.kept_aside}")
     return "\n".join(lines)
+
+
+from .progress import progress  # noqa: E402 - registered after the group is defined
+
+main.add_command(progress)

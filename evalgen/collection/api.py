@@ -9,6 +9,7 @@ from pathlib import Path
 from ..inputs.issuance import ISSUANCE_FILE, load_issuance
 from ..inputs.year import read_year
 from ..model.loader import LoadedModel, load_model
+from ..model.names import model_for_year
 from ..problems import OutputError
 from ..resources import DEFAULT_INPUTS
 from ..scoring.engine import check_year
@@ -69,12 +70,13 @@ def make_forms(
     loaded = load_model(model)
     check_year(loaded.model, year, loaded.locate)
     issuance = issuance_file or (inputs_dir or DEFAULT_INPUTS) / str(year) / ISSUANCE_FILE
-    spec = FormSpec(loaded.model, loaded.sha256, year, deadline, _contact(issuance))
+    view = model_for_year(loaded.model, year)  # units under their names in force that year
+    spec = FormSpec(view, loaded.sha256, year, deadline, _contact(issuance))
     data = _prefill(loaded, prefill, year)
     out = out_dir or Path("填报表") / str(year)
     staging = _staging(out)
     files = []
-    for gkey, group in loaded.model.groups.items():
+    for gkey, group in view.groups.items():
         for unit in group.units:
             files.append(form_file_name(year, unit))
             write_unit_form(staging / files[-1], spec, gkey, unit, data)

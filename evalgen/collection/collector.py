@@ -17,6 +17,8 @@ from ..inputs.records import Source
 from ..inputs.tables import TableSet
 from ..inputs.values import normalize_text
 from ..model.loader import LoadedModel
+from ..model.names import model_for_year
+from ..model.schema import ScoringModel
 from ..problems import InputError, Problem
 from .content import Sheets
 from .identity import FORM_VERSION, TEAM, UNIT
@@ -85,11 +87,11 @@ def collect_returns(
     if not returns_dir.is_dir():
         raise InputError(f"找不到报送文件夹：{returns_dir}", code="missing-folder")
     check_target(out_root / str(year))
-    model = loaded.model
+    model = model_for_year(loaded.model, year)  # units under their names in force that year
     rets = [
         open_return(p, p.relative_to(returns_dir).as_posix()) for p in _files(returns_dir, out_root)
     ]
-    others, claims = _sort_out(rets, loaded, year)
+    others, claims = _sort_out(rets, loaded, model, year)
     merged = Merged()
     check = Checker(model, year, TableSet({}, [], []))
     statuses = [_unit_status(check, unit, gkey, claims.get(unit, []), merged)
@@ -131,7 +133,9 @@ def _write(
     return letters
 
 
-def _sort_out(rets: list[Return], loaded: LoadedModel, year: int) -> tuple[list[Problem], dict]:
+def _sort_out(
+    rets: list[Return], loaded: LoadedModel, model: ScoringModel, year: int
+) -> tuple[list[Problem], dict]:
     """Files that are not forms → notices; forms → by the unit they claim, form problems added."""
     others: list[Problem] = []
     claims: dict[str, list[Return]] = {}
@@ -140,9 +144,11 @@ def _sort_out(rets: list[Return], loaded: LoadedModel, year: int) -> tuple[list[
             others += ret.problems or [_not_a_form(ret)]
             continue
         unit = ret.identity.unit
+        if ret.identity.kind == UNIT:  # a form of another year may bear a former name
+            unit = model.resolve_unit(unit) or unit
         if (
             ret.identity.kind == UNIT
-            and loaded.model.group_of(unit) is None
+            and model.group_of(unit) is None
             or ret.identity.kind not in (UNIT, TEAM)
         ):
             others.append(
@@ -161,7 +167,6 @@ def _sort_out(rets: list[Return], loaded: LoadedModel, year: int) -> tuple[list[
                 _problem(ret, stale, "stale-form", hint=f"请使用{year}年度新下发的填报表重新填报")
             )
         claims.setdefault(unit, []).append(ret)
-    model = loaded.model
     names = {u: u for g in model.groups.values() for u in g.units} | model.all_aliases()
     for unit, mine in claims.items():
         _sender(names, unit, mine)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..model.names import model_for_year, other_names
 from ..model.schema import ScoringModel
 from ..problems import InputError, Problem
 from .checker import Checker, suggest_unit
@@ -39,8 +40,12 @@ class YearInputs:
 def read_year(model: ScoringModel, folder: Path, year: int) -> YearInputs:
     """Read and check a year folder; raise InputError listing every problem.
 
-    The error also carries the notices (提示) found, as `notices`.
+    The year is read under the unit names in force in it (`model.names`); a unit's name of
+    another year is read as that unit with a notice. The error also carries the notices
+    (提示) found, as `notices`.
     """
+    names_elsewhere = other_names(model, year)
+    model = model_for_year(model, year)
     if not folder.is_dir():
         raise InputError(f"找不到{year}年度的数据文件夹：{folder}", code="missing-folder")
     check_complete(folder, year)  # a year merged by `evalgen collect` with units missing
@@ -48,7 +53,7 @@ def read_year(model: ScoringModel, folder: Path, year: int) -> YearInputs:
     names += [g.task_input.sheet for g in model.groups.values() if g.task_input]
     names.append(model.adjustment_input.sheet)
     found = find_tables(folder, names, "单位", year)
-    check = Checker(model, year, found)
+    check = Checker(model, year, found, names_elsewhere)
     result = YearInputs(year, folder, files=found.files)
     for gkey, group in model.groups.items():
         tables = found.tables[group.input.sheet]

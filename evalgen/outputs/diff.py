@@ -45,7 +45,7 @@ class Change:
 
     group: str
     unit: str
-    kind: str  # 完成值, 指标得分, 总分, 等次, 名次, 约谈, 整改, 单位
+    kind: str  # 完成值, 指标得分, 总分, 等次, 名次, 约谈, 整改, 单位, 单位名称
     item: str  # the indicator, or the follow-up's reason; "" for a unit's own figures
     before: str
     after: str
@@ -170,6 +170,7 @@ def _changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
     """The changes unit by unit: group order of `b`, units in `a`'s rank order, new ones last."""
     units_a = {u["unit"]: (g, u) for g in a["groups"] for u in g["units"]}
     units_b = {u["unit"]: (g, u) for g in b["groups"] for u in g["units"]}
+    units_a = _renamed_as_in(units_a, units_b)
     order = list(units_a) + [name for name in units_b if name not in units_a]
     for name in order:
         if name not in units_b:
@@ -182,6 +183,21 @@ def _changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
             yield from _unit_changes(units_a[name][1], units_b[name][1], causes)
 
 
+def _renamed_as_in(units_a: dict, units_b: dict) -> dict:
+    """`units_a` with a unit renamed between the runs keyed by its name in run b: matched
+    when either run's record lists the other's name among its `former_names`."""
+    renamed = {}
+    for name_b, (_, unit_b) in units_b.items():
+        for former in unit_b.get("former_names", []):
+            if name_b not in units_a and former in units_a and former not in units_b:
+                renamed[former] = name_b
+    for name_a, (_, unit_a) in units_a.items():
+        for former in unit_a.get("former_names", []):
+            if name_a not in units_b and former in units_b and former not in units_a:
+                renamed[name_a] = former
+    return {renamed.get(name, name): entry for name, entry in units_a.items()}
+
+
 def _unit_changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
     group, unit = b["group_name"], b["unit"]
 
@@ -189,6 +205,9 @@ def _unit_changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
         return Change(group, unit, kind, item, before, after, cause)
 
     result_cause = causes.of_result()
+    if a["unit"] != unit:  # renamed (`_renamed_as_in`): the model says so
+        model = [s for s in causes.sources if s.startswith("考核细则变化")]
+        yield change("单位名称", "", a["unit"], unit, model[0] if model else result_cause)
     inds_a = {i["id"]: i for i in a["indicators"]}
     inds_b = {i["id"]: i for i in b["indicators"]}
     for key in list(inds_a) + [k for k in inds_b if k not in inds_a]:
