@@ -171,6 +171,17 @@ CODES: dict[str, str] = {
     "not-a-run": "不是评分结果文件夹（缺少 results.json 或 manifest.json）",
     "run-unreadable": "评分结果文件无法读取或格式不对",
     "runs-differ-in-year": "两次运行的考核年度不同",
+    # -- fill-in forms and returns (collection/*, inputs/provenance.py) --
+    "not-a-form": "不是 evalgen 生成的填报表，未读取（提示）",
+    "form-tampered": "填报表的识别信息被改动",
+    "stale-form": "填报表来自其他年度或旧版考核细则",
+    "duplicate-return": "同一单位报送了多份填报表",
+    "form-from-other-unit": "填报表的文件名或文件夹是另一单位（提示）",
+    "form-structure-changed": "填报表结构被改动，已按标签读取（提示）",
+    "form-structure-broken": "填报表结构被改动，无法读取",
+    "value-outside-form": "在填报区域以外填写了内容，未读取（提示）",
+    "incomplete-year": "汇总数据不完整，有单位未报送或报送有误",
+    "merge-target-not-merge": "汇总目标文件夹不是 evalgen collect 生成的",
     # -- in-year following and milestones (model `progress:`, evalgen progress) --
     "progress-unknown-indicator": "年内跟踪声明了考核细则中没有的指标",
     "progress-tasks-indicator": "由重点任务计分的指标不能按年内进度跟踪",
