@@ -1137,6 +1137,16 @@ CHART_EXAMPLES = {
                    "robust": False}],
         "unit_count": 5,
     },
+    "progress_status": {
+        "rows": [{"label": "制造业产品质量合格率（县）", "正常": 8, "滞后": 3, "严重滞后": 1},
+                 {"label": "市直部门牵头指标（合计）", "正常": 5, "滞后": 1, "严重滞后": 0}],
+    },
+    "milestones": {
+        "rows": [{"label": "制造业产品质量合格率", "percent": 99.2, "status": "有望按期实现",
+                  "text": "2024年94.2%，目标95%"},
+                 {"label": "每万人高价值发明专利拥有量", "percent": 72.5, "status": "存在风险",
+                  "text": "2024年8.7件，目标12件"}],
+    },
 }  # fmt: skip
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from ..spec import Axis, ChartSpec, Series
+from ..spec import Axis, ChartSpec, Line, Series
 from .workbook import cell_range, column_letter
 
-__all__ = ["EA_FONT", "LATIN_FONT", "chart_xml", "sheet_columns"]
+__all__ = ["EA_FONT", "LATIN_FONT", "chart_xml", "drawn_lines", "sheet_columns"]
 
 EA_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
@@ -31,8 +31,14 @@ def sheet_columns(spec: ChartSpec) -> list[tuple[str, list[float | None]]]:
     """The workbook's value columns after the categories: each series, then each line."""
     columns = [(s["name"], s["values"]) for s in spec["series"]]
     count = len(spec["categories"])
-    columns += [(line["name"], [line["value"]] * count) for line in spec["lines"]]
+    columns += [(line["name"], [line["value"]] * count) for line in drawn_lines(spec)]
     return columns
+
+
+def drawn_lines(spec: ChartSpec) -> list[Line]:
+    """The reference lines a native chart shows: none on horizontal bars, where Word cannot
+    combine a line series (their value axis' gridlines show the mark instead)."""
+    return [] if spec["type"] == "bar" else spec["lines"]
 
 
 def chart_xml(spec: ChartSpec) -> bytes:
@@ -40,7 +46,7 @@ def chart_xml(spec: ChartSpec) -> bytes:
     count = len(spec["categories"])
     cat = _str_ref(cell_range("A", 2, count + 1), spec["categories"])
     plots = _bar_or_line(spec, cat)
-    if spec["lines"]:
+    if drawn_lines(spec):
         plots += _reference_lines(spec, cat, len(spec["series"]))
     horizontal = spec["type"] == "bar"
     title = _title(spec["title"], 1050) if spec["title"] else '<c:autoTitleDeleted val="1"/>'
@@ -104,7 +110,7 @@ def _reference_lines(spec: ChartSpec, cat: str, first: int) -> str:
     columns = sheet_columns(spec)
     count = len(spec["categories"])
     parts = []
-    for j, line in enumerate(spec["lines"]):
+    for j, line in enumerate(drawn_lines(spec)):
         i = first + j
         letter = column_letter(i + 1)
         name, values = columns[i]
