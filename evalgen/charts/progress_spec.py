@@ -46,26 +46,36 @@ def status_spec(rows: list[dict], title: str = "") -> ChartSpec:
 
 def milestones_spec(rows: list[dict], title: str = "") -> ChartSpec:
     """One bar per milestone, first at top: the latest value as a percentage of the next
-    target (at most 120), coloured by on track / at risk, labelled with its own text
-    ("2024年…，目标…"); a dashed line at 100 (the target).
+    target (at most 120), in the series of its track (有望按期实现, 存在风险, else 其他: its
+    colour), labelled with its own text ("2024年…，目标…"); a dashed line at 100 (the target).
 
     `rows`: `{"label", "percent": number, "status": str, "text": str}`."""
     if not rows:
         raise ChartError("图表数据有误：没有节点目标，无法绘制节点目标图。")
     percents = [min(_CAP, number(r["percent"], f"{r['label']}的完成比例")) for r in rows]
-    bars = make_series(
-        "完成比例",
-        list(percents),
-        _OTHER,
-        point_colors=[TRACK_COLORS.get(str(r["status"]), _OTHER) for r in rows],
-        labels=[str(r["text"]) for r in rows],
-        format='0"%"',
-    )
-    legend = [make_series(name, [None] * len(rows), color) for name, color in TRACK_COLORS.items()]
+    tracks = [str(r["status"]) if str(r["status"]) in TRACK_COLORS else "其他" for r in rows]
+    colors = TRACK_COLORS | {"其他": _OTHER}
+    # One series per track, each row's bar in its own: stacked, a row's single bar fills its
+    # place and the legend names the colours (no legend entries to delete, which Word and
+    # LibreOffice count differently on horizontal bars).
+    series = [
+        make_series(
+            track,
+            [p if t == track else None for p, t in zip(percents, tracks, strict=True)],
+            color,
+            labels=[
+                str(r["text"]) if t == track else None for r, t in zip(rows, tracks, strict=True)
+            ],
+            format='0"%"',
+        )
+        for track, color in colors.items()
+        if track in tracks or track in TRACK_COLORS
+    ]
     return make_spec(
         "milestones",
         [str(r["label"]) for r in rows],
-        [bars, *legend],
+        series,
+        stacked=True,
         title=title,
         height_in=0.8 + 0.3 * len(rows),
         lines=[{"name": "下一节点目标 100%", "value": 100.0, "color": _LINE_COLOR}],

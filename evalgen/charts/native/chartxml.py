@@ -184,7 +184,7 @@ def _labels(series: Series, position: str, crowded: bool = False) -> str:
         '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
     )
     single = "".join(
-        f'<c:dLbl><c:idx val="{k}"/>{_rich(text, 900, tag="c:tx")}'
+        f'<c:dLbl><c:idx val="{k}"/>{_rich(text, 900, tag="c:tx", line=len(text) > 8)}'
         f'<c:dLblPos val="{position}"/>{flags.format(v=1)}</c:dLbl>'
         for k, text in own
     )
@@ -240,9 +240,12 @@ def _title(text: str, size: int, *, rotated: bool = False) -> str:
     )
 
 
-def _rich(text: str, size: int, *, tag: str, rotated: bool = False) -> str:
-    """A text of its own (a title, a label): its size; its fonts are the chart's (`_text_properties`)."""
+def _rich(text: str, size: int, *, tag: str, rotated: bool = False, line: bool = False) -> str:
+    """A text of its own (a title, a label): its size; its fonts are the chart's
+    (`_text_properties`); `line`: kept on one line (a long data label, not wrapped)."""
     body = '<a:bodyPr rot="-5400000" vert="horz"/>' if rotated else "<a:bodyPr/>"
+    if line:
+        body = '<a:bodyPr wrap="none"/>'
     return (
         f"<{tag}><c:rich>{body}<a:lstStyle/><a:p><a:pPr>{_run_props('defRPr', size)}</a:pPr>"
         f"<a:r>{_run_props('rPr', size, lang=True)}<a:t>{escape(text)}</a:t></a:r></a:p>"
