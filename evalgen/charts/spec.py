@@ -18,7 +18,16 @@ from .errors import ChartError
 from .progress_spec import milestones_spec, status_spec
 from .specparts import CHART_TYPES, Axis, ChartSpec, Line, Series, make_series, make_spec
 
-__all__ = ["CHART_TYPES", "Axis", "ChartSpec", "Line", "Series", "chart_spec", "order_units"]
+__all__ = [
+    "CHART_TYPES",
+    "Axis",
+    "ChartSpec",
+    "Line",
+    "Series",
+    "bin_width",
+    "chart_spec",
+    "order_units",
+]
 
 _UNIT_COLOR = "#4A78B0"
 _AVERAGE_COLOR = "#A9A9A9"
@@ -127,7 +136,7 @@ def _score_histogram(units: list[dict], bands: list[dict], title: str = "") -> C
     grades = grade_bands(bands)
     totals = [number(u["total"], f"{u['unit']}的总分") for u in units]
     codes = [band_for(u.get("grade"), grades, str(u["unit"]))["code"] for u in units]
-    width = _bin_width(min(totals), max(totals))
+    width = bin_width(min(totals), max(totals))
     first = math.floor(min(totals) / width)
     bins = math.floor(max(totals) / width) + 1 - first
     counts = {b["code"]: [0.0] * bins for b in grades}
@@ -145,13 +154,14 @@ def _score_histogram(units: list[dict], bands: list[dict], title: str = "") -> C
         series,
         stacked=True,
         title=title,
+        height_in=3.4,  # room for up to 40 bins' names turned upright
         category_title=f"总分（分；每{width:g}分一组，左含右不含，共{len(units)}个单位）",
         axis={"title": "单位数（个）", "min": 0, "max": None, "major": None, "format": "0"},
     )
 
 
-def _bin_width(low: float, high: float) -> int:
-    """As `spread.bin_width`: the smallest of 1, 2, 5, 10, 20 points giving at most 40 bins."""
+def bin_width(low: float, high: float) -> int:
+    """The histogram's bin: the smallest of 1, 2, 5, 10, 20 points giving at most 40 bins."""
     for width in (1, 2, 5, 10, 20):
         if math.floor(high / width) + 1 - math.floor(low / width) <= 40:
             return width
