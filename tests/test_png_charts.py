@@ -93,7 +93,7 @@ def test_grade_distribution_columns_per_grade_and_group():
     assert [c for *_r, c in bars(ax)] == [A, A, B, B, C, C, D, D]
     assert annotations(ax) == ["5", "4", "8", "11", "5", "9", "2", "0"]
     names = [t.get_text() for t in ax.get_xticklabels()]
-    # wrapped (`labels.wrap`, 12 wide) before the bracket, as the picture always showed them
+    # the count in brackets on a line of its own, as the picture always showed it
     assert names == ["县(市、区)\n（共20个单位）", "市直部门\n（共24个单位）"]
 
 

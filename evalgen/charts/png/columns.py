@@ -21,9 +21,16 @@ def size(spec: ChartSpec) -> tuple[float, float]:
 
 
 def _names(spec: ChartSpec) -> list[str]:
+    """Category names: upright in one line if crowded, else a note in brackets at the end
+    (（共20个单位）) on a line of its own, each part wrapped."""
     if len(spec["categories"]) > _CROWDED:
         return list(spec["categories"])
-    return [wrap(c, 12) for c in spec["categories"]]
+    names = []
+    for name in spec["categories"]:
+        cut = name.rfind("（")
+        parts = [name[:cut], name[cut:]] if cut > 0 and name.endswith("）") else [name]
+        names.append("\n".join(wrap(part, 16) for part in parts))
+    return names
 
 
 def _bottom(spec: ChartSpec) -> float:
