@@ -38,7 +38,8 @@ __all__ = ["progress"]
     metavar="文件夹",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="公文模板文件夹（内含 progress.docx、supervision.docx）。默认：随程序提供的模板。",
+    help="公文模板文件夹（内含 progress.docx、supervision.docx，可含图表样式模板 charts.docx）。"
+    "默认：随程序提供的模板。",
 )
 @issuance_option
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把定期通报和督办单转换为 PDF。")
