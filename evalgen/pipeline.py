@@ -35,6 +35,7 @@ from .outputs.workbook import write_results_workbook
 from .problems import EvalgenError, InputError, OutputError, Problem
 from .progress.annual import CityValues
 from .progress.milestones import city_values
+from .progress.read import read_city_year
 from .resources import DEFAULT_INPUTS
 from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
@@ -180,10 +181,12 @@ def _earlier_year(
 
 
 def _city_values(model: ScoringModel, inputs: YearInputs) -> dict[str, Decimal]:
-    """The year's city value of each milestone, from its figures (nothing without milestones)."""
+    """The year's city value of each milestone, from its figures and its city table (全市指标,
+    optional); nothing without milestones."""
     if model.progress is None:
         return {}
-    return city_values(model.progress.milestones, inputs.figures)
+    units = city_values(model.progress.milestones, inputs.figures)
+    return units | read_city_year(model, inputs.folder, inputs.year)
 
 
 def _scored(model: ScoringModel, inputs: YearInputs, history: dict[int, YearResult]) -> ScoredYear:

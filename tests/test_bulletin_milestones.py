@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from evalgen.documents.milestones import milestone_section
 from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance
 from evalgen.outputs.results import build_results
 from evalgen.pipeline import evaluate, score
+from evalgen.problems import InputError
 from evalgen.resources import DEFAULT_INPUTS
 
 SAMPLE_ISSUANCE = DEFAULT_INPUTS / "2024" / ISSUANCE_FILE
@@ -265,6 +267,43 @@ def test_the_sample_2024_bulletin_has_the_section(tmp_path):
     record = json.loads((run.folder / "results.json").read_text(encoding="utf-8"))
     standards = next(m for m in record["milestones"] if m["id"] == "ms_new_standards")
     assert (standards["required"], standards["trend"]) == ("20", "29")
-    # 全社会研发经费投入增长 comes from a city table (全市指标), which year folders do not have
+    # 全社会研发经费投入增长 comes from a city table (全市指标), which the sample years lack
     rd = next(m for m in record["milestones"] if m["id"] == "ms_rd_growth")
     assert rd["status"] == "暂无数据"
+
+
+def _with_city_table(setup, tmp_path: Path, value: object) -> Path:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(setup[1], inputs)
+    write_xlsx(
+        inputs / "2024" / "全市指标_2024.xlsx",
+        {"全市指标": [["单位", "年度", "全市目标"], ["全市", 2023, 7], ["全市", 2024, value]]},
+    )
+    return inputs
+
+
+def test_a_year_folders_city_table_gives_that_years_value(setup, tmp_path):
+    inputs = _with_city_table(setup, tmp_path, 8.5)
+    evaluation = evaluate(2024, inputs, setup[0])
+    # only the 2024 folder's row for 2024 (its 2023 row is not read); 2023 has no table
+    assert evaluation.result.city[2024]["ms_city"] == Decimal("8.5")
+    assert "ms_city" not in evaluation.result.city[2023]
+    results = build_results(evaluation.loaded.model, evaluation.result, evaluation.lines, {})
+    city = next(m for m in results["milestones"] if m["id"] == "ms_city")
+    # 8.5 → 10 in 2025: (10 − 8.5)/1 = 1.5 a year; one year only: at risk
+    assert (city["annual"], city["required"], city["status"]) == (
+        {"2024": "8.5"},
+        "1.5",
+        "存在风险",
+    )
+
+
+def test_a_bad_city_value_is_a_located_error(setup, tmp_path):
+    inputs = _with_city_table(setup, tmp_path, "约八")
+    with pytest.raises(InputError) as err:
+        evaluate(2024, inputs, setup[0])
+    problem = err.value.problems[0]
+    located = (problem.file, problem.sheet, problem.row, problem.column, problem.indicator)
+    assert located == ("全市指标_2024.xlsx", "全市指标", 3, "C", "全市目标")  # the 2024 row
+    assert problem.code == "not-a-number"
+    assert "2024年度全市指标表" in err.value.message
