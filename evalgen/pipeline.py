@@ -16,6 +16,7 @@ from .analysis.record import robustness_record
 from .analysis.robustness import RobustnessReport, Settings, analyse
 from .documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
+from .documents.publicity import publicity_context, publicity_template, write_publicity
 from .fastpaths import FastPath
 from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
 from .inputs.reader import input_files
@@ -25,6 +26,7 @@ from .model.loader import LoadedModel, load_model
 from .model.names import model_for_year
 from .model.schema import ScoringModel
 from .outputs import frames
+from .outputs.audit import FINAL, PRELIMINARY, audit, check_stage, stage_meta, superseded_run
 from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
 from .outputs.explain import explain_unit
 from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
@@ -121,12 +123,17 @@ def validate(
     return inputs
 
 
-def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> Evaluation:
-    """Read, check and score `year` and every earlier year folder the model covers."""
+def evaluate(
+    year: int, inputs_dir: Path | None = None, model: Path | None = None, *, stage: str = FINAL
+) -> Evaluation:
+    """Read, check and score `year` and every earlier year folder the model covers.
+
+    The final stage (终评) applies the year's appeals register (复核登记表); 初评 does not.
+    """
     t0 = time.perf_counter()
     loaded = load_model(model)
     base = _inputs_base(inputs_dir)
-    inputs = read_year(loaded.model, base / str(year), year)
+    inputs = read_year(loaded.model, base / str(year), year, appeals=check_stage(stage) == FINAL)
     earlier = _earlier_years(base, year, loaded.model.years)
     for checked in (year, *earlier):  # here, where the model's file and lines are known
         check_year(loaded.model, checked, loaded.locate)
@@ -207,7 +214,8 @@ def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | 
             f"单位“{unit}”不在考核对象名单中",
             [Problem("请核对单位名称", hint=hint, code="unknown-unit")],
         )
-    return explain_unit(model_, evaluation.result, evaluation.lines, name)
+    appeals = [a for a in evaluation.inputs.appeals if a.unit == name]
+    return explain_unit(model_, evaluation.result, evaluation.lines, name, appeals)
 
 
 def score(
@@ -222,31 +230,53 @@ def score(
     pdf: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    stage: str = FINAL,
+    supersedes: Path | None = None,
+    charts: str = "native",
 ) -> Run:
-    """Score a year and write its run folder: results, documents, manifest — all or nothing."""
+    """Score a year and write its run folder: results, documents, manifest — all or nothing.
+
+    `stage` 终评 (final: the appeals register applied, the 通报, reports and notices) or 初评
+    (preliminary: the 公示 instead, default folder out/YEAR-初评/); `supersedes`: a run folder
+    of the same year this run replaces, recorded in the manifest; `charts`: "native" Word
+    charts (editable data) or "png" pictures in the documents.
+    """
     if pdf:
         require_soffice()
     started = time.perf_counter()
-    folder = Path(out_dir) if out_dir else Path("out") / str(year)
+    default = str(year) if check_stage(stage) == FINAL else f"{year}-{PRELIMINARY}"
+    folder = Path(out_dir) if out_dir else Path("out") / default
     check_output_folder(folder)  # before a year is read: a file there is a mistake
+    superseded = superseded_run(Path(supersedes), year) if supersedes else None
     jobs = jobs or default_jobs()
-    if documents:
+    if documents and stage == FINAL:
         start_workers_early(jobs)
-    evaluation = evaluate(year, inputs_dir, model)
+    evaluation = evaluate(year, inputs_dir, model, stage=stage)
     timings = dict(evaluation.timings)
     base = _inputs_base(inputs_dir)
     meta = {"evalgen_version": __version__, "model": _model_meta(evaluation.loaded)}
+    meta.update(stage_meta(stage, evaluation.inputs))
     results = build_results(evaluation.loaded.model, evaluation.result, evaluation.lines, meta)
-    docs = None
+    docs = publicity = None
     if documents:
-        issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
-        docs = _documents(evaluation, results, issuance, templates_dir)
+        path = issuance_file or base / str(year) / ISSUANCE_FILE
+        issuance = load_issuance(path)
+        if stage == FINAL:
+            docs = _documents(evaluation, results, issuance, templates_dir, charts)
+        else:
+            model_ = evaluation.loaded.model
+            publicity = publicity_context(model_, results, issuance, Path(path).name)
 
     notices: list[Problem] = []
 
     def write(run: RunFolder) -> dict[str, str]:
+        if publicity is not None:
+            notices.extend(write_publicity(publicity, run.staging, templates_dir, pdf=pdf))
         outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings, notices)
         manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
+        if publicity is not None:
+            manifest["templates"] = publicity_template(templates_dir)
+        manifest.update(audit(stage, evaluation.inputs, superseded))
         run.write("manifest.json", json_bytes(manifest))
         return outputs
 
@@ -305,6 +335,7 @@ def robustness(
     thresholds: float = 0.0,
     seed: int = 1,
     documents: bool = True,
+    charts: str = "native",
 ) -> Robustness:
     """稳定性分析: a Monte Carlo analysis of every decision of `year`, in its own run folder.
 
@@ -324,7 +355,7 @@ def robustness(
     def write(run: RunFolder) -> dict[str, str]:
         run.write("robustness.json", json_bytes(record))
         if documents:
-            _write_documents(run, record, loaded.model)
+            _write_documents(run, record, loaded.model, charts)
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
         manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
         manifest["settings"] = record["settings"]
@@ -336,17 +367,24 @@ def robustness(
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
 
 
-def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:
+def _write_documents(
+    run: RunFolder, record: dict, model: ScoringModel, charts: str = "native"
+) -> None:
     """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
     from .documents.robustness import write_robustness_document
     from .outputs.robustness_workbook import write_robustness_workbook
 
     write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
-    write_robustness_document(record, model, run.staging / "稳定性分析.docx")
+    path = run.staging / "稳定性分析.docx"
+    write_robustness_document(record, model, path, charts=charts)
 
 
 def _documents(
-    evaluation: Evaluation, results: YearRecord, issuance: Issuance, templates_dir: Path | None
+    evaluation: Evaluation,
+    results: YearRecord,
+    issuance: Issuance,
+    templates_dir: Path | None,
+    charts: str = "native",
 ) -> DocumentSet:
     """The year's documents, ready to render; earlier years enter as totals and ranks only."""
     model = evaluation.loaded.model
@@ -354,7 +392,7 @@ def _documents(
     # Units by their names in the year of the 成文日期 (a unit renamed since: its new name).
     year = document_year(issuance.date, results["year"])
     results, history = in_names_of_year(model, results, history, year)
-    return prepare_documents(model, results, history, issuance, templates_dir)
+    return prepare_documents(model, results, history, issuance, templates_dir, charts)
 
 
 def _write_outputs(
@@ -453,24 +491,27 @@ def _input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> d
     return hashes
 
 
-def diff(run_a: Path, run_b: Path, xlsx: Path | None = None) -> RunDiff:
+def diff(run_a: Path, run_b: Path, xlsx: Path | None = None, docx: Path | None = None) -> RunDiff:
     """Every change from run folder `run_a` to `run_b` (one year), each with its cause; with
-    `xlsx`, also written there as a workbook (an existing file is replaced)."""
+    `xlsx`, also written there as a workbook, with `docx` as 复核情况说明 (an existing file is
+    replaced)."""
+    from .documents.review import write_review
+
     result = diff_runs(Path(run_a), Path(run_b))
-    if xlsx is not None:
-        try:
-            write_diff_workbook(result, Path(xlsx))
-        except OSError as exc:
-            raise OutputError(f"无法写入 {xlsx}：{_os_reason(exc)}") from None
+    for path, writer in ((xlsx, write_diff_workbook), (docx, write_review)):
+        if path is not None:
+            try:
+                writer(result, Path(path))
+            except OSError as exc:
+                raise OutputError(f"无法写入 {path}：{_os_reason(exc)}") from None
     return result
 
 
 def fast_paths() -> dict[str, FastPath]:
     """Every fast path over a library's internals in this process, by name, on or off and why."""
-    from .charts.canvas import fast_path as charts
     from .documents.compiled import fast_path as documents
 
-    return {path.name: path for path in (documents(), charts())}
+    return {path.name: path for path in (documents(),)}
 
 
 # -- evalgen progress: a quarter or half-year's 定期通报, task ledger and 督办单 (issue 16) --------

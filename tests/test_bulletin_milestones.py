@@ -307,3 +307,18 @@ def test_a_bad_city_value_is_a_located_error(setup, tmp_path):
     assert located == ("全市指标_2024.xlsx", "全市指标", 3, "C", "全市目标")  # the 2024 row
     assert problem.code == "not-a-number"
     assert "2024年度全市指标表" in err.value.message
+
+
+def test_the_native_milestones_chart_spec():
+    from evalgen.charts.spec import chart_spec
+
+    rows = [
+        {"label": "甲", "percent": 130.0, "status": "有望按期实现", "text": ""},
+        {"label": "乙", "percent": 76.5, "status": "存在风险", "text": ""},
+    ]
+    spec = chart_spec("milestones", {"rows": rows})
+    assert (spec["type"], spec["categories"]) == ("bar", ["甲", "乙"])
+    bars = spec["series"][0]
+    assert bars["values"] == [120.0, 76.5]  # capped at 120 for the drawing
+    assert bars["point_colors"] == ["#78B59A", "#8A2B26"]  # by status
+    assert [line["value"] for line in spec["lines"]] == [100.0]  # the milestone itself

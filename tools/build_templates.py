@@ -30,7 +30,7 @@ Named styles (restyle them in Word; every paragraph uses one): 公文正文, 主
 一级标题 (黑体), 二级标题 (楷体), 三级标题, 一级标题字符/二级标题字符 (run styles for "一、…："
 and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注,
 图片, 图题, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
-附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
+附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段 (the notice shares its 发文机关标志 and 发文字号).
 Tables use the table style 公文表格.
 
 Output is deterministic: the zip is rewritten with `evalgen.outputs.zips.stable_zip`.
@@ -282,9 +282,7 @@ def _bulletin_styles() -> list[tuple]:
 
 
 def _report_styles() -> list[tuple]:
-    return [
-        _style("GwSubtitle", "副标题", _rpr(KAITI, SZ3), keep_next=True, after=LINE, jc="center")
-    ]
+    return []
 
 
 def _notice_styles() -> list[tuple]:
@@ -292,6 +290,20 @@ def _notice_styles() -> list[tuple]:
     return [
         _style("GwNoticeNumber", "文书编号", number, keep_next=True, after=LINE // 2, jc="center")
     ]
+
+
+def _banner_styles() -> list[tuple]:
+    """The bulletin's 版头 styles (发文机关标志, 发文字号 with its red rule), as the bulletin has them."""
+    return [style for style in _bulletin_styles() if style[1] in _BANNER_STYLES]
+
+
+_BANNER_STYLES = ("GwBanner", "GwDocNumber")
+
+
+def _banner(doc, number: str) -> None:
+    """版头: the red 发文机关标志, then the 发文字号 over the red rule (the rule even without one)."""
+    _p(doc, "发文机关标志", "{{ doc.banner }}")
+    _p(doc, "发文字号", number)
 
 
 _KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Header", "Footer"}
@@ -704,15 +716,18 @@ def _colophon(doc) -> None:
 
 
 def build_unit_report():
-    """单位报告: result, indicator details, key tasks, N/A and adjustments, charts, fixes."""
+    """单位报告, a feedback letter: 主送, opening, result (with the trend chart), indicator
+    details (with the attainment chart), key tasks, N/A and adjustments, gaps, follow-ups,
+    特此反馈。 and the signature. Headings come numbered from the context (`headings`)."""
     doc = _new_document(_report_styles(), SZ5)
     # Unit name on its own line: the full title is a little over one line at 2号.
     title = _p(doc, "公文标题", "{{ unit }}")
     title.runs[0].add_break()
     _runs(title, ["{{ subject }}"])
-    _p(doc, "副标题", "{{ doc.issuer }}　{{ doc.date }}")
+    _p(doc, "主送机关", "{{ addressee }}")
+    _p(doc, "公文正文", "{{ opening }}")
 
-    _p(doc, "一级标题", "一、考核结果")
+    _p(doc, "一级标题", "{{ headings.result }}")
     _p(doc, "公文正文", "{{ headline }}")
     _p(doc, "表题", "表1　考核结果")
     keys = ["total", "grade", "rank", "change", "base", "bonus", "penalty"]
@@ -725,7 +740,9 @@ def build_unit_report():
         ],
     )
 
-    _p(doc, "一级标题", "二、指标得分明细")
+    _figure(doc, "charts.trend", "图1　历年总分和名次")
+
+    _p(doc, "一级标题", "{{ headings.details }}")
     _p(doc, "表题", "表2　指标得分明细")
     left = "表格文字左对齐"
     # Each category opens with a row of its own (r.category is set on its first indicator).
@@ -756,8 +773,9 @@ def build_unit_report():
         ],
     )
     _tag(doc, "endif")
+    _figure(doc, "charts.attainment", "图2　各项指标得分率与组内平均")
 
-    _p(doc, "一级标题", "三、不适用指标和加减分")
+    _p(doc, "一级标题", "{{ headings.adjustments }}")
     _tag(doc, "if not_applicable")
     _tag(doc, "for it in not_applicable")
     _p(doc, "公文正文", "{{ it }}")
@@ -781,44 +799,80 @@ def build_unit_report():
     _p(doc, "公文正文", "本年度无加分、扣分和一票否决事项。")
     _tag(doc, "endif")
 
-    _p(doc, "一级标题", "四、图表")
-    _figure(doc, "charts.attainment", "图1　各项指标得分率与组内平均")
-    _figure(doc, "charts.trend", "图2　历年总分和名次")
-
-    _p(doc, "一级标题", "五、需要改进的问题")
-    _numbered(doc, "fixes", "{{ it }}")
-    _tag(doc, "if triggers")
-    _p(doc, "一级标题", "六、约谈及整改要求")
-    _numbered(doc, "triggers", "{{ it }}")
+    _p(doc, "一级标题", "{{ headings.gaps }}")
+    _tag(doc, "for it in praise")
+    _p(doc, "公文正文", "{{ it }}")
+    _tag(doc, "endfor")
+    _tag(doc, "for it in fixes")
+    # numbered (一)(二)… when there are several; a single gap is not numbered
+    number = "{% if fixes|length > 1 %}（{{ " + CN_NUMS + "[loop.index0] }}）{% endif %}"
+    _p(doc, "公文正文", (number + "{{ it.title }}。", "二级标题字符"), "{{ it.text }}")
+    _tag(doc, "endfor")
+    # From the small losses on, each paragraph keeps with the next (a few short lines), so
+    # the signature's page carries text as GB/T 9704 asks.
+    _tag(doc, "if minor")
+    minor = _p(doc, "公文正文", "{{ '此外，' if fixes else '' }}{{ minor }}")
+    minor.paragraph_format.keep_with_next = True
     _tag(doc, "endif")
+    _tag(doc, "if not fixes and not minor and not praise")
+    _p(doc, "公文正文", "各项指标均已达到要求，请继续保持。").paragraph_format.keep_with_next = True
+    _tag(doc, "endif")
+    _tag(doc, "if triggers")
+    _p(doc, "一级标题", "{{ headings.triggers }}")
+    _tag(doc, "for it in triggers")
+    _p(doc, "公文正文", "{{ loop.index }}.{{ it }}").paragraph_format.keep_with_next = True
+    _tag(doc, "endfor")
+    _tag(doc, "endif")
+    _appeals_section(doc)
+    # the closing keeps with the signature, so that no page holds the signature alone
+    _p(doc, "公文正文", "特此反馈。").paragraph_format.keep_with_next = True
+    _signature(doc)
     return doc
+
+
+def _appeals_section(doc) -> None:
+    """复核情况 (issue 14): the unit's appeals with 结论 and 依据, after the last section."""
+    _tag(doc, "if appeals.rows")
+    _p(doc, "一级标题", "{{ headings.appeals }}")
+    _p(doc, "公文正文", "{{ appeals.intro }}")
+    _table(
+        doc,
+        [22, 32, 36, 28, 38],
+        [
+            ["编号", "复核事项", "申请内容", "复核结论", "依据"],
+            "{%tr for a in appeals.rows %}",
+            ["{{ a.number }}", ("{{ a.item }}", "表格文字左对齐")]
+            + [("{{ a.request }}", "表格文字左对齐"), "{{ a.result }}"]
+            + [("{{ a.basis }}", "表格文字左对齐")],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
 
 
 def build_notice():
     """约谈通知书: reasons with figures, then time, place, attendees, materials, contact."""
-    doc = _new_document(_notice_styles(), SZ_S4)
+    doc = _new_document(_banner_styles(), SZ_S4)
+    _banner(doc, "{{ number }}")
     _p(doc, "公文标题", "{{ title }}")
-    _tag(doc, "if number")
-    _p(doc, "文书编号", "{{ number }}")
-    _tag(doc, "endif")
     _p(doc, "主送机关", "{{ addressee }}")
     _p(doc, "公文正文", "{{ intro }}")
-    _numbered(doc, "reasons", "{{ it }}。")
+    _numbered(doc, "reasons", "{{ it }}{{ '。' if loop.last else '；' }}")
     _p(doc, "公文正文", "{{ decision }}")
     h1 = "一级标题字符"
-    _p(doc, "公文正文", ("一、约谈时间：", h1), "{{ time }}")
-    _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}")
-    _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}")
+    _p(doc, "公文正文", ("一、约谈时间：", h1), "{{ time }}。")
+    _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}。")
+    _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}。")
     # The materials run on in one paragraph (saves lines so a notice fits one page), and the
     # last lines keep with the signature, so that no page holds the signature alone.
     items = (
         "{% for it in materials %}（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}"
-        "{{ '。' if loop.last else '；' }}{% endfor %}"
+        "{{ '。' if loop.last else '；' }}{% endfor %}{{ materials_deadline }}"
     )
     _p(doc, "公文正文", ("四、需提交材料：", h1), items).paragraph_format.keep_with_next = True
     _tag(doc, "if contact")
     _p(
-        doc, "公文正文", ("五、联系人：", h1), "{{ contact }}"
+        doc, "公文正文", ("五、联系人：", h1), "{{ contact }}。"
     ).paragraph_format.keep_with_next = True
     _tag(doc, "endif")
     _signature(doc)
@@ -995,6 +1049,158 @@ def build_supervision():
     return doc
 
 
+def build_publicity():
+    """公示 (初评): the proposed results of each group in a table, how to object, 落款."""
+    doc = _new_document(_bulletin_styles(), SZ_S4)
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "公文正文", "{{ intro }}")
+    _p(doc, "一级标题", "一、拟定考核结果")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _p(doc, "表题", "{{ g.caption }}")
+    _table(
+        doc,
+        [18, 62, 28, 48],
+        [
+            ["名次", "单位", "总分", "等次"],
+            "{%tr for r in g.rows %}",
+            ["{{ r.rank }}", "{{ r.unit }}", "{{ r.total }}", "{{ r.grade }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endfor")
+    _p(doc, "表注", "{{ note }}")
+    _p(doc, "一级标题", "二、异议受理")
+    _tag(doc, "for para in objection")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _signature(doc)
+    return doc
+
+
+def build_review():
+    """复核情况说明 (for the office's files): the appeals, every change they made, the runs."""
+    doc = _new_document(_bulletin_styles(), SZ5)
+    left = "表格文字左对齐"
+    _p(doc, "公文标题", "{{ title }}")
+    _tag(doc, "for para in intro")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _p(doc, "一级标题", "一、复核申请及结论")
+    _tag(doc, "if appeals")
+    _p(doc, "表题", "表1　复核申请及结论")
+    _table(
+        doc,
+        [22, 20, 26, 30, 24, 34],
+        [
+            ["编号", "单位", "复核事项", "申请内容", "复核结论", "依据"],
+            "{%tr for a in appeals %}",
+            ["{{ a.number }}", "{{ a.unit }}", ("{{ a.item }}", left), ("{{ a.request }}", left)]
+            + ["{{ a.result }}", ("{{ a.basis }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "else")
+    _p(doc, "公文正文", "本次未登记复核申请。")
+    _tag(doc, "endif")
+    _p(doc, "一级标题", "二、考核结果的变化")
+    _p(doc, "公文正文", "{{ changes_intro }}")
+    _tag(doc, "if changes")
+    _p(doc, "表题", "表{{ 2 if appeals else 1 }}　考核结果变化明细")
+    _table(
+        doc,
+        [24, 14, 34, 18, 18, 48],
+        [
+            ["单位", "变化", "项目", "原值", "新值", "原因"],
+            "{%tr for c in changes %}",
+            ["{{ c.unit }}", "{{ c.kind }}", ("{{ c.item }}", left), "{{ c.before }}"]
+            + ["{{ c.after }}", ("{{ c.cause }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
+    _p(doc, "一级标题", "三、有关说明")
+    _numbered(doc, "notes", "{{ it }}")
+    return doc
+
+
+# -- the chart-style template (issue 12) ---------------------------------------------------
+
+_BANDS = [
+    {"code": "A", "name": "优秀", "min": 90},
+    {"code": "B", "name": "良好", "min": 80},
+    {"code": "C", "name": "合格", "min": 60},
+    {"code": "D", "name": "不合格", "min": 0},
+]
+_UNITS = [
+    {"unit": name, "total": total, "grade": grade, "rank": i + 1, "note": note}
+    for i, (name, total, grade, note) in enumerate(
+        [("甲县", 95.5, "A", ""), ("乙区", 86.25, "B", ""), ("丙市", 72.0, "C", ""),
+         ("丁县", 55.8, "D", ""), ("戊区", 88.0, "D", "一票否决")]
+    )
+]  # fmt: skip
+# Each kind's example data: the office sees a real chart of that kind to style.
+CHART_EXAMPLES = {
+    "grade_distribution": {
+        "groups": [{"name": "县(市、区)", "counts": {"A": 5, "B": 8, "C": 5, "D": 2}},
+                   {"name": "市直部门", "counts": {"A": 4, "B": 11, "C": 9}}],
+        "bands": _BANDS,
+    },
+    "group_totals": {"units": _UNITS, "bands": _BANDS},
+    "score_histogram": {
+        "units": [{"unit": f"单位{i}", "total": 50 + i * 0.45,
+                   "grade": "A" if 50 + i * 0.45 >= 90 else "B" if 50 + i * 0.45 >= 80 else "C"}
+                  for i in range(100)],
+        "bands": _BANDS,
+    },
+    "attainment": {
+        "rows": [{"name": "制造业产品质量合格率", "share": 100.0, "group_average": 95.2},
+                 {"name": "全社会研发经费投入增长", "share": 71.3, "group_average": 72.0},
+                 {"name": "规上工业企业首席质量官覆盖率", "share": None, "group_average": 76.5}],
+    },
+    "trend": {"points": [{"year": 2022, "total": 81.5, "rank": 9},
+                         {"year": 2023, "total": 84.0, "rank": 6},
+                         {"year": 2024, "total": 88.46, "rank": 4}], "of": 20},
+    "rank_intervals": {
+        "units": [{"unit": "甲县", "rank": 1, "rank_median": 1, "rank_p05": 1, "rank_p95": 2,
+                   "robust": True},
+                  {"unit": "乙区", "rank": 2, "rank_median": 3, "rank_p05": 1, "rank_p95": 4,
+                   "robust": False}],
+        "unit_count": 5,
+    },
+    "milestones": {
+        "rows": [{"label": "制造业产品质量合格率", "percent": 99.9, "status": "有望按期实现",
+                  "text": "2024年93.91%，目标94%"},
+                 {"label": "累计新增主导或参与制修订标准", "percent": 76.5,
+                  "status": "存在风险", "text": "2024年65项，目标85项"}],
+    },
+}  # fmt: skip
+
+
+def build_chart_templates():
+    """charts.docx: one native chart per kind, found by its alternative text (the kind's name).
+
+    The office restyles these charts in Word or WPS (fonts, fills, axes, gridlines, legend,
+    size); evalgen keeps that look and puts each document's data in (`charts.native.styled`).
+    """
+    from evalgen.charts.native import native_chart
+    from evalgen.documents.charts import inline_xml, relate_chart
+
+    doc = _new_document(_report_styles(), SZ5)
+    _p(doc, "公文标题", "图表样式模板")
+    _p(doc, "公文正文", "在 Word 或 WPS 中修改下列图表的样式（字体、颜色、坐标轴、网格线、图例、"
+       "大小），evalgen 生成公文时沿用这些样式并填入数据。请勿删除图表或修改其可选文字"
+       "（图表类型名），也不要更改图表类型；等次颜色和“一票否决”等标注由数据决定。")  # fmt: skip
+    for kind, data in CHART_EXAMPLES.items():
+        _p(doc, "二级标题", kind)
+        chart = native_chart(kind, data)
+        rid = relate_chart(doc.part, chart)
+        paragraph = _p(doc, "图片")
+        drawing = f"<w:drawing {nsdecls('w')}>{inline_xml(chart, rid)}</w:drawing>"
+        paragraph.add_run()._r.append(parse_xml(drawing))
+    return doc
+
+
 BUILDERS = {
     "bulletin.docx": build_bulletin,
     "unit_report.docx": build_unit_report,
@@ -1002,6 +1208,9 @@ BUILDERS = {
     "robustness.docx": build_robustness,
     "progress.docx": build_progress,
     "supervision.docx": build_supervision,
+    "publicity.docx": build_publicity,
+    "review.docx": build_review,
+    "charts.docx": build_chart_templates,
 }
 
 # -- saving and checking -------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ..resources import DEFAULT_TEMPLATES
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
+    from ..charts.native import NativeChart
     from .compiled import CompiledTemplate, Picture
 
 __all__ = [
@@ -246,16 +247,20 @@ def _jinja_problems(patched: str, context: Mapping[str, Any], where: _Where) -> 
 
 
 def render_document(
-    template: DocumentTemplate, context: Mapping[str, Any], charts: Mapping[str, bytes]
+    template: DocumentTemplate,
+    context: Mapping[str, Any],
+    charts: Mapping[str, bytes | NativeChart],
 ) -> bytes:
-    """Render one document; `charts` maps chart names in the context to PNG bytes."""
+    """Render one document; `charts` maps chart names in the context to PNG bytes or to
+    native charts (`charts.native`), all of one sort."""
     data = sanitize(context)
-    pictures = _pictures(context, charts)
+    natives = {name: c for name, c in charts.items() if not isinstance(c, bytes)}
+    pictures = None if natives else _pictures(context, charts)
     try:
         compiled = _compiled(template.data)
         if compiled is None:
-            return _render_with_docxtpl(template, data, pictures)
-        return compiled.render(data, pictures)
+            return _render_with_docxtpl(template, data, pictures, natives or None)
+        return compiled.render(data, pictures, natives or None)
     except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
         who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
@@ -271,7 +276,7 @@ def render_document(
         ) from None
 
 
-def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[str, Picture] | None:
+def _pictures(context: Mapping[str, Any], charts: Mapping[str, Any]) -> dict[str, Picture] | None:
     """The context's charts as (PNG, width) pairs, inserted at print size."""
     from docx.shared import Mm
 
@@ -283,7 +288,10 @@ def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[s
 
 
 def _render_with_docxtpl(
-    template: DocumentTemplate, data: dict[str, Any], pictures: dict[str, Picture] | None
+    template: DocumentTemplate,
+    data: dict[str, Any],
+    pictures: dict[str, Picture] | None,
+    natives: dict[str, NativeChart] | None = None,
 ) -> bytes:
     """docxtpl's own path, python-docx opening and saving the whole package: used for a
     template with footnotes, wherever the compiled fast path is off (`fastpaths`), and the
@@ -299,6 +307,11 @@ def _render_with_docxtpl(
             name: InlineImage(tpl, io.BytesIO(png), width=width)
             for name, (png, width) in pictures.items()
         }
+    if natives is not None:
+        from .charts import InlineChart
+
+        data = dict(data)
+        data["charts"] = {name: InlineChart(tpl, chart) for name, chart in natives.items()}
     tpl.render(data, _env())
     buf = io.BytesIO()
     tpl.save(buf)

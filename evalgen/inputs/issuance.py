@@ -5,21 +5,41 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import InputError, Problem
 from ..yamlfile import YamlError, yaml_load
+from .schedule import SCHEDULE_KEY, Schedule, parse_clock, parse_schedule
 
-__all__ = ["ISSUANCE_FILE", "Issuance", "load_issuance"]
+__all__ = ["ISSUANCE_FILE", "PUBLICITY_KEYS", "Issuance", "load_issuance"]
 
 ISSUANCE_FILE = "发文信息.yaml"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 # Fields that are, or may contain, a calendar date (约谈时间: "2025年3月5日上午9:00").
-_DATED = ("成文日期", "印发日期", "约谈时间", "整改期限")
+_DATED = (
+    "成文日期",
+    "印发日期",
+    "约谈时间",
+    "整改期限",
+    "约谈材料报送期限",
+    *("公示期", "公示日期"),
+)
 _REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
-_OPTIONAL = ("抄送", "约谈时间", "约谈地点", "联系人", "联系电话", "整改期限", "约谈通知书编号")
+_OPTIONAL: tuple[str, ...] = (
+    "抄送",
+    "约谈时间",
+    "约谈地点",
+    "联系人",
+    "联系电话",
+    "整改期限",
+    "约谈通知书编号",
+    "约谈材料报送期限",
+)
+# The 公示 of a 初评 run (issue 14): required then, by `documents.publicity`.
+PUBLICITY_KEYS = ("公示期", "公示日期", "异议受理方式", "异议受理地址")
+_OPTIONAL += PUBLICITY_KEYS
 # Issuance field ← key in 发文信息.yaml (整改期限 has a default, materials a list).
 _FIELDS = {
     "issuer": "发文机关",
@@ -35,6 +55,11 @@ _FIELDS = {
     "contact": "联系人",
     "phone": "联系电话",
     "notice_number": "约谈通知书编号",
+    "publicity_period": "公示期",
+    "publicity_date": "公示日期",
+    "objection_how": "异议受理方式",
+    "objection_where": "异议受理地址",
+    "materials_deadline": "约谈材料报送期限",
 }
 _DEFAULT_MATERIALS = (
     "存在问题的原因分析和整改方案（加盖单位公章）",
@@ -62,6 +87,14 @@ class Issuance:
     deadline: str
     notice_number: str
     materials: tuple[str, ...]
+    publicity_period: str = ""
+    publicity_date: str = ""
+    objection_how: str = ""
+    objection_where: str = ""
+    materials_deadline: str = ""  # 约谈材料报送期限: 2025年3月3日
+    schedule: Schedule = field(default_factory=Schedule)  # 约谈安排
+    file: str = ISSUANCE_FILE  # where it was read, for problems found later
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 def load_issuance(path: Path) -> Issuance:
@@ -81,13 +114,51 @@ def load_issuance(path: Path) -> Issuance:
             )
         )
         materials = list(_DEFAULT_MATERIALS)
+    schedule = _schedule(name, data, values, lines, problems)
     if problems:
         raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
     return Issuance(
         **{field: values[key] for field, key in _FIELDS.items()},
         deadline=values["整改期限"] or "30日",
         materials=tuple(materials),
+        schedule=schedule,
+        file=name,
+        lines=dict(lines),
     )
+
+
+def _schedule(
+    name: str, data: dict, values: dict[str, str], lines: dict[str, int], problems: list[Problem]
+) -> Schedule:
+    """约谈安排 (a start and slot, or a time per unit), exclusive of 约谈时间; the materials'
+    deadline may not fall after the interviews begin."""
+    if SCHEDULE_KEY not in data:
+        return Schedule()
+    line = lines.get(SCHEDULE_KEY)
+    schedule, found = parse_schedule(data[SCHEDULE_KEY], name, line)
+    problems.extend(found)
+    if values.get("约谈时间"):
+        problems.append(
+            Problem(
+                "“约谈时间”和“约谈安排”只能填写一项",
+                file=name,
+                line=line,
+                hint="所有单位同一时间：填“约谈时间”；按单位排时间：填“约谈安排”",
+                code="schedule-conflict",
+            )
+        )
+    deadline = parse_clock(values.get("约谈材料报送期限", "") + "23:59")
+    if deadline and schedule.start and deadline.date() > schedule.start.date():
+        problems.append(
+            Problem(
+                f"“约谈材料报送期限”（{values['约谈材料报送期限']}）晚于约谈开始日期",
+                file=name,
+                line=lines.get("约谈材料报送期限"),
+                hint="材料应在约谈前报送",
+                code="materials-after-interview",
+            )
+        )
+    return schedule
 
 
 def _read(path: Path) -> tuple[dict, dict[str, int]]:
@@ -111,7 +182,7 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
 
 def _unknown_keys(name: str, data: dict, lines: dict[str, int]) -> list[Problem]:
     problems = []
-    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料")
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SCHEDULE_KEY)
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
@@ -155,7 +226,7 @@ def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem
 def _date_problems(name: str, values: dict[str, str], lines: dict[str, int]) -> list[Problem]:
     """Dates written the wrong way, and dates that are not in the calendar (2025年2月30日)."""
     problems = []
-    for key in ("成文日期", "印发日期"):
+    for key in ("成文日期", "印发日期", "约谈材料报送期限", "公示日期"):
         if values.get(key) and not _DATE.match(values[key]):
             problems.append(
                 Problem(

@@ -174,6 +174,8 @@ class GroupRecord(TypedDict):
 
 class _YearMeta(TypedDict, total=False):
     evalgen_version: str  # from the run's meta, where given
+    stage: str  # "初评" for a preliminary run (issue 14); absent for the final one
+    appeals: list[dict[str, Any]]  # the appeals register's rows, where there is one
 
 
 class YearRecord(_YearMeta):
