@@ -1,0 +1,150 @@
+"""Issue 13's gaps: the deadline from the issuance file, the empty appeals register written
+by `evalgen forms`, and edits to a form's locked cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_INPUTS
+from openpyxl import load_workbook
+
+from evalgen.collection.api import make_forms
+from evalgen.collection.content import Prefill, form_file_name
+from evalgen.collection.forms import FormSpec, write_unit_form
+from evalgen.collection.register import REGISTER_FILE, REGISTER_ROWS, write_appeals_register
+from evalgen.inputs.issuance import load_issuance
+from evalgen.inputs.year import read_year
+from evalgen.model.loader import load_model
+from evalgen.model.names import model_for_year
+from evalgen.problems import InputError
+
+ISSUANCE = SAMPLE_INPUTS / "2024" / "发文信息.yaml"
+
+
+def _guide(path: Path) -> str:
+    return "\n".join(str(c.value) for c in load_workbook(path)["填报说明"]["A"] if c.value)
+
+
+# -- 1. the deadline from the issuance file ---------------------------------------------------
+
+
+def test_form_deadline_is_read_from_the_issuance_file_and_checked(tmp_path):
+    assert load_issuance(ISSUANCE).form_deadline == "2025年1月15日"  # sample 2024's file
+    bad = tmp_path / "发文信息.yaml"
+    text = ISSUANCE.read_text(encoding="utf-8")
+    bad.write_text(
+        text.replace('填报截止日期: "2025年1月15日"', '填报截止日期: "1月15日"'), "utf-8"
+    )
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    (problem,) = err.value.problems
+    line = 1 + text.splitlines().index(
+        next(x for x in text.splitlines() if x.startswith("填报截止日期"))
+    )
+    assert (problem.code, problem.line) == ("date-format", line)
+    assert "填报截止日期" in problem.message and "1月15日" in problem.message
+    impossible = text.replace("2025年1月15日", "2025年2月30日")
+    bad.write_text(impossible, "utf-8")
+    with pytest.raises(InputError) as err:
+        load_issuance(bad)
+    assert [p.code for p in err.value.problems] == ["impossible-date"]
+
+
+@pytest.mark.slow
+def test_forms_take_the_deadline_from_the_issuance_unless_given(tmp_path):
+    own = make_forms(2024, tmp_path / "a", issuance_file=ISSUANCE)
+    form = own.folder / form_file_name(2024, "宁晋县")
+    assert "报送截止时间：2025年1月15日。" in _guide(form)
+    given = make_forms(2024, tmp_path / "b", issuance_file=ISSUANCE, deadline="2025年1月20日")
+    assert "报送截止时间：2025年1月20日。" in _guide(given.folder / form.name)
+    none = make_forms(2024, tmp_path / "c", issuance_file=tmp_path / "没有.yaml")
+    assert "报送截止时间：见报送通知。" in _guide(none.folder / form.name)
+
+
+# -- 3. the empty appeals register ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory) -> Path:
+    loaded = load_model()
+    return write_appeals_register(
+        tmp_path_factory.mktemp("register"), model_for_year(loaded.model, 2024), 2024
+    )
+
+
+def test_register_has_the_read_header_drop_downs_dates_and_a4(register):
+    assert register.name == REGISTER_FILE == "复核登记表.xlsx"
+    wb = load_workbook(register)
+    assert wb.sheetnames == ["复核登记表", "说明"]
+    ws = wb["复核登记表"]
+    assert [c.value for c in ws[3]] == [
+        "编号", "单位", "指标或事项", "申请内容", "提交日期",
+        "复核结论", "调整后数值", "依据", "复核日期", "经办人",
+    ]  # fmt: skip
+    assert ws["A1"].value == "2024年度质量强市建设考核复核登记表"  # the model's assessment
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    last = 3 + REGISTER_ROWS
+    assert rules[f"F4:F{last}"].type == "list" and rules[f"F4:F{last}"].formula1 == '"维持,调整"'
+    assert rules[f"E4:E{last}"].type == "date" and rules[f"I4:I{last}"].type == "date"
+    units = rules[f"B4:B{last}"]
+    # 20 counties + 24 departments in the sample model: the list is 说明!B2:B45 (2 + 44 - 1).
+    assert units.type == "list" and units.formula1 == "'说明'!$B$2:$B$45"
+    guide = wb["说明"]
+    listed = {guide.cell(r, 2).value for r in range(2, 46)}
+    model = model_for_year(load_model().model, 2024)
+    assert listed == {u for g in model.groups.values() for u in g.units} and len(listed) == 44
+    assert guide["B46"].value is None
+    for sheet in (ws, guide):
+        assert sheet.page_setup.paperSize == 9
+    assert ws.page_setup.orientation == "landscape"
+    assert any("调整后数值和依据" in str(c.value) for c in guide["A"])
+
+
+def _year_with(register: Path, tmp_path: Path) -> Path:
+    year = tmp_path / "数据" / "2024"
+    shutil.copytree(SAMPLE_INPUTS / "2024", year)
+    shutil.copy(register, year / REGISTER_FILE)
+    return year
+
+
+@pytest.mark.slow
+def test_empty_register_reads_back_without_problems(register, tmp_path):
+    inputs = read_year(load_model().model, _year_with(register, tmp_path), 2024)
+    assert inputs.appeals == () and inputs.warnings == []
+    assert [p.name for p in inputs.register] == [REGISTER_FILE]
+
+
+@pytest.mark.slow
+def test_a_filled_in_row_of_the_written_register_is_read(register, tmp_path):
+    year = _year_with(register, tmp_path)
+    wb = load_workbook(year / REGISTER_FILE)
+    ws = wb["复核登记表"]
+    row = ["FH-01", "宁晋县", "食品安全评价性抽检合格率", "抽检批次统计有误", dt.date(2025, 2, 12),
+           "调整", 98.30, "市市场监管局复核记录", dt.date(2025, 2, 15), "李××"]  # fmt: skip
+    for col, value in enumerate(row, 1):
+        ws.cell(4, col, value)
+    wb.save(year / REGISTER_FILE)
+    inputs = read_year(load_model().model, year, 2024)
+    (appeal,) = inputs.appeals
+    assert (appeal.number, appeal.unit, appeal.kind, appeal.decision) == (
+        "FH-01", "宁晋县", "indicator", "调整",
+    )  # fmt: skip
+    assert (appeal.submitted, appeal.decided) == ("2025-02-12", "2025-02-15")
+    assert appeal.value == Decimal("98.30") and appeal.source.cell == "第4行"
+    figure = inputs.figures["宁晋县"][appeal.target]
+    assert figure.value == Decimal("98.30") and figure.source.appeal == "FH-01"
+
+
+# -- 4. edits to locked cells ----------------------------------------------------------------
+
+
+def _unit_form(tmp_path: Path, unit: str = "宁晋县") -> Path:
+    loaded = load_model()
+    spec = FormSpec(loaded.model, loaded.sha256, 2024, "2025年1月15日", "张××")
+    path = tmp_path / form_file_name(2024, unit)
+    write_unit_form(path, spec, "county", unit, Prefill())
+    return path
