@@ -16,7 +16,10 @@ from evalgen.collection.api import make_forms
 from evalgen.collection.content import Prefill, form_file_name
 from evalgen.collection.forms import FormSpec, write_unit_form
 from evalgen.collection.register import REGISTER_FILE, REGISTER_ROWS, write_appeals_register
+from evalgen.collection.returns import open_return, read_unit_return
+from evalgen.inputs.checker import Checker
 from evalgen.inputs.issuance import load_issuance
+from evalgen.inputs.tables import TableSet
 from evalgen.inputs.year import read_year
 from evalgen.model.loader import load_model
 from evalgen.model.names import model_for_year
@@ -148,3 +151,61 @@ def _unit_form(tmp_path: Path, unit: str = "宁晋县") -> Path:
     path = tmp_path / form_file_name(2024, unit)
     write_unit_form(path, spec, "county", unit, Prefill())
     return path
+
+
+def _edit(path: Path, edits: dict[tuple[str, str], object]) -> None:
+    """A unit that removes the sheet protection and overwrites locked cells."""
+    wb = load_workbook(path)
+    for (sheet, ref), value in edits.items():
+        wb[sheet].protection.sheet = False
+        wb[sheet][ref] = value
+    wb.save(path)
+
+
+def test_untouched_form_has_no_locked_cell_problem(tmp_path):
+    path = _unit_form(tmp_path)
+    ret = open_return(path, path.name)
+    read_unit_return(ret, Checker(load_model().model, 2024, TableSet({}, [], [])), "county")
+    assert [p for p in ret.problems if p.code == "locked-cell-changed"] == []
+
+
+def test_edited_target_and_unit_name_are_named_with_their_cells(tmp_path):
+    path = _unit_form(tmp_path)
+    wb = load_workbook(path)
+    ws = wb["指标数据"]
+    row = next(
+        r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value == "食品安全评价性抽检合格率"
+    )
+    target = ws.cell(row, 6).value  # the year's target as the form wrote it
+    assert target is not None
+    _edit(path, {("指标数据", f"F{row}"): target - 5, ("指标数据", "A2"): "填报单位：威县",
+                 ("指标数据", f"C{row}"): "食品抽检合格率"})  # fmt: skip
+    ret = open_return(path, path.name)
+    read_unit_return(ret, Checker(load_model().model, 2024, TableSet({}, [], [])), "county")
+    found = {f"{p.column}{p.row}": p for p in ret.problems if p.code == "locked-cell-changed"}
+    assert set(found) == {"A2", f"C{row}", f"F{row}"}
+    edited = found[f"F{row}"]
+    assert (edited.sheet, edited.unit, edited.severity) == ("指标数据", "宁晋县", "error")
+    assert edited.indicator == "食品安全评价性抽检合格率"
+    shown = f"{Decimal(str(target)).normalize():f}"
+    lowered = f"{(Decimal(str(target)) - 5).normalize():f}"
+    assert f"原为“{shown}”，现为“{lowered}”" in edited.message
+    assert "现为“填报单位：威县”" in found["A2"].message
+
+
+def test_edited_task_role_is_named(tmp_path):
+    loaded = load_model()
+    spec = FormSpec(loaded.model, loaded.sha256, 2024, "2025年1月15日", "张××")
+    path = tmp_path / form_file_name(2024, "市农业农村局")
+    write_unit_form(path, spec, "department", "市农业农村局", Prefill())
+    ws = load_workbook(path)["重点任务"]
+    role, task = ws["D5"].value, ws["B5"].value
+    flipped = "配合" if role == "牵头" else "牵头"
+    _edit(path, {("重点任务", "D5"): flipped})
+    ret = open_return(path, path.name)
+    read_unit_return(ret, Checker(loaded.model, 2024, TableSet({}, [], [])), "department")
+    (problem,) = [p for p in ret.problems if p.code == "locked-cell-changed"]
+    assert (problem.sheet, problem.column, problem.row) == ("重点任务", "D", 5)
+    assert (
+        problem.indicator == f"任务{task}" and f"原为“{role}”，现为“{flipped}”" in problem.message
+    )
