@@ -7,16 +7,18 @@ import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SAMPLE_INPUTS
 from openpyxl import load_workbook
 
-from evalgen.collection.api import make_forms
+from evalgen.collection.api import collect, make_forms
 from evalgen.collection.content import Prefill, form_file_name
 from evalgen.collection.forms import FormSpec, write_unit_form
 from evalgen.collection.register import REGISTER_FILE, REGISTER_ROWS, write_appeals_register
 from evalgen.collection.returns import open_return, read_unit_return
+from evalgen.documents.sources import data_sources
 from evalgen.inputs.checker import Checker
 from evalgen.inputs.issuance import load_issuance
 from evalgen.inputs.tables import TableSet
@@ -209,3 +211,62 @@ def test_edited_task_role_is_named(tmp_path):
     assert (
         problem.indicator == f"任务{task}" and f"原为“{role}”，现为“{flipped}”" in problem.message
     )
+
+
+# -- 2. the unit report names the returned file and cell ------------------------------------
+
+
+def _indicator(name: str, source: dict | None, na: bool = False, tasks: list | None = None):
+    record: dict = {"name": name, "source": source, "not_applicable": na}
+    if tasks is not None:
+        record["tasks"] = tasks
+    return record
+
+
+def test_data_sources_name_returned_cells_only():
+    form = "邮件附件/2024年度质量工作考核数据填报表_宁晋县.xlsx"
+    back = {"file": "合并.xlsx", "sheet": "县区", "cell": "D7"}
+    unit: Any = {
+        "indicators": [
+            _indicator("制造业产品质量合格率",
+                       {**back, "returned": {"file": form, "sheet": "指标数据", "cell": "H5"}}),
+            _indicator("已在数据文件夹中录入", back),  # no provenance: not listed
+            _indicator("不适用的指标", {**back, "returned": {"file": form, "sheet": "指标数据",
+                                                        "cell": "H9"}}, na=True),
+            _indicator("重点任务完成情况", None, tasks=[
+                {"no": 3, "name": "标准化", "source": {**back, "returned": {
+                    "file": "考核组评分表.xlsx", "sheet": "重点任务", "cell": "E6"}}}]),
+        ],
+        "adjustments": [{"kind_label": "加分", "name": "省级示范", "source": back}],
+    }  # fmt: skip
+    note = data_sources(unit)
+    assert note["rows"] == [
+        {"item": "制造业产品质量合格率", "file": form, "cell": "指标数据 H5"},
+        {"item": "重点任务3（标准化）", "file": "考核组评分表.xlsx", "cell": "重点任务 E6"},
+    ]
+    assert f"（{form}、考核组评分表.xlsx）" in note["intro"]
+    plain: Any = {"indicators": [_indicator("x", back)], "adjustments": []}
+    assert data_sources(plain) == {"intro": "", "rows": []}
+
+
+@pytest.mark.slow
+def test_unit_report_of_a_collected_year_closes_with_its_data_sources(tmp_path):
+    from docx import Document
+
+    from evalgen.pipeline import score
+
+    forms = make_forms(2024, tmp_path / "f", prefill=SAMPLE_INPUTS / "2024", issuance_file=ISSUANCE)
+    shutil.copytree(forms.folder, tmp_path / "收件箱" / "邮件附件")
+    shutil.copytree(SAMPLE_INPUTS / "2023", tmp_path / "数据" / "2023")  # history for the chart
+    done = collect(2024, tmp_path / "收件箱", tmp_path / "数据", issuance_file=ISSUANCE)
+    assert not done.incomplete
+    score(2024, tmp_path / "数据", out_dir=tmp_path / "out")
+    report = Document(str(tmp_path / "out" / "单位报告" / "宁晋县_2024年度考核结果反馈.docx"))
+    texts = [p.text for p in report.paragraphs]
+    at = texts.index("附：数据来源")
+    assert texts.index("特此反馈。") < at  # after the letter and its signature
+    table = report.tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["指标或事项", "报送文件", "单元格"]
+    form = f"邮件附件/{form_file_name(2024, '宁晋县')}"
+    assert ["制造业产品质量合格率", form, "指标数据 H5"] in rows  # its first row, as written
