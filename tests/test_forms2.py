@@ -96,13 +96,15 @@ def test_register_has_the_read_header_drop_downs_dates_and_a4(register):
     assert rules[f"F4:F{last}"].type == "list" and rules[f"F4:F{last}"].formula1 == '"维持,调整"'
     assert rules[f"E4:E{last}"].type == "date" and rules[f"I4:I{last}"].type == "date"
     units = rules[f"B4:B{last}"]
-    # 20 counties + 24 departments in the sample model: the list is 说明!B2:B45 (2 + 44 - 1).
-    assert units.type == "list" and units.formula1 == "'说明'!$B$2:$B$45"
+    # 说明: 8 lines (title + 7) on rows 1-8, a blank row 9, the list's heading on row 10, then
+    # the 20 counties and 24 departments of the sample model on rows 11-54 (11 + 44 - 1).
+    assert units.type == "list" and units.formula1 == "'说明'!$A$11:$A$54"
     guide = wb["说明"]
-    listed = {guide.cell(r, 2).value for r in range(2, 46)}
+    assert guide["A9"].value is None and "下拉列表" in guide["A10"].value
+    listed = {guide.cell(r, 1).value for r in range(11, 55)}
     model = model_for_year(load_model().model, 2024)
     assert listed == {u for g in model.groups.values() for u in g.units} and len(listed) == 44
-    assert guide["B46"].value is None
+    assert guide["A55"].value is None
     for sheet in (ws, guide):
         assert sheet.page_setup.paperSize == 9
     assert ws.page_setup.orientation == "landscape"

@@ -77,8 +77,9 @@ def _register_sheet(ws, styles: Styles, date, model: ScoringModel, year: int, un
         for c, name in enumerate(COLUMNS):
             ws.write_blank(r, c, None, date if name.endswith("日期") else styles.input_text)
     col = {name: COLUMNS.index(name) for name in COLUMNS}
+    first_unit = _units_at(year)
     ws.data_validation(first, col["单位"], end, col["单位"], {
-        "validate": "list", "source": f"='{GUIDE_SHEET}'!$B$2:$B${units + 1}",
+        "validate": "list", "source": f"='{GUIDE_SHEET}'!$A${first_unit + 1}:$A${first_unit + units}",
         "error_title": "单位有误", "error_message": "请从下拉列表中选择单位。",
     })  # fmt: skip
     ws.data_validation(first, col["复核结论"], end, col["复核结论"], {
@@ -99,17 +100,23 @@ def _register_sheet(ws, styles: Styles, date, model: ScoringModel, year: int, un
     ws.freeze_panes(_HEADER_ROW, 0)
 
 
+def _units_at(year: int) -> int:
+    """The 0-based row of the 说明 sheet where the unit list (the drop-down's source) begins:
+    below the guide's lines, a blank row and the list's heading."""
+    return len(register_guide(year)) + 2
+
+
 def _guide_sheet(ws, styles: Styles, year: int, units: list[str]) -> None:
-    ws.set_column(0, 0, 70)
-    ws.set_column(1, 1, 22)
+    ws.set_column(0, 0, 76)
     lines = register_guide(year)
     ws.write_string(0, 0, lines[0], styles.title)
     for r, line in enumerate(lines[1:], 1):
         ws.write_string(r, 0, line, styles.note)
         ws.set_row(r, 30)
-    ws.write_string(0, 1, "单位（下拉列表）", styles.header)
-    for r, unit in enumerate(units, 1):
-        ws.write_string(r, 1, unit, styles.cell)
+    first = _units_at(year)
+    ws.write_string(first - 1, 0, "考核单位（“单位”列下拉列表的内容）", styles.header)
+    for r, unit in enumerate(units, first):
+        ws.write_string(r, 0, unit, styles.cell)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     _print_setup(ws, landscape=False)
 
