@@ -260,8 +260,10 @@ def test_unit_report_of_a_collected_year_closes_with_its_data_sources(tmp_path):
     forms = make_forms(2024, tmp_path / "f", prefill=SAMPLE_INPUTS / "2024", issuance_file=ISSUANCE)
     shutil.copytree(forms.folder, tmp_path / "收件箱" / "邮件附件")
     shutil.copytree(SAMPLE_INPUTS / "2023", tmp_path / "数据" / "2023")  # history for the chart
+    assert forms.files[-1] == REGISTER_FILE and (forms.folder / REGISTER_FILE).is_file()
     done = collect(2024, tmp_path / "收件箱", tmp_path / "数据", issuance_file=ISSUANCE)
     assert not done.incomplete
+    assert done.others == []  # the empty register copied along is not taken for a return
     score(2024, tmp_path / "数据", out_dir=tmp_path / "out")
     report = Document(str(tmp_path / "out" / "单位报告" / "宁晋县_2024年度考核结果反馈.docx"))
     texts = [p.text for p in report.paragraphs]
