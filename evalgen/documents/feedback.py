@@ -29,6 +29,7 @@ from .context import (
 from .gaps import gaps, minor_losses, praise
 from .notice import notice_contexts
 from .review import unit_appeals
+from .sources import data_sources
 from .wording import (
     DEFAULT_PLACES,
     as_self,
@@ -94,6 +95,7 @@ def _unit_context(
     appeals = unit_appeals(results, unit["unit"])
     return {
         "appeals": appeals,
+        "sources": data_sources(unit),
         "doc": doc,
         "year": year,
         "unit": unit["unit"],
