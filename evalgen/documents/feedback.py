@@ -167,8 +167,11 @@ def _headline(
     if unit["previous_rank"] is not None:
         change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
     veto = "，一票否决" if unit["veto"] else ""
+    # A unit renamed since the model's first year is told once which name its history bears.
+    former = "、".join(unit.get("former_names", []))
+    former = f"（原{former}）" if former else ""
     return (
-        f"你单位{results['year']}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
+        f"你单位{former}{results['year']}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
         f"等次为{unit['grade']}（{unit['grade_name']}{veto}），"
         f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
     )
