@@ -147,5 +147,5 @@ def test_a_missing_or_extra_key_deep_down_is_found(every_context):
     bulletin = copy.deepcopy(next(c[1] for c in every_context if c[2] is BulletinContext))
     bulletin["charts"]["grades"]["kind"] = "trend"
     assert mismatches(bulletin, BulletinContext, "b", set()) == [
-        "b.charts.grades: fits none of ['TotalsChart', 'GradesChart']"
+        "b.charts.grades: fits none of ['TotalsChart', 'GradesChart', 'MilestonesChart']"
     ]

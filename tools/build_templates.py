@@ -601,6 +601,7 @@ def build_bulletin():
         "{{ it.text }}",
     )
     _tag(doc, "endfor")
+    _bulletin_milestones(doc)
 
     _tag(doc, "for a in attachments")
     _p(
@@ -637,6 +638,36 @@ def build_bulletin():
     _tag(doc, "endfor")
     _colophon(doc)
     return doc
+
+
+def _bulletin_milestones(doc) -> None:
+    """七、节点目标推进情况 (issue 16): sentences, the at-risk items, the `milestones` chart and
+    a table — only when the model has milestones (`documents.milestones`)."""
+    _tag(doc, "if milestones")
+    _p(doc, "一级标题", "七、质量强市建设节点目标推进情况")
+    _tag(doc, "for para in milestones.paragraphs")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _numbered(doc, "milestones.lines", "{{ it }}")
+    _p(doc, "公文正文", "{{ milestones.closing }}")
+    _tag(doc, "if milestones.chart")
+    _figure(doc, "charts[milestones.chart]", "{{ milestones.figure }}")
+    _tag(doc, "endif")
+    _p(doc, "表题", "{{ milestones.table }}")
+    left = "表格文字左对齐"
+    _table(
+        doc,
+        [34, 36, 26, 30, 30],
+        [
+            ["指标", "历年实际", "节点目标", "每年需提高", "研判"],
+            "{%tr for r in milestones.rows %}",
+            [("{{ r.name }}", left), ("{{ r.history }}", left), "{{ r.target }}"]
+            + ["{{ r.need }}", "{{ r.status }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(doc, "表注", "{{ milestones.note }}")
+    _tag(doc, "endif")
 
 
 def _colophon(doc) -> None:
@@ -1160,6 +1191,12 @@ CHART_EXAMPLES = {
                   {"unit": "乙区", "rank": 2, "rank_median": 3, "rank_p05": 1, "rank_p95": 4,
                    "robust": False}],
         "unit_count": 5,
+    },
+    "milestones": {
+        "rows": [{"label": "制造业产品质量合格率", "percent": 99.9, "status": "有望按期实现",
+                  "text": "2024年93.91%，目标94%"},
+                 {"label": "累计新增主导或参与制修订标准", "percent": 76.5,
+                  "status": "存在风险", "text": "2024年65项，目标85项"}],
     },
 }  # fmt: skip
 

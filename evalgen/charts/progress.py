@@ -29,11 +29,11 @@ from .layout import (
     top_margin,
     wrap,
 )
+from .spec import TRACK_COLORS
 
 __all__ = ["STATUS_COLORS", "milestone_chart", "status_chart"]
 
 STATUS_COLORS = {"正常": "#78B59A", "滞后": "#EAC66E", "严重滞后": "#8A2B26"}
-TRACK_COLORS = {"有望按期实现": "#78B59A", "存在风险": "#8A2B26"}
 _OTHER = "#A9A9A9"
 
 
