@@ -20,7 +20,7 @@ from test_context_types import mismatches
 from evalgen.charts import intervals
 from evalgen.charts.intervals import FRAGILE_BAND, interval_rows, rank_interval_chart
 from evalgen.charts.kinds import CHARTS
-from evalgen.documents.context import RobustnessContext
+from evalgen.documents.context_robustness import RobustnessContext
 from evalgen.documents.pdf import find_soffice
 from evalgen.documents.render import TEMPLATE_FILES
 from evalgen.documents.robustness import robustness_context, write_robustness_document

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 from ..inputs.issuance import Issuance
+from .context_milestones import MilestonesChart, MilestoneSection
 from .review import AppealSection
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "BulletinChart",
     "BulletinContext",
     "DocFields",
-    "FragileRow",
     "FollowUpList",
     "FollowUpUnit",
     "Gap",
@@ -35,19 +35,9 @@ __all__ = [
     "GroupCounts",
     "GroupSection",
     "IndicatorRow",
-    "IntervalChart",
-    "IntervalData",
-    "IntervalUnit",
-    "MilestoneBar",
-    "MilestoneRow",
-    "MilestoneSection",
-    "MilestonesChart",
-    "MilestonesData",
     "NoticeContext",
     "RankingRow",
     "Requirement",
-    "RobustnessContext",
-    "RobustnessGroup",
     "SourceNote",
     "SourceRow",
     "TaskRow",
@@ -218,53 +208,8 @@ class BulletinContext(TypedDict):
     milestones: MilestoneSection | None  # None: the model has no milestones
 
 
-# -- the bulletin's 节点目标 section (documents.milestones) ----------------------------------
-
-
-class MilestoneBar(TypedDict):
-    """A milestone's bar: its latest value as a percentage of the next target."""
-
-    label: str
-    percent: float
-    status: str
-    text: str  # 2024年93.91%，目标94%
-
-
-class MilestonesData(TypedDict):
-    rows: list[MilestoneBar]
-
-
-class MilestonesChart(TypedDict):
-    """The milestones' bars (the 定期通报's chart kind)."""
-
-    kind: Literal["milestones"]
-    data: MilestonesData
-
-
+# The bulletin's charts (节点目标: `context_milestones`).
 BulletinChart = TotalsChart | GradesChart | MilestonesChart
-
-
-class MilestoneRow(TypedDict):
-    """A row of the milestones' table, every cell printed."""
-
-    name: str
-    history: str  # 2023年93.65%；2024年93.91%
-    target: str  # 2025年94%
-    need: str  # 0.09个百分点 / 已达到 / 保持98%以上 / —
-    status: str
-
-
-class MilestoneSection(TypedDict):
-    """节点目标推进情况: sentences, the at-risk items, the chart (or "") and the table."""
-
-    paragraphs: list[str]
-    lines: list[str]  # one sentence per milestone at risk
-    closing: str
-    chart: str  # a key of BulletinContext.charts, or "" (nothing to chart)
-    figure: str  # 图4　…
-    table: str  # 表3　…
-    rows: list[MilestoneRow]
-    note: str
 
 
 # -- a unit's report (单位报告) ---------------------------------------------------------------
@@ -425,67 +370,3 @@ class NoticeContext(TypedDict):
     materials: list[str]
     materials_deadline: str  # a whole sentence: 请于2025年3月3日前将上述材料报送我办。
     contact: str
-
-
-# -- 稳定性分析 (internal) ------------------------------------------------------------------
-
-
-class IntervalUnit(TypedDict):
-    """A unit's row of the rank-interval chart."""
-
-    unit: str
-    rank: int
-    rank_median: int
-    rank_p05: int
-    rank_p95: int
-    robust: bool
-
-
-class IntervalData(TypedDict):
-    units: list[IntervalUnit]
-    unit_count: int
-
-
-class IntervalChart(TypedDict):
-    """A group's rank intervals (COINr's uncertainty plot)."""
-
-    kind: Literal["rank_intervals"]
-    data: IntervalData
-
-
-class RobustnessGroup(TypedDict):
-    """A group's part of 稳定性分析: heading, a sentence on its intervals, its chart's name."""
-
-    name: str
-    heading: str  # （一）县（市、区）
-    text: str
-    chart: str  # a key of RobustnessContext.charts
-
-
-class FragileRow(TypedDict):
-    """A fragile decision, every cell printed."""
-
-    unit: str
-    decision: str  # 等次 / 整改 / 约谈
-    nominal: str  # B / 列入整改 / 不列入约谈
-    p_nominal: str  # 71.3%
-    indicator: str
-    points: str
-    flip_points: str  # 4.2 or —
-    sentence: str  # without the final 。
-
-
-class RobustnessContext(TypedDict):
-    """稳定性分析.docx: the office's internal reading of how firm each decision is."""
-
-    year: int
-    marking: str  # 内部资料
-    title: str
-    summary: list[str]
-    chart_note: str
-    groups: list[RobustnessGroup]
-    fragile_intro: str
-    fragile: list[FragileRow]
-    table_note: str
-    notes: list[str]
-    charts: dict[str, IntervalChart]

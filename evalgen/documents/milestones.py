@@ -9,7 +9,7 @@ improvement, trend, status) is `progress.milestones`', here only printed.
 from __future__ import annotations
 
 from ..outputs.records import MilestoneRecord, YearRecord
-from .context import MilestoneRow, MilestonesChart, MilestoneSection
+from .context_milestones import MilestoneRow, MilestonesChart, MilestoneSection
 from .progress import milestone_bars
 from .wording import join
 

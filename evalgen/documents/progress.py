@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.issuance import Issuance
-from .context import MilestoneBar, doc_fields
+from .context import doc_fields
+from .context_milestones import MilestoneBar
 from .render import load_templates, render_document, safe_filename
 from .wording import cn_ordinal, join
 
