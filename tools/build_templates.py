@@ -28,7 +28,7 @@ New Roman), never theme fonts, so Word and WPS show the fonts offices expect.
 
 Named styles (restyle them in Word; every paragraph uses one): 公文正文, 主送机关, 公文标题,
 一级标题 (黑体), 二级标题 (楷体), 三级标题, 一级标题字符/二级标题字符 (run styles for "一、…："
-and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注,
+and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注, 表后空段,
 图片, 图题, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
 附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
 Tables use the table style 公文表格.
@@ -197,6 +197,7 @@ def _common_styles(table_size: int) -> list[tuple]:
             jc="center",
             **single,
         ),
+        _style("GwAfterTable", "表后空段", _rpr(FANGSONG, 2), line=20),
         _style("GwTableNote", "表注", _rpr(FANGSONG, SZ_S4), before=60, jc="both", **single),
         _style("GwFigure", "图片", body, keep_next=True, before=120, jc="center", **single),
         _style("GwFigureCaption", "图题", _rpr(HEITI, SZ4), after=120, jc="center", **single),
@@ -225,13 +226,16 @@ def _bulletin_styles() -> list[tuple]:
     body = _rpr(FANGSONG, SZ3)
     note_left = round(6 * CHAR)  # 附件：1.|title — wrapped lines align with the title
     ch14 = SZ4 * 10  # one 4号 character, in twips
-    red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="11" w:color="{RED}"/>'
+    # 4 mm below the 发文字号's characters (w:space in points, from the exact line's bottom).
+    red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="5" w:color="{RED}"/>'
     return [
         _style(
             "GwBanner",
             "发文机关标志",
             _rpr(XIAOBIAOSONG, 52, color=RED, scale=85),
-            before=_mm(35),
+            # 35 mm to the top edge of the characters: a CJK face's line (single spacing) starts
+            # above its em box, by 1.7 mm at 26 pt with Noto Sans CJK (measured in the PDF).
+            before=_mm(35 - 1.7),
             line=None,
             jc="center",
         ),
@@ -464,8 +468,13 @@ def _table(
     header_rows: int = 1,
     styles: tuple[str, str] = ("表格表头", "表格文字"),
     cell_widths: bool = True,
+    spacer: bool = True,
 ):
     """A centred, full-width table of fixed layout; rows of cells, each cell text or a tuple.
+
+    With `spacer`, a 1 pt paragraph (表后空段) follows the table: LibreOffice does not keep a
+    heading that directly follows a table with the paragraph after it, so the heading could
+    end a page; after the spacer it is kept with its text.
 
     A row given as a str is a docxtpl row tag ({%tr ... %}), as a tuple (text, style) a row
     of one cell across the table. A cell is text (表格文字 style) or (text, paragraph style).
@@ -503,6 +512,8 @@ def _table(
                 cell._tc.tcPr.remove(cell._tc.tcPr.find(qn("w:tcW")))
             default = styles[0] if i < header_rows else styles[1]
             _cell(cell, content if isinstance(content, tuple) else (content, default))
+    if spacer:
+        _p(doc, "表后空段")
     return table
 
 
@@ -628,11 +639,23 @@ def build_bulletin():
 
 
 def _colophon(doc) -> None:
-    """版记: 抄送 and 印发 lines between rules, floated to the foot of the last page.
+    """版记: 抄送 and 印发 lines between rules, alone on the last page, its last rule on the
+    bottom edge of the text block; the last page is even (the back of the last sheet).
 
-    Word and WPS place the floating table at the bottom margin; LibreOffice before 7.6 keeps a
-    table as wide as the text block inline, so there it follows the last attachment.
+    A final section starting on an even page holds the 版记 in its even-page footer, whose
+    bottom is the bottom edge of the text block (footer distance = bottom margin, 35 mm):
+    Word, WPS and LibreOffice all grow a footer upwards from there. Neither that page nor a
+    blank page before it carries a page number (GB/T 9704 7.5). LibreOffice ignores both a
+    floating table anchored to the bottom margin and the section's vertical alignment
+    (`w:vAlign`), so neither is used.
     """
+    from docx.enum.section import WD_SECTION
+
+    last = doc.add_section(WD_SECTION.EVEN_PAGE)
+    doc.paragraphs[-1].style = doc.styles["版记后空段"]  # the break after the last attachment
+    last.bottom_margin = last.footer_distance = Twips(BOTTOM)
+    for footer in (last.footer, last.even_page_footer):
+        footer.is_linked_to_previous = False
     table = _table(
         doc,
         [156],
@@ -643,17 +666,9 @@ def _colophon(doc) -> None:
             [("{{ doc.printer }}\t{{ doc.print_date }}印发", "版记")],
         ],
         header_rows=0,
+        spacer=False,
     )
     tbl_pr = table._tbl.tblPr
-    tbl_pr.insert(
-        1,
-        parse_xml(
-            f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" '
-            'w:topFromText="0" w:bottomFromText="0" w:vertAnchor="margin" '
-            'w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
-        ),
-    )
-    tbl_pr.insert(2, parse_xml(f'<w:tblOverlap {nsdecls("w")} w:val="never"/>'))
     thick, thin = 'w:val="single" w:sz="8" w:space="0"', 'w:val="single" w:sz="4" w:space="0"'
     borders = (
         f'<w:tblBorders {nsdecls("w")}><w:top {thick} w:color="000000"/>'
@@ -669,7 +684,10 @@ def _colophon(doc) -> None:
             '<w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
         ),
     )
-    _p(doc, "版记后空段")
+    footer = last.even_page_footer._element
+    footer.insert(0, table._tbl)  # before the footer's own (last) paragraph
+    last.even_page_footer.paragraphs[-1].style = doc.styles["版记后空段"]
+    _p(doc, "版记后空段")  # the last section's body: one empty paragraph
 
 
 def build_unit_report():
