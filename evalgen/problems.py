@@ -90,6 +90,7 @@ CODES: dict[str, str] = {
     "not-text": "应为文字",
     "date-format": "日期写法有误",
     "impossible-date": "日期不存在（如2月30日）",
+    "seal-choice": "加盖印章应为“是”或“否”",
     # -- the scoring model (考核细则: model/*, and scoring/engine.py for the year's targets) --
     "missing-model": "找不到考核细则文件",
     "model-encoding": "考核细则文件不是 UTF-8 编码",

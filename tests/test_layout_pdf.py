@@ -209,3 +209,19 @@ def test_no_empty_page_but_the_blank_before_the_colophon(pdfs):
             permitted = name == BULLETIN and i == len(pages) - 2
             assert permitted, f"{name} p.{page.number} is empty"
             assert page.number_line is None
+
+
+def test_signature_and_date_unsealed(pdfs):
+    """GB/T 9704 7.3.5.2 (the sample's 加盖印章 is 否 by default): 署名 右空二字, 成文日期 on the
+    next line. 署名 邢台市质量强市战略领导小组办公室 is 16 characters, 成文日期 2025年2月20日
+    3 characters and 7 digits = 6.5; the date's first character two to the right of the
+    署名's: the date ends 16 − 6.5 = 9.5 characters from the right edge."""
+    char = WIDTH / 28  # a 3号 character of the grid, 5.57 mm
+    for name in (BULLETIN, *[n for n in pdfs if n.endswith("约谈通知书.pdf")]):
+        lines = [line for page in pdfs[name] for line in page.text_lines]
+        i = next(i for i, line in enumerate(lines) if line["text"].startswith("2025年2月20日"))
+        sign, date = lines[i - 1], lines[i]
+        assert sign["text"] == "邢台市质量强市战略领导小组办公室", name
+        assert abs(sign["x1"] - (RIGHT - 2 * char)) <= TOL, name
+        assert abs(date["x1"] - (RIGHT - 9.5 * char)) <= TOL, name
+        assert abs(date["top"] - sign["top"] - LINE) <= TOL, name

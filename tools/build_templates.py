@@ -29,7 +29,7 @@ New Roman), never theme fonts, so Word and WPS show the fonts offices expect.
 Named styles (restyle them in Word; every paragraph uses one): 公文正文, 主送机关, 公文标题,
 一级标题 (黑体), 二级标题 (楷体), 三级标题, 一级标题字符/二级标题字符 (run styles for "一、…："
 and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注, 表后空段,
-图片, 图题, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
+图片, 图题, 印章空行, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
 附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
 Tables use the table style 公文表格.
 
@@ -119,6 +119,7 @@ def _ppr(
     contextual: bool = False,
     jc: str = "",
     outline: int | None = None,
+    autospace: bool = True,
 ) -> str:
     """Paragraph properties in schema order; line=None is single (auto) spacing.
 
@@ -133,6 +134,7 @@ def _ppr(
         + ("<w:pageBreakBefore/>" if page_break else "")
         + (f"<w:pBdr>{border}</w:pBdr>" if border else "")
         + (f"<w:tabs>{tabs}</w:tabs>" if tabs else "")
+        + ("" if autospace else '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>')
         + '<w:snapToGrid w:val="0"/>'
         + f"<w:spacing {spacing}/>"
         + (f"<w:ind {ind}/>" if ind else "")
@@ -150,11 +152,6 @@ def _style(sid: str, name: str, rpr: str, based: str = "Normal", **ppr) -> tuple
     """A paragraph style: (type, id, name, based on, pPr, rPr); no indent unless given."""
     ppr.setdefault("ind", NO_INDENT)
     return ("paragraph", sid, name, based, _ppr(**ppr), rpr)
-
-
-def _right(chars: int) -> str:
-    """右空N字."""
-    return f'w:rightChars="{chars}00" w:right="{round(chars * CHAR)}" ' + NO_INDENT
 
 
 def _common_styles(table_size: int) -> list[tuple]:
@@ -208,10 +205,11 @@ def _common_styles(table_size: int) -> list[tuple]:
             keep_next=True,
             keep_lines=True,
             before=LINE,
-            ind=_right(2),
             jc="right",
+            autospace=False,  # no extra space between 汉字 and digits: widths as computed
         ),
-        _style("GwDate", "成文日期", body, keep_lines=True, ind=_right(4), jc="right"),
+        _style("GwSealSpace", "印章空行", body, keep_next=True),
+        _style("GwDate", "成文日期", body, keep_lines=True, jc="right", autospace=False),
         _style(
             "GwPageOdd", "页码（单页）", songti, ind=f'w:right="{SZ4 * 10}"', jc="right", **single
         ),
@@ -540,8 +538,21 @@ def _numbered(doc, items: str, text: str) -> None:
 
 
 def _signature(doc) -> None:
-    _p(doc, "落款", "{{ doc.issuer }}")
-    _p(doc, "成文日期", "{{ doc.date }}")
+    """署名 and 成文日期, GB/T 9704 7.3.5: a blank line after the text (7.3.5.2), one more
+    for the seal when it is sealed (7.3.5.1: the seal's top within a line of the text, the
+    署名 and date below its centre); both right-aligned, the padding after each (from
+    `evalgen.documents.signature`) setting how far it stays from the right edge."""
+    _tag(doc, "if doc.seal")
+    _p(doc, "印章空行")
+    _tag(doc, "endif")
+    for style, text in (
+        ("落款", "{{ doc.issuer }}{{ doc.sign_pad }}"),
+        ("成文日期", "{{ doc.date }}{{ doc.date_pad }}"),
+    ):
+        p_pr = _p(doc, style, text)._p.get_or_add_pPr()
+        # No extra space between 汉字 and digits (Word honours it; LibreOffice 7.4 does not).
+        p_pr.insert(1, parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
+        p_pr.insert(2, parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
 
 
 # -- the three documents -------------------------------------------------------------------
