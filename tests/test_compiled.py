@@ -21,6 +21,7 @@ from evalgen.documents.render import (
     _env,
     _pictures,
     _render_with_docxtpl,
+    document_date,
     render_document,
     sanitize,
 )
@@ -49,7 +50,8 @@ needs_compiled = pytest.mark.skipif(
 
 
 def reference(template: DocumentTemplate, context: dict, charts: dict[str, bytes]) -> bytes:
-    return _render_with_docxtpl(template, sanitize(context), _pictures(context, charts))
+    pictures, created = _pictures(context, charts), document_date(context)
+    return _render_with_docxtpl(template, sanitize(context), pictures, created)
 
 
 @needs_compiled
@@ -118,7 +120,9 @@ def test_without_the_fast_path_every_sample_document_is_the_same_bytes(
         t.data: compiled.CompiledTemplate(Document(io.BytesIO(t.data)), _env()) for t, *_ in calls
     }
     for template, context, charts, data in calls:
-        fast = templates[template.data].render(sanitize(context), _pictures(context, charts))
+        fast = templates[template.data].render(
+            sanitize(context), _pictures(context, charts), document_date(context)
+        )
         assert fast == data, f"{template.name} {context.get('unit') or context.get('title')}"
 
 

@@ -79,3 +79,11 @@ def test_a_seal_field_that_is_not_yes_or_no_is_located(tmp_path):
     assert problem.file == "发文信息.yaml"
     assert problem.line == len(SAMPLE.read_text(encoding="utf-8").splitlines()) + 1
     assert "“加盖印章”应为“是”或“否”，实际为“盖”" in problem.message
+
+
+def test_document_date_is_the_issuance_date_never_the_clock():
+    from evalgen.documents.render import document_date
+
+    assert document_date({"doc": {"date": "2025年2月20日"}}) == "2025-02-20T00:00:00Z"
+    assert document_date({"doc": {"date": "2025年12月1日"}}) == "2025-12-01T00:00:00Z"
+    assert document_date({"title": "稳定性分析"}) == ""  # no 成文日期: the fixed 2000-01-01

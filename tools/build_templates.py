@@ -222,7 +222,9 @@ def _common_styles(table_size: int) -> list[tuple]:
 def _bulletin_styles() -> list[tuple]:
     """Styles only the bulletin needs: 版头, 附件, 版记."""
     body = _rpr(FANGSONG, SZ3)
-    note_left = round(6 * CHAR)  # 附件：1.|title — wrapped lines align with the title
+    # 附件：1．|title — wrapped lines align with the title. The full-width point keeps the
+    # number apart from a title starting with digits ("1.2024年度" would read as a number).
+    note_left = round(7 * CHAR)
     ch14 = SZ4 * 10  # one 4号 character, in twips
     # 4 mm below the 发文字号's characters (w:space in points, from the exact line's bottom).
     red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="5" w:color="{RED}"/>'
@@ -267,7 +269,9 @@ def _bulletin_styles() -> list[tuple]:
             after=LINE,
             jc="left",
         ),
-        _style("GwAnnexHead", "附表表头", _rpr(HEITI, SZ5), "GwTableText", jc="center", line=None),
+        # 小五 (9 pt): four characters a line in a category column, five in a wide one, so
+        # "重点任务/落实情况" and "工作机制与/协同配合" break between words.
+        _style("GwAnnexHead", "附表表头", _rpr(HEITI, 18), "GwTableText", jc="center", line=None),
         _style(
             "GwAnnexText", "附表文字", _rpr(FANGSONG, SZ5), "GwTableText", jc="center", line=None
         ),
@@ -386,8 +390,11 @@ def _new_document(extra_styles: list[tuple], table_size: int):
         lang.set(qn("w:eastAsia"), "zh-CN")
     doc.settings.odd_and_even_pages_header_footer = True
     core = doc.core_properties
-    core.author = core.last_modified_by = "evalgen"
-    core.title = core.subject = core.keywords = core.comments = ""
+    # Rendered by docxtpl: the title and the 发文机关 (the dates come from the 成文日期 at
+    # render time, evalgen.documents.render.document_date).
+    core.author, core.last_modified_by = "{{ doc.issuer }}", "evalgen"
+    core.title = "{{ title }}"
+    core.subject = core.keywords = core.comments = ""
     core.revision = 1
 
     section = doc.sections[0]
@@ -617,7 +624,7 @@ def build_bulletin():
         doc,
         "附件说明",
         "{% if loop.first %}附件：{% else %}　　　{% endif %}",
-        "{{ a.number }}.\t{{ a.title }}",
+        "{{ a.number }}．\t{{ a.title }}",
     )
     _tag(doc, "endfor")
     _signature(doc)
@@ -631,7 +638,11 @@ def build_bulletin():
     # carry no width of their own: the grid is then right for any number of categories.
     _table(
         doc,
-        [10, 40] + [15.14] * 7,
+        # Widths from content: 名次 two characters; 单位 nine of 五号 (人行邢台市中心支行);
+        # three category columns of five characters of 小五 (the most in the sample model,
+        # 部门); 加分, 扣分, 总分 "100.00" and 等次. With two categories (县区) docxtpl drops
+        # the last column and shares its width; with more it adds columns of the average.
+        [9, 36, 18, 18, 18] + [14.25] * 4,
         [
             ["名次", "单位", "{%tc for c in a.columns[2:-4] %}", "{{ c }}", "{%tc endfor %}"]
             + ["加分", "扣分", "总分", "等次"],
@@ -767,7 +778,7 @@ def build_unit_report():
     _p(doc, "表题", "表{{ 4 if tasks else 3 }}　加分、扣分和一票否决事项")
     _table(
         doc,
-        [16, 50, 16, 74],
+        [19, 50, 16, 71],  # 类型 holds 一票否决 on one line (four characters of 五号 + margins)
         [
             ["类型", "事项", "分值", "依据"],
             "{%tr for a in adjustments %}",
@@ -847,6 +858,7 @@ def build_robustness(source: Path | None = None):
     """稳定性分析: 内部资料 mark, title, summary, a rank-interval chart per group, the fragile
     decisions as sentences and a table, what the figures mean. Not for publication."""
     doc = _new_document(_robustness_styles(), SZ5)
+    doc.core_properties.author = "evalgen"  # its context has no doc.*
     _copy_styles(doc, source or ROOT / "templates" / "bulletin.docx")
     _p(doc, "密级", "{{ marking }}")
     _p(doc, "公文标题", "{{ title }}")
@@ -917,6 +929,23 @@ def _check(data: bytes, name: str) -> None:
             raise SystemExit(f"{name}: a Jinja tag is split across runs: {text!r}")
 
 
+_APP = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>evalgen</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
+def _own_app_properties(data: bytes) -> bytes:
+    """docProps/app.xml naming evalgen, not python-docx's "Microsoft Macintosh Word"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, _APP if name == "docProps/app.xml" else src.read(name))
+    return out.getvalue()
+
+
 def build(out_dir: Path, only: list[str] | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -925,7 +954,7 @@ def build(out_dir: Path, only: list[str] | None = None) -> list[Path]:
             continue
         buffer = io.BytesIO()
         builder().save(buffer)
-        data = stable_zip(buffer.getvalue())
+        data = stable_zip(_own_app_properties(buffer.getvalue()))
         _check(data, name)
         path = out_dir / name
         path.write_bytes(data)

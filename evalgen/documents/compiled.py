@@ -153,7 +153,9 @@ class CompiledTemplate:
         core = serialize_part_xml(self._core.element).decode("utf-8")
         self._fixed_core = None if any(t in core for t in _JINJA) else self._render_core({})
 
-    def render(self, data: dict, charts: dict[str, Picture] | None = None) -> bytes:
+    def render(
+        self, data: dict, charts: dict[str, Picture] | None = None, created: str = ""
+    ) -> bytes:
         """One document: `data` is the sanitised context, `charts` its pictures by name
         (they appear in the template as `charts.<name>`, placed as docxtpl's InlineImage)."""
         doc = _Render(self)
@@ -180,7 +182,7 @@ class CompiledTemplate:
             members["[Content_Types].xml"] = self._content_types_with(new)
             for part in new:
                 members[part.partname.membername] = part.blob
-        return write_zip((name, members[name]) for name in self._order(doc))
+        return write_zip(((name, members[name]) for name in self._order(doc)), created)
 
     def _order(self, doc: _Render) -> list[str]:
         """The members in the order python-docx's `PackageWriter` writes them: content types,

@@ -251,11 +251,12 @@ def render_document(
     """Render one document; `charts` maps chart names in the context to PNG bytes."""
     data = sanitize(context)
     pictures = _pictures(context, charts)
+    created = document_date(context)
     try:
         compiled = _compiled(template.data)
         if compiled is None:
-            return _render_with_docxtpl(template, data, pictures)
-        return compiled.render(data, pictures)
+            return _render_with_docxtpl(template, data, pictures, created)
+        return compiled.render(data, pictures, created)
     except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
         who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
@@ -271,6 +272,20 @@ def render_document(
         ) from None
 
 
+_CN_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
+def document_date(context: Mapping[str, Any]) -> str:
+    """The document's creation date for its properties (docProps/core.xml): the 成文日期 of
+    the issuance file (`doc.date`), never the clock; "" (a fixed date) without one."""
+    doc = context.get("doc")
+    match = _CN_DATE.match(doc.get("date", "")) if isinstance(doc, Mapping) else None
+    if match is None:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
+
+
 def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[str, Picture] | None:
     """The context's charts as (PNG, width) pairs, inserted at print size."""
     from docx.shared import Mm
@@ -283,7 +298,10 @@ def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[s
 
 
 def _render_with_docxtpl(
-    template: DocumentTemplate, data: dict[str, Any], pictures: dict[str, Picture] | None
+    template: DocumentTemplate,
+    data: dict[str, Any],
+    pictures: dict[str, Picture] | None,
+    created: str = "",
 ) -> bytes:
     """docxtpl's own path, python-docx opening and saving the whole package: used for a
     template with footnotes, wherever the compiled fast path is off (`fastpaths`), and the
@@ -302,7 +320,7 @@ def _render_with_docxtpl(
     tpl.render(data, _env())
     buf = io.BytesIO()
     tpl.save(buf)
-    return stable_zip(buf.getvalue())
+    return stable_zip(buf.getvalue(), created)
 
 
 def sanitize(value: Any) -> Any:
