@@ -225,3 +225,22 @@ def test_signature_and_date_unsealed(pdfs):
         assert abs(sign["x1"] - (RIGHT - 2 * char)) <= TOL, name
         assert abs(date["x1"] - (RIGHT - 9.5 * char)) <= TOL, name
         assert abs(date["top"] - sign["top"] - LINE) <= TOL, name
+
+
+def test_table_headers_and_cells_break_between_words(pdfs):
+    """附件 headers in two balanced lines (重点任务/落实情况, 工作机制与/协同配合), never
+    "重点任/务落实/情况"; 一票否决 on one line in 平乡县's 加分、扣分和一票否决事项 table."""
+    rows = [line["text"] for page in pdfs[BULLETIN] for line in page.lines]
+    assert "完成情况落实情况" in rows  # 县区: 质量目标/完成情况, 质量措施/落实情况
+    assert any(row.endswith("重点任务牵头指标工作机制与") for row in rows)
+    assert "落实情况完成情况协同配合" in rows
+    report = pdfs["平乡县_2024年度考核结果反馈.pdf"]
+    cells = [line["text"] for page in report for line in page.lines]
+    assert "一票否决" in cells and "一票否" not in cells
+
+
+def test_attachment_numbers_stand_apart_from_the_titles(pdfs):
+    """附件：1．2024年度… (full-width point), never 附件：1.2024年度… (GB/T 9704 7.3.4)."""
+    rows = [line["text"] for page in pdfs[BULLETIN] for line in page.lines]
+    assert "附件：1．2024年度县（市、区）考核得分表" in rows
+    assert "2．2024年度市直部门考核得分表" in rows

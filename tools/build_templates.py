@@ -222,9 +222,10 @@ def _common_styles(table_size: int) -> list[tuple]:
 def _bulletin_styles() -> list[tuple]:
     """Styles only the bulletin needs: 版头, 附件, 版记."""
     body = _rpr(FANGSONG, SZ3)
-    # 附件：1．|title — wrapped lines align with the title. The full-width point keeps the
-    # number apart from a title starting with digits ("1.2024年度" would read as a number).
-    note_left = round(7 * CHAR)
+    # 附件：1．title — wrapped lines align with the title (2 + 3 + ½ + 1 characters in).
+    # The full-width point keeps the number apart from a title starting with digits
+    # ("1.2024年度" would read as the number 1.2024).
+    note_left = round(6.5 * CHAR)
     ch14 = SZ4 * 10  # one 4号 character, in twips
     # 4 mm below the 发文字号's characters (w:space in points, from the exact line's bottom).
     red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="5" w:color="{RED}"/>'
@@ -254,7 +255,6 @@ def _bulletin_styles() -> list[tuple]:
             "附件说明",
             body,
             keep_next=True,
-            tabs=f'<w:tab w:val="left" w:pos="{note_left}"/>',
             before=LINE,  # 正文下空一行; not between the lines of the note (contextual)
             ind=f'w:left="{note_left}" w:hanging="{note_left - INDENT2}"',
             contextual=True,
@@ -269,8 +269,7 @@ def _bulletin_styles() -> list[tuple]:
             after=LINE,
             jc="left",
         ),
-        # 小五 (9 pt): four characters a line in a category column, five in a wide one, so
-        # "重点任务/落实情况" and "工作机制与/协同配合" break between words.
+        # 小五 (9 pt): five characters a line in a category column (HALVES).
         _style("GwAnnexHead", "附表表头", _rpr(HEITI, 18), "GwTableText", jc="center", line=None),
         _style(
             "GwAnnexText", "附表文字", _rpr(FANGSONG, SZ5), "GwTableText", jc="center", line=None
@@ -565,6 +564,14 @@ def _signature(doc) -> None:
 # -- the three documents -------------------------------------------------------------------
 
 
+# A category's name in two balanced lines (重点任务/落实情况, 工作机制与/协同配合): a table
+# cell breaks Chinese anywhere, so a column a few characters wide would cut a word.
+HALVES = (
+    "{{ c[:(c|length + 1) // 2] if c|length is gt 5 else c }}\n"
+    "{{ c[(c|length + 1) // 2:] if c|length is gt 5 else '' }}"
+)
+
+
 def build_bulletin():
     """通报: 版头, 正文 (一至六), 附件说明, 落款, 附件 pages, 版记 at the foot of the last page."""
     doc = _new_document(_bulletin_styles(), SZ_S4)
@@ -586,7 +593,6 @@ def build_bulletin():
     _tag(doc, "for line in g.grade_lines")
     _p(doc, "公文正文", "{{ line }}")
     _tag(doc, "endfor")
-    _figure(doc, "charts[g.chart]", "图{{ loop.index + 1 }}　{{ g.name }}考核总分")
     _p(doc, "表题", "表{{ loop.index }}　{{ g.name }}考核结果排名")
     _table(
         doc,
@@ -599,6 +605,9 @@ def build_bulletin():
             "{%tr endfor %}",
         ],
     )
+    # After the table, which may break across pages: a chart that does not fit the rest of
+    # a page would leave it blank.
+    _figure(doc, "charts[g.chart]", "图{{ loop.index + 1 }}　{{ g.name }}考核总分")
     _tag(doc, "endfor")
 
     _p(doc, "一级标题", "三、需书面报告并限期整改的单位")
@@ -624,7 +633,7 @@ def build_bulletin():
         doc,
         "附件说明",
         "{% if loop.first %}附件：{% else %}　　　{% endif %}",
-        "{{ a.number }}．\t{{ a.title }}",
+        "{{ a.number }}．{{ a.title }}",
     )
     _tag(doc, "endfor")
     _signature(doc)
@@ -644,7 +653,7 @@ def build_bulletin():
         # the last column and shares its width; with more it adds columns of the average.
         [9, 36, 18, 18, 18] + [14.25] * 4,
         [
-            ["名次", "单位", "{%tc for c in a.columns[2:-4] %}", "{{ c }}", "{%tc endfor %}"]
+            ["名次", "单位", "{%tc for c in a.columns[2:-4] %}", HALVES, "{%tc endfor %}"]
             + ["加分", "扣分", "总分", "等次"],
             "{%tr for r in a.rows %}",
             ["{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:-4] %}", "{{ v }}", "{%tc endfor %}"]
