@@ -244,3 +244,34 @@ def test_attachment_numbers_stand_apart_from_the_titles(pdfs):
     rows = [line["text"] for page in pdfs[BULLETIN] for line in page.lines]
     assert "附件：1．2024年度县（市、区）考核得分表" in rows
     assert "2．2024年度市直部门考核得分表" in rows
+
+
+@pytest.fixture(scope="module")
+def sealed_notice(tmp_path_factory) -> list[Page]:
+    """A 约谈通知书 of the sample with 加盖印章: 是."""
+    root = tmp_path_factory.mktemp("sealed")
+    inputs = root / "inputs"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_inputs", inputs)
+    issuance = inputs / "2024" / "发文信息.yaml"
+    issuance.write_text(issuance.read_text(encoding="utf-8") + "加盖印章: 是\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["score", "2024", "--inputs", str(inputs), "--out", root / "run"]
+    )
+    assert result.exit_code == 0, result.output
+    (notice,) = convert_to_pdf(sorted((root / "run" / "约谈通知书").glob("01_*.docx")))
+    with pdfplumber.open(notice) as pdf:
+        return [Page(page) for page in pdf.pages]
+
+
+def test_signature_and_date_sealed(sealed_notice):
+    """GB/T 9704 7.3.5.1: 成文日期 右空四字 (ends 184 − 4 × 5.57 = 161.7 mm); the 署名 centred
+    over it — 16 characters over 6.5 would pass the right edge (4 + (6.5 − 16) / 2 < 0), so
+    it ends on the edge; two blank lines above the 署名 leave room for the seal."""
+    char = WIDTH / 28
+    lines = [line for page in sealed_notice for line in page.text_lines]
+    i = next(i for i, line in enumerate(lines) if line["text"].startswith("2025年2月20日"))
+    above, sign, date = lines[i - 2], lines[i - 1], lines[i]
+    assert sign["text"] == "邢台市质量强市战略领导小组办公室"
+    assert abs(date["x1"] - (RIGHT - 4 * char)) <= TOL
+    assert abs(sign["x1"] - RIGHT) <= TOL
+    assert abs(sign["top"] - above["top"] - 3 * LINE) <= TOL
