@@ -742,6 +742,7 @@ def build_unit_report():
             ["{{ summary." + k + " }}" for k in keys],
         ],
     )
+    _figure(doc, "charts.trend", "图1　历年总分和名次")
 
     _p(doc, "一级标题", "二、指标得分明细")
     _p(doc, "表题", "表2　指标得分明细")
@@ -774,6 +775,7 @@ def build_unit_report():
         ],
     )
     _tag(doc, "endif")
+    _figure(doc, "charts.attainment", "图2　各项指标得分率与组内平均")
 
     _p(doc, "一级标题", "三、不适用指标和加减分")
     _tag(doc, "if not_applicable")
@@ -799,14 +801,11 @@ def build_unit_report():
     _p(doc, "公文正文", "本年度无加分、扣分和一票否决事项。")
     _tag(doc, "endif")
 
-    _p(doc, "一级标题", "四、图表")
-    _figure(doc, "charts.attainment", "图1　各项指标得分率与组内平均")
-    _figure(doc, "charts.trend", "图2　历年总分和名次")
-
-    _p(doc, "一级标题", "五、需要改进的问题")
+    # Each chart with the section it illustrates ("四、图表" is not a 公文 heading).
+    _p(doc, "一级标题", "四、需要改进的问题")
     _numbered(doc, "fixes", "{{ it }}")
     _tag(doc, "if triggers")
-    _p(doc, "一级标题", "六、约谈及整改要求")
+    _p(doc, "一级标题", "五、约谈及整改要求")
     _numbered(doc, "triggers", "{{ it }}")
     _tag(doc, "endif")
     return doc
