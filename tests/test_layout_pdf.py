@@ -275,3 +275,17 @@ def test_signature_and_date_sealed(sealed_notice):
     assert abs(date["x1"] - (RIGHT - 4 * char)) <= TOL
     assert abs(sign["x1"] - RIGHT) <= TOL
     assert abs(sign["top"] - above["top"] - 3 * LINE) <= TOL
+
+
+def test_a_table_continued_on_a_new_page_starts_on_the_top_edge(pdfs):
+    """The 版心's top edge at 37 mm: a table running on to a page draws its top rule there."""
+    seen = 0
+    for name, pages in pdfs.items():
+        for page in pages:
+            if not page.rules or not page.text_lines:
+                continue
+            first_rule = min(rule["y"] for rule in page.rules)
+            if first_rule < page.text_lines[0]["top"] and first_rule < TOP + LINE:
+                assert abs(first_rule - TOP) <= TOL, f"{name} p.{page.number}"
+                seen += 1
+    assert seen >= 1  # the sample has tables running on (通报 表1, most reports' 表2)
