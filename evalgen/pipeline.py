@@ -6,7 +6,7 @@ import errno
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,24 +15,29 @@ from .analysis.record import robustness_record
 from .analysis.robustness import RobustnessReport, Settings, analyse
 from .documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
 from .documents.pool import default_jobs, prepare_documents, start_workers_early
+from .documents.publicity import publicity_context, publicity_template, write_publicity
 from .fastpaths import FastPath
 from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
 from .inputs.reader import input_files
 from .inputs.values import normalize_text
 from .inputs.year import YearInputs, read_year, suggest_unit
 from .model.loader import LoadedModel, load_model
+from .model.names import model_for_year
 from .model.schema import ScoringModel
 from .outputs import frames
+from .outputs.audit import FINAL, PRELIMINARY, audit, check_stage, stage_meta, superseded_run
 from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
 from .outputs.explain import explain_unit
 from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
 from .outputs.records import YearRecord
+from .outputs.renamed import document_year, in_names_of_year
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
 from .problems import EvalgenError, InputError, OutputError, Problem
 from .resources import DEFAULT_INPUTS
 from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
+from .scoring.history import history_in_names
 from .scoring.scored import YearLines, YearResult
 
 if TYPE_CHECKING:
@@ -113,12 +118,17 @@ def validate(
     return inputs
 
 
-def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = None) -> Evaluation:
-    """Read, check and score `year` and every earlier year folder the model covers."""
+def evaluate(
+    year: int, inputs_dir: Path | None = None, model: Path | None = None, *, stage: str = FINAL
+) -> Evaluation:
+    """Read, check and score `year` and every earlier year folder the model covers.
+
+    The final stage (终评) applies the year's appeals register (复核登记表); 初评 does not.
+    """
     t0 = time.perf_counter()
     loaded = load_model(model)
     base = _inputs_base(inputs_dir)
-    inputs = read_year(loaded.model, base / str(year), year)
+    inputs = read_year(loaded.model, base / str(year), year, appeals=check_stage(stage) == FINAL)
     earlier = _earlier_years(base, year, loaded.model.years)
     for checked in (year, *earlier):  # here, where the model's file and lines are known
         check_year(loaded.model, checked, loaded.locate)
@@ -131,7 +141,17 @@ def evaluate(year: int, inputs_dir: Path | None = None, model: Path | None = Non
     scored = _scored(loaded.model, inputs, history)
     scoring += time.perf_counter() - t
     timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
+    # Later stages see the year under its unit names, history following each unit.
+    loaded, history = _in_names_of_year(loaded, history, year)
     return Evaluation(loaded, inputs, scored.result, scored.lines, history, timings)
+
+
+def _in_names_of_year(
+    loaded: LoadedModel, history: dict[int, YearResult], year: int
+) -> tuple[LoadedModel, dict[int, YearResult]]:
+    """The model's view of `year` and the earlier years under its unit names (`model.names`)."""
+    view = replace(loaded, model=model_for_year(loaded.model, year))
+    return view, history_in_names(loaded.model, history, year)
 
 
 def _earlier_year(
@@ -172,7 +192,8 @@ def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | 
             f"单位“{unit}”不在考核对象名单中",
             [Problem("请核对单位名称", hint=hint, code="unknown-unit")],
         )
-    return explain_unit(model_, evaluation.result, evaluation.lines, name)
+    appeals = [a for a in evaluation.inputs.appeals if a.unit == name]
+    return explain_unit(model_, evaluation.result, evaluation.lines, name, appeals)
 
 
 def score(
@@ -187,31 +208,53 @@ def score(
     pdf: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    stage: str = FINAL,
+    supersedes: Path | None = None,
+    charts: str = "native",
 ) -> Run:
-    """Score a year and write its run folder: results, documents, manifest — all or nothing."""
+    """Score a year and write its run folder: results, documents, manifest — all or nothing.
+
+    `stage` 终评 (final: the appeals register applied, the 通报, reports and notices) or 初评
+    (preliminary: the 公示 instead, default folder out/YEAR-初评/); `supersedes`: a run folder
+    of the same year this run replaces, recorded in the manifest; `charts`: "native" Word
+    charts (editable data) or "png" pictures in the documents.
+    """
     if pdf:
         require_soffice()
     started = time.perf_counter()
-    folder = Path(out_dir) if out_dir else Path("out") / str(year)
+    default = str(year) if check_stage(stage) == FINAL else f"{year}-{PRELIMINARY}"
+    folder = Path(out_dir) if out_dir else Path("out") / default
     check_output_folder(folder)  # before a year is read: a file there is a mistake
+    superseded = superseded_run(Path(supersedes), year) if supersedes else None
     jobs = jobs or default_jobs()
-    if documents:
+    if documents and stage == FINAL:
         start_workers_early(jobs)
-    evaluation = evaluate(year, inputs_dir, model)
+    evaluation = evaluate(year, inputs_dir, model, stage=stage)
     timings = dict(evaluation.timings)
     base = _inputs_base(inputs_dir)
     meta = {"evalgen_version": __version__, "model": _model_meta(evaluation.loaded)}
+    meta.update(stage_meta(stage, evaluation.inputs))
     results = build_results(evaluation.loaded.model, evaluation.result, evaluation.lines, meta)
-    docs = None
+    docs = publicity = None
     if documents:
-        issuance = load_issuance(issuance_file or base / str(year) / ISSUANCE_FILE)
-        docs = _documents(evaluation, results, issuance, templates_dir)
+        path = issuance_file or base / str(year) / ISSUANCE_FILE
+        issuance = load_issuance(path)
+        if stage == FINAL:
+            docs = _documents(evaluation, results, issuance, templates_dir, charts)
+        else:
+            model_ = evaluation.loaded.model
+            publicity = publicity_context(model_, results, issuance, Path(path).name)
 
     notices: list[Problem] = []
 
     def write(run: RunFolder) -> dict[str, str]:
+        if publicity is not None:
+            notices.extend(write_publicity(publicity, run.staging, templates_dir, pdf=pdf))
         outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings, notices)
         manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
+        if publicity is not None:
+            manifest["templates"] = publicity_template(templates_dir)
+        manifest.update(audit(stage, evaluation.inputs, superseded))
         run.write("manifest.json", json_bytes(manifest))
         return outputs
 
@@ -270,6 +313,7 @@ def robustness(
     thresholds: float = 0.0,
     seed: int = 1,
     documents: bool = True,
+    charts: str = "native",
 ) -> Robustness:
     """稳定性分析: a Monte Carlo analysis of every decision of `year`, in its own run folder.
 
@@ -289,7 +333,7 @@ def robustness(
     def write(run: RunFolder) -> dict[str, str]:
         run.write("robustness.json", json_bytes(record))
         if documents:
-            _write_documents(run, record, loaded.model)
+            _write_documents(run, record, loaded.model, charts)
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
         manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
         manifest["settings"] = record["settings"]
@@ -301,22 +345,32 @@ def robustness(
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
 
 
-def _write_documents(run: RunFolder, record: dict, model: ScoringModel) -> None:
+def _write_documents(
+    run: RunFolder, record: dict, model: ScoringModel, charts: str = "native"
+) -> None:
     """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
     from .documents.robustness import write_robustness_document
     from .outputs.robustness_workbook import write_robustness_workbook
 
     write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
-    write_robustness_document(record, model, run.staging / "稳定性分析.docx")
+    path = run.staging / "稳定性分析.docx"
+    write_robustness_document(record, model, path, charts=charts)
 
 
 def _documents(
-    evaluation: Evaluation, results: YearRecord, issuance: Issuance, templates_dir: Path | None
+    evaluation: Evaluation,
+    results: YearRecord,
+    issuance: Issuance,
+    templates_dir: Path | None,
+    charts: str = "native",
 ) -> DocumentSet:
     """The year's documents, ready to render; earlier years enter as totals and ranks only."""
     model = evaluation.loaded.model
     history = {y: history_points(model, r) for y, r in evaluation.history.items()}
-    return prepare_documents(model, results, history, issuance, templates_dir)
+    # Units by their names in the year of the 成文日期 (a unit renamed since: its new name).
+    year = document_year(issuance.date, results["year"])
+    results, history = in_names_of_year(model, results, history, year)
+    return prepare_documents(model, results, history, issuance, templates_dir, charts)
 
 
 def _write_outputs(
@@ -415,21 +469,109 @@ def _input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> d
     return hashes
 
 
-def diff(run_a: Path, run_b: Path, xlsx: Path | None = None) -> RunDiff:
+def diff(run_a: Path, run_b: Path, xlsx: Path | None = None, docx: Path | None = None) -> RunDiff:
     """Every change from run folder `run_a` to `run_b` (one year), each with its cause; with
-    `xlsx`, also written there as a workbook (an existing file is replaced)."""
+    `xlsx`, also written there as a workbook, with `docx` as 复核情况说明 (an existing file is
+    replaced)."""
+    from .documents.review import write_review
+
     result = diff_runs(Path(run_a), Path(run_b))
-    if xlsx is not None:
-        try:
-            write_diff_workbook(result, Path(xlsx))
-        except OSError as exc:
-            raise OutputError(f"无法写入 {xlsx}：{_os_reason(exc)}") from None
+    for path, writer in ((xlsx, write_diff_workbook), (docx, write_review)):
+        if path is not None:
+            try:
+                writer(result, Path(path))
+            except OSError as exc:
+                raise OutputError(f"无法写入 {path}：{_os_reason(exc)}") from None
     return result
 
 
 def fast_paths() -> dict[str, FastPath]:
     """Every fast path over a library's internals in this process, by name, on or off and why."""
-    from .charts.canvas import fast_path as charts
     from .documents.compiled import fast_path as documents
 
-    return {path.name: path for path in (documents(), charts())}
+    return {path.name: path for path in (documents(),)}
+
+
+# -- evalgen progress: a quarter or half-year's 定期通报, task ledger and 督办单 (issue 16) --------
+
+
+@dataclass(frozen=True)
+class ProgressRun:
+    """A finished `progress` run: the period's record (progress.json) and its folder."""
+
+    period: str
+    record: dict
+    folder: Path
+    kept_aside: Path | None
+    files: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+
+
+def progress(
+    period: str,
+    inputs_dir: Path | None = None,
+    model: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    templates_dir: Path | None = None,
+    issuance_file: Path | None = None,
+    documents: bool = True,
+    pdf: bool = False,
+) -> ProgressRun:
+    """A period's progress (`2025H1`): progress.json, 台账_PERIOD.xlsx, the 定期通报 and a
+    督办单 per lagging unit, in out/PERIOD/ — all or nothing, as `score`."""
+    from .documents.progress import write_progress_documents
+    from .outputs.ledger_workbook import write_ledger_workbook
+    from .progress.period import parse_period
+    from .progress.read import read_period
+    from .progress.report import assess_progress, progress_record
+
+    if pdf:
+        require_soffice()
+    loaded = load_model(model)
+    when = parse_period(period, loaded.model.years)
+    folder = Path(out_dir) if out_dir else Path("out") / when.code
+    check_output_folder(folder)
+    base = _inputs_base(inputs_dir)
+    view = model_for_year(loaded.model, when.year)  # units under their names in force then
+    inputs = read_period(view, base / when.code, when)
+    years = _earlier_years(base, when.year, loaded.model.years)
+    annual = {y: read_year(loaded.model, base / str(y), y).figures for y in years}
+    record = progress_record(view, assess_progress(view, inputs, annual))
+    issuance = None
+    if documents:
+        issuance = load_issuance(issuance_file or base / when.code / ISSUANCE_FILE)
+    notices: list[Problem] = []
+
+    def write(run: RunFolder) -> dict[str, str]:
+        run.write("progress.json", json_bytes(record))
+        write_ledger_workbook(record, run.staging / f"台账_{when.code}.xlsx")
+        if issuance is not None:
+            written = write_progress_documents(record, issuance, run.staging, templates_dir)
+            if pdf:
+                notices.extend(check_pdf_fonts(convert_to_pdf(written), run.staging))
+        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
+        manifest = {
+            "evalgen_version": __version__,
+            "period": when.code,
+            "model": _model_meta(loaded),
+            "inputs": _period_hashes(base, when.code, years, issuance_file),
+            "outputs": outputs,
+        }
+        run.write("manifest.json", json_bytes(manifest))
+        return outputs
+
+    run, final, outputs = _commit_run(folder, write)
+    files = sorted(outputs) + ["manifest.json"]
+    return ProgressRun(when.code, record, final, run.kept_aside, files, notices)
+
+
+def _period_hashes(
+    base: Path, code: str, years: list[int], issuance_file: Path | None
+) -> dict[str, str]:
+    hashes = _input_hashes(base, years, issuance_file)
+    folder = base / code
+    extra = [folder / ISSUANCE_FILE] if (folder / ISSUANCE_FILE).is_file() else []
+    for path in sorted(input_files(folder) + extra):
+        hashes[f"{code}/{path.name}"] = sha256_file(path)
+    return hashes

@@ -106,7 +106,7 @@ def test_the_scan_sees_problems_made_in_every_stage():
     assert seen["missing-key"] == "inputs/issuance.py"
     assert seen["template-syntax"] == "documents/render.py"
     assert seen["pdf-failed"] == "documents/pdf.py"
-    assert seen["chart-error"] == "charts/font.py"
+    assert seen["chart-error"] == "charts/errors.py"  # ChartError, importable without matplotlib
     assert seen["output-exists"] == "outputs/files.py"
     assert seen["no-target-for-year"] == "scoring/engine.py"
 

@@ -85,5 +85,5 @@ def test_both_reasons_are_given(versions):
 
 def test_every_fast_path_is_listed_by_name():
     paths = fast_paths()
-    assert list(paths) == ["documents", "charts"]
+    assert list(paths) == ["documents"]  # the charts' private text renderer went (issue 12)
     assert all(name == path.name for name, path in paths.items())

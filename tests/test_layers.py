@@ -30,6 +30,7 @@ LAYERS = {
     "inputs": 5,
     "scoring": 6,
     "analysis": 7,
+    "progress": 7,
     "outputs": 8,
     "documents": 9,
     "pipeline": 10,
@@ -39,7 +40,7 @@ LAYERS = {
 }
 RULE_MODULES = {"rules", "ruletable", "vectorized", "redistribution", "conditions"}
 # Within one layer, these may not import each other either.
-SEPARATE = {frozenset({"outputs", "charts"})}
+SEPARATE = {frozenset({"outputs", "charts"}), frozenset({"analysis", "progress"})}
 # Deliberate exceptions, with the reason.
 ALLOWED = {
     # The workers' fork server imports what a worker runs: started from the `evalgen`
@@ -58,7 +59,7 @@ def _stage(parts: tuple[str, ...]) -> str:
         parts = parts[:-1]  # `from . import __version__`: a name, not a module
     if not parts:
         return "__init__"
-    if parts == ("model", "schema"):
+    if parts in {("model", "schema"), ("model", "progress_schema")}:
         return "schema"
     if parts[0] == "scoring" and len(parts) > 1 and parts[1] in RULE_MODULES:
         return "rules"

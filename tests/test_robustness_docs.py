@@ -166,8 +166,13 @@ def test_document_states_the_numbers_and_every_fragile_sentence(record, document
                 assert f["sentence"] in text
     assert "县（市、区）20个单位中，17个单位的全部决定稳健" in text
     assert "市直部门24个单位中，19个单位的全部决定稳健" in text
-    with zipfile.ZipFile(document) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("word/media/")]) == 2
+    with zipfile.ZipFile(document) as zf:  # one native chart per group, no pictures
+        names = zf.namelist()
+        assert [n for n in names if n.startswith("word/charts/chart")] == [
+            "word/charts/chart1.xml",
+            "word/charts/chart2.xml",
+        ]
+        assert not [n for n in names if n.startswith("word/media/")]
 
 
 def test_document_bytes_are_the_same_twice(record, model, document, tmp_path):

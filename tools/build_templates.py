@@ -389,11 +389,8 @@ def _new_document(extra_styles: list[tuple], table_size: int):
         lang.set(qn("w:eastAsia"), "zh-CN")
     doc.settings.odd_and_even_pages_header_footer = True
     core = doc.core_properties
-    # Rendered by docxtpl: the title and the 发文机关 (the dates come from the 成文日期 at
-    # render time, evalgen.documents.render.document_date).
-    core.author, core.last_modified_by = "{{ doc.issuer }}", "evalgen"
-    core.title = "{{ title }}"
-    core.subject = core.keywords = core.comments = ""
+    core.author = core.last_modified_by = "evalgen"
+    core.title = core.subject = core.keywords = core.comments = ""
     core.revision = 1
 
     section = doc.sections[0]
@@ -413,6 +410,15 @@ def _new_document(extra_styles: list[tuple], table_size: int):
         paragraph = footer.paragraphs[0]
         paragraph.style = doc.styles[style]
         _page_number(paragraph)
+    return doc
+
+
+def _issued_properties(doc):
+    """Document properties of an issued document (its context has `title` and `doc`),
+    rendered by docxtpl: the title and the 发文机关 as author; the dates are its 成文日期
+    (set at render time, evalgen.documents.render.document_date)."""
+    core = doc.core_properties
+    core.author, core.title = "{{ doc.issuer }}", "{{ title }}"
     return doc
 
 
@@ -574,7 +580,7 @@ HALVES = (
 
 def build_bulletin():
     """通报: 版头, 正文 (一至六), 附件说明, 落款, 附件 pages, 版记 at the foot of the last page."""
-    doc = _new_document(_bulletin_styles(), SZ_S4)
+    doc = _issued_properties(_new_document(_bulletin_styles(), SZ_S4))
     _p(doc, "发文机关标志", "{{ doc.banner }}")
     _p(doc, "发文字号", "{{ doc.number }}")
     _p(doc, "公文标题", "{{ title }}")
@@ -723,7 +729,7 @@ def _colophon(doc) -> None:
 
 def build_unit_report():
     """单位报告: result, indicator details, key tasks, N/A and adjustments, charts, fixes."""
-    doc = _new_document(_report_styles(), SZ5)
+    doc = _issued_properties(_new_document(_report_styles(), SZ5))
     # Unit name on its own line: the full title is a little over one line at 2号.
     title = _p(doc, "公文标题", "{{ unit }}")
     title.runs[0].add_break()
@@ -808,12 +814,33 @@ def build_unit_report():
     _p(doc, "一级标题", "五、约谈及整改要求")
     _numbered(doc, "triggers", "{{ it }}")
     _tag(doc, "endif")
+    _appeals_section(doc)
     return doc
+
+
+def _appeals_section(doc) -> None:
+    """复核情况 (issue 14): the unit's appeals with 结论 and 依据, after the last section."""
+    _tag(doc, "if appeals.rows")
+    _p(doc, "一级标题", "{{ '七' if triggers else '六' }}、复核情况")
+    _p(doc, "公文正文", "{{ appeals.intro }}")
+    _table(
+        doc,
+        [22, 32, 36, 28, 38],
+        [
+            ["编号", "复核事项", "申请内容", "复核结论", "依据"],
+            "{%tr for a in appeals.rows %}",
+            ["{{ a.number }}", ("{{ a.item }}", "表格文字左对齐")]
+            + [("{{ a.request }}", "表格文字左对齐"), "{{ a.result }}"]
+            + [("{{ a.basis }}", "表格文字左对齐")],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
 
 
 def build_notice():
     """约谈通知书: reasons with figures, then time, place, attendees, materials, contact."""
-    doc = _new_document(_notice_styles(), SZ_S4)
+    doc = _issued_properties(_new_document(_notice_styles(), SZ_S4))
     _p(doc, "公文标题", "{{ title }}")
     _tag(doc, "if number")
     _p(doc, "文书编号", "{{ number }}")
@@ -866,7 +893,6 @@ def build_robustness(source: Path | None = None):
     """稳定性分析: 内部资料 mark, title, summary, a rank-interval chart per group, the fragile
     decisions as sentences and a table, what the figures mean. Not for publication."""
     doc = _new_document(_robustness_styles(), SZ5)
-    doc.core_properties.author = "evalgen"  # its context has no doc.*
     _copy_styles(doc, source or ROOT / "templates" / "bulletin.docx")
     _p(doc, "密级", "{{ marking }}")
     _p(doc, "公文标题", "{{ title }}")
@@ -910,11 +936,265 @@ def build_robustness(source: Path | None = None):
     return doc
 
 
+# -- evalgen progress: the 定期通报 and the 督办单 ------------------------------------------------
+
+
+def build_progress():
+    """定期通报 (关于2025年上半年质量强市建设工作进展情况的通报): the bulletin's 版头, styles,
+    落款 and 版记; 正文 一 总体情况 (chart), 二 进度滞后的单位和指标, 三 重点任务推进情况
+    (table), 四 节点目标进展 (chart, table), 五 工作要求."""
+    doc = _new_document(_bulletin_styles(), SZ_S4)
+    _p(doc, "发文机关标志", "{{ doc.banner }}")
+    _p(doc, "发文字号", "{{ doc.number }}")
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "主送机关", "{{ doc.to }}：")
+    _p(doc, "公文正文", "{{ intro }}")
+    _p(doc, "一级标题", "一、总体情况")
+    _tag(doc, "for para in overview")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _figure(doc, "charts.status", "图1　年内跟踪指标进度情况")
+    _p(doc, "一级标题", "二、进度滞后的单位和指标")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _p(doc, "公文正文", "{{ g.text }}")
+    _numbered(doc, "g.lines", "{{ it }}")
+    _tag(doc, "endfor")
+    _p(doc, "一级标题", "三、重点任务推进情况")
+    _p(doc, "公文正文", "{{ tasks_text }}")
+    _numbered(doc, "lagging_tasks", "{{ it }}。")
+    _p(doc, "表题", "表1　重点任务推进情况")
+    left = "表格文字左对齐"
+    _table(
+        doc,
+        [12, 54, 36, 28, 26],
+        [
+            ["序号", "任务", "牵头单位", "进展", "完成/推进/未启动"],
+            "{%tr for r in task_rows %}",
+            ["{{ r.no }}", ("{{ r.name }}", left), ("{{ r.lead }}", left)]
+            + ["{{ r.status }}", "{{ r.counts }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(doc, "表注", "注：进展按各责任单位报送汇总；有责任单位未启动的任务标注“滞后”。")
+    _p(doc, "一级标题", "四、节点目标进展")
+    _p(doc, "公文正文", "{{ milestone_text }}")
+    _figure(doc, "charts.milestones", "图2　节点目标进展")
+    _p(doc, "表题", "表2　节点目标进展")
+    _table(
+        doc,
+        [40, 36, 16, 24, 22, 18],
+        [
+            ["指标", "历年实际", "本期", "下一节点目标", "每年需提高", "研判"],
+            "{%tr for r in milestones %}",
+            [("{{ r.name }}", left), ("{{ r.history }}", left), "{{ r.so_far }}"]
+            + ["{{ r.target }}", "{{ r.need }}", "{{ r.status }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(
+        doc,
+        "表注",
+        "注：每年需提高＝（下一节点目标－最近一年实际值）÷相隔年数；保持类目标每年均应达到。",
+    )
+    _p(doc, "一级标题", "五、下一步工作要求")
+    _tag(doc, "for it in requirements")
+    _p(
+        doc,
+        "公文正文",
+        ("（{{ " + CN_NUMS + "[loop.index0] }}）{{ it.title }}。", "二级标题字符"),
+        "{{ it.text }}",
+    )
+    _tag(doc, "endfor")
+    _signature(doc)
+    _colophon(doc)
+    return doc
+
+
+def build_supervision():
+    """督办单: a form — 承办单位, 督办依据, each lagging item, 督办要求, 办理时限, 联系方式 —
+    under the title and number, the issuer's 落款 below."""
+    doc = _new_document(_notice_styles(), SZ3)  # a form read at body size
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "文书编号", "{{ number }}")
+    head, left = "表格表头", "表格文字左对齐"
+    _table(
+        doc,
+        [36, 120],
+        [
+            [("承办单位", head), ("{{ unit }}", left)],
+            [("督办依据", head), ("{{ intro }}", left)],
+            "{%tr for it in items %}",
+            [("滞后事项{{ loop.index }}", head), ("{{ it }}", left)],
+            "{%tr endfor %}",
+            [("督办要求", head), ("{{ demand }}", left)],
+            [("办理时限", head), ("{{ deadline }}", left)],
+            "{%tr if contact %}",
+            [("联系方式", head), ("{{ contact }}", left)],
+            "{%tr endif %}",
+        ],
+        header_rows=0,
+    )
+    _signature(doc)
+    return doc
+
+
+def build_publicity():
+    """公示 (初评): the proposed results of each group in a table, how to object, 落款."""
+    doc = _new_document(_bulletin_styles(), SZ_S4)
+    _p(doc, "公文标题", "{{ title }}")
+    _p(doc, "公文正文", "{{ intro }}")
+    _p(doc, "一级标题", "一、拟定考核结果")
+    _tag(doc, "for g in groups")
+    _p(doc, "二级标题", "{{ g.heading }}")
+    _p(doc, "表题", "{{ g.caption }}")
+    _table(
+        doc,
+        [18, 62, 28, 48],
+        [
+            ["名次", "单位", "总分", "等次"],
+            "{%tr for r in g.rows %}",
+            ["{{ r.rank }}", "{{ r.unit }}", "{{ r.total }}", "{{ r.grade }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endfor")
+    _p(doc, "表注", "{{ note }}")
+    _p(doc, "一级标题", "二、异议受理")
+    _tag(doc, "for para in objection")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _signature(doc)
+    return doc
+
+
+def build_review():
+    """复核情况说明 (for the office's files): the appeals, every change they made, the runs."""
+    doc = _new_document(_bulletin_styles(), SZ5)
+    left = "表格文字左对齐"
+    _p(doc, "公文标题", "{{ title }}")
+    _tag(doc, "for para in intro")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _p(doc, "一级标题", "一、复核申请及结论")
+    _tag(doc, "if appeals")
+    _p(doc, "表题", "表1　复核申请及结论")
+    _table(
+        doc,
+        [22, 20, 26, 30, 24, 34],
+        [
+            ["编号", "单位", "复核事项", "申请内容", "复核结论", "依据"],
+            "{%tr for a in appeals %}",
+            ["{{ a.number }}", "{{ a.unit }}", ("{{ a.item }}", left), ("{{ a.request }}", left)]
+            + ["{{ a.result }}", ("{{ a.basis }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "else")
+    _p(doc, "公文正文", "本次未登记复核申请。")
+    _tag(doc, "endif")
+    _p(doc, "一级标题", "二、考核结果的变化")
+    _p(doc, "公文正文", "{{ changes_intro }}")
+    _tag(doc, "if changes")
+    _p(doc, "表题", "表{{ 2 if appeals else 1 }}　考核结果变化明细")
+    _table(
+        doc,
+        [24, 14, 34, 18, 18, 48],
+        [
+            ["单位", "变化", "项目", "原值", "新值", "原因"],
+            "{%tr for c in changes %}",
+            ["{{ c.unit }}", "{{ c.kind }}", ("{{ c.item }}", left), "{{ c.before }}"]
+            + ["{{ c.after }}", ("{{ c.cause }}", left)],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
+    _p(doc, "一级标题", "三、有关说明")
+    _numbered(doc, "notes", "{{ it }}")
+    return doc
+
+
+# -- the chart-style template (issue 12) ---------------------------------------------------
+
+_BANDS = [
+    {"code": "A", "name": "优秀", "min": 90},
+    {"code": "B", "name": "良好", "min": 80},
+    {"code": "C", "name": "合格", "min": 60},
+    {"code": "D", "name": "不合格", "min": 0},
+]
+_UNITS = [
+    {"unit": name, "total": total, "grade": grade, "rank": i + 1, "note": note}
+    for i, (name, total, grade, note) in enumerate(
+        [("甲县", 95.5, "A", ""), ("乙区", 86.25, "B", ""), ("丙市", 72.0, "C", ""),
+         ("丁县", 55.8, "D", ""), ("戊区", 88.0, "D", "一票否决")]
+    )
+]  # fmt: skip
+# Each kind's example data: the office sees a real chart of that kind to style.
+CHART_EXAMPLES = {
+    "grade_distribution": {
+        "groups": [{"name": "县(市、区)", "counts": {"A": 5, "B": 8, "C": 5, "D": 2}},
+                   {"name": "市直部门", "counts": {"A": 4, "B": 11, "C": 9}}],
+        "bands": _BANDS,
+    },
+    "group_totals": {"units": _UNITS, "bands": _BANDS},
+    "score_histogram": {
+        "units": [{"unit": f"单位{i}", "total": 50 + i * 0.45,
+                   "grade": "A" if 50 + i * 0.45 >= 90 else "B" if 50 + i * 0.45 >= 80 else "C"}
+                  for i in range(100)],
+        "bands": _BANDS,
+    },
+    "attainment": {
+        "rows": [{"name": "制造业产品质量合格率", "share": 100.0, "group_average": 95.2},
+                 {"name": "全社会研发经费投入增长", "share": 71.3, "group_average": 72.0},
+                 {"name": "规上工业企业首席质量官覆盖率", "share": None, "group_average": 76.5}],
+    },
+    "trend": {"points": [{"year": 2022, "total": 81.5, "rank": 9},
+                         {"year": 2023, "total": 84.0, "rank": 6},
+                         {"year": 2024, "total": 88.46, "rank": 4}], "of": 20},
+    "rank_intervals": {
+        "units": [{"unit": "甲县", "rank": 1, "rank_median": 1, "rank_p05": 1, "rank_p95": 2,
+                   "robust": True},
+                  {"unit": "乙区", "rank": 2, "rank_median": 3, "rank_p05": 1, "rank_p95": 4,
+                   "robust": False}],
+        "unit_count": 5,
+    },
+}  # fmt: skip
+
+
+def build_chart_templates():
+    """charts.docx: one native chart per kind, found by its alternative text (the kind's name).
+
+    The office restyles these charts in Word or WPS (fonts, fills, axes, gridlines, legend,
+    size); evalgen keeps that look and puts each document's data in (`charts.native.styled`).
+    """
+    from evalgen.charts.native import native_chart
+    from evalgen.documents.charts import inline_xml, relate_chart
+
+    doc = _new_document(_report_styles(), SZ5)
+    _p(doc, "公文标题", "图表样式模板")
+    _p(doc, "公文正文", "在 Word 或 WPS 中修改下列图表的样式（字体、颜色、坐标轴、网格线、图例、"
+       "大小），evalgen 生成公文时沿用这些样式并填入数据。请勿删除图表或修改其可选文字"
+       "（图表类型名），也不要更改图表类型；等次颜色和“一票否决”等标注由数据决定。")  # fmt: skip
+    for kind, data in CHART_EXAMPLES.items():
+        _p(doc, "二级标题", kind)
+        chart = native_chart(kind, data)
+        rid = relate_chart(doc.part, chart)
+        paragraph = _p(doc, "图片")
+        drawing = f"<w:drawing {nsdecls('w')}>{inline_xml(chart, rid)}</w:drawing>"
+        paragraph.add_run()._r.append(parse_xml(drawing))
+    return doc
+
+
 BUILDERS = {
     "bulletin.docx": build_bulletin,
     "unit_report.docx": build_unit_report,
     "notice.docx": build_notice,
     "robustness.docx": build_robustness,
+    "progress.docx": build_progress,
+    "supervision.docx": build_supervision,
+    "publicity.docx": build_publicity,
+    "review.docx": build_review,
+    "charts.docx": build_chart_templates,
 }
 
 # -- saving and checking -------------------------------------------------------------------

@@ -37,6 +37,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: 
 from openpyxl.utils import get_column_letter  # noqa: E402
 
 from evalgen.model.loader import load_model, target_for  # noqa: E402
+from evalgen.model.names import model_for_year, renamed_between  # noqa: E402
 from evalgen.model.schema import Group, Indicator, ScoringModel  # noqa: E402
 from evalgen.outputs.zips import stable_zip  # noqa: E402
 
@@ -749,20 +750,51 @@ def _nudge(model: ScoringModel, data: dict, gkey: str, unit: str) -> None:
             return
 
 
+def _in_names_of(model: ScoringModel, data: dict, year: int, other_year: int) -> dict:
+    """A year's generated data (under the names of `year`) under the names of `other_year`."""
+    renamed = renamed_between(model, year, other_year)
+
+    def name(unit: str) -> str:
+        return renamed.get(unit, unit)
+
+    return {
+        "figures": {
+            gkey: {name(u): row for u, row in rows.items()}
+            for gkey, rows in data["figures"].items()
+        },
+        "tasks": [(name(unit), *rest) for unit, *rest in data["tasks"]],
+        "levels": {name(u): level for u, level in data["levels"].items()},
+    }
+
+
 def generate(model: ScoringModel) -> None:
-    """Write every scenario year; chance ties are broken so that only the deliberate one stays."""
-    gen = Generator(model)
+    """Write every scenario year; chance ties are broken so that only the deliberate one stays.
+
+    Figures are drawn under the units' latest names (a rename changes no figure) and written
+    under the names in force in each year (`evalgen.model.names`).
+    """
+    latest = max(model.years)
+    gen = Generator(model_for_year(model, latest))
     for sc in SCENARIOS:
-        data = gen.year(sc)
+        data = _in_names_of(model, gen.year(sc), latest, sc.year)
+        view = model_for_year(model, sc.year)
         for _ in range(50):
-            written = write_year(model, sc, data)
+            written = write_year(view, sc, data)
             ties = _accidental_ties(model, sc)
             if not ties:
                 break
             for gkey, unit in ties:
-                _nudge(model, data, gkey, unit)
+                _nudge(view, data, gkey, unit)
         for path in written:
             print(f"已生成 {path.relative_to(ROOT)}")
+
+
+def write_period(model: ScoringModel, code: str = "2025H1") -> None:
+    """The in-year sample folder (sample_inputs/2025H1/) for `evalgen progress`."""
+    from period_samples import write_period_folder
+
+    for path in write_period_folder(model, code, OUT, sys.modules[__name__]):
+        print(f"已生成 {path.relative_to(ROOT)}")
 
 
 def main() -> int:
@@ -774,6 +806,7 @@ def main() -> int:
     args = parser.parse_args()
     model = load_model(args.model).model
     generate(model)
+    write_period(model)
     if args.no_check:
         return 0
     missing = check(model, args.model)

@@ -230,7 +230,8 @@ _TEXT = re.compile(rb"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
 
 def document_text(path: Path) -> tuple[list[str], int]:
-    """The paragraphs' text of a .docx (body, headers, footers) and its number of images."""
+    """The paragraphs' text of a .docx (body, headers, footers) and its number of figures
+    (pictures, or native charts: evalgen's default draws its charts as native Word charts)."""
     with zipfile.ZipFile(path) as z:
         names = sorted(
             n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)
@@ -239,7 +240,9 @@ def document_text(path: Path) -> tuple[list[str], int]:
         for name in names:
             for p in _PARAGRAPH.findall(z.read(name)):
                 paragraphs.append(b"".join(_TEXT.findall(p)).decode("utf-8"))
-        images = sum(1 for n in z.namelist() if n.startswith("word/media/"))
+        images = sum(
+            1 for n in z.namelist() if re.fullmatch(r"word/(media/.*|charts/chart\d+\.xml)", n)
+        )
     return paragraphs, images
 
 

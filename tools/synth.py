@@ -42,11 +42,12 @@ for _path in (ROOT, TOOLS):
         sys.path.insert(0, str(_path))
 
 import yaml  # noqa: E402
-from make_samples import NA, Generator, Scenario  # noqa: E402
+from make_samples import NA, Generator, Scenario, _in_names_of  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.cell import WriteOnlyCell  # noqa: E402
 
 from evalgen.model.loader import load_model, target_for  # noqa: E402
+from evalgen.model.names import model_for_year  # noqa: E402
 from evalgen.model.schema import Indicator, ScoringModel  # noqa: E402
 from evalgen.outputs.zips import stable_zip  # noqa: E402
 from evalgen.resources import DEFAULT_MODEL  # noqa: E402
@@ -123,6 +124,12 @@ def synthetic_model(units: int, base: Path = DEFAULT_MODEL, seed: int = SEED) ->
         for key, group in data["groups"].items()
         if key != COUNTY
         for name in [*group["units"], *group.get("aliases", {})]
+    } | {  # and the names renamed units had (`formerly`)
+        former["name"]
+        for key, group in data["groups"].items()
+        if key != COUNTY
+        for formers in group.get("formerly", {}).values()
+        for former in formers
     }
     names = unit_names(units, seed, taken=other_names)
     kept = set(names)
@@ -134,6 +141,7 @@ def synthetic_model(units: int, base: Path = DEFAULT_MODEL, seed: int = SEED) ->
             taken.add(_stem(name))
     county["units"] = names
     county["aliases"] = aliases
+    county["formerly"] = {u: f for u, f in county.get("formerly", {}).items() if u in kept}
     for category in county["categories"]:
         for ind in category["indicators"]:
             if ind.get("applies_to") is not None:
@@ -390,11 +398,14 @@ def generate(units: int, years: list[int], out: Path, seed: int = SEED) -> list[
     model_path = out / "model.yaml"
     model_path.write_bytes(_model_text(synthetic_model(units, seed=seed)).encode("utf-8"))
     model = load_model(model_path).model
-    generator = Generator(model)
+    latest = max(model.years)
+    generator = Generator(model_for_year(model, latest))  # as make_samples: latest names
     written = [model_path]
     for year in sorted(years):
-        sc = scenario(model, year, seed)
-        written += write_year(model, sc, generator.year(sc), out / str(year))
+        view = model_for_year(model, year)
+        sc = scenario(view, year, seed)
+        data = _in_names_of(model, generator.year(sc), latest, year)
+        written += write_year(view, sc, data, out / str(year))
     return written
 
 

@@ -17,7 +17,9 @@ from decimal import Decimal
 
 import numpy as np
 
+from ..model.names import model_for_year
 from ..model.schema import ScoringModel
+from ..scoring.history import history_in_names
 from ..scoring.scored import UnitResult, YearLines, YearResult
 from .scenarios import GroupCase, group_case, outcomes, raw_totals, rescaled
 from .sensitivity import Decision, Finding, sensitivity
@@ -98,7 +100,12 @@ def analyse(
     history: Mapping[int, YearResult],
     settings: Settings,
 ) -> RobustnessReport:
-    """The robustness of every unit's decisions in the scored year `nominal`."""
+    """The robustness of every unit's decisions in the scored year `nominal`.
+
+    `history` is matched to the year by unit, across renames (as `apply_followups` does).
+    """
+    history = history_in_names(model, history, nominal.year)
+    model = model_for_year(model, nominal.year)
     rng = np.random.default_rng(settings.seed)
     groups = []
     for key, group in nominal.groups.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .font import ChartError
+from .errors import ChartError
 
 __all__ = ["GRADE_COLORS", "band_for", "grade_bands", "number"]
 

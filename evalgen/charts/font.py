@@ -19,7 +19,7 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 
-from ..problems import EvalgenError
+from .errors import ChartError
 
 __all__ = ["FONT_ENV", "ChartError", "chart_font", "chart_settings", "find_font"]
 
@@ -43,13 +43,6 @@ _INSTALL_HINT = (
     f"或用环境变量 {FONT_ENV} 指定字体文件路径"
 )
 _MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
-
-
-class ChartError(EvalgenError):
-    """A chart cannot be drawn: no Chinese font, or data the chart cannot show (exit code 5)."""
-
-    exit_code = 5
-    code = "chart-error"
 
 
 def find_font() -> Path:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .attainment import attainment_chart
 from .intervals import rank_interval_chart
+from .progress import milestone_chart, status_chart
 from .sizes import PRINT_WIDTH_IN
 from .spread import score_histogram_chart
 from .totals import grade_distribution_chart, group_totals_chart
@@ -42,6 +43,8 @@ _DRAW: dict[str, Callable[..., bytes]] = {
     "attainment": attainment_chart,
     "trend": trend_chart,
     "rank_intervals": rank_interval_chart,
+    "progress_status": status_chart,
+    "milestones": milestone_chart,
 }
 CHARTS: dict[str, ChartKind] = {
     kind: ChartKind(draw, PRINT_WIDTH_IN[kind]) for kind, draw in _DRAW.items()

@@ -9,9 +9,6 @@ engine: it would cost a second drawing pass per chart), then rounded to whole pi
 
 from __future__ import annotations
 
-import functools
-import math
-import unicodedata
 from typing import Literal
 
 from matplotlib.axes import Axes
@@ -23,6 +20,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from .canvas import DPI
 from .font import INK, LABEL_PT
+from .labels import wrap
 from .sizes import NARROW_IN, WIDTH_IN
 
 __all__ = [
@@ -59,8 +57,6 @@ TITLE_H = 0.3
 _LEGEND_H = 0.3
 GAP_PT = 4  # row names to the axes
 VALUE_GAP_PT = 3  # value labels to their bar or point
-_NO_LINE_START = set("，。、；：！？）》」』】’”％%·")
-_NO_LINE_END = set("（《「『【‘“")
 
 
 def px(inches: float) -> float:
@@ -157,33 +153,6 @@ def grade_handles(bands: list[dict]) -> list[Patch]:
         Patch(facecolor=b["color"], edgecolor=EDGE, linewidth=0.4, label=f"{b['code']} {b['name']}")
         for b in bands
     ]
-
-
-def _cells(text: str) -> int:
-    """Display width in half-width cells (a Chinese character is 2)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-@functools.lru_cache(maxsize=4096)  # a group's indicator names, again for each unit
-def wrap(text: str, cells: int) -> str:
-    """Break a label into balanced lines of about `cells`, keeping punctuation off line starts."""
-    total = _cells(text)
-    if total <= cells:
-        return text
-    # Balanced lines; one cell of slack so an odd target still fits whole characters.
-    target = math.ceil(total / math.ceil(total / cells)) + 1
-    lines, line = [], ""
-    for char in text:
-        if line and _cells(line + char) > target and char not in _NO_LINE_START:
-            if line[-1] in _NO_LINE_END:
-                lines.append(line[:-1])
-                line = line[-1]
-            else:
-                lines.append(line)
-                line = ""
-        line += char
-    lines.append(line)
-    return "\n".join(lines)
 
 
 def row_height(labels: list[str], single: float, double: float) -> float:

@@ -19,6 +19,8 @@ PRINT_WIDTH_IN = {
     "attainment": WIDTH_IN,  # a unit report
     "trend": NARROW_IN,  # a unit report
     "rank_intervals": WIDTH_IN,  # 稳定性分析, per group
+    "progress_status": WIDTH_IN,  # 定期通报, units per status and indicator
+    "milestones": WIDTH_IN,  # 定期通报, the road to the milestones
 }
 
 

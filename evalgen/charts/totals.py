@@ -30,6 +30,7 @@ from .layout import (
     top_margin,
     wrap,
 )
+from .spec import order_units
 
 __all__ = ["grade_distribution_chart", "group_totals_chart"]
 
@@ -68,24 +69,13 @@ def group_totals_chart(units: list[dict], bands: list[dict], title: str = "") ->
 
 
 def _total_rows(units: list[dict], grades: list[dict]) -> tuple[list, list, list, list]:
-    """Labels, totals, colours and value texts of the units, in rank order if every unit
-    has a rank, else best total first with vetoed units last (ties as given)."""
-    rows = []
-    for i, item in enumerate(units):
-        name = str(item["unit"])
-        total = number(item["total"], f"{name}的总分")
-        color = band_for(item.get("grade"), grades, name)["color"]
-        veto = bool(item.get("veto"))
-        note = str(item.get("note") or ("一票否决" if veto else ""))
-        value = f"{fmt_total(total)}（{note}）" if note else fmt_total(total)
-        rows.append((item.get("rank"), veto, i, wrap(name, 24), total, color, value))
-    if all(isinstance(r[0], int) for r in rows):
-        rows.sort(key=lambda r: (r[0], r[2]))
-    else:
-        rows.sort(key=lambda r: (r[1], -r[4], r[2]))
-    _rank, _veto, _order, labels, totals, colors, values = (
-        list(column) for column in zip(*rows, strict=True)
-    )
+    """Labels, totals, colours and value texts of the units, in the spec's order (`order_units`:
+    the ranking table's), names wrapped for the row labels."""
+    rows = order_units(units, grades)
+    labels = [wrap(name, 24) for name, _t, _c, _n in rows]
+    totals = [total for _n, total, _c, _note in rows]
+    colors = [color for _n, _t, color, _note in rows]
+    values = [f"{fmt_total(t)}（{note}）" if note else fmt_total(t) for _n, t, _c, note in rows]
     return labels, totals, colors, values
 
 

@@ -14,9 +14,11 @@ from ..inputs.year import YearInputs
 from ..numbers import fmt_total
 from ..outputs.diff import diff_table
 from ..problems import EvalgenError, Problem
+from .appeals import docx_option, stage_options, stage_summary
 from .common import (
     CONTEXT,
     at_least_one,
+    charts_option,
     check_range,
     friendly,
     inputs_option,
@@ -42,6 +44,7 @@ def main() -> None:
       evalgen explain 2024 宁晋县    逐项说明某单位得分来源
       evalgen robustness 2024       稳定性分析：权重小幅变动下各项结论是否稳定
       evalgen diff 旧结果/ 新结果/   比较两次评分结果，列出每处变化及其原因
+      evalgen progress 2025H1       年内进展：定期通报、重点任务台账、督办单
     """
 
 
@@ -78,6 +81,8 @@ def main() -> None:
     help="同时生成公文的进程数。默认：本机 CPU 核数。结果与进程数无关。",
 )
 @click.option("--timings", is_flag=True, help="在标准错误输出各阶段耗时（JSON，供性能测试使用）。")
+@stage_options
+@charts_option
 @friendly
 def score(
     year: int,
@@ -90,13 +95,21 @@ def score(
     no_docs: bool,
     jobs: int | None,
     timings: bool,
+    stage: str,
+    supersedes: Path | None,
+    charts: str,
 ) -> None:
     """检查数据、评分、定等次、排名，生成考核结果和公文（通报、单位报告、约谈通知书）。
+
+    初评（--stage 初评）只生成考核结果和公示，写入 out/年度-初评/；
+    终评（默认）应用数据文件夹中复核登记表的复核结论，生成通报等全部公文。
 
     \b
     示例：
       evalgen score 2024
       evalgen score 2024 --inputs 数据/ --out 结果/2024 --pdf
+      evalgen score 2024 --inputs 数据/ --stage 初评
+      evalgen score 2024 --inputs 数据/ --supersedes out/2024-初评
     """
     say_if_samples(inputs_dir)
     run = pipeline.score(
@@ -110,12 +123,16 @@ def score(
         pdf=pdf,
         jobs=jobs,
         progress=_progress if sys.stderr.isatty() else None,
+        stage=stage,
+        supersedes=supersedes,
+        charts=charts,
     )
     if sys.stderr.isatty() and not no_docs:
         click.echo("", err=True)
     for warning in [*run.evaluation.inputs.warnings, *run.notices]:
         click.echo(f"提示：{warning.render()}")
     click.echo(_summary(run))
+    click.echo(stage_summary(run))
     if timings:
         seconds = {k: round(v, 3) for k, v in run.timings.items()}
         click.echo(json.dumps({"timings": seconds}, ensure_ascii=False), err=True)
@@ -264,6 +281,7 @@ def explain(year: int, unit: str, inputs_dir: Path | None, model: Path | None) -
     metavar="整数",
     help="随机数种子：参数相同则结果完全相同。",
 )
+@charts_option
 @friendly
 def robustness(
     year: int,
@@ -275,6 +293,7 @@ def robustness(
     evaluated: float,
     thresholds: float,
     seed: int,
+    charts: str,
 ) -> None:
     """稳定性分析（内部参考，不对外公布）：在指标分值、评审打分小幅变动下，各单位的名次区间，
     以及等次、整改、约谈等结论是否稳定；对不稳定的结论指出最敏感的指标。
@@ -287,7 +306,7 @@ def robustness(
     say_if_samples(inputs_dir)
     run = pipeline.robustness(
         year, inputs_dir, model, out_dir, runs=runs, weights=weights,
-        evaluated=evaluated, thresholds=thresholds, seed=seed,
+        evaluated=evaluated, thresholds=thresholds, seed=seed, charts=charts,
     )  # fmt: skip
     click.echo(_robustness_summary(run))
 
@@ -302,8 +321,9 @@ def robustness(
     default=None,
     help="同时把变化明细写入该 Excel 文件（已有的同名文件会被替换）。",
 )
+@docx_option
 @friendly
-def diff(run_a: Path, run_b: Path, xlsx: Path | None) -> None:
+def diff(run_a: Path, run_b: Path, xlsx: Path | None, docx: Path | None) -> None:
     """比较同一年度的两次评分结果（evalgen score 的输出文件夹），
     逐项列出完成值、指标得分、总分、等次、名次、整改和约谈的变化，
     并根据两次运行记录的文件哈希注明原因（输入文件变化、考核细则变化等）。
@@ -313,11 +333,14 @@ def diff(run_a: Path, run_b: Path, xlsx: Path | None) -> None:
     示例：
       evalgen diff out/2024.prev-1 out/2024
       evalgen diff out/2024.prev-1 out/2024 --xlsx 变化明细.xlsx
+      evalgen diff out/2024-初评 out/2024 --docx 复核情况说明.docx
     """
-    result = pipeline.diff(run_a, run_b, xlsx)
+    result = pipeline.diff(run_a, run_b, xlsx, docx)
     click.echo("\n".join(diff_table(result)))
     if xlsx is not None:
         click.echo(f"变化明细已写入：{xlsx}")
+    if docx is not None:
+        click.echo(f"复核情况说明已写入：{docx}")
 
 
 def _robustness_summary(run: pipeline.Robustness) -> str:
@@ -365,3 +388,8 @@ def _summary(run: pipeline.Run) -> str:
     if run.kept_aside:
         lines.append(f"上次运行的结果已保留在：{run.kept_aside}")
     return "\n".join(lines)
+
+
+from .progress import progress  # noqa: E402 - registered after the group is defined
+
+main.add_command(progress)

@@ -20,6 +20,7 @@ text.install()
 __all__ = [
     "CONTEXT",
     "at_least_one",
+    "charts_option",
     "check_range",
     "friendly",
     "inputs_option",
@@ -84,6 +85,16 @@ issuance_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="发文信息文件（发文字号、日期、主送、约谈安排等）。默认：数据文件夹/年度/发文信息.yaml。",
+)
+
+
+charts_option = click.option(
+    "--charts",
+    type=click.Choice(["native", "png"]),
+    default="native",
+    show_default=True,
+    help="公文中图表的形式：native 为可在 Word/WPS 中右键“编辑数据”的图表；"
+    "png 为图片（适用于显示原生图表有问题的 Word/WPS 版本）。",
 )
 
 

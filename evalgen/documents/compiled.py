@@ -30,12 +30,13 @@ from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
-from docx.parts.image import ImagePart
 from docx.shared import Length
 from docxtpl import DocxTemplate, InlineImage
 
+from ..charts.native import NativeChart
 from ..fastpaths import FastPath, check
 from ..outputs.zips import write_zip
+from .charts import InlineChart, chart_parts
 
 try:  # python-docx's internal modules: without any of them, fast_path() is off
     from docx.opc.coreprops import CoreProperties
@@ -134,6 +135,8 @@ class CompiledTemplate:
             self._members = {name: z.read(name) for name in z.namelist()}
         self._images = list(self._package.image_parts)
         self._content_types: dict[tuple, bytes] = {}
+        names = {str(p.partname) for p in self._package.iter_parts()}
+        self._first_chart = 1 + sum(n.startswith("/word/charts/chart") for n in names)
 
         tools = DocxTemplate(None)
         tools.docx = document
@@ -154,10 +157,15 @@ class CompiledTemplate:
         self._fixed_core = None if any(t in core for t in _JINJA) else self._render_core({})
 
     def render(
-        self, data: dict, charts: dict[str, Picture] | None = None, created: str = ""
+        self,
+        data: dict,
+        charts: dict[str, Picture] | None = None,
+        natives: dict[str, NativeChart] | None = None,
+        created: str = "",
     ) -> bytes:
         """One document: `data` is the sanitised context, `charts` its pictures by name
-        (they appear in the template as `charts.<name>`, placed as docxtpl's InlineImage)."""
+        (they appear in the template as `charts.<name>`, placed as docxtpl's InlineImage),
+        or `natives` its native charts by name (placed as `documents.charts.InlineChart`)."""
         doc = _Render(self)
         if charts is not None:
             data = dict(data)
@@ -165,6 +173,9 @@ class CompiledTemplate:
                 name: _InlineImage(doc, io.BytesIO(png), width=width)
                 for name, (png, width) in charts.items()
             }
+        if natives is not None:
+            data = dict(data)
+            data["charts"] = {name: InlineChart(doc, chart) for name, chart in natives.items()}
         doc.story = self._body
         tree = doc.fix_tables(doc.render_xml_part(self._body.source, doc, data, self._env))
         doc.fix_docpr_ids(tree)
@@ -177,7 +188,11 @@ class CompiledTemplate:
         members[self._core.partname.membername] = self._fixed_core or self._render_core(data)
         for partname, rels in doc.rels.items():
             members[partname.rels_uri.membername] = rels.xml
-        new = [part for part in doc.images if part not in self._images]
+        new: list[Part] = [part for part in doc.images if part not in self._images]
+        for chart in doc.charts:
+            book = chart.rels["rId1"].target_part
+            new += [chart, book]
+            members[chart.partname.rels_uri.membername] = chart.rels.xml
         if new:
             members["[Content_Types].xml"] = self._content_types_with(new)
             for part in new:
@@ -218,7 +233,7 @@ class CompiledTemplate:
         doc.render_properties(data, self._env)
         return serialize_part_xml(element)
 
-    def _content_types_with(self, new: list[ImagePart]) -> bytes:
+    def _content_types_with(self, new: list[Part]) -> bytes:
         key = tuple((part.partname, part.content_type) for part in new)
         if key not in self._content_types:
             parts = [*self._package.iter_parts(), *new]
@@ -239,23 +254,38 @@ class _Render(DocxTemplate):
             self.images.append(part)
         self.rels: dict = {}  # partname → this document's copy of a story's relationships
         self.pictures: list[str] = []  # what InlineImage put into the XML
+        self.charts: list[Part] = []  # this document's native chart parts, in order
+        self._first_chart = compiled._first_chart
 
     def new_pic_inline(self, image_descriptor, width=None, height=None) -> CT_Inline:
         """python-docx's StoryPart.new_pic_inline, for the story being rendered."""
         story = self.story
         if story is None:  # InlineImage asks only while a story is being rendered
             raise RuntimeError("internal: a picture was placed outside a document part")
-        part = story.part
         image_part = self.images.get_or_add_image_part(image_descriptor)
+        rId = self._story_rels(story).get_or_add(RT.IMAGE, image_part).rId
+        image = image_part.image
+        cx, cy = image.scaled_dimensions(width, height)
+        return CT_Inline.new_pic_inline(story.next_id, rId, image.filename, cx, cy)
+
+    def new_chart(self, chart: NativeChart) -> str:
+        """Relate a native chart's parts to the story being rendered; the relationship id."""
+        story = self.story
+        if story is None:  # InlineChart asks only while a story is being rendered
+            raise RuntimeError("internal: a chart was placed outside a document part")
+        part = chart_parts(chart, self._first_chart + len(self.charts))
+        self.charts.append(part)
+        return self._story_rels(story).get_or_add(RT.CHART, part).rId
+
+    def _story_rels(self, story: _Story) -> Relationships:
+        """This document's copy of a story's relationships (made when first needed)."""
+        part = story.part
         if part.partname not in self.rels:
             rels = self.rels[part.partname] = Relationships(part.partname.baseURI)
             for rel in part.rels.values():
                 target = rel.target_ref if rel.is_external else rel.target_part
                 rels.add_relationship(rel.reltype, target, rel.rId, rel.is_external)
-        rId = self.rels[part.partname].get_or_add(RT.IMAGE, image_part).rId
-        image = image_part.image
-        cx, cy = image.scaled_dimensions(width, height)
-        return CT_Inline.new_pic_inline(story.next_id, rId, image.filename, cx, cy)
+        return self.rels[part.partname]
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's resolve_listing, skipped when it would change nothing.

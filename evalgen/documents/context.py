@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 from ..inputs.issuance import Issuance
+from .review import AppealSection
 from .signature import signature_pads
 
 __all__ = [
@@ -316,6 +317,7 @@ class UnitReportContext(TypedDict):
     fixes: list[str]
     triggers: list[str]
     charts: UnitCharts
+    appeals: AppealSection  # 复核情况 (issue 14): `review.unit_appeals`
 
 
 # -- an interview notice (约谈通知书) -----------------------------------------------------------

@@ -28,6 +28,7 @@ from .context import (
     UnitSummary,
     doc_fields,
 )
+from .review import unit_appeals
 from .wording import LOW_TASK_SCORE, change_text, missed_word, triggered, unit_tasks, value_text
 
 __all__ = ["History", "notice_contexts", "unit_contexts"]
@@ -81,6 +82,7 @@ def _unit_context(
     """One unit's report: headline, summary and tables, what to fix, its two charts."""
     year = results["year"]
     return {
+        "appeals": unit_appeals(results, unit["unit"]),
         "doc": doc,
         "year": year,
         "unit": unit["unit"],

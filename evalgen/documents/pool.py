@@ -8,6 +8,7 @@ it takes to write it. The output does not depend on `jobs`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -23,15 +24,23 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
+from ..charts.native import ChartStyle
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
 from ..outputs.records import YearRecord
 from .bulletin import bulletin_context
+from .chart_templates import chart_styles, chart_template
 from .feedback import History, notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
 
-__all__ = ["DocumentSet", "default_jobs", "prepare_documents", "start_workers_early"]
+__all__ = [
+    "DocumentSet",
+    "chart_functions",
+    "default_jobs",
+    "prepare_documents",
+    "start_workers_early",
+]
 
 UNIT_FOLDER = "单位报告"
 NOTICE_FOLDER = "约谈通知书"
@@ -47,8 +56,26 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _chart_functions() -> dict[str, Callable[..., bytes]]:
-    from ..charts.kinds import CHARTS  # matplotlib: only where charts are drawn
+def _native_chart(kind: str, style: ChartStyle | None, **data: Any) -> Any:
+    from ..charts.native import native_chart
+
+    return native_chart(kind, data, style)
+
+
+def chart_functions(
+    mode: str = "native", styles: Mapping[str, ChartStyle] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """Each chart kind's renderer: native Word charts (the default) in the look of `styles`
+    (`chart_templates`), or matplotlib PNGs."""
+    if mode == "native":
+        from ..charts.sizes import PRINT_WIDTH_IN
+
+        styles = styles or {}
+        return {
+            kind: functools.partial(_native_chart, kind, styles.get(kind))
+            for kind in PRINT_WIDTH_IN
+        }
+    from ..charts.kinds import CHARTS  # matplotlib: only where PNG charts are drawn
 
     return {kind: chart.draw for kind, chart in CHARTS.items()}
 
@@ -65,6 +92,8 @@ class DocumentSet:
     jobs: Callable[[], Iterator[Job]]
     count: int
     timings: dict[str, float] = field(default_factory=dict)
+    charts: str = "native"  # "native" Word charts or "png" pictures (documents.charts)
+    styles: dict[str, ChartStyle] = field(default_factory=dict)  # native charts' look
 
     def render_into(
         self,
@@ -77,7 +106,7 @@ class DocumentSet:
         self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
         workers = min(jobs, self.count)
         if workers <= 1:
-            _init_worker(self.templates, folder)
+            _init_worker(self.templates, folder, self.charts, self.styles)
             results = map(_render_job, self.jobs())
             return self._collect(results, progress)
         start_workers_early(workers)  # from this thread, with the run's environment
@@ -85,7 +114,7 @@ class DocumentSet:
             workers,
             mp_context=_worker_context(),
             initializer=_init_worker,
-            initargs=(self.templates, folder),
+            initargs=(self.templates, folder, self.charts, self.styles),
         ) as pool:
             try:
                 return self._collect(_bounded(pool, self.jobs(), workers * 4), progress)
@@ -186,8 +215,14 @@ def _bounded(pool: ProcessPoolExecutor, jobs: Iterator[Job], window: int) -> Ite
 _WORKER: dict[str, Any] = {}  # this process's templates, output folder and chart functions
 
 
-def _init_worker(templates: dict[str, DocumentTemplate], folder: Path) -> None:
-    _WORKER.update(templates=templates, folder=Path(folder), charts=_chart_functions())
+def _init_worker(
+    templates: dict[str, DocumentTemplate],
+    folder: Path,
+    charts: str = "native",
+    styles: dict[str, ChartStyle] | None = None,
+) -> None:
+    functions = chart_functions(charts, styles)
+    _WORKER.update(templates=templates, folder=Path(folder), charts=functions)
     if multiprocessing.parent_process() is not None:
         _die_with_parent(_SERVER_PID)  # forked by the fork server, which dies with the run
 
@@ -232,6 +267,7 @@ def prepare_documents(
     history: History,
     issuance: Issuance,
     templates_dir: Path | None,
+    charts: str = "native",
 ) -> DocumentSet:
     """Check every template against real contexts before anything is written; the unit
     reports' contexts are then built one by one as they are rendered.
@@ -247,6 +283,11 @@ def prepare_documents(
     if notices:
         samples["notice"] = notices[0]
     templates = load_templates(templates_dir, samples)
+    styles = {}
+    if charts == "native":  # its hash goes into the manifest with the others'
+        kinds = {spec["kind"] for c in samples.values() for spec in c.get("charts", {}).values()}
+        templates["charts"] = chart_template(templates_dir)
+        styles = chart_styles(templates["charts"], kinds)
     count = 1 + sum(len(g["units"]) for g in results["groups"]) + len(notices)
 
     def jobs() -> Iterator[Job]:
@@ -257,7 +298,9 @@ def prepare_documents(
             stem = safe_filename(notice["file_stem"])
             yield f"{NOTICE_FOLDER}/{notice['seq']:02d}_{stem}.docx", "notice", notice
 
-    return DocumentSet(templates, lambda: _unique_paths(jobs()), count)
+    return DocumentSet(
+        templates, lambda: _unique_paths(jobs()), count, charts=charts, styles=styles
+    )
 
 
 def _unique_paths(jobs: Iterator[Job]) -> Iterator[Job]:

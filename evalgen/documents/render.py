@@ -28,6 +28,7 @@ from ..resources import DEFAULT_TEMPLATES
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
 
+    from ..charts.native import NativeChart
     from .compiled import CompiledTemplate, Picture
 
 __all__ = [
@@ -246,17 +247,21 @@ def _jinja_problems(patched: str, context: Mapping[str, Any], where: _Where) -> 
 
 
 def render_document(
-    template: DocumentTemplate, context: Mapping[str, Any], charts: Mapping[str, bytes]
+    template: DocumentTemplate,
+    context: Mapping[str, Any],
+    charts: Mapping[str, bytes | NativeChart],
 ) -> bytes:
-    """Render one document; `charts` maps chart names in the context to PNG bytes."""
+    """Render one document; `charts` maps chart names in the context to PNG bytes or to
+    native charts (`charts.native`), all of one sort."""
     data = sanitize(context)
-    pictures = _pictures(context, charts)
+    natives = {name: c for name, c in charts.items() if not isinstance(c, bytes)}
+    pictures = None if natives else _pictures(context, charts)
     created = document_date(context)
     try:
         compiled = _compiled(template.data)
         if compiled is None:
-            return _render_with_docxtpl(template, data, pictures, created)
-        return compiled.render(data, pictures, created)
+            return _render_with_docxtpl(template, data, pictures, natives or None, created)
+        return compiled.render(data, pictures, natives or None, created)
     except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
         who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
@@ -286,7 +291,7 @@ def document_date(context: Mapping[str, Any]) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
 
 
-def _pictures(context: Mapping[str, Any], charts: Mapping[str, bytes]) -> dict[str, Picture] | None:
+def _pictures(context: Mapping[str, Any], charts: Mapping[str, Any]) -> dict[str, Picture] | None:
     """The context's charts as (PNG, width) pairs, inserted at print size."""
     from docx.shared import Mm
 
@@ -301,6 +306,7 @@ def _render_with_docxtpl(
     template: DocumentTemplate,
     data: dict[str, Any],
     pictures: dict[str, Picture] | None,
+    natives: dict[str, NativeChart] | None = None,
     created: str = "",
 ) -> bytes:
     """docxtpl's own path, python-docx opening and saving the whole package: used for a
@@ -317,6 +323,11 @@ def _render_with_docxtpl(
             name: InlineImage(tpl, io.BytesIO(png), width=width)
             for name, (png, width) in pictures.items()
         }
+    if natives is not None:
+        from .charts import InlineChart
+
+        data = dict(data)
+        data["charts"] = {name: InlineChart(tpl, chart) for name, chart in natives.items()}
     tpl.render(data, _env())
     buf = io.BytesIO()
     tpl.save(buf)

@@ -177,15 +177,24 @@ def _notes(record: Record) -> list[str]:
 
 
 def write_robustness_document(
-    record: Record, model: ScoringModel, path: Path, templates: Path | None = None
+    record: Record,
+    model: ScoringModel,
+    path: Path,
+    templates: Path | None = None,
+    charts: str = "native",
 ) -> Path:
-    """Render 稳定性分析.docx for `record` to `path` (charts drawn here, one per group)."""
-    from ..charts.kinds import CHARTS
+    """Render 稳定性分析.docx for `record` to `path` (charts drawn here, one per group;
+    `charts`: "native" Word charts or "png" pictures)."""
+    from .chart_templates import load_chart_styles
+    from .pool import chart_functions
 
     context = robustness_context(record, model)
     template = load_templates(templates, {"robustness": context}, ROBUSTNESS_TEMPLATE)
+    kinds = {spec["kind"] for spec in context["charts"].values()}
+    styles = load_chart_styles(templates, kinds) if charts == "native" else None
+    draw = chart_functions(charts, styles)
     pictures = {
-        name: CHARTS[spec["kind"]].draw(**spec["data"]) for name, spec in context["charts"].items()
+        name: draw[spec["kind"]](**spec["data"]) for name, spec in context["charts"].items()
     }
     data = render_document(template["robustness"], context, pictures)
     path.parent.mkdir(parents=True, exist_ok=True)

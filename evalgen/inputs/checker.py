@@ -30,7 +30,13 @@ class _Place(TypedDict, total=False):
 class Checker:
     """The problems found so far in a year's tables, and the checks that add to them."""
 
-    def __init__(self, model: ScoringModel, year: int, found: TableSet):
+    def __init__(
+        self,
+        model: ScoringModel,
+        year: int,
+        found: TableSet,
+        other_names: dict[str, tuple[str, str] | None] | None = None,
+    ):
         self.model = model
         self.year = year
         self.found = found
@@ -41,6 +47,8 @@ class Checker:
             gkey: {_unit_key(n): u for u, n in _names_of(group)}
             for gkey, group in model.groups.items()
         }
+        # A unit's names of other years (`model.names.other_names`): read with a notice.
+        self.other_names = {_unit_key(n): (n, u) for n, u in (other_names or {}).items()}
 
     def add(
         self,
@@ -109,6 +117,8 @@ class Checker:
             self.add("缺少单位名称", table, cell, hint=hint, code="blank-unit")
             return None
         key = _unit_key(raw)
+        if key in self.other_names:
+            return self._other_name(table, cell, group_key, *self.other_names[key])
         owner = next((k for k, keys in self.unit_keys.items() if key in keys), None)
         if owner is not None and group_key in (None, owner):
             return self.unit_keys[owner][key]
@@ -135,6 +145,33 @@ class Checker:
             code="unknown-unit",
         )
         return None
+
+    def _other_name(
+        self,
+        table: Table,
+        cell: Cell,
+        group_key: str | None,
+        name: str,
+        owner: tuple[str, str] | None,
+    ) -> str | None:
+        """A unit named by its name of another year: that unit, with a notice (an error if
+        two units had the name, or the unit belongs to another group)."""
+        if owner is None:
+            message = f"“{name}”曾是多个单位的名称，无法确定所指"
+            hint = f"请使用{self.year}年度的单位名称"
+            self.add(message, table, cell, unit=name, hint=hint, code="ambiguous-former-name")
+            return None
+        gkey, unit = owner
+        if group_key not in (None, gkey):
+            message = f"单位“{name}”属于{self.model.groups[gkey].name}，不应填在本表中"
+            self.add(message, table, cell, unit=name, code="unit-in-other-group")
+            return None
+        message = f"“{name}”是该单位其他年度的名称，已按{self.year}年度名称“{unit}”读取"
+        hint = "请改用本年度的单位名称"
+        self.add(
+            message, table, cell, unit=unit, hint=hint, severity="warning", code="former-unit-name"
+        )
+        return unit
 
     def year_ok(self, table: Table, cells: dict[int, Cell]) -> None:
         """A problem if the row's 年度 column names another year."""

@@ -11,15 +11,26 @@ from pathlib import Path
 from ..problems import InputError, Problem
 from ..yamlfile import YamlError, yaml_load
 
-__all__ = ["ISSUANCE_FILE", "Issuance", "load_issuance"]
+__all__ = ["ISSUANCE_FILE", "PUBLICITY_KEYS", "Issuance", "load_issuance"]
 
 ISSUANCE_FILE = "发文信息.yaml"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 # Fields that are, or may contain, a calendar date (约谈时间: "2025年3月5日上午9:00").
-_DATED = ("成文日期", "印发日期", "约谈时间", "整改期限")
+_DATED = ("成文日期", "印发日期", "约谈时间", "整改期限", *("公示期", "公示日期"))
 _REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
-_OPTIONAL = ("抄送", "约谈时间", "约谈地点", "联系人", "联系电话", "整改期限", "约谈通知书编号")
+_OPTIONAL: tuple[str, ...] = (
+    "抄送",
+    "约谈时间",
+    "约谈地点",
+    "联系人",
+    "联系电话",
+    "整改期限",
+    "约谈通知书编号",
+)
+# The 公示 of a 初评 run (issue 14): required then, by `documents.publicity`.
+PUBLICITY_KEYS = ("公示期", "公示日期", "异议受理方式", "异议受理地址")
+_OPTIONAL += PUBLICITY_KEYS
 # Issuance field ← key in 发文信息.yaml (整改期限 has a default, materials a list).
 _FIELDS = {
     "issuer": "发文机关",
@@ -35,6 +46,10 @@ _FIELDS = {
     "contact": "联系人",
     "phone": "联系电话",
     "notice_number": "约谈通知书编号",
+    "publicity_period": "公示期",
+    "publicity_date": "公示日期",
+    "objection_how": "异议受理方式",
+    "objection_where": "异议受理地址",
 }
 _DEFAULT_MATERIALS = (
     "存在问题的原因分析和整改方案（加盖单位公章）",
@@ -62,6 +77,10 @@ class Issuance:
     deadline: str
     notice_number: str
     materials: tuple[str, ...]
+    publicity_period: str = ""
+    publicity_date: str = ""
+    objection_how: str = ""
+    objection_where: str = ""
     seal: bool = False  # 加盖印章: the 署名 and 成文日期 of GB/T 9704 7.3.5.1, else 7.3.5.2
 
 
@@ -184,7 +203,7 @@ def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem
 def _date_problems(name: str, values: dict[str, str], lines: dict[str, int]) -> list[Problem]:
     """Dates written the wrong way, and dates that are not in the calendar (2025年2月30日)."""
     problems = []
-    for key in ("成文日期", "印发日期"):
+    for key in ("成文日期", "印发日期", "公示日期"):
         if values.get(key) and not _DATE.match(values[key]):
             problems.append(
                 Problem(

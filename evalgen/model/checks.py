@@ -12,6 +12,8 @@ from decimal import Decimal
 from ..problems import Problem
 from ..scoring.conditions import CONDITIONS
 from ..scoring.ruletable import RULES
+from .names import NamePeriod, name_periods, unit_of_name
+from .progress_checks import progress_problems
 from .schema import Group, Indicator, ScoringModel
 
 __all__ = ["indicator_problems", "meaning_problems"]
@@ -43,13 +45,14 @@ def meaning_problems(model: ScoringModel) -> list[Problem]:
         _units_and_aliases(found, model, gkey, group, unit_owner)
         _categories(found, model, gkey, group)
         _tasks(found, gkey, group)
+    _renames(found, model)
     _adjustments(found, model)
     _grades(found, model)
     _followups(found, model)
     for year in model.years:
         if not 2000 <= year <= 2100:
             found.add("years", "year-out-of-range", f"年度{year}不合理")
-    return found.problems
+    return found.problems + progress_problems(model)
 
 
 def _units_and_aliases(
@@ -64,7 +67,7 @@ def _units_and_aliases(
             unit_owner[unit] = f"{gpath}.units"
     for alias, target in group.aliases.items():
         path = f"{gpath}.aliases.{alias}"
-        if target not in group.units:
+        if unit_of_name(group, target) is None:
             found.add(path, "alias-unknown-unit", f"简称“{alias}”指向的单位“{target}”不在本组")
         for other_key, other in model.groups.items():
             if alias in other.units and alias != target:
@@ -139,7 +142,7 @@ def _indicator_fields(
     if ind.min is not None and ind.max is not None and ind.min > ind.max:
         found.add(f"{path}.min", "min-above-max", "下限 min 大于上限 max")
     for ui, unit in enumerate(ind.applies_to or []):
-        if unit not in group.units:
+        if unit_of_name(group, unit) is None:
             message = f"单位“{unit}”不在本组考核对象名单中"
             found.add(f"{path}.applies_to[{ui}]", "unknown-unit", message)
 
@@ -154,14 +157,86 @@ def _tasks(found: _Found, gkey: str, group: Group) -> None:
             found.add(f"{tpath}.no", "duplicate-task-no", f"任务序号{task.no}重复")
         numbers.add(task.no)
         for ui, unit in enumerate(task.units):
-            if unit not in group.units:
+            if unit_of_name(group, unit) is None:
                 message = f"责任单位“{unit}”不在本组考核对象名单中"
                 found.add(f"{tpath}.units[{ui}]", "unknown-unit", message)
-        if len(set(task.units)) != len(task.units):
+        if len({unit_of_name(group, u) or u for u in task.units}) != len(task.units):
             found.add(f"{tpath}.units", "duplicate-task-unit", "责任单位重复列出")
     if group.tasks and group.task_input is None:
         message = "定义了重点任务，但缺少 task_input（任务完成情况表）"
         found.add(f"{gpath}.task_input", "missing-task-input", message)
+
+
+def _renames(found: _Found, model: ScoringModel) -> None:
+    """`formerly:`: listed units, one name per unit and year, no name of two units in a year."""
+    periods: list[tuple[str, NamePeriod, str]] = []  # (unit, period, path): units not renamed
+    renames: list[tuple[str, NamePeriod, str]] = []  # the renamed units' names, after them
+    for gkey, group in model.groups.items():
+        for unit, formers in group.formerly.items():
+            upath = f"groups.{gkey}.formerly.{unit}"
+            if unit not in group.units:
+                message = f"更名单位“{unit}”不在本组考核对象名单中（应写单位现名）"
+                found.add(upath, "rename-unknown-unit", message)
+                continue
+            untils: dict[int, int] = {}
+            for fi, former in enumerate(formers):
+                fpath = f"{upath}[{fi}]"
+                if former.until in untils:
+                    message = (
+                        f"“{former.name}”与第{untils[former.until] + 1}项的使用截止年度"
+                        f"同为{former.until}年，使用期重叠"
+                    )
+                    found.add(f"{fpath}.until", "rename-overlap", message)
+                untils.setdefault(former.until, fi)
+                if not 2000 <= former.until <= 2100:
+                    found.add(f"{fpath}.until", "year-out-of-range", f"年度{former.until}不合理")
+            renames += [(unit, p, _name_path(upath, formers, p)) for p in name_periods(group, unit)]
+        periods += [(u, NamePeriod(u, None, None), f"groups.{gkey}.units")
+                    for u in group.units if u not in group.formerly]  # fmt: skip
+    former_names = {p.name for u, p, _ in renames if p.name != u}
+    for gkey, group in model.groups.items():
+        for alias in group.aliases:
+            if alias in former_names:
+                message = f"简称“{alias}”与某单位的曾用名重名"
+                found.add(f"groups.{gkey}.aliases.{alias}", "alias-is-unit-name", message)
+    _names_used_twice(found, periods + renames)  # a clash is shown at the later entry
+
+
+def _name_path(upath: str, formers: list, period: NamePeriod) -> str:
+    index = next((i for i, f in enumerate(formers) if f.name == period.name), None)
+    return upath if index is None else f"{upath}[{index}].name"
+
+
+def _names_used_twice(found: _Found, periods: list[tuple[str, NamePeriod, str]]) -> None:
+    by_name: dict[str, list[tuple[str, NamePeriod, str]]] = {}
+    for entry in periods:
+        by_name.setdefault(entry[1].name, []).append(entry)
+    for name, entries in by_name.items():
+        for i, (unit, period, path) in enumerate(entries):
+            clash = next(
+                ((other, p) for other, p, _ in entries[:i] if other != unit and p.overlaps(period)),
+                None,
+            )
+            if clash is not None:
+                when = _period_text(_common(period, clash[1]))
+                message = f"名称“{name}”{when}同时是“{clash[0]}”和“{unit}”的名称"
+                found.add(path, "name-used-twice", message)
+
+
+def _common(a: NamePeriod, b: NamePeriod) -> NamePeriod:
+    firsts = [y for y in (a.first, b.first) if y is not None]
+    lasts = [y for y in (a.last, b.last) if y is not None]
+    return NamePeriod(a.name, max(firsts) if firsts else None, min(lasts) if lasts else None)
+
+
+def _period_text(period: NamePeriod) -> str:
+    if period.first is None and period.last is None:
+        return ""
+    if period.first is None:
+        return f"在{period.last}年及以前"
+    if period.last is None:
+        return f"在{period.first}年及以后"
+    return f"在{period.first}—{period.last}年"
 
 
 def _adjustments(found: _Found, model: ScoringModel) -> None:

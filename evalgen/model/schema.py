@@ -9,12 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from .progress_schema import ProgressModel
 
 __all__ = [
     "AdjustmentItem",
     "Category",
     "FollowUpRule",
+    "FormerName",
     "Grade",
     "Group",
     "Indicator",
@@ -85,13 +88,25 @@ class InputTable(_Strict):
     sheet: str = Field(min_length=1)
 
 
+class FormerName(_Strict):
+    """A name a unit was called by up to and including the assessment year `until` (曾用名)."""
+
+    name: str = Field(min_length=1)
+    until: int
+
+
 class Group(_Strict):
-    """A group of assessed units (考核对象类别), scored and ranked within itself."""
+    """A group of assessed units (考核对象类别), scored and ranked within itself.
+
+    `units` lists each unit by its latest name; `formerly` gives a unit's earlier names and
+    the last year each was in force (`model.names` reads a year under the names then in force).
+    """
 
     name: str = Field(min_length=1)
     short_name: str = ""
     units: list[str] = Field(min_length=1)
     aliases: dict[str, str] = Field(default_factory=dict)
+    formerly: dict[str, list[FormerName]] = Field(default_factory=dict)
     input: InputTable
     categories: list[Category] = Field(min_length=1)
     tasks: list[Task] = Field(default_factory=list)
@@ -149,6 +164,9 @@ class ScoringModel(_Strict):
     grades: list[Grade] = Field(min_length=1)
     veto_grade: str
     followups: list[FollowUpRule] = Field(default_factory=list)
+    progress: ProgressModel | None = None  # in-year following (evalgen progress)
+    # The whole model a year's view (`model.names.model_for_year`) was made from; None here.
+    _full: ScoringModel | None = PrivateAttr(default=None)
 
     def group_of(self, unit: str) -> str | None:
         for key, group in self.groups.items():

@@ -3,7 +3,8 @@
 A run folder is what `evalgen score` wrote: results.json (the figures, scores, totals, grades,
 ranks and follow-ups) and manifest.json (the hashes of the model, inputs and templates it was
 made from). The causes come from the manifests: a changed input file, model, template or
-program version.
+program version — and, for a figure, task score or event changed on appeal, the appeal
+(编号, 单位, 结论) from results.json's `appeals` (the appeals register's rows).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Change:
 
     group: str
     unit: str
-    kind: str  # 完成值, 指标得分, 总分, 等次, 名次, 约谈, 整改, 单位
+    kind: str  # 完成值, 指标得分, 加减分事项, 总分, 等次, 名次, 约谈, 整改, 单位, 单位名称
     item: str  # the indicator, or the follow-up's reason; "" for a unit's own figures
     before: str
     after: str
@@ -65,6 +66,8 @@ class RunDiff:
     year: int
     sources: tuple[str, ...]
     changes: tuple[Change, ...]
+    appeals: tuple[Record, ...] = ()  # run b's appeals register rows (维持 ones included)
+    stages: tuple[str, str] = ("终评", "终评")  # each run's stage (初评 / 终评)
 
     @property
     def empty(self) -> bool:
@@ -124,8 +127,17 @@ def diff_runs(a: Path, b: Path) -> RunDiff:
             ],
         )
     causes = _Causes(run_a.manifest, run_b.manifest, year_a)
+    causes.appeals_of(run_a.results, run_b.results)
     changes = tuple(_changes(run_a.results, run_b.results, causes))
-    return RunDiff(run_a.folder, run_b.folder, year_a, tuple(causes.sources), changes)
+    stages = (_stage(run_a.manifest), _stage(run_b.manifest))
+    appeals = tuple(run_b.results.get("appeals", ()))
+    return RunDiff(
+        run_a.folder, run_b.folder, year_a, tuple(causes.sources), changes, appeals, stages
+    )
+
+
+def _stage(manifest: Record) -> str:
+    return "初评" if manifest.get("stage") == "初评" else "终评"
 
 
 class _Causes:
@@ -138,7 +150,10 @@ class _Causes:
                             if inputs_a.get(k) != inputs_b.get(k))  # fmt: skip
         self.model = (a.get("model") or {}).get("sha256") != (b.get("model") or {}).get("sha256")
         templates_a, templates_b = a.get("templates", {}), b.get("templates", {})
-        self.templates = sorted(k for k in templates_a.keys() | templates_b.keys()
+        names = templates_a.keys() | templates_b.keys()
+        if _stage(a) != _stage(b):  # 初评 writes the 公示, 终评 the rest: compare the shared
+            names = templates_a.keys() & templates_b.keys()
+        self.templates = sorted(k for k in names
                                 if templates_a.get(k) != templates_b.get(k))  # fmt: skip
         self.version = (a.get("evalgen_version"), b.get("evalgen_version"))
         self.sources = [f"输入文件变化：{name}" for name in self.files]
@@ -148,28 +163,56 @@ class _Causes:
         self.sources += [f"模板变化：{name}" for name in self.templates]
         if self.version[0] != self.version[1]:
             self.sources.append(f"程序版本变化：{self.version[0]} → {self.version[1]}")
+        self.appeals: dict[str, str] = {}  # number → cause, for appeals that differ
+        self.by_unit: dict[str, list[str]] = {}  # unit → its numbers among them
+        self.registers: set[str] = set()  # the register files (in `files`)
 
-    def of_figure(self, source: Record | None) -> str:
-        """An input figure's cause: its own input file if that changed, else the model."""
-        # APPEALS HOOK (issue 14, the appeals register, not built yet): a figure overlaid on
-        # appeal will name its appeal in results.json; its cause is then "复核调整：<编号>",
-        # checked here before the input files.
-        file = (source or {}).get("file")
+    def appeals_of(self, a: Record, b: Record) -> None:
+        """The appeals whose adjustment differs between the runs: added, changed or gone."""
+        old = {r["number"]: r for r in a.get("appeals", ()) if r["decision"] == "调整"}
+        new = {r["number"]: r for r in b.get("appeals", ()) if r["decision"] == "调整"}
+        for number in list(new) + [n for n in old if n not in new]:
+            record = new.get(number) or old[number]
+            if old.get(number) == new.get(number):
+                continue
+            withdrawn = "（已撤回）" if number not in new else ""
+            self.appeals[number] = f"复核调整：{number}（{record['unit']}，调整{withdrawn}）"
+            self.by_unit.setdefault(record["unit"], []).append(number)
+            file = record.get("source", {}).get("file")
+            if file:
+                self.registers.add(f"{self.year}/{file}")
+
+    def of_figure(self, *sources: Record | None, unit: str = "") -> str:
+        """An input figure's cause: the appeal that set it (in either run), else its own
+        input file if that changed, else what changed a result."""
+        for source in sources:
+            number = (source or {}).get("appeal")
+            if number in self.appeals:
+                return self.appeals[number]
+        file = next((s.get("file") for s in sources if s), None)
         if file and f"{self.year}/{file}" in self.files:
             return f"输入文件变化：{self.year}/{file}"
-        return self.of_result()
+        return self.of_result(unit)
 
-    def of_result(self) -> str:
-        """A score, total, grade, rank or follow-up: any changed input file or the model
-        (templates only shape the documents and never change a result)."""
-        found = [s for s in self.sources if not s.startswith("模板变化")]
-        return "；".join(found) or _UNKNOWN
+    def of_result(self, unit: str = "") -> str:
+        """A score, total, grade, rank or follow-up: the unit's own changed appeals (or,
+        for a unit that did not appeal, every changed appeal), any other changed input file,
+        or the model (templates only shape the documents and never change a result)."""
+        appeals = [self.appeals[n] for n in self.by_unit.get(unit, ())] or list(
+            self.appeals.values()
+        )
+        found = [
+            s for s in self.sources
+            if not s.startswith("模板变化") and s.removeprefix("输入文件变化：") not in self.registers
+        ]  # fmt: skip
+        return "；".join(appeals + found) or _UNKNOWN
 
 
 def _changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
     """The changes unit by unit: group order of `b`, units in `a`'s rank order, new ones last."""
     units_a = {u["unit"]: (g, u) for g in a["groups"] for u in g["units"]}
     units_b = {u["unit"]: (g, u) for g in b["groups"] for u in g["units"]}
+    units_a = _renamed_as_in(units_a, units_b)
     order = list(units_a) + [name for name in units_b if name not in units_a]
     for name in order:
         if name not in units_b:
@@ -182,26 +225,47 @@ def _changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
             yield from _unit_changes(units_a[name][1], units_b[name][1], causes)
 
 
+def _renamed_as_in(units_a: dict, units_b: dict) -> dict:
+    """`units_a` with a unit renamed between the runs keyed by its name in run b: matched
+    when either run's record lists the other's name among its `former_names`."""
+    renamed = {}
+    for name_b, (_, unit_b) in units_b.items():
+        for former in unit_b.get("former_names", []):
+            if name_b not in units_a and former in units_a and former not in units_b:
+                renamed[former] = name_b
+    for name_a, (_, unit_a) in units_a.items():
+        for former in unit_a.get("former_names", []):
+            if name_a not in units_b and former in units_b and former not in units_a:
+                renamed[name_a] = former
+    return {renamed.get(name, name): entry for name, entry in units_a.items()}
+
+
 def _unit_changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
     group, unit = b["group_name"], b["unit"]
 
     def change(kind: str, item: str, before: str, after: str, cause: str) -> Change:
         return Change(group, unit, kind, item, before, after, cause)
 
-    result_cause = causes.of_result()
+    result_cause = causes.of_result(unit)
+    if a["unit"] != unit:  # renamed (`_renamed_as_in`): the model says so
+        model = [s for s in causes.sources if s.startswith("考核细则变化")]
+        yield change("单位名称", "", a["unit"], unit, model[0] if model else result_cause)
     inds_a = {i["id"]: i for i in a["indicators"]}
     inds_b = {i["id"]: i for i in b["indicators"]}
     for key in list(inds_a) + [k for k in inds_b if k not in inds_a]:
         ia, ib = inds_a.get(key), inds_b.get(key)
         name = (ib or ia or {}).get("name", key)
         value_a, value_b = _value(ia), _value(ib)
-        figure_cause = causes.of_figure((ib or ia or {}).get("source"))
+        figure_cause = causes.of_figure(
+            (ib or {}).get("source"), (ia or {}).get("source"), unit=unit
+        )
         if value_a != value_b:
             yield change("完成值", name, value_a, value_b, figure_cause)
         score_a, score_b = _score(ia), _score(ib)
         if score_a != score_b:
             yield change("指标得分", name, score_a, score_b,
                          figure_cause if value_a != value_b else result_cause)  # fmt: skip
+    yield from _event_changes(a, b, causes, change)
     for kind, shown in (("总分", _total), ("等次", _grade), ("名次", _rank)):
         if shown(a) != shown(b):
             yield change(kind, "", shown(a), shown(b), result_cause)
@@ -212,6 +276,23 @@ def _unit_changes(a: Record, b: Record, causes: _Causes) -> Iterator[Change]:
             if ra != rb:
                 before, after = ("列入" if ra else "不列入"), ("列入" if rb else "不列入")
                 yield change(kind, rb or ra or "", before, after, result_cause)
+
+
+def _event_changes(a: Record, b: Record, causes: _Causes, change) -> Iterator[Change]:
+    """Adjustment events (加分, 扣分, 一票否决) added or removed, one row each."""
+
+    def events(unit: Record) -> dict[tuple, Record]:
+        return {(e["id"], e["count"], e["basis"]): e for e in unit.get("adjustments", ())}
+
+    old, new = events(a), events(b)
+    for key in list(old) + [k for k in new if k not in old]:
+        if key in old and key in new:
+            continue
+        event = new.get(key) or old[key]
+        shown = f"{event['kind_label']}×{event['count']}"
+        before, after = (shown, "—") if key in old else ("—", shown)
+        cause = causes.of_figure(event.get("source"), unit=b["unit"])
+        yield change("加减分事项", event["name"], before, after, cause)
 
 
 def _value(ind: Record | None) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from fractions import Fraction
 
+from ..inputs.appeals import Appeal, appeal_result
 from ..model.schema import Category, ScoringModel
 from ..numbers import fmt_decisive, fmt_number, fmt_places, split_points
 from ..scoring.lines import IndicatorScore
@@ -17,10 +19,17 @@ __all__ = ["explain_unit"]
 _HEADER = ["指标", "完成值", "目标值", "计分规则", "分值", "得分", "数据来源"]
 
 
-def explain_unit(model: ScoringModel, year: YearResult, lines: YearLines, unit: str) -> str:
+def explain_unit(
+    model: ScoringModel,
+    year: YearResult,
+    lines: YearLines,
+    unit: str,
+    appeals: Sequence[Appeal] = (),
+) -> str:
     """Every point of a unit's score, with the source cell of every figure.
 
-    `lines` is the year's exact view (from `score_year`, beside `year`).
+    `lines` is the year's exact view (from `score_year`, beside `year`); `appeals` the
+    unit's rows of the appeals register (复核登记表), listed in a section of their own.
     """
     result = year.unit(unit)
     if result is None:
@@ -36,7 +45,23 @@ def explain_unit(model: ScoringModel, year: YearResult, lines: YearLines, unit: 
         out.append("  无")
     for t in result.triggers:
         out.append(f"  {t.kind}：{t.reason}。{t.action}")
-    return "\n".join(out)
+    return "\n".join(out + _appeals(appeals))
+
+
+def _appeals(appeals: Sequence[Appeal]) -> list[str]:
+    """【复核情况】: each appeal with its conclusion, basis, date and who handled it."""
+    if not appeals:
+        return []
+    out = ["", "【复核情况】"]
+    for a in appeals:
+        when = f"，复核日期{a.decided}" if a.decided else ""
+        who = f"，经办人{a.handler}" if a.handler else ""
+        asked = f"申请：{a.request}；" if a.request else ""
+        out.append(
+            f"  复核编号 {a.number} {a.target_name}：{appeal_result(a.to_dict())}"
+            f"（{asked}依据：{a.basis or '—'}{when}{who}；来源 {a.source}）"
+        )
+    return out
 
 
 def _summary(model: ScoringModel, year: YearResult, exact: UnitLines) -> list[str]:

@@ -6,7 +6,7 @@ two-decimal figures the documents print. The documents read the same dict.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 __all__ = [
     "AdjustmentRecord",
@@ -153,6 +153,9 @@ class UnitRecord(TypedDict):
     notes: list[str]
     adjustments: list[AdjustmentRecord]
     triggers: list[TriggerRecord]
+    # Only for a unit renamed since the model's first year: its earlier names, oldest first
+    # (`model.names.former_names`), e.g. for "（原…）" and for `evalgen diff`.
+    former_names: NotRequired[list[str]]
 
 
 class GroupRecord(TypedDict):
@@ -168,6 +171,8 @@ class GroupRecord(TypedDict):
 
 class _YearMeta(TypedDict, total=False):
     evalgen_version: str  # from the run's meta, where given
+    stage: str  # "初评" for a preliminary run (issue 14); absent for the final one
+    appeals: list[dict[str, Any]]  # the appeals register's rows, where there is one
 
 
 class YearRecord(_YearMeta):

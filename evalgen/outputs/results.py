@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import overload
 
+from ..model.names import former_names
 from ..model.schema import ScoringModel
 from ..numbers import decisive_decimals, half_up_units, json_safe, round_half_up, split_points
 from ..scoring.lines import IndicatorScore
@@ -68,6 +69,7 @@ def build_results(
 def _group_record(
     model: ScoringModel, year: int, group: GroupResult, lines: YearLines
 ) -> GroupRecord:
+    renamed = former_names(model, year)
     return {
         "key": group.key,
         "name": group.name,
@@ -77,8 +79,18 @@ def _group_record(
             for c in model.groups[group.key].categories
         ],
         "grade_counts": _grade_counts(model, group),
-        "units": [unit_record(model, year, group, lines.unit_lines(r)) for r in group.units],
+        "units": [
+            _with_former_names(unit_record(model, year, group, lines.unit_lines(r)), renamed)
+            for r in group.units
+        ],
     }
+
+
+def _with_former_names(record: UnitRecord, renamed: dict[str, list[str]]) -> UnitRecord:
+    """A renamed unit's record names its earlier names (the others' records stay as they are)."""
+    if record["unit"] in renamed:
+        record["former_names"] = renamed[record["unit"]]
+    return record
 
 
 def history_points(model: ScoringModel, year: YearResult) -> dict[str, dict]:

@@ -25,10 +25,12 @@ import numpy as np
 
 from ..inputs.year import Event, Figure, YearInputs
 from ..model.loader import indicator_path, target_for
+from ..model.names import model_for_year
 from ..model.schema import Grade, Group, Indicator, ScoringModel
 from ..numbers import round_half_up
 from ..problems import ModelError, Problem
 from .exact import ExactGroup, task_value
+from .history import in_names_of
 from .ruletable import RULES
 from .scored import (
     AdjustmentLine,
@@ -57,7 +59,14 @@ class ScoredYear(NamedTuple):
 def score_year(
     model: ScoringModel, inputs: YearInputs, previous: YearResult | None = None
 ) -> ScoredYear:
-    """Score every group; rank changes come from `previous` where given."""
+    """Score every group; rank changes come from `previous` where given.
+
+    Units are scored under their names in force in the year, and found in `previous` under
+    theirs (`model.names`, `history`): a renamed unit keeps its previous rank.
+    """
+    if previous is not None:
+        previous = in_names_of(model, previous, inputs.year)
+    model = model_for_year(model, inputs.year)
     check_year(model, inputs.year)
     events: dict[str, list[Event]] = {}
     for event in inputs.events:

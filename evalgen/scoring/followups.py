@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from ..model.names import model_for_year
 from ..model.schema import ScoringModel
 from .conditions import CONDITIONS, Scope
 from .engine import gc_paused
+from .history import history_in_names
 from .scored import GroupResult, YearResult
 
 __all__ = ["FollowUp", "apply_followups"]
@@ -32,8 +34,11 @@ def apply_followups(
 ) -> YearResult:
     """The year with every triggered follow-up on its unit, in the model's rule order.
 
-    Triggers found before are replaced; `year` itself is left as it was.
+    Triggers found before are replaced; `year` itself is left as it was. Earlier years are
+    matched to this one by unit, across renames (`history.history_in_names`).
     """
+    history = history_in_names(model, history, year.year)
+    model = model_for_year(model, year.year)
     with gc_paused():
         groups = {
             gkey: _group_followups(Scope(model, year, group, history))

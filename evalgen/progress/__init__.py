@@ -1,0 +1,1 @@
+"""In-year following (evalgen progress): periods, status, the task ledger, milestones."""
