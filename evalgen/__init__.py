@@ -55,6 +55,10 @@ _EXPORTS = {
     "ModelError": "evalgen.problems",
     "OutputError": "evalgen.problems",
     "Problem": "evalgen.problems",
+    # issue 13: the collection round (fill-in forms → returns → a merged year folder)
+    "make_forms": "evalgen.collection.api",
+    "collect": "evalgen.collection.api",
+    "Collection": "evalgen.collection.collector",
 }
 
 __all__ = [  # written out for tools that read it; tests/test_api.py holds it to _EXPORTS
@@ -86,6 +90,9 @@ __all__ = [  # written out for tools that read it; tests/test_api.py holds it to
     "build_results",
     "explain_unit",
     "RunDiff",
+    "make_forms",
+    "collect",
+    "Collection",
     "EvalgenError",
     "InputError",
     "ModelError",
@@ -109,6 +116,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from .collection.api import collect, make_forms
+    from .collection.collector import Collection
     from .inputs.year import YearInputs
     from .model.loader import LoadedModel, load_model
     from .model.schema import ScoringModel

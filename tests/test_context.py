@@ -107,9 +107,12 @@ def test_unit_report_headline_rows_and_fixes(setup):
         ("措施落实", "组织领导", "20", "—", "20.00", ""),
         ("", "宣传培训", "20", "—", "20.00", ""),
     ]
-    assert (
-        c["fixes"][0] == "抽检合格率：完成值90%，未达到年度目标91%，失分30分。"
-    )  # prose: no trailing zeros
+    # both targets missed, largest loss first; prose without trailing zeros (30, not 30.00)
+    assert c["fixes"][0] == {
+        "title": "年度目标未完成",
+        "text": "2项指标未达到2024年度目标：抽检合格率90%，未达到目标91%，失分30分；"
+        "投入增长5%，未达到目标10%，失分15分。",
+    }
     assert c["charts"]["trend"]["data"]["points"] == [
         {"year": 2023, "total": 50, "rank": 5},
         {"year": 2024, "total": 55, "rank": 4},
@@ -134,13 +137,23 @@ def test_notices_one_per_summoned_unit_with_every_reason(setup):
     model, results, _, issuance = setup
     notices = notice_contexts(model, results, issuance)
     assert [n["unit"] for n in notices] == ["丙县", "戊县"]
-    assert notices[0]["addressee"] == "丙县主要负责同志："
+    # addressed to the unit (the text says 你单位); its rules (grade D: 约谈主要负责同志, and
+    # the safety floor: 约谈分管负责同志) summon the principal, who comes first in 参加人员
+    assert notices[0]["addressee"] == "丙县："
+    assert notices[0]["interviewee"] == "主要负责同志"
+    assert "决定对你单位主要负责同志进行约谈" in notices[0]["decision"]
+    assert notices[0]["attendees"] == "你单位主要负责同志、分管负责同志及相关科室负责人"
     assert notices[0]["reasons"] == [
         "考核总分55.00分，等次为不合格",
         "连续两年位列测试组后两名（2023年第5位、2024年第4位）",
         "抽检合格率为90%，低于2024年度目标91%",
     ]
-    assert notices[0]["time"] == "2025年3月5日上午9:00"
+    # the sample's 约谈安排: from 9:00, 30 minutes each, in notice order (丙县 rank 4, 戊县 5)
+    assert [n["time"] for n in notices] == [
+        "2025年3月5日上午9:00—9:30",
+        "2025年3月5日上午9:30—10:00",
+    ]
+    assert notices[0]["materials_deadline"] == "请于2025年3月3日前将上述材料报送我办。"
 
 
 def test_documents_read_the_issuance_file_details_as_doc(setup):
@@ -155,7 +168,7 @@ def test_documents_read_the_issuance_file_details_as_doc(setup):
         "cc": "市委办公室，市人大常委会办公室，市政府办公室，市政协办公室",
         "printer": "邢台市质量强市战略领导小组办公室",
         "print_date": "2025年2月21日",
-        "interview_time": "2025年3月5日上午9:00",
+        "interview_time": "",  # the sample gives a 约谈安排 instead
         "interview_place": "邢台市市场监督管理局3楼会议室",
         "contact": "张××",
         "phone": "0319-0000000",
@@ -227,16 +240,16 @@ def test_dates_that_are_not_in_the_calendar_are_refused_with_their_line(tmp_path
         tmp_path,
         成文日期="2025年2月30日",
         印发日期="2025年13月1日",
-        约谈时间="2025年4月31日上午9:00",
+        约谈材料报送期限="2025年4月31日",
     )
     with pytest.raises(InputError) as err:
         load_issuance(path)
-    # lines 10, 14 and 15 of the sample file
+    # lines 10, 14 and 16 of the sample file
     assert [(p.code, p.file, p.line, p.message) for p in err.value.problems] == [
         ("impossible-date", "发文信息.yaml", 10, "“成文日期”中的日期“2025年2月30日”不存在（2025年2月只有28天）"),
         ("impossible-date", "发文信息.yaml", 14, "“印发日期”中的日期“2025年13月1日”不存在（没有13月）"),
-        ("impossible-date", "发文信息.yaml", 15,
-         "“约谈时间”中的日期“2025年4月31日”不存在（2025年4月只有30天）"),
+        ("impossible-date", "发文信息.yaml", 16,
+         "“约谈材料报送期限”中的日期“2025年4月31日”不存在（2025年4月只有30天）"),
     ]  # fmt: skip
 
 

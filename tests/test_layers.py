@@ -29,6 +29,7 @@ LAYERS = {
     "model": 4,
     "inputs": 5,
     "scoring": 6,
+    "collection": 6.5,  # forms and returns: reads like inputs, checks with the scoring rules
     "analysis": 7,
     "progress": 7,
     "outputs": 8,

@@ -60,7 +60,9 @@ class Page:
                     "top": mm(min(c["top"] for c in chars)),
                     "bottom": mm(max(c["bottom"] for c in chars)),
                     "x0": mm(chars[0]["x0"]),
-                    "x1": mm(max(c["x1"] for c in chars if c["text"] not in HANGING)),
+                    "x1": mm(
+                        max(c["x1"] for c in chars if c["text"] not in HANGING or c is chars[0])
+                    ),
                     "color": chars[0].get("non_stroking_color"),
                 }
             )

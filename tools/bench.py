@@ -22,6 +22,8 @@ Parts, each printed as soon as it is measured, then a summary with PASS/FAIL per
 (e) `evalgen robustness` (issue 15, 1,000 Monte Carlo runs) on the sample year and on the
     synthetic year of `--units`, and its peak memory at 100 against 1,000 runs (flat: the runs
     are scored in chunks). `--only-robustness` runs this part alone.
+(f) `evalgen forms --prefill` and `evalgen collect` (issue 13) on the sample year and on the
+    synthetic year of `--units`. `--only-collection` runs this part alone.
 
 Each measured command runs as a child process. Wall time is the child's; peak memory is
 sampled every 50 ms from /proc for the child and all its descendants (worker pools): the
@@ -792,6 +794,62 @@ def _hashes(folder: Path) -> dict[str, str]:
 # -- main ----------------------------------------------------------------------------------------
 
 
+# -- (f) forms and collect (issue 13) -----------------------------------------------------------
+
+FORMS_SAMPLE_SECONDS = 3.0  # evalgen forms, the 44 sample units and the team's workbook
+COLLECT_SAMPLE_SECONDS = 5.0  # evalgen collect, their 45 returns
+COLLECTION_BIG_SECONDS = 60.0  # each, for the synthetic year of --units
+
+
+def evalgen_collection(year_folder: Path, model: Path | None, work: Path, tag: str):
+    """`evalgen forms --prefill` from a year folder, then `evalgen collect` of those forms."""
+    forms, data = work / f"forms-{tag}", work / f"collected-{tag}"
+    for folder in (forms, data):
+        shutil.rmtree(folder, ignore_errors=True)
+    base = [sys.executable, "-m", "evalgen"]
+    extra = ["--model", str(model)] if model is not None else []
+    made = measure([*base, "forms", str(SAMPLE_YEAR), "--prefill", str(year_folder),
+                    "--out", str(forms), *extra])  # fmt: skip
+    got = measure([*base, "collect", str(SAMPLE_YEAR), str(forms), "--out", str(data), *extra])
+    return made, got
+
+
+def part_collection(work: Path, report: Report, units: int) -> None:
+    import synth
+
+    say("\n(f) evalgen forms and evalgen collect (issue 13)")
+    progress("forms and collect on the sample year")
+    made, got = evalgen_collection(SAMPLE_INPUTS / str(SAMPLE_YEAR), None, work, "sample")
+    show_run("forms, 44 sample units", made)
+    _judge(
+        report, f"forms, 44 sample units < {FORMS_SAMPLE_SECONDS:g} s", made, FORMS_SAMPLE_SECONDS
+    )
+    show_run("collect, 45 sample returns", got)
+    _judge(
+        report, f"collect, 45 returns < {COLLECT_SAMPLE_SECONDS:g} s", got, COLLECT_SAMPLE_SECONDS
+    )
+    big = work / f"synth{units}"
+    if not (big / "model.yaml").is_file():
+        progress(f"generating {units:,} units")
+        synth.generate(units, YEARS, big)
+    progress(f"forms and collect on {units:,} units")
+    made, got = evalgen_collection(big / str(SAMPLE_YEAR), big / "model.yaml", work, "big")
+    show_run(f"forms, {units:,} units", made)
+    _judge(
+        report,
+        f"forms, {units:,} units < {COLLECTION_BIG_SECONDS:g} s",
+        made,
+        COLLECTION_BIG_SECONDS,
+    )
+    show_run(f"collect, {units:,} returns", got)
+    _judge(
+        report,
+        f"collect, {units:,} returns < {COLLECTION_BIG_SECONDS:g} s",
+        got,
+        COLLECTION_BIG_SECONDS,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="evalgen benchmark against the targets of issue 5")
     parser.add_argument(
@@ -831,6 +889,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-jobs", action="store_true", help="skip (d)")
     parser.add_argument("--skip-robustness", action="store_true", help="skip (e)")
     parser.add_argument("--only-robustness", action="store_true", help="run (e) alone")
+    parser.add_argument("--skip-collection", action="store_true", help="skip (f)")
+    parser.add_argument("--only-collection", action="store_true", help="run (f) alone")
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep inputs and outputs in this folder"
     )
@@ -838,6 +898,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.only_robustness:
         args.skip_sample = args.skip_3000 = args.skip_scoring = args.skip_jobs = True
+        args.skip_collection = True
+    if args.only_collection:
+        args.skip_sample = args.skip_3000 = args.skip_scoring = args.skip_jobs = True
+        args.skip_robustness = True
     if args.score_child is not None:
         return score_child(args.score_child, args.score_indicators)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up children and files
@@ -865,6 +929,8 @@ def main(argv: list[str] | None = None) -> int:
             part_jobs(cli, work, report, args.repeat)
         if not args.skip_robustness:
             part_robustness(work, report, args.units)
+        if not args.skip_collection:
+            part_collection(work, report, args.units)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -30,7 +30,7 @@ Named styles (restyle them in Word; every paragraph uses one): 公文正文, 主
 一级标题 (黑体), 二级标题 (楷体), 三级标题, 一级标题字符/二级标题字符 (run styles for "一、…："
 and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注, 表后空段,
 图片, 图题, 印章空行, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
-附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段; the unit report 副标题; the notice 文书编号.
+附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段 (the notice shares its 发文机关标志 and 发文字号).
 Tables use the table style 公文表格.
 
 Output is deterministic: the zip is rewritten with `evalgen.outputs.zips.stable_zip`.
@@ -287,9 +287,7 @@ def _bulletin_styles() -> list[tuple]:
 
 
 def _report_styles() -> list[tuple]:
-    return [
-        _style("GwSubtitle", "副标题", _rpr(KAITI, SZ3), keep_next=True, after=LINE, jc="center")
-    ]
+    return []
 
 
 def _notice_styles() -> list[tuple]:
@@ -297,6 +295,20 @@ def _notice_styles() -> list[tuple]:
     return [
         _style("GwNoticeNumber", "文书编号", number, keep_next=True, after=LINE // 2, jc="center")
     ]
+
+
+def _banner_styles() -> list[tuple]:
+    """The bulletin's 版头 styles (发文机关标志, 发文字号 with its red rule), as the bulletin has them."""
+    return [style for style in _bulletin_styles() if style[1] in _BANNER_STYLES]
+
+
+_BANNER_STYLES = ("GwBanner", "GwDocNumber")
+
+
+def _banner(doc, number: str) -> None:
+    """版头: the red 发文机关标志, then the 发文字号 over the red rule (the rule even without one)."""
+    _p(doc, "发文机关标志", "{{ doc.banner }}")
+    _p(doc, "发文字号", number)
 
 
 _KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Header", "Footer"}
@@ -728,15 +740,18 @@ def _colophon(doc) -> None:
 
 
 def build_unit_report():
-    """单位报告: result, indicator details, key tasks, N/A and adjustments, charts, fixes."""
+    """单位报告, a feedback letter: 主送, opening, result (with the trend chart), indicator
+    details (with the attainment chart), key tasks, N/A and adjustments, gaps, follow-ups,
+    特此反馈。 and the signature. Headings come numbered from the context (`headings`)."""
     doc = _issued_properties(_new_document(_report_styles(), SZ5))
     # Unit name on its own line: the full title is a little over one line at 2号.
     title = _p(doc, "公文标题", "{{ unit }}")
     title.runs[0].add_break()
     _runs(title, ["{{ subject }}"])
-    _p(doc, "副标题", "{{ doc.issuer }}　{{ doc.date }}")
+    _p(doc, "主送机关", "{{ addressee }}")
+    _p(doc, "公文正文", "{{ opening }}")
 
-    _p(doc, "一级标题", "一、考核结果")
+    _p(doc, "一级标题", "{{ headings.result }}")
     _p(doc, "公文正文", "{{ headline }}")
     _p(doc, "表题", "表1　考核结果")
     keys = ["total", "grade", "rank", "change", "base", "bonus", "penalty"]
@@ -750,7 +765,7 @@ def build_unit_report():
     )
     _figure(doc, "charts.trend", "图1　历年总分和名次")
 
-    _p(doc, "一级标题", "二、指标得分明细")
+    _p(doc, "一级标题", "{{ headings.details }}")
     _p(doc, "表题", "表2　指标得分明细")
     left = "表格文字左对齐"
     # Each category opens with a row of its own (r.category is set on its first indicator).
@@ -783,7 +798,7 @@ def build_unit_report():
     _tag(doc, "endif")
     _figure(doc, "charts.attainment", "图2　各项指标得分率与组内平均")
 
-    _p(doc, "一级标题", "三、不适用指标和加减分")
+    _p(doc, "一级标题", "{{ headings.adjustments }}")
     _tag(doc, "if not_applicable")
     _tag(doc, "for it in not_applicable")
     _p(doc, "公文正文", "{{ it }}")
@@ -807,21 +822,41 @@ def build_unit_report():
     _p(doc, "公文正文", "本年度无加分、扣分和一票否决事项。")
     _tag(doc, "endif")
 
-    # Each chart with the section it illustrates ("四、图表" is not a 公文 heading).
-    _p(doc, "一级标题", "四、需要改进的问题")
-    _numbered(doc, "fixes", "{{ it }}")
+    _p(doc, "一级标题", "{{ headings.gaps }}")
+    _tag(doc, "for it in praise")
+    _p(doc, "公文正文", "{{ it }}")
+    _tag(doc, "endfor")
+    _tag(doc, "for it in fixes")
+    # numbered (一)(二)… when there are several; a single gap is not numbered
+    number = "{% if fixes|length > 1 %}（{{ " + CN_NUMS + "[loop.index0] }}）{% endif %}"
+    _p(doc, "公文正文", (number + "{{ it.title }}。", "二级标题字符"), "{{ it.text }}")
+    _tag(doc, "endfor")
+    # From the small losses on, each paragraph keeps with the next (a few short lines), so
+    # the signature's page carries text as GB/T 9704 asks.
+    _tag(doc, "if minor")
+    minor = _p(doc, "公文正文", "{{ '此外，' if fixes else '' }}{{ minor }}")
+    minor.paragraph_format.keep_with_next = True
+    _tag(doc, "endif")
+    _tag(doc, "if not fixes and not minor and not praise")
+    _p(doc, "公文正文", "各项指标均已达到要求，请继续保持。").paragraph_format.keep_with_next = True
+    _tag(doc, "endif")
     _tag(doc, "if triggers")
-    _p(doc, "一级标题", "五、约谈及整改要求")
-    _numbered(doc, "triggers", "{{ it }}")
+    _p(doc, "一级标题", "{{ headings.triggers }}")
+    _tag(doc, "for it in triggers")
+    _p(doc, "公文正文", "{{ loop.index }}.{{ it }}").paragraph_format.keep_with_next = True
+    _tag(doc, "endfor")
     _tag(doc, "endif")
     _appeals_section(doc)
+    # the closing keeps with the signature, so that no page holds the signature alone
+    _p(doc, "公文正文", "特此反馈。").paragraph_format.keep_with_next = True
+    _signature(doc)
     return doc
 
 
 def _appeals_section(doc) -> None:
     """复核情况 (issue 14): the unit's appeals with 结论 and 依据, after the last section."""
     _tag(doc, "if appeals.rows")
-    _p(doc, "一级标题", "{{ '七' if triggers else '六' }}、复核情况")
+    _p(doc, "一级标题", "{{ headings.appeals }}")
     _p(doc, "公文正文", "{{ appeals.intro }}")
     _table(
         doc,
@@ -840,29 +875,27 @@ def _appeals_section(doc) -> None:
 
 def build_notice():
     """约谈通知书: reasons with figures, then time, place, attendees, materials, contact."""
-    doc = _issued_properties(_new_document(_notice_styles(), SZ_S4))
+    doc = _issued_properties(_new_document(_banner_styles(), SZ_S4))
+    _banner(doc, "{{ number }}")
     _p(doc, "公文标题", "{{ title }}")
-    _tag(doc, "if number")
-    _p(doc, "文书编号", "{{ number }}")
-    _tag(doc, "endif")
     _p(doc, "主送机关", "{{ addressee }}")
     _p(doc, "公文正文", "{{ intro }}")
-    _numbered(doc, "reasons", "{{ it }}。")
+    _numbered(doc, "reasons", "{{ it }}{{ '。' if loop.last else '；' }}")
     _p(doc, "公文正文", "{{ decision }}")
     h1 = "一级标题字符"
-    _p(doc, "公文正文", ("一、约谈时间：", h1), "{{ time }}")
-    _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}")
-    _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}")
+    _p(doc, "公文正文", ("一、约谈时间：", h1), "{{ time }}。")
+    _p(doc, "公文正文", ("二、约谈地点：", h1), "{{ place }}。")
+    _p(doc, "公文正文", ("三、参加人员：", h1), "{{ attendees }}。")
     # The materials run on in one paragraph (saves lines so a notice fits one page), and the
     # last lines keep with the signature, so that no page holds the signature alone.
     items = (
         "{% for it in materials %}（{{ " + CN_NUMS + "[loop.index0] }}）{{ it }}"
-        "{{ '。' if loop.last else '；' }}{% endfor %}"
+        "{{ '。' if loop.last else '；' }}{% endfor %}{{ materials_deadline }}"
     )
     _p(doc, "公文正文", ("四、需提交材料：", h1), items).paragraph_format.keep_with_next = True
     _tag(doc, "if contact")
     _p(
-        doc, "公文正文", ("五、联系人：", h1), "{{ contact }}"
+        doc, "公文正文", ("五、联系人：", h1), "{{ contact }}。"
     ).paragraph_format.keep_with_next = True
     _tag(doc, "endif")
     _signature(doc)

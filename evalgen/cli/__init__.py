@@ -343,6 +343,12 @@ def diff(run_a: Path, run_b: Path, xlsx: Path | None, docx: Path | None) -> None
         click.echo(f"复核情况说明已写入：{docx}")
 
 
+from .collection import collect, forms  # noqa: E402 - issue 13: the collection round
+
+main.add_command(forms)
+main.add_command(collect)
+
+
 def _robustness_summary(run: pipeline.Robustness) -> str:
     record = run.record
     s, summary = record["settings"], record["summary"]

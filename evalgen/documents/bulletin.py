@@ -21,13 +21,17 @@ from .context import (
     doc_fields,
 )
 from .wording import (
+    DEFAULT_PLACES,
     LOW_TASK_SCORE,
+    as_self,
     bands,
     change_text,
     cn_ordinal,
     grade_names,
+    indicator_places,
     join,
     missed_word,
+    self_reference,
     triggered,
     unit_tasks,
     value_text,
@@ -35,6 +39,8 @@ from .wording import (
 
 __all__ = ["BARS_UP_TO", "bulletin_context"]
 
+# Up to this many indicators some unit missed are named in the overview (除X、Y外，其余…).
+_NAMED_MISSES = 3
 # A group of up to this many units gets a bar per unit in the bulletin; a larger one (a
 # province's, a country's) a histogram of its totals (`charts.spread`).
 BARS_UP_TO = 60
@@ -59,7 +65,7 @@ def bulletin_context(
     all_units = [u for g in groups for u in g["units"]]
     rectify_units = triggered(all_units, "整改")
     summon_units = triggered(all_units, "约谈")
-    missed = _missed_indicators(groups)
+    missed = _missed_indicators(model, groups)
     return {
         "doc": doc_fields(issuance),
         "year": year,
@@ -69,7 +75,7 @@ def bulletin_context(
         + _attainment(groups, year),
         "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
         "charts": _charts(model, groups),
-        "rectify": _rectify(model, rectify_units),
+        "rectify": _rectify(model, issuance, rectify_units),
         "summon": _summon(summon_units),
         "problems": _problem_sentences(missed, groups),
         "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
@@ -128,9 +134,10 @@ def _totals_chart(model: ScoringModel, group: GroupRecord) -> TotalsChart:
     }
 
 
-def _rectify(model: ScoringModel, units: list[UnitRecord]) -> FollowUpList:
+def _rectify(model: ScoringModel, issuance: Issuance, units: list[UnitRecord]) -> FollowUpList:
     """整改: the units told to report and rectify, with their reasons."""
     action = next((f.action for f in model.followups if f.kind == "整改"), "")
+    action = as_self(action, issuance.issuer)  # the bulletin named the office in full already
     return {
         "intro": (
             f"以下{len(units)}个单位在本组考核中位列后{cn_count(_bottom_count(model))}名，"
@@ -207,15 +214,26 @@ def _attainment(groups: list[GroupRecord], year: int) -> list[str]:
         by_ind: dict[str, list[bool]] = {}
         for name, ok in checks:
             by_ind.setdefault(name, []).append(ok)
-        full = [n for n, v in by_ind.items() if all(v)]
         text = (
             f"从{group['name']}设有年度目标值的{len(by_ind)}项指标看，"
             f"应考核{len(checks)}项次，达到{year}年度目标{met}项次，达标率{met / len(checks) * 100:.1f}%"
         )
-        if full:
-            text += f"；{join(full[:4])}{'等' if len(full) > 4 else ''}{len(full)}项指标全部达标"
-        out.append(text + "。")
+        out.append(text + _fully_met(by_ind) + "。")
     return out
+
+
+def _fully_met(by_ind: dict[str, list[bool]]) -> str:
+    """Which indicators every unit met: the few misses named (除X外，其余19项…), else up to
+    four of the met ones (X、Y等12项…); "" if none was met by all."""
+    full = [n for n, v in by_ind.items() if all(v)]
+    missed = [n for n, v in by_ind.items() if not all(v)]
+    if not full:
+        return ""
+    if not missed:
+        return f"；{len(full)}项指标全部达标"
+    if len(missed) <= _NAMED_MISSES:
+        return f"；除{join(missed)}外，其余{len(full)}项指标全部达标"
+    return f"；{join(full[:4])}{'等' if len(full) > 4 else ''}{len(full)}项指标全部达标"
 
 
 def _group_section(model: ScoringModel, group: GroupRecord, index: int) -> GroupSection:
@@ -244,10 +262,11 @@ def _group_section(model: ScoringModel, group: GroupRecord, index: int) -> Group
     }
 
 
-def _missed_indicators(groups: list[GroupRecord]) -> list[_Missed]:
+def _missed_indicators(model: ScoringModel, groups: list[GroupRecord]) -> list[_Missed]:
     """Target indicators ordered by how many units missed them."""
     out: list[_Missed] = []
     for group in groups:
+        places = indicator_places(model, group["key"])
         # indicator id → the indicator (as the first unit that missed it has it), the units
         by_ind: dict[str, tuple[IndicatorRecord, list[str]]] = {}
         for u in group["units"]:
@@ -259,7 +278,7 @@ def _missed_indicators(groups: list[GroupRecord]) -> list[_Missed]:
                 {
                     "group": group["name"],
                     "name": ind["name"],
-                    "target": value_text(ind, "target"),
+                    "target": value_text(ind, "target", places.get(ind["id"], DEFAULT_PLACES)),
                     "missed": missed_word(ind),
                     "units": units,
                 }
@@ -302,7 +321,7 @@ def _requirements(
             "title": "抓好问题整改",
             "text": (
                 f"列入后{cn_count(_bottom_count(model))}名的{len(rectify)}个单位要深入查找原因，"
-                f"于本通报印发之日起{issuance.deadline}内向{issuance.issuer}书面报告，并提交整改方案；"
+                f"于本通报印发之日起{issuance.deadline}内向{self_reference(issuance.issuer)}书面报告，并提交整改方案；"
                 f"被约谈的{len(summon)}个单位要按约谈要求逐项整改，整改情况纳入下一年度考核。"
             ),
         },

@@ -4,7 +4,7 @@ A context is plain JSON-safe data, built from the results by `bulletin.bulletin_
 `feedback.unit_contexts` and `feedback.notice_contexts`; renderers only present it. Charts
 appear as specs (`{"kind": ..., "data": ...}`, kinds in `charts.kinds.CHARTS`) that the
 renderer turns into images. Every sentence is a function of the data.
-Punctuation: whole sentences (overview, grade_lines, problems, fixes, triggers) end with 。;
+Punctuation: whole sentences (overview, grade_lines, problems, fix texts, triggers) end with 。;
 list fragments (reasons, reason, materials) do not — the template adds 。 or ；.
 Figures are printed (str) except where a chart or a file name needs the number.
 """
@@ -29,6 +29,7 @@ __all__ = [
     "FragileRow",
     "FollowUpList",
     "FollowUpUnit",
+    "Gap",
     "GradesChart",
     "GradesData",
     "GroupCounts",
@@ -298,8 +299,17 @@ class UnitCharts(TypedDict):
     trend: TrendChart
 
 
+class Gap(TypedDict):
+    """A group of gaps in 需要改进的问题: （一）{title}。{text} — text a whole sentence."""
+
+    title: str  # 年度目标未完成, 质量措施落实情况失分较多, 重点任务推进不够有力, …
+    text: str
+
+
 class UnitReportContext(TypedDict):
-    """One unit's feedback report (考核结果反馈报告)."""
+    """One unit's feedback report (考核结果反馈报告), a letter: 主送, opening, sections,
+    特此反馈。, 署名 and date. Section headings are numbered in order of presence
+    (`headings`: key → 一、考核结果 …; a section added later takes a key of its own)."""
 
     doc: DocFields
     year: int
@@ -308,13 +318,18 @@ class UnitReportContext(TypedDict):
     file_stem: str
     title: str
     subject: str
+    addressee: str  # 主送: 清河县：
+    opening: str  # why this letter, on what basis
+    headings: dict[str, str]  # result, details, adjustments, gaps[, triggers]
     headline: str
     summary: UnitSummary
     rows: list[IndicatorRow]
     not_applicable: list[str]
     adjustments: list[AdjustmentRow]
     tasks: list[TaskRow]
-    fixes: list[str]
+    praise: list[str]  # whole sentences, before the gaps
+    fixes: list[Gap]  # the main gaps, grouped, most serious first
+    minor: str  # small losses summed up in one sentence, or ""
     triggers: list[str]
     charts: UnitCharts
     appeals: AppealSection  # 复核情况 (issue 14): `review.unit_appeals`
@@ -333,14 +348,16 @@ class NoticeContext(TypedDict):
     unit: str
     file_stem: str
     title: str
-    addressee: str
+    addressee: str  # 主送: the unit (宁晋县：), as the text says 你单位
     intro: str
     reasons: list[str]
     decision: str
-    time: str
+    interviewee: str  # 主要负责同志 / 分管负责同志: in the decision and first in attendees
+    time: str  # its own slot (约谈安排), the one 约谈时间, or 另行通知
     place: str
     attendees: str
     materials: list[str]
+    materials_deadline: str  # a whole sentence: 请于2025年3月3日前将上述材料报送我办。
     contact: str
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
-from ..numbers import dec, fmt_decisive, fmt_number, fmt_places, fmt_total
+from ..numbers import dec, fmt_number, fmt_total
 from ..outputs.records import (
     AdjustmentRecord,
     GroupRecord,
@@ -21,17 +20,27 @@ from .context import (
     AttainmentRow,
     DocFields,
     IndicatorRow,
-    NoticeContext,
     TaskRow,
     TrendPoint,
     UnitReportContext,
     UnitSummary,
     doc_fields,
 )
+from .gaps import gaps, minor_losses, praise
+from .notice import notice_contexts
 from .review import unit_appeals
-from .wording import LOW_TASK_SCORE, change_text, missed_word, triggered, unit_tasks, value_text
+from .wording import (
+    DEFAULT_PLACES,
+    as_self,
+    change_text,
+    cn_ordinal,
+    indicator_places,
+    self_reference,
+    unit_tasks,
+    value_text,
+)
 
-__all__ = ["History", "notice_contexts", "unit_contexts"]
+__all__ = ["History", "notice_contexts", "unit_contexts"]  # notices: `notice`
 
 # Each earlier year → unit → its "total" and "rank" (`outputs.results.history_points`).
 History = Mapping[int, Mapping[str, Mapping[str, Any]]]
@@ -81,8 +90,10 @@ def _unit_context(
 ) -> UnitReportContext:
     """One unit's report: headline, summary and tables, what to fix, its two charts."""
     year = results["year"]
+    places = indicator_places(model, group["key"])
+    appeals = unit_appeals(results, unit["unit"])
     return {
-        "appeals": unit_appeals(results, unit["unit"]),
+        "appeals": appeals,
         "doc": doc,
         "year": year,
         "unit": unit["unit"],
@@ -90,14 +101,22 @@ def _unit_context(
         "file_stem": f"{unit['unit']}_{year}年度考核结果反馈",
         "title": f"{unit['unit']}{year}年度{model.assessment}结果反馈报告",
         "subject": f"{year}年度{model.assessment}结果反馈报告",
+        "addressee": f"{unit['unit']}：",
+        "opening": _opening(model, doc, year),
+        "headings": _headings(bool(unit["triggers"]), bool(appeals["rows"])),
         "headline": _headline(model, results, group, unit),
         "summary": _summary(unit),
-        "rows": _indicator_rows(unit),
+        "rows": _indicator_rows(unit, places),
         "not_applicable": _not_applicable(unit),
         "adjustments": _adjustment_rows(unit, results["bonus_cap"]),
         "tasks": _task_rows(unit),
-        "fixes": _fixes(unit),
-        "triggers": [f"{t['kind']}：{t['reason']}。{t['action']}。" for t in unit["triggers"]],
+        "praise": praise(unit, group["name"]),
+        "fixes": gaps(unit, year, places),
+        "minor": minor_losses(unit),
+        "triggers": [
+            f"{t['kind']}：{t['reason']}。{as_self(t['action'], doc['issuer'])}。"
+            for t in unit["triggers"]
+        ],
         "charts": {
             "attainment": {
                 "kind": "attainment",
@@ -109,6 +128,33 @@ def _unit_context(
             },
         },
     }
+
+
+# The report's sections in order (key, heading); `_headings` numbers those present.
+SECTIONS = (
+    ("result", "考核结果"),
+    ("details", "指标得分明细"),
+    ("adjustments", "不适用指标和加减分"),
+    ("gaps", "需要改进的问题"),
+    ("triggers", "约谈及整改要求"),
+    ("appeals", "复核情况"),
+)
+
+
+def _headings(has_triggers: bool, has_appeals: bool = False) -> dict[str, str]:
+    """Section key → its numbered heading (一、考核结果), counting only the sections present."""
+    absent = {k for k, here in (("triggers", has_triggers), ("appeals", has_appeals)) if not here}
+    present = [(k, t) for k, t in SECTIONS if k not in absent]
+    return {k: f"{cn_ordinal(n)}、{t}" for n, (k, t) in enumerate(present, 1)}
+
+
+def _opening(model: ScoringModel, doc: DocFields, year: int) -> str:
+    """The letter's first paragraph: what was assessed, on what basis, and why it is sent."""
+    basis = f"{model.basis}和" if model.basis else ""
+    return (
+        f"根据{basis}年度质量工作考核制度，{self_reference(doc['issuer'])}组织开展了"
+        f"{year}年度{model.assessment}。现将你单位考核结果反馈如下。"
+    )
 
 
 def _headline(
@@ -138,7 +184,7 @@ def _summary(unit: UnitRecord) -> UnitSummary:
     }
 
 
-def _indicator_rows(unit: UnitRecord) -> list[IndicatorRow]:
+def _indicator_rows(unit: UnitRecord, places: dict[str, int]) -> list[IndicatorRow]:
     """The indicator table, the category named on its first indicator only."""
     rows: list[IndicatorRow] = []
     last_category: str | None = None
@@ -149,8 +195,8 @@ def _indicator_rows(unit: UnitRecord) -> list[IndicatorRow]:
             {
                 "category": ind["category"] if first else "",
                 "name": ind["name"],
-                "value": value_text(ind),
-                "target": value_text(ind, "target"),
+                "value": value_text(ind, places=places.get(ind["id"], DEFAULT_PLACES)),
+                "target": value_text(ind, "target", places.get(ind["id"], DEFAULT_PLACES)),
                 "rule": ind["rule_label"],
                 "points": ind["text"]["points"] if not ind["not_applicable"] else "—",
                 "score": ind["text"]["score"] if not ind["not_applicable"] else "—",
@@ -234,97 +280,3 @@ def _task_rows(unit: UnitRecord) -> list[TaskRow]:
         }
         for t in unit_tasks(unit)
     ]
-
-
-def _lost(ind: IndicatorRecord) -> str:
-    """Points lost in prose, as the table prints them, without trailing zeros (失分1.45分,
-    失分30分, 失分0.005分)."""
-    return fmt_places(Decimal(ind["text"]["lost"]))
-
-
-def _task_average(ind: IndicatorRecord) -> str:
-    """The weighted task score in prose: two places, more where it would print as its full
-    marks while points were lost (99.999 is not 100)."""
-    value, target = dec(ind["value"]), ind["target"]
-    return fmt_number(value, 2) if target is None else fmt_decisive(value, dec(target), 2)[0]
-
-
-def _fixes(unit: UnitRecord) -> list[str]:
-    """What the unit must fix: vetoes and penalties first, then every point lost, largest first."""
-    out = [
-        f"{adj['name']}（{adj['kind_label']}）：{adj['basis']}。"
-        for adj in unit["adjustments"]
-        if adj["kind"] in ("veto", "penalty")
-    ]
-    losing = sorted((i for i in unit["indicators"] if i["lost"]), key=lambda i: -i["lost"])
-    for ind in losing:
-        if ind.get("tasks"):
-            value = _task_average(ind)
-            out.append(f"{ind['name']}：加权平均完成得分{value}分，失分{_lost(ind)}分。")
-        elif ind["met"] is False:
-            out.append(
-                f"{ind['name']}：完成值{value_text(ind)}，{missed_word(ind)}年度目标"
-                f"{value_text(ind, 'target')}，失分{_lost(ind)}分。"
-            )
-        else:
-            out.append(f"{ind['name']}：失分{_lost(ind)}分（{ind['rule_text']}）。")
-    for task in unit_tasks(unit):
-        if task["score"] < LOW_TASK_SCORE:
-            out.append(
-                f"重点任务{task['no']}“{task['name']}”（{task['role']}）完成得分"
-                f"{fmt_number(dec(task['score']))}分，需加快推进。"
-            )
-    return out or ["各项指标均已达到要求，请继续保持。"]
-
-
-# -- interview notices (约谈通知书) -------------------------------------------------------------
-
-
-def _interviewee(actions: Iterable[str]) -> str:
-    """Whom the rules summon: the principal leader if any rule says so, else the one in charge."""
-    said = list(actions)
-    if any("主要负责" in a for a in said) or not any("分管负责" in a for a in said):
-        return "主要负责同志"
-    return "分管负责同志"
-
-
-def notice_contexts(
-    model: ScoringModel, results: YearRecord, issuance: Issuance
-) -> list[NoticeContext]:
-    """One interview notice per summoned unit, every reason with its figures."""
-    out: list[NoticeContext] = []
-    summoned = [u for g in results["groups"] for u in triggered(g["units"], "约谈")]
-    doc = doc_fields(issuance)
-    for seq, unit in enumerate(summoned, 1):
-        summons = [t for t in unit["triggers"] if t["kind"] == "约谈"]
-        reasons = [t["reason"] for t in summons]
-        who = _interviewee(t["action"] for t in summons)
-        number = (
-            issuance.notice_number.replace("{序号}", str(seq)) if issuance.notice_number else ""
-        )
-        out.append(
-            {
-                "doc": doc,
-                "year": results["year"],
-                "seq": seq,
-                "number": number,
-                "unit": unit["unit"],
-                "file_stem": f"{unit['unit']}_约谈通知书",
-                "title": "约谈通知书",
-                "addressee": f"{unit['unit']}{who}：",
-                "intro": f"经{results['year']}年度{model.assessment}，你单位存在以下问题：",
-                "reasons": reasons,
-                "decision": (
-                    f"依据{model.basis or '年度质量工作考核制度'}有关规定，经研究，"
-                    f"决定对你单位{who}进行约谈。现将有关事项通知如下："
-                ),
-                "time": issuance.interview_time or "另行通知",
-                "place": issuance.interview_place or "另行通知",
-                "attendees": "你单位主要负责同志、分管负责同志及相关科室负责人",
-                "materials": list(issuance.materials),
-                "contact": f"{issuance.contact}，电话：{issuance.phone}"
-                if issuance.contact
-                else "",
-            }
-        )
-    return out

@@ -5,11 +5,12 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import InputError, Problem
 from ..yamlfile import YamlError, yaml_load
+from .schedule import SCHEDULE_KEY, Schedule, parse_clock, parse_schedule
 
 __all__ = ["ISSUANCE_FILE", "PUBLICITY_KEYS", "Issuance", "load_issuance"]
 
@@ -17,7 +18,14 @@ ISSUANCE_FILE = "发文信息.yaml"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 # Fields that are, or may contain, a calendar date (约谈时间: "2025年3月5日上午9:00").
-_DATED = ("成文日期", "印发日期", "约谈时间", "整改期限", *("公示期", "公示日期"))
+_DATED = (
+    "成文日期",
+    "印发日期",
+    "约谈时间",
+    "整改期限",
+    "约谈材料报送期限",
+    *("公示期", "公示日期"),
+)
 _REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
 _OPTIONAL: tuple[str, ...] = (
     "抄送",
@@ -27,6 +35,7 @@ _OPTIONAL: tuple[str, ...] = (
     "联系电话",
     "整改期限",
     "约谈通知书编号",
+    "约谈材料报送期限",
 )
 # The 公示 of a 初评 run (issue 14): required then, by `documents.publicity`.
 PUBLICITY_KEYS = ("公示期", "公示日期", "异议受理方式", "异议受理地址")
@@ -50,6 +59,7 @@ _FIELDS = {
     "publicity_date": "公示日期",
     "objection_how": "异议受理方式",
     "objection_where": "异议受理地址",
+    "materials_deadline": "约谈材料报送期限",
 }
 _DEFAULT_MATERIALS = (
     "存在问题的原因分析和整改方案（加盖单位公章）",
@@ -81,6 +91,10 @@ class Issuance:
     publicity_date: str = ""
     objection_how: str = ""
     objection_where: str = ""
+    materials_deadline: str = ""  # 约谈材料报送期限: 2025年3月3日
+    schedule: Schedule = field(default_factory=Schedule)  # 约谈安排
+    file: str = ISSUANCE_FILE  # where it was read, for problems found later
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
     seal: bool = False  # 加盖印章: the 署名 and 成文日期 of GB/T 9704 7.3.5.1, else 7.3.5.2
 
 
@@ -102,6 +116,7 @@ def load_issuance(path: Path) -> Issuance:
         )
         materials = list(_DEFAULT_MATERIALS)
     seal = _seal(name, data, lines, problems)
+    schedule = _schedule(name, data, values, lines, problems)
     if problems:
         raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
     return Issuance(
@@ -109,6 +124,9 @@ def load_issuance(path: Path) -> Issuance:
         deadline=values["整改期限"] or "30日",
         materials=tuple(materials),
         seal=seal,
+        schedule=schedule,
+        file=name,
+        lines=dict(lines),
     )
 
 
@@ -138,6 +156,40 @@ def _seal(name: str, data: dict, lines: dict[str, int], problems: list[Problem])
     return value
 
 
+def _schedule(
+    name: str, data: dict, values: dict[str, str], lines: dict[str, int], problems: list[Problem]
+) -> Schedule:
+    """约谈安排 (a start and slot, or a time per unit), exclusive of 约谈时间; the materials'
+    deadline may not fall after the interviews begin."""
+    if SCHEDULE_KEY not in data:
+        return Schedule()
+    line = lines.get(SCHEDULE_KEY)
+    schedule, found = parse_schedule(data[SCHEDULE_KEY], name, line)
+    problems.extend(found)
+    if values.get("约谈时间"):
+        problems.append(
+            Problem(
+                "“约谈时间”和“约谈安排”只能填写一项",
+                file=name,
+                line=line,
+                hint="所有单位同一时间：填“约谈时间”；按单位排时间：填“约谈安排”",
+                code="schedule-conflict",
+            )
+        )
+    deadline = parse_clock(values.get("约谈材料报送期限", "") + "23:59")
+    if deadline and schedule.start and deadline.date() > schedule.start.date():
+        problems.append(
+            Problem(
+                f"“约谈材料报送期限”（{values['约谈材料报送期限']}）晚于约谈开始日期",
+                file=name,
+                line=lines.get("约谈材料报送期限"),
+                hint="材料应在约谈前报送",
+                code="materials-after-interview",
+            )
+        )
+    return schedule
+
+
 def _read(path: Path) -> tuple[dict, dict[str, int]]:
     """The file's mapping and the line of each key; InputError if it cannot be read."""
     name = path.name
@@ -159,7 +211,7 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
 
 def _unknown_keys(name: str, data: dict, lines: dict[str, int]) -> list[Problem]:
     problems = []
-    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SEAL_KEY)
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SCHEDULE_KEY, SEAL_KEY)
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
@@ -203,7 +255,7 @@ def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem
 def _date_problems(name: str, values: dict[str, str], lines: dict[str, int]) -> list[Problem]:
     """Dates written the wrong way, and dates that are not in the calendar (2025年2月30日)."""
     problems = []
-    for key in ("成文日期", "印发日期", "公示日期"):
+    for key in ("成文日期", "印发日期", "约谈材料报送期限", "公示日期"):
         if values.get(key) and not _DATE.match(values[key]):
             problems.append(
                 Problem(

@@ -17,6 +17,7 @@ from .appeals import APPEALS_SHEET, Appeal, overlay, read_appeals
 from .checker import Checker, suggest_unit
 from .events import read_events
 from .figures import read_figures
+from .provenance import check_complete, with_returned
 from .reader import find_tables
 from .records import Event, Figure, Source
 from .tasks import read_tasks
@@ -53,6 +54,7 @@ def read_year(model: ScoringModel, folder: Path, year: int, *, appeals: bool = T
     model = model_for_year(model, year)
     if not folder.is_dir():
         raise InputError(f"找不到{year}年度的数据文件夹：{folder}", code="missing-folder")
+    check_complete(folder, year)  # a year merged by `evalgen collect` with units missing
     names = [g.input.sheet for g in model.groups.values()]
     names += [g.task_input.sheet for g in model.groups.values() if g.task_input]
     names.append(model.adjustment_input.sheet)
@@ -74,6 +76,10 @@ def read_year(model: ScoringModel, folder: Path, year: int, *, appeals: bool = T
         _apply_appeals(check, result, found.tables[APPEALS_SHEET])
     errors = [p for p in check.problems if p.severity == "error"]
     result.warnings = [p for p in check.problems if p.severity != "error"]
+    if not errors:  # merged by `evalgen collect`: each figure names the returned cell
+        result.figures, result.tasks, result.events = with_returned(
+            folder, result.figures, result.tasks, result.events
+        )
     if errors:
         raise InputError(
             f"{year}年度数据有{len(errors)}处问题，请逐一修改后重新运行",

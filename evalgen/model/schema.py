@@ -53,6 +53,9 @@ class Indicator(_Strict):
     applies_to: list[str] | None = None
     source: Literal["value", "tasks"] = "value"
     note: str = ""
+    # Places its value and target are printed with, everywhere (tables, text, reasons); more
+    # only where a value and its target would otherwise look equal (98.249% against 98.25%).
+    decimals: int = Field(default=2, ge=0, le=6)
 
 
 class Category(_Strict):

@@ -122,7 +122,7 @@ def _safety_floor_check(rule: FollowUpRule, result: UnitResult, scope: Scope) ->
     out = []
     for ind, value, target in result.floor_misses:
         relation = "低于" if ind.direction == "higher" else "高于"
-        shown, goal = fmt_decisive(value, target, 2)  # 98.249 below 98.25 shows as such
+        shown, goal = fmt_decisive(value, target, ind.decimals)  # 98.249 below 98.25
         out.append(
             f"{ind.name}为{shown}{ind.measure}，"
             f"{relation}{scope.year.year}年度目标{goal}{ind.measure}"

@@ -1,0 +1,111 @@
+"""`evalgen forms` and `evalgen collect`: thin commands over `evalgen.collection.api`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..problems import InputError
+from .common import CONTEXT, friendly, inputs_option, issuance_option, model_option
+
+__all__ = ["collect", "forms"]
+
+
+@click.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@inputs_option
+@model_option
+@issuance_option
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="填报表写入的文件夹。默认：填报表/年度/；已有的同名文件夹改名保留为 年度.prev-N。",
+)
+@click.option(
+    "--prefill",
+    metavar="文件夹",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="用已有的年度数据文件夹（如 数据/2024）预先填好填报表；其旁边的上一年度文件夹的数值作为“上年完成值”列出。",
+)
+@click.option(
+    "--deadline", metavar="文字", default="见报送通知", help="报送截止时间，写入填报说明。"
+)
+@friendly
+def forms(
+    year: int,
+    inputs_dir: Path | None,
+    model: Path | None,
+    issuance_file: Path | None,
+    out_dir: Path | None,
+    prefill: Path | None,
+    deadline: str,
+) -> None:
+    """按考核细则为每个单位生成数据填报表，并生成考核组评分表。
+
+    每份填报表只含该单位的指标（及市直部门的重点任务、加分申报），填报单元格有数据验证，
+    其余单元格锁定，含识别信息（单位、年度、考核细则版本），报回后 evalgen collect 可自动识别。
+    联系人取自发文信息文件。
+
+    \b
+    示例：
+      evalgen forms 2025 --deadline 2026年1月15日
+      evalgen forms 2024 --prefill 数据/2024 --out 填报表/2024
+    """
+    from ..collection.api import make_forms
+
+    made = make_forms(
+        year, out_dir, model, prefill=prefill, issuance_file=issuance_file,
+        deadline=deadline, inputs_dir=inputs_dir,
+    )  # fmt: skip
+    click.echo(f"{year}年度填报表已生成：{len(made.files)}个文件，在 {made.folder}")
+    if made.kept_aside:
+        click.echo(f"原有的文件夹已保留在：{made.kept_aside}")
+
+
+@click.command(context_settings=CONTEXT, options_metavar="[选项]")
+@click.argument("year", type=int, metavar="年度")
+@click.argument(
+    "returns_dir", metavar="报送文件夹", type=click.Path(path_type=Path, file_okay=False)
+)
+@model_option
+@issuance_option
+@click.option(
+    "--out",
+    "out_root",
+    metavar="文件夹",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="数据文件夹：汇总结果写入其中的 年度/ 子文件夹（供 evalgen score 年度 --inputs 该文件夹 使用）。",
+)
+@friendly
+def collect(
+    year: int, returns_dir: Path, model: Path | None, issuance_file: Path | None, out_root: Path
+) -> None:
+    """读取报送文件夹中的全部填报表（任意文件名、子文件夹），检查并汇总。
+
+    列出每个单位已收到、未收到（催报名单）或有问题；为有问题的单位写出退回意见；
+    把无问题的填报表和考核组评分表汇总到 数据文件夹/年度/，每个数值注明来自哪份报送文件的哪个单元格。
+    不修改、不删除任何报送文件。有单位未完成时退出码非零，evalgen score 也会拒绝评分。
+
+    \b
+    示例：
+      evalgen collect 2025 收件箱/ --out 数据/
+      evalgen collect 2025 收件箱/ --out 数据/ --issuance 发文信息.yaml
+    """
+    from ..collection.api import collect as run
+    from ..collection.status import status_table
+
+    done = run(year, returns_dir, out_root, model, issuance_file=issuance_file)
+    click.echo("\n".join(status_table(done)))
+    if done.incomplete:
+        names = "、".join(s.unit for s in done.incomplete)
+        raise InputError(
+            f"{year}年度有{len(done.incomplete)}份未完成（未报送或有问题）：{names}。"
+            "其余已汇总；收齐改正后请重新运行 evalgen collect。",
+            code="incomplete-year",
+        )

@@ -1,0 +1,217 @@
+"""One fill-in workbook per unit (数据填报表), written from the model with XlsxWriter.
+
+Every input cell has data validation and is the only unlocked cell; sheets are protected
+without a password and print on A4; a very hidden sheet carries the form's identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..inputs.records import Figure
+from ..model.loader import target_for
+from ..model.schema import Group, ScoringModel
+from .content import (
+    CLAIM_ROWS,
+    Prefill,
+    Sheets,
+    bonus_items,
+    unit_indicators,
+    unit_tasks,
+)
+from .identity import UNIT, Identity
+from .sheetstyle import (
+    Styles,
+    finish_sheet,
+    fixed_properties,
+    number_rule,
+    text_rule,
+    write_identity,
+)
+
+__all__ = ["FormSpec", "guide_lines", "runs", "write_unit_form"]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """What every form of a round shares."""
+
+    model: ScoringModel
+    model_sha: str
+    year: int
+    deadline: str
+    contact: str
+
+
+def guide_lines(spec: FormSpec, unit: str) -> list[str]:
+    """The 填报说明 sheet: how to fill in, 不适用 vs blank, the deadline and the contact."""
+    return [
+        f"{spec.year}年度{spec.model.assessment}数据填报说明（{unit}）",
+        f"考核年度：{spec.year}年。考核细则：{spec.model.name}（版本 {spec.model.version}）。",
+        "一、只在黄色单元格填写，其余单元格已锁定（工作表保护无密码，请勿取消保护、插入或删除行列、改动工作表名称）。",
+        "二、“完成值”直接填写数字，百分比可写 98.5；不要在数字后加单位或文字。",
+        "三、空白不等于“不适用”：空白视为未填报。某项指标对本单位确不适用的，请填写“不适用”，并在备注中说明理由。",
+        "四、“数据来源/佐证材料”请写明统计口径、出处或文件名称；“上年完成值”仅供参考，不需填写。",
+        "五、市直部门请在“重点任务”表逐项填写完成情况；完成得分由考核组评定。",
+        "六、申报加分事项的，请在“加分申报”表选择事项编号，写明次数和依据（文件名称、文号或事实）。",
+        f"七、报送截止时间：{spec.deadline}。请直接报送本工作簿（可改文件名，勿另存为其他格式）。",
+        f"八、联系人：{spec.contact}。",
+        "本表由 evalgen 根据考核细则生成，含识别信息，用于核对报送单位和表格版本。",
+    ]
+
+
+def write_unit_form(path: Path, spec: FormSpec, gkey: str, unit: str, prefill: Prefill) -> None:
+    """Write the unit's fill-in workbook to `path`."""
+    import xlsxwriter
+
+    group = spec.model.groups[gkey]
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    fixed_properties(wb, spec.year)
+    styles = Styles.of(wb)
+    _guide_sheet(wb, styles, guide_lines(spec, unit))
+    layout = {"figures": _figures_sheet(wb, styles, spec, group, unit, prefill)}
+    if group.tasks:
+        layout["tasks"] = _tasks_sheet(wb, styles, spec, group, unit)
+    layout["claims"] = _claims_sheet(wb, styles, spec, unit, prefill)
+    identity = Identity(UNIT, unit, spec.year, spec.model_sha, spec.model.version, layout=layout)
+    write_identity(wb, identity)
+    wb.close()
+
+
+def _guide_sheet(wb, styles: Styles, lines: list[str]) -> None:
+    ws = wb.add_worksheet(Sheets.GUIDE)
+    ws.set_column(0, 0, 76)  # within portrait A4, or LibreOffice shifts it off the page
+    ws.write_string(0, 0, lines[0], styles.title)
+    for r, line in enumerate(lines[1:], 2):
+        ws.write_string(r, 0, line, styles.note)
+        ws.set_row(r, 30)  # room for two wrapped lines (Excel does not grow rows for us)
+    finish_sheet(ws, 1, landscape=False)
+
+
+def _heading(ws, styles: Styles, spec: FormSpec, unit: str, title: str, width: int) -> None:
+    """Title, unit and year, and the one-line instruction, each across the table's width."""
+    last = width - 1
+    ws.merge_range(0, 0, 0, last, f"{spec.year}年度{spec.model.assessment}{title}", styles.title)
+    ws.merge_range(1, 0, 1, last, f"填报单位：{unit}　　考核年度：{spec.year}年", styles.note)
+    ws.merge_range(2, 0, 2, last, "只在黄色单元格填写；其余单元格已锁定。", styles.note)
+    ws.set_row(0, 28)
+    ws.set_row(Sheets.HEADER_ROW - 1, 32)
+
+
+def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill: Prefill) -> dict:
+    ws = wb.add_worksheet(Sheets.FIGURES)
+    headers = Sheets.FIGURE_HEADERS
+    _heading(ws, styles, spec, unit, "数据填报表", len(headers))
+    for col, width in enumerate((5, 20, 30, 16, 8, 10, 12, 12, 30, 20)):
+        ws.set_column(col, col, width)
+    header = Sheets.HEADER_ROW - 1
+    ws.write_row(header, 0, headers, styles.header)
+    rows: dict[str, int] = {}
+    own = prefill.figures.get(unit, {})
+    before = prefill.previous.get(unit, {})
+    indicators = unit_indicators(group, unit)
+    for i, (category, ind) in enumerate(indicators):
+        r = header + 1 + i
+        target = target_for(ind, spec.year)
+        ws.write_number(r, 0, i + 1, styles.number)
+        ws.write_row(r, 1, (ind.id, ind.name, category, ind.measure), styles.cell)
+        _write_value(ws, r, 5, target, styles.number)
+        _write_figure(ws, r, 6, before.get(ind.id), styles.number)
+        _write_figure(ws, r, 7, own.get(ind.id), styles.input)
+        ws.write_blank(r, 8, None, styles.input_text)
+        ws.write_blank(r, 9, None, styles.input_text)
+        rows[ind.id] = r + 1
+    # One validation per run of rows with the same bounds (the formula's reference is
+    # relative to the run's first cell): far fewer to write than one per row.
+    first = header + 1
+    for start, end, (low, high) in runs([(i.min, i.max) for _, i in indicators], first):
+        ws.data_validation(start, 7, end, 7, number_rule(f"H{start + 1}", low, high))
+    if indicators:
+        ws.data_validation(first, 8, first + len(indicators) - 1, 9, text_rule())
+    finish_sheet(ws, Sheets.HEADER_ROW)
+    return {"title": Sheets.FIGURES, "header_row": Sheets.HEADER_ROW, "rows": rows}
+
+
+def runs(keys: list, first: int) -> list[tuple[int, int, tuple]]:
+    """(first row, last row, key) of each run of equal consecutive keys, rows from `first`."""
+    runs: list[tuple[int, int, tuple]] = []
+    for i, key in enumerate(keys):
+        if runs and runs[-1][2] == key and runs[-1][1] == first + i - 1:
+            runs[-1] = (runs[-1][0], first + i, key)
+        else:
+            runs.append((first + i, first + i, key))
+    return runs
+
+
+def _write_value(ws, r: int, c: int, value: Decimal | None, fmt) -> None:
+    if value is None:
+        ws.write_blank(r, c, None, fmt)
+    else:
+        ws.write_number(r, c, float(value), fmt)
+
+
+def _write_figure(ws, r: int, c: int, figure: Figure | None, fmt) -> None:
+    if figure is not None and figure.value is None:
+        ws.write_string(r, c, "不适用", fmt)
+    else:
+        _write_value(ws, r, c, figure.value if figure else None, fmt)
+
+
+def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str) -> dict:
+    ws = wb.add_worksheet(Sheets.TASKS)
+    headers = Sheets.TASK_HEADERS
+    _heading(ws, styles, spec, unit, "重点任务完成情况", len(headers))
+    for col, width in enumerate((5, 9, 36, 9, 50, 30)):
+        ws.set_column(col, col, width)
+    header = Sheets.HEADER_ROW - 1
+    ws.write_row(header, 0, headers, styles.header)
+    rows: dict[str, int] = {}
+    for i, (task, role) in enumerate(unit_tasks(group, unit)):
+        r = header + 1 + i
+        ws.write_number(r, 0, i + 1, styles.number)
+        ws.write_number(r, 1, task.no, styles.number)
+        ws.write_row(r, 2, (task.name, role), styles.cell)
+        ws.write_blank(r, 4, None, styles.input_text)
+        ws.write_blank(r, 5, None, styles.input_text)
+        rows[str(task.no)] = r + 1
+    if rows:
+        ws.data_validation(header + 1, 4, header + len(rows), 5, text_rule())
+    finish_sheet(ws, Sheets.HEADER_ROW)
+    return {"title": Sheets.TASKS, "header_row": Sheets.HEADER_ROW, "rows": rows}
+
+
+def _claims_sheet(wb, styles, spec: FormSpec, unit: str, prefill: Prefill) -> dict:
+    ws = wb.add_worksheet(Sheets.CLAIMS)
+    headers = Sheets.CLAIM_HEADERS
+    _heading(ws, styles, spec, unit, "加分事项申报表", len(headers))
+    for col, width in enumerate((5, 10, 8, 50, 2, 8, 40, 8, 10)):
+        ws.set_column(col, col, width)
+    header = Sheets.HEADER_ROW - 1
+    ws.write_row(header, 0, headers, styles.header)
+    items = bonus_items(spec.model)
+    ws.write_row(header, 5, ("事项编号", "事项名称", "分值", "最多次数"), styles.header)
+    for i, item in enumerate(items):
+        row = (item.id, item.name, float(item.points), item.max_count or "不限")
+        ws.write_row(header + 1 + i, 5, row, styles.cell)
+    claimed = [e for e in prefill.events if e.unit == unit and e.item_id in {a.id for a in items}]
+    catalogue = f"=$F${header + 2}:$F${header + 1 + max(len(items), 1)}"
+    rows: dict[str, int] = {}
+    for i in range(max(CLAIM_ROWS, len(claimed))):
+        r = header + 1 + i
+        ws.write_number(r, 0, i + 1, styles.number)
+        event = claimed[i] if i < len(claimed) else None
+        ws.write(r, 1, event.item_id if event else None, styles.input)
+        ws.write(r, 2, event.count if event else None, styles.input)
+        ws.write(r, 3, event.basis if event else None, styles.input_text)
+        rows[str(i + 1)] = r + 1
+    first, last = header + 1, header + len(rows)
+    ws.data_validation(first, 1, last, 1, {"validate": "list", "source": catalogue,
+                                           "error_message": "请从下拉列表中选择事项编号。"})  # fmt: skip
+    ws.data_validation(first, 2, last, 2, {"validate": "integer", "criteria": "between",
+                                           "minimum": 1, "maximum": 99,
+                                           "error_message": "次数应为1—99的整数。"})  # fmt: skip
+    ws.data_validation(first, 3, last, 3, text_rule())
+    finish_sheet(ws, Sheets.HEADER_ROW)
+    return {"title": Sheets.CLAIMS, "header_row": Sheets.HEADER_ROW, "rows": rows}
