@@ -181,6 +181,7 @@ CODES: dict[str, str] = {
     "form-structure-changed": "填报表结构被改动，已按标签读取（提示）",
     "form-structure-broken": "填报表结构被改动，无法读取",
     "value-outside-form": "在填报区域以外填写了内容，未读取（提示）",
+    "locked-cell-changed": "填报表的锁定单元格（指标名称、目标值等）被改动",
     "incomplete-year": "汇总数据不完整，有单位未报送或报送有误",
     "merge-target-not-merge": "汇总目标文件夹不是 evalgen collect 生成的",
     # -- in-year following and milestones (model `progress:`, evalgen progress) --

@@ -105,9 +105,22 @@ def every_context() -> list[tuple[str, dict, type]]:
     out += _contexts(
         model, results, {2023: history_points(model, y2023)}, load_issuance(SAMPLE_ISSUANCE)
     )
+    out += _contexts(model, _with_returned(results), {2023: history_points(model, y2023)},
+                     load_issuance(SAMPLE_ISSUANCE))  # fmt: skip
     record = json.loads(ROBUSTNESS_RECORD.read_text(encoding="utf-8"))
     out.append(("robustness", robustness_context(record, load_model().model), RobustnessContext))
     return out
+
+
+def _with_returned(results: dict) -> dict:
+    """The results as if merged by `evalgen collect`: the first figure names its returned
+    cell (附：数据来源 in the unit report)."""
+    results = copy.deepcopy(results)
+    ind = next(
+        i for g in results["groups"] for u in g["units"] for i in u["indicators"] if i["source"]
+    )
+    ind["source"]["returned"] = {"file": "邮件附件/填报表.xlsx", "sheet": "指标数据", "cell": "H5"}
+    return results
 
 
 def test_every_context_has_exactly_the_declared_keys_and_types(every_context):

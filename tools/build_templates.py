@@ -850,7 +850,31 @@ def build_unit_report():
     # the closing keeps with the signature, so that no page holds the signature alone
     _p(doc, "公文正文", "特此反馈。").paragraph_format.keep_with_next = True
     _signature(doc)
+    _sources_block(doc)
     return doc
+
+
+def _sources_block(doc) -> None:
+    """附：数据来源 (issue 13), on a page of its own after the signature: the returned file
+    and cell of each figure; only for a year merged by `evalgen collect`."""
+    _tag(doc, "if sources.rows")
+    _p(doc, "公文正文", "附：数据来源").paragraph_format.page_break_before = True
+    _p(doc, "公文正文", "{{ sources.intro }}")
+    _table(
+        doc,
+        [62, 62, 32],
+        [
+            ["指标或事项", "报送文件", "单元格"],
+            "{%tr for s in sources.rows %}",
+            [
+                ("{{ s.item }}", "表格文字左对齐"),
+                ("{{ s.file }}", "表格文字左对齐"),
+                "{{ s.cell }}",
+            ],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
 
 
 def _appeals_section(doc) -> None:

@@ -43,6 +43,8 @@ __all__ = [
     "Requirement",
     "RobustnessContext",
     "RobustnessGroup",
+    "SourceNote",
+    "SourceRow",
     "TaskRow",
     "TotalsChart",
     "TotalsData",
@@ -306,6 +308,21 @@ class Gap(TypedDict):
     text: str
 
 
+class SourceRow(TypedDict):
+    """附：数据来源, one row: a figure, task score or event and the returned cell it came from."""
+
+    item: str  # the indicator's name, 重点任务N（…）, 加分：…
+    file: str  # the returned file, as named in the returns folder
+    cell: str  # sheet and cell: 指标数据 H5
+
+
+class SourceNote(TypedDict):
+    """附：数据来源 (issue 13): only for a year merged by `evalgen collect` (`sources.data_sources`)."""
+
+    intro: str  # one sentence naming the returned files, "" when there are no rows
+    rows: list[SourceRow]
+
+
 class UnitReportContext(TypedDict):
     """One unit's feedback report (考核结果反馈报告), a letter: 主送, opening, sections,
     特此反馈。, 署名 and date. Section headings are numbered in order of presence
@@ -333,6 +350,7 @@ class UnitReportContext(TypedDict):
     triggers: list[str]
     charts: UnitCharts
     appeals: AppealSection  # 复核情况 (issue 14): `review.unit_appeals`
+    sources: SourceNote  # 附：数据来源, after the signature, when figures came from returns
 
 
 # -- an interview notice (约谈通知书) -----------------------------------------------------------
