@@ -106,6 +106,7 @@ CODES: dict[str, str] = {
     "not-text": "应为文字",
     "date-format": "日期写法有误",
     "impossible-date": "日期不存在（如2月30日）",
+    "seal-choice": "加盖印章应为“是”或“否”",
     "schedule-shape": "约谈安排的写法有误",
     "schedule-time": "约谈安排的时间无法识别",
     "schedule-slot": "约谈安排的每单位时长有误",

@@ -16,6 +16,7 @@ from typing import Literal, TypedDict
 from ..inputs.issuance import Issuance
 from .context_milestones import MilestonesChart, MilestoneSection
 from .review import AppealSection
+from .signature import signature_pads
 
 __all__ = [
     "AdjustmentRow",
@@ -70,10 +71,14 @@ class DocFields(TypedDict):
     contact: str
     phone: str
     deadline: str
+    seal: bool
+    sign_pad: str
+    date_pad: str
 
 
 def doc_fields(issuance: Issuance) -> DocFields:
     """The issuance file's details the templates read as `doc.*`."""
+    sign_pad, date_pad = signature_pads(issuance.issuer, issuance.date, issuance.seal)
     return {
         "issuer": issuance.issuer,
         "banner": issuance.banner,
@@ -88,6 +93,9 @@ def doc_fields(issuance: Issuance) -> DocFields:
         "contact": issuance.contact,
         "phone": issuance.phone,
         "deadline": issuance.deadline,
+        "seal": issuance.seal,
+        "sign_pad": sign_pad,  # 署名 and 成文日期 per GB/T 9704 7.3.5 (documents/signature.py)
+        "date_pad": date_pad,
     }
 
 

@@ -101,6 +101,7 @@ class Issuance:
     schedule: Schedule = field(default_factory=Schedule)  # 约谈安排
     file: str = ISSUANCE_FILE  # where it was read, for problems found later
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    seal: bool = False  # 加盖印章: the 署名 and 成文日期 of GB/T 9704 7.3.5.1, else 7.3.5.2
 
 
 def load_issuance(path: Path) -> Issuance:
@@ -120,6 +121,7 @@ def load_issuance(path: Path) -> Issuance:
             )
         )
         materials = list(_DEFAULT_MATERIALS)
+    seal = _seal(name, data, lines, problems)
     schedule = _schedule(name, data, values, lines, problems)
     if problems:
         raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
@@ -127,10 +129,37 @@ def load_issuance(path: Path) -> Issuance:
         **{field: values[key] for field, key in _FIELDS.items()},
         deadline=values["整改期限"] or "30日",
         materials=tuple(materials),
+        seal=seal,
         schedule=schedule,
         file=name,
         lines=dict(lines),
     )
+
+
+SEAL_KEY = "加盖印章"
+_SEAL_VALUES = {"是": True, "否": False, "true": True, "false": False}
+
+
+def _seal(name: str, data: dict, lines: dict[str, int], problems: list[Problem]) -> bool:
+    """加盖印章: 是 (or true) or 否 (or false); 否 when absent, as the sample documents."""
+    raw = data.get(SEAL_KEY, "否")
+    # YAML 1.2 booleans (true/false) arrive as bool; a number or a list is not a choice.
+    text = (
+        str(raw).lower() if isinstance(raw, bool) else raw.strip() if isinstance(raw, str) else ""
+    )
+    value = _SEAL_VALUES.get(text)
+    if value is None:
+        problems.append(
+            Problem(
+                f"“{SEAL_KEY}”应为“是”或“否”，实际为“{raw}”",
+                file=name,
+                line=lines.get(SEAL_KEY),
+                hint=f"{SEAL_KEY}: 是（公文加盖印章，GB/T 9704 7.3.5.1）或 否（不加盖印章，7.3.5.2）",
+                code="seal-choice",
+            )
+        )
+        return False
+    return value
 
 
 def _schedule(
@@ -188,7 +217,7 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
 
 def _unknown_keys(name: str, data: dict, lines: dict[str, int]) -> list[Problem]:
     problems = []
-    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SCHEDULE_KEY)
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SCHEDULE_KEY, SEAL_KEY)
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
