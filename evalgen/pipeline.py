@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ from .outputs.renamed import document_year, in_names_of_year
 from .outputs.results import build_results, history_points
 from .outputs.workbook import write_results_workbook
 from .problems import EvalgenError, InputError, OutputError, Problem
+from .progress.annual import CityValues
+from .progress.milestones import city_values
+from .progress.read import read_city_year
 from .resources import DEFAULT_INPUTS
 from .scoring.engine import ScoredYear, check_year, score_year
 from .scoring.followups import apply_followups
@@ -65,7 +69,8 @@ class Evaluation:
     """A scored year with the history it was compared against.
 
     `lines` is this year's exact view (each unit's indicator lines, built when asked); the
-    earlier years in `history` keep only totals, grades and ranks.
+    earlier years in `history` keep only totals, grades and ranks; `result.city` the city's
+    value of each milestone (`progress.annual`) in this year and the earlier ones.
     """
 
     loaded: LoadedModel
@@ -134,16 +139,19 @@ def evaluate(
         check_year(loaded.model, checked, loaded.locate)
     scoring = 0.0
     history: dict[int, YearResult] = {}
+    city: CityValues = {}
     for past in earlier:
-        history[past], seconds = _earlier_year(loaded.model, base, past, history)
+        history[past], seconds = _earlier_year(loaded.model, base, past, history, city)
         scoring += seconds
+    city[year] = _city_values(loaded.model, inputs)
     t = time.perf_counter()
     scored = _scored(loaded.model, inputs, history)
+    result = replace(scored.result, city=city)
     scoring += time.perf_counter() - t
     timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
     # Later stages see the year under its unit names, history following each unit.
     loaded, history = _in_names_of_year(loaded, history, year)
-    return Evaluation(loaded, inputs, scored.result, scored.lines, history, timings)
+    return Evaluation(loaded, inputs, result, scored.lines, history, timings)
 
 
 def _in_names_of_year(
@@ -155,12 +163,16 @@ def _in_names_of_year(
 
 
 def _earlier_year(
-    model: ScoringModel, base: Path, year: int, history: dict[int, YearResult]
+    model: ScoringModel,
+    base: Path,
+    year: int,
+    history: dict[int, YearResult],
+    city: CityValues,
 ) -> tuple[YearResult, float]:
     """An earlier year, ranked against the ones before it, and the seconds scoring took.
 
     Its exact view, and with it the year's inputs, is dropped here: later stages need only
-    its totals and ranks.
+    its totals and ranks, and the city's milestone values, kept in `city[year]`.
     """
     try:
         inputs = read_year(model, base / str(year), year)
@@ -169,9 +181,19 @@ def _earlier_year(
             f"用于计算名次变化的{year}年度数据有{len(exc.problems)}处问题：{exc.message}",
             exc.problems,
         ) from None
+    city[year] = _city_values(model, inputs)
     t = time.perf_counter()
     result = _scored(model, inputs, history).result
     return result, time.perf_counter() - t
+
+
+def _city_values(model: ScoringModel, inputs: YearInputs) -> dict[str, Decimal]:
+    """The year's city value of each milestone, from its figures and its city table (全市指标,
+    optional); nothing without milestones."""
+    if model.progress is None:
+        return {}
+    units = city_values(model.progress.milestones, inputs.figures)
+    return units | read_city_year(model, inputs.folder, inputs.year)
 
 
 def _scored(model: ScoringModel, inputs: YearInputs, history: dict[int, YearResult]) -> ScoredYear:

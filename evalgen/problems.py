@@ -106,6 +106,7 @@ CODES: dict[str, str] = {
     "not-text": "应为文字",
     "date-format": "日期写法有误",
     "impossible-date": "日期不存在（如2月30日）",
+    "seal-choice": "加盖印章应为“是”或“否”",
     "schedule-shape": "约谈安排的写法有误",
     "schedule-time": "约谈安排的时间无法识别",
     "schedule-slot": "约谈安排的每单位时长有误",
@@ -180,6 +181,7 @@ CODES: dict[str, str] = {
     "form-structure-changed": "填报表结构被改动，已按标签读取（提示）",
     "form-structure-broken": "填报表结构被改动，无法读取",
     "value-outside-form": "在填报区域以外填写了内容，未读取（提示）",
+    "locked-cell-changed": "填报表的锁定单元格（指标名称、目标值等）被改动",
     "incomplete-year": "汇总数据不完整，有单位未报送或报送有误",
     "merge-target-not-merge": "汇总目标文件夹不是 evalgen collect 生成的",
     # -- in-year following and milestones (model `progress:`, evalgen progress) --

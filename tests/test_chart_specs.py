@@ -48,24 +48,23 @@ def test_progress_status_spec_stacks_the_three_statuses_per_indicator():
 
 def test_milestones_spec_caps_colours_by_track_and_marks_the_target():
     spec = chart_spec("milestones", {"rows": MILESTONES})
-    assert (spec["type"], spec["stacked"]) == ("bar", True)
+    assert (spec["type"], spec["stacked"]) == ("bar", False)
     assert spec["categories"] == ["标准", "专利", "品牌"]
-    # A series per track, each row's bar (131 drawn at the 120 cap) and text in its track's:
-    # 存在风险 red, 有望按期实现 green, an unknown status (未评估) grey as 其他.
-    assert [(s["name"], s["color"], s["values"], s["labels"]) for s in spec["series"]] == [
-        ("有望按期实现", "#78B59A", [None, 120.0, None], [None, "2024年13件，目标10件", None]),
-        ("存在风险", "#8A2B26", [76.5, None, None], ["2024年65项，目标85项", None, None]),
-        ("其他", "#A9A9A9", [None, None, 50.0], [None, None, "2024年1个，目标2个"]),
+    bars, on_track, at_risk = spec["series"]
+    assert bars["values"] == [76.5, 120.0, 50.0]  # 131 drawn at the 120 cap
+    # 存在风险 red, 有望按期实现 green, an unknown status (未评估) grey
+    assert bars["point_colors"] == ["#8A2B26", "#78B59A", "#A9A9A9"]
+    assert (bars["show_values"], bars["format"]) == (True, '0"%"')
+    # the legend: a legend-only companion per track (the bars' own series, coloured point by
+    # point, has no entry)
+    assert [(s["name"], s["color"], s["values"]) for s in (on_track, at_risk)] == [
+        ("有望按期实现", "#78B59A", [None] * 3),
+        ("存在风险", "#8A2B26", [None] * 3),
     ]
-    assert [(line["value"], line["name"]) for line in spec["lines"]] == [
-        (100.0, "下一节点目标 100%")
-    ]
+    assert [(line["value"], line["name"]) for line in spec["lines"]] == [(100.0, "节点目标 100%")]
     assert (spec["axis"]["min"], spec["axis"]["max"], spec["axis"]["major"]) == (0, 120, 20)
     # Three rows: 0.8 + 0.3 × 3 = 1.7 in → the 2.4 in floor.
     assert spec["height_in"] == 2.4
-    # Without an unknown status there is no 其他 series; both tracks stay in the legend.
-    two = chart_spec("milestones", {"rows": MILESTONES[:1]})
-    assert [s["name"] for s in two["series"]] == ["有望按期实现", "存在风险"]
 
 
 def test_progress_kinds_reject_empty_data():
@@ -77,13 +76,12 @@ def test_progress_kinds_reject_empty_data():
         chart_spec("milestones", {"rows": [{**MILESTONES[0], "percent": "很多"}]})
 
 
-def test_native_milestones_chart_has_the_texts_and_no_line_series():
+def test_native_milestones_chart_has_its_percentages_and_no_line_series():
     root = etree.fromstring(native_chart("milestones", {"rows": MILESTONES}).xml)
     assert root.find(f".//{C}barChart/{C}barDir").get("val") == "bar"
     assert root.find(f".//{C}lineChart") is None  # Word cannot put a line on horizontal bars
-    texts = ["".join(d.itertext()) for d in root.iter(f"{C}dLbl")]
-    # by series (有望按期实现, 存在风险, 其他), as the spec holds them
-    assert texts == [MILESTONES[1]["text"], MILESTONES[0]["text"], MILESTONES[2]["text"]]
+    cached = [v.text for v in root.find(f".//{C}ser").findall(f"{C}val//{C}v")]
+    assert cached == ["76.5", "120", "50"]
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +131,6 @@ def test_the_progress_bulletins_charts_in_the_pdf(progress_native, tmp_path):
     assert "正常滞后严重滞后" in flat
     assert "全社会研发经费投入增长（县区）191" in flat
     assert "部门牵头指标（合计）" in flat and "单位数（个）" in flat
-    # 图2: both tracks in the legend, a milestone's own text beside its bar, the axis title
-    assert "有望按期实现存在风险" in flat
-    assert "2024年13.9%，目标15%" in flat
+    # 图2: the tracks in the legend, the axis title
+    assert "有望按期实现" in flat
     assert "最近一年实际值占下一节点目标的比例（%）" in flat

@@ -21,6 +21,7 @@ from evalgen.documents.render import (
     _env,
     _pictures,
     _render_with_docxtpl,
+    document_date,
     render_document,
     sanitize,
 )
@@ -55,7 +56,8 @@ def chart_args(context: dict, charts: dict) -> tuple:
 
 
 def reference(template: DocumentTemplate, context: dict, charts: dict) -> bytes:
-    return _render_with_docxtpl(template, sanitize(context), *chart_args(context, charts))
+    created = document_date(context)
+    return _render_with_docxtpl(template, sanitize(context), *chart_args(context, charts), created)
 
 
 @needs_compiled
@@ -124,7 +126,9 @@ def test_without_the_fast_path_every_sample_document_is_the_same_bytes(
         t.data: compiled.CompiledTemplate(Document(io.BytesIO(t.data)), _env()) for t, *_ in calls
     }
     for template, context, charts, data in calls:
-        fast = templates[template.data].render(sanitize(context), *chart_args(context, charts))
+        fast = templates[template.data].render(
+            sanitize(context), *chart_args(context, charts), document_date(context)
+        )
         assert fast == data, f"{template.name} {context.get('unit') or context.get('title')}"
 
 

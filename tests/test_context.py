@@ -173,6 +173,11 @@ def test_documents_read_the_issuance_file_details_as_doc(setup):
         "contact": "张××",
         "phone": "0319-0000000",
         "deadline": "30日",
+        # 不加盖印章 (no 加盖印章 key): 署名 右空二字, the date ends 16 − 6.5 = 9.5 characters
+        # from the right edge (tests/test_signature.py)
+        "seal": False,
+        "sign_pad": "\u3000" * 2 + "\u2060",
+        "date_pad": "\u3000" * 9 + "\u2002\u2060",
     }
     assert bulletin_context(model, results, issuance)["doc"] == expected
     assert next(unit_contexts(model, results, past, issuance))["doc"] == expected

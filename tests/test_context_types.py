@@ -11,14 +11,10 @@ from typing import Literal, Union, get_args, get_origin, get_type_hints, is_type
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.documents import context
+from evalgen.documents import context, context_milestones, context_robustness
 from evalgen.documents.bulletin import bulletin_context
-from evalgen.documents.context import (
-    BulletinContext,
-    NoticeContext,
-    RobustnessContext,
-    UnitReportContext,
-)
+from evalgen.documents.context import BulletinContext, NoticeContext, UnitReportContext
+from evalgen.documents.context_robustness import RobustnessContext
 from evalgen.documents.feedback import notice_contexts, unit_contexts
 from evalgen.documents.robustness import robustness_context
 from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance
@@ -105,9 +101,22 @@ def every_context() -> list[tuple[str, dict, type]]:
     out += _contexts(
         model, results, {2023: history_points(model, y2023)}, load_issuance(SAMPLE_ISSUANCE)
     )
+    out += _contexts(model, _with_returned(results), {2023: history_points(model, y2023)},
+                     load_issuance(SAMPLE_ISSUANCE))  # fmt: skip
     record = json.loads(ROBUSTNESS_RECORD.read_text(encoding="utf-8"))
     out.append(("robustness", robustness_context(record, load_model().model), RobustnessContext))
     return out
+
+
+def _with_returned(results: dict) -> dict:
+    """The results as if merged by `evalgen collect`: the first figure names its returned
+    cell (附：数据来源 in the unit report)."""
+    results = copy.deepcopy(results)
+    ind = next(
+        i for g in results["groups"] for u in g["units"] for i in u["indicators"] if i["source"]
+    )
+    ind["source"]["returned"] = {"file": "邮件附件/填报表.xlsx", "sheet": "指标数据", "cell": "H5"}
+    return results
 
 
 def test_every_context_has_exactly_the_declared_keys_and_types(every_context):
@@ -115,7 +124,8 @@ def test_every_context_has_exactly_the_declared_keys_and_types(every_context):
     for name, value, declared in every_context:
         assert mismatches(value, declared, name, seen) == []
     # every record declared was met at least once (no list was always empty)
-    declared = {v for v in vars(context).values() if is_typeddict(v)}
+    modules = (context, context_milestones, context_robustness)
+    declared = {v for m in modules for v in vars(m).values() if is_typeddict(v)}
     assert {c.__name__ for c in declared - seen} == set()
 
 
@@ -134,5 +144,5 @@ def test_a_missing_or_extra_key_deep_down_is_found(every_context):
     bulletin = copy.deepcopy(next(c[1] for c in every_context if c[2] is BulletinContext))
     bulletin["charts"]["grades"]["kind"] = "trend"
     assert mismatches(bulletin, BulletinContext, "b", set()) == [
-        "b.charts.grades: fits none of ['TotalsChart', 'GradesChart']"
+        "b.charts.grades: fits none of ['TotalsChart', 'GradesChart', 'MilestonesChart']"
     ]

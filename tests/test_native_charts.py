@@ -220,8 +220,8 @@ def _parts(data: bytes) -> dict[str, bytes]:
 def test_bulletin_holds_related_chart_parts_with_workbooks(bulletin):
     parts = _parts(bulletin)
     charts = sorted(n for n in parts if re.fullmatch(r"word/charts/chart\d+\.xml", n))
-    # 图1 grades, 图2 and 图3 the two groups' totals
-    assert charts == ["word/charts/chart1.xml", "word/charts/chart2.xml", "word/charts/chart3.xml"]
+    # 图1 grades, 图2 and 图3 the two groups' totals, 图4 the milestones (issue 16)
+    assert charts == [f"word/charts/chart{n}.xml" for n in (1, 2, 3, 4)]
     types = etree.fromstring(parts["[Content_Types].xml"])
     overrides = {o.get("PartName"): o.get("ContentType") for o in types}
     for name in charts:
@@ -236,12 +236,13 @@ def test_bulletin_holds_related_chart_parts_with_workbooks(bulletin):
         "charts/chart1.xml",
         "charts/chart2.xml",
         "charts/chart3.xml",
+        "charts/chart4.xml",
     ]
     body = etree.fromstring(parts["word/document.xml"])
     placed = [c.get(f"{{{NS['r']}}}id") for c in body.iter(f"{C}chart")]
     assert sorted(placed) == sorted(chart_rels)  # every chart placed once
     kinds = [d.get("descr") for d in body.iter(f"{{{NS['wp']}}}docPr")]
-    assert kinds == ["grade_distribution", "group_totals", "group_totals"]
+    assert kinds == ["grade_distribution", "group_totals", "group_totals", "milestones"]
     for name in charts:
         rel = etree.fromstring(parts[name.replace("charts/", "charts/_rels/") + ".rels"])[0]
         book = "word/" + rel.get("Target").removeprefix("../")
@@ -272,7 +273,7 @@ def test_png_charts_are_still_pictures(tmp_path):
 
     pipeline.score(2024, out_dir=tmp_path / "png", jobs=1, charts="png")
     parts = _parts(next((tmp_path / "png").glob("关于*.docx")).read_bytes())
-    assert len([n for n in parts if n.startswith("word/media/")]) == 3
+    assert len([n for n in parts if n.startswith("word/media/")]) == 4  # 图1–图4
     assert not [n for n in parts if n.startswith("word/charts/")]
     manifest = (tmp_path / "png" / "manifest.json").read_text(encoding="utf-8")
     assert "charts.docx" not in manifest  # pictures do not use the chart-style template

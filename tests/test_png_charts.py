@@ -118,16 +118,15 @@ def test_progress_status_stacks_the_statuses_with_their_counts():
     assert len(ax.lines) == 0
 
 
-def test_milestones_bars_texts_and_the_target_line():
+def test_milestones_bars_values_and_the_target_line():
     rows = [
         {"label": "标准", "percent": 76.5, "status": "存在风险", "text": "2024年65项，目标85项"},
         {"label": "专利", "percent": 131, "status": "有望按期实现", "text": "2024年13件，目标10件"},
     ]
     _spec, ax, fig = drawn("milestones", {"rows": rows})
-    widths = [(round(p.get_y() + 0.32), p.get_width(), c) for p, (*_r, c) in
-              zip(ax.patches, bars(ax), strict=True) if p.get_width()]  # fmt: skip
-    assert widths == [(1, 120, "#78B59A"), (0, 76.5, "#8A2B26")]  # 131 drawn at the cap
-    assert annotations(ax) == ["2024年13件，目标10件", "2024年65项，目标85项", "下一节点目标 100%"]
+    # one bar a row, coloured by track; 131 drawn at the 120 cap
+    assert bars(ax) == [(0, -0.32, 76.5, 0.64, "#8A2B26"), (0, 0.68, 120, 0.64, "#78B59A")]
+    assert annotations(ax) == ["77%", "120%", "节点目标 100%"]  # 76.5 → 77 (四舍五入)
     assert [line.get_xdata()[0] for line in ax.lines] == [100]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["有望按期实现", "存在风险"]
     assert ax.get_xlim()[0] == 0 and [t.get_text() for t in ax.get_xticklabels()][-1] == "120"

@@ -376,3 +376,24 @@ def test_a_later_name_in_an_earlier_years_inputs_is_read_with_a_notice(tmp_path,
     assert "丙县" in year.figures and "新丙区" not in year.figures
     [notice] = [p for p in year.warnings if p.code == "former-unit-name"]
     assert (notice.unit, notice.row) == ("丙县", 6)
+
+
+def test_a_renamed_units_report_names_its_former_name_once():
+    """The report's opening sentence: 你单位（原乙局）…; an unrenamed unit's has no （原…）."""
+    from types import SimpleNamespace
+
+    from evalgen.documents.feedback import _headline
+
+    model = SimpleNamespace(assessment="质量强市建设考核")
+    results = {"year": 2024, "previous_year": 2023}
+    group = {"name": "市直部门"}
+    unit = {
+        "unit": "新乙局", "former_names": ["乙局"], "total": 88.5, "grade": "B",
+        "grade_name": "良好", "veto": False, "of": 2, "rank": 1, "previous_rank": 2,
+        "rank_change": 1,
+    }  # fmt: skip
+    text = _headline(model, results, group, unit)  # type: ignore[arg-type]
+    assert text.startswith("你单位（原乙局）2024年度质量强市建设考核总分88.50分，")
+    assert text.count("原乙局") == 1
+    del unit["former_names"]
+    assert _headline(model, results, group, unit).startswith("你单位2024年度")  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from test_context_types import mismatches
 
 from evalgen.charts.kinds import CHARTS
 from evalgen.charts.spec import chart_spec
-from evalgen.documents.context import RobustnessContext
+from evalgen.documents.context_robustness import RobustnessContext
 from evalgen.documents.pdf import find_soffice
 from evalgen.documents.render import TEMPLATE_FILES
 from evalgen.documents.robustness import robustness_context, write_robustness_document

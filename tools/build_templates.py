@@ -28,8 +28,8 @@ New Roman), never theme fonts, so Word and WPS show the fonts offices expect.
 
 Named styles (restyle them in Word; every paragraph uses one): 公文正文, 主送机关, 公文标题,
 一级标题 (黑体), 二级标题 (楷体), 三级标题, 一级标题字符/二级标题字符 (run styles for "一、…："
-and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注,
-图片, 图题, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
+and "（一）…。" leading a paragraph), 表格文字, 表格文字左对齐, 表格表头, 表格分类行, 表题, 表注, 表后空段,
+图片, 图题, 印章空行, 落款, 成文日期, 页码（单页）/页码（双页）; the bulletin adds 发文机关标志, 发文字号,
 附件说明, 附件标识, 附表表头, 附表文字, 版记, 版记后空段 (the notice shares its 发文机关标志 and 发文字号).
 Tables use the table style 公文表格.
 
@@ -119,6 +119,7 @@ def _ppr(
     contextual: bool = False,
     jc: str = "",
     outline: int | None = None,
+    autospace: bool = True,
 ) -> str:
     """Paragraph properties in schema order; line=None is single (auto) spacing.
 
@@ -133,6 +134,7 @@ def _ppr(
         + ("<w:pageBreakBefore/>" if page_break else "")
         + (f"<w:pBdr>{border}</w:pBdr>" if border else "")
         + (f"<w:tabs>{tabs}</w:tabs>" if tabs else "")
+        + ("" if autospace else '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>')
         + '<w:snapToGrid w:val="0"/>'
         + f"<w:spacing {spacing}/>"
         + (f"<w:ind {ind}/>" if ind else "")
@@ -150,11 +152,6 @@ def _style(sid: str, name: str, rpr: str, based: str = "Normal", **ppr) -> tuple
     """A paragraph style: (type, id, name, based on, pPr, rPr); no indent unless given."""
     ppr.setdefault("ind", NO_INDENT)
     return ("paragraph", sid, name, based, _ppr(**ppr), rpr)
-
-
-def _right(chars: int) -> str:
-    """右空N字."""
-    return f'w:rightChars="{chars}00" w:right="{round(chars * CHAR)}" ' + NO_INDENT
 
 
 def _common_styles(table_size: int) -> list[tuple]:
@@ -197,6 +194,7 @@ def _common_styles(table_size: int) -> list[tuple]:
             jc="center",
             **single,
         ),
+        _style("GwAfterTable", "表后空段", _rpr(FANGSONG, 2), line=20),
         _style("GwTableNote", "表注", _rpr(FANGSONG, SZ_S4), before=60, jc="both", **single),
         _style("GwFigure", "图片", body, keep_next=True, before=120, jc="center", **single),
         _style("GwFigureCaption", "图题", _rpr(HEITI, SZ4), after=120, jc="center", **single),
@@ -207,10 +205,11 @@ def _common_styles(table_size: int) -> list[tuple]:
             keep_next=True,
             keep_lines=True,
             before=LINE,
-            ind=_right(2),
             jc="right",
+            autospace=False,  # no extra space between 汉字 and digits: widths as computed
         ),
-        _style("GwDate", "成文日期", body, keep_lines=True, ind=_right(4), jc="right"),
+        _style("GwSealSpace", "印章空行", body, keep_next=True),
+        _style("GwDate", "成文日期", body, keep_lines=True, jc="right", autospace=False),
         _style(
             "GwPageOdd", "页码（单页）", songti, ind=f'w:right="{SZ4 * 10}"', jc="right", **single
         ),
@@ -223,15 +222,21 @@ def _common_styles(table_size: int) -> list[tuple]:
 def _bulletin_styles() -> list[tuple]:
     """Styles only the bulletin needs: 版头, 附件, 版记."""
     body = _rpr(FANGSONG, SZ3)
-    note_left = round(6 * CHAR)  # 附件：1.|title — wrapped lines align with the title
+    # 附件：1．title — wrapped lines align with the title (2 + 3 + ½ + 1 characters in).
+    # The full-width point keeps the number apart from a title starting with digits
+    # ("1.2024年度" would read as the number 1.2024).
+    note_left = round(6.5 * CHAR)
     ch14 = SZ4 * 10  # one 4号 character, in twips
-    red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="11" w:color="{RED}"/>'
+    # 4 mm below the 发文字号's characters (w:space in points, from the exact line's bottom).
+    red_rule = f'<w:bottom w:val="single" w:sz="12" w:space="5" w:color="{RED}"/>'
     return [
         _style(
             "GwBanner",
             "发文机关标志",
             _rpr(XIAOBIAOSONG, 52, color=RED, scale=85),
-            before=_mm(35),
+            # 35 mm to the top edge of the characters: a CJK face's line (single spacing) starts
+            # above its em box, by 1.7 mm at 26 pt with Noto Sans CJK (measured in the PDF).
+            before=_mm(35 - 1.7),
             line=None,
             jc="center",
         ),
@@ -250,7 +255,6 @@ def _bulletin_styles() -> list[tuple]:
             "附件说明",
             body,
             keep_next=True,
-            tabs=f'<w:tab w:val="left" w:pos="{note_left}"/>',
             before=LINE,  # 正文下空一行; not between the lines of the note (contextual)
             ind=f'w:left="{note_left}" w:hanging="{note_left - INDENT2}"',
             contextual=True,
@@ -265,7 +269,8 @@ def _bulletin_styles() -> list[tuple]:
             after=LINE,
             jc="left",
         ),
-        _style("GwAnnexHead", "附表表头", _rpr(HEITI, SZ5), "GwTableText", jc="center", line=None),
+        # 小五 (9 pt): five characters a line in a category column (HALVES).
+        _style("GwAnnexHead", "附表表头", _rpr(HEITI, 18), "GwTableText", jc="center", line=None),
         _style(
             "GwAnnexText", "附表文字", _rpr(FANGSONG, SZ5), "GwTableText", jc="center", line=None
         ),
@@ -420,6 +425,15 @@ def _new_document(extra_styles: list[tuple], table_size: int):
     return doc
 
 
+def _issued_properties(doc):
+    """Document properties of an issued document (its context has `title` and `doc`),
+    rendered by docxtpl: the title and the 发文机关 as author; the dates are its 成文日期
+    (set at render time, evalgen.documents.render.document_date)."""
+    core = doc.core_properties
+    core.author, core.title = "{{ doc.issuer }}", "{{ title }}"
+    return doc
+
+
 def _drop_parts(doc) -> None:
     """Drop python-docx's leftovers that name theme fonts or show a stale preview."""
     for rel in list(doc.part.rels.values()):
@@ -476,8 +490,13 @@ def _table(
     header_rows: int = 1,
     styles: tuple[str, str] = ("表格表头", "表格文字"),
     cell_widths: bool = True,
+    spacer: bool = True,
 ):
     """A centred, full-width table of fixed layout; rows of cells, each cell text or a tuple.
+
+    With `spacer`, a 1 pt paragraph (表后空段) follows the table: LibreOffice does not keep a
+    heading that directly follows a table with the paragraph after it, so the heading could
+    end a page; after the spacer it is kept with its text.
 
     A row given as a str is a docxtpl row tag ({%tr ... %}), as a tuple (text, style) a row
     of one cell across the table. A cell is text (表格文字 style) or (text, paragraph style).
@@ -515,6 +534,8 @@ def _table(
                 cell._tc.tcPr.remove(cell._tc.tcPr.find(qn("w:tcW")))
             default = styles[0] if i < header_rows else styles[1]
             _cell(cell, content if isinstance(content, tuple) else (content, default))
+    if spacer:
+        _p(doc, "表后空段")
     return table
 
 
@@ -541,16 +562,37 @@ def _numbered(doc, items: str, text: str) -> None:
 
 
 def _signature(doc) -> None:
-    _p(doc, "落款", "{{ doc.issuer }}")
-    _p(doc, "成文日期", "{{ doc.date }}")
+    """署名 and 成文日期, GB/T 9704 7.3.5: a blank line after the text (7.3.5.2), one more
+    for the seal when it is sealed (7.3.5.1: the seal's top within a line of the text, the
+    署名 and date below its centre); both right-aligned, the padding after each (from
+    `evalgen.documents.signature`) setting how far it stays from the right edge."""
+    _tag(doc, "if doc.seal")
+    _p(doc, "印章空行")
+    _tag(doc, "endif")
+    for style, text in (
+        ("落款", "{{ doc.issuer }}{{ doc.sign_pad }}"),
+        ("成文日期", "{{ doc.date }}{{ doc.date_pad }}"),
+    ):
+        p_pr = _p(doc, style, text)._p.get_or_add_pPr()
+        # No extra space between 汉字 and digits (Word honours it; LibreOffice 7.4 does not).
+        p_pr.insert(1, parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
+        p_pr.insert(2, parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
 
 
 # -- the three documents -------------------------------------------------------------------
 
 
+# A category's name in two balanced lines (重点任务/落实情况, 工作机制与/协同配合): a table
+# cell breaks Chinese anywhere, so a column a few characters wide would cut a word.
+HALVES = (
+    "{{ c[:(c|length + 1) // 2] if c|length is gt 5 else c }}\n"
+    "{{ c[(c|length + 1) // 2:] if c|length is gt 5 else '' }}"
+)
+
+
 def build_bulletin():
     """通报: 版头, 正文 (一至六), 附件说明, 落款, 附件 pages, 版记 at the foot of the last page."""
-    doc = _new_document(_bulletin_styles(), SZ_S4)
+    doc = _issued_properties(_new_document(_bulletin_styles(), SZ_S4))
     _p(doc, "发文机关标志", "{{ doc.banner }}")
     _p(doc, "发文字号", "{{ doc.number }}")
     _p(doc, "公文标题", "{{ title }}")
@@ -569,7 +611,6 @@ def build_bulletin():
     _tag(doc, "for line in g.grade_lines")
     _p(doc, "公文正文", "{{ line }}")
     _tag(doc, "endfor")
-    _figure(doc, "charts[g.chart]", "图{{ loop.index + 1 }}　{{ g.name }}考核总分")
     _p(doc, "表题", "表{{ loop.index }}　{{ g.name }}考核结果排名")
     _table(
         doc,
@@ -582,6 +623,9 @@ def build_bulletin():
             "{%tr endfor %}",
         ],
     )
+    # After the table, which may break across pages: a chart that does not fit the rest of
+    # a page would leave it blank.
+    _figure(doc, "charts[g.chart]", "图{{ loop.index + 1 }}　{{ g.name }}考核总分")
     _tag(doc, "endfor")
 
     _p(doc, "一级标题", "三、需书面报告并限期整改的单位")
@@ -601,13 +645,14 @@ def build_bulletin():
         "{{ it.text }}",
     )
     _tag(doc, "endfor")
+    _bulletin_milestones(doc)
 
     _tag(doc, "for a in attachments")
     _p(
         doc,
         "附件说明",
         "{% if loop.first %}附件：{% else %}　　　{% endif %}",
-        "{{ a.number }}.\t{{ a.title }}",
+        "{{ a.number }}．{{ a.title }}",
     )
     _tag(doc, "endfor")
     _signature(doc)
@@ -621,9 +666,13 @@ def build_bulletin():
     # carry no width of their own: the grid is then right for any number of categories.
     _table(
         doc,
-        [10, 40] + [15.14] * 7,
+        # Widths from content: 名次 two characters; 单位 nine of 五号 (人行邢台市中心支行);
+        # three category columns of five characters of 小五 (the most in the sample model,
+        # 部门); 加分, 扣分, 总分 "100.00" and 等次. With two categories (县区) docxtpl drops
+        # the last column and shares its width; with more it adds columns of the average.
+        [9, 36, 18, 18, 18] + [14.25] * 4,
         [
-            ["名次", "单位", "{%tc for c in a.columns[2:-4] %}", "{{ c }}", "{%tc endfor %}"]
+            ["名次", "单位", "{%tc for c in a.columns[2:-4] %}", HALVES, "{%tc endfor %}"]
             + ["加分", "扣分", "总分", "等次"],
             "{%tr for r in a.rows %}",
             ["{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:-4] %}", "{{ v }}", "{%tc endfor %}"]
@@ -639,12 +688,54 @@ def build_bulletin():
     return doc
 
 
-def _colophon(doc) -> None:
-    """版记: 抄送 and 印发 lines between rules, floated to the foot of the last page.
+def _bulletin_milestones(doc) -> None:
+    """七、节点目标推进情况 (issue 16): sentences, the at-risk items, the `milestones` chart and
+    a table — only when the model has milestones (`documents.milestones`)."""
+    _tag(doc, "if milestones")
+    _p(doc, "一级标题", "七、质量强市建设节点目标推进情况")
+    _tag(doc, "for para in milestones.paragraphs")
+    _p(doc, "公文正文", "{{ para }}")
+    _tag(doc, "endfor")
+    _numbered(doc, "milestones.lines", "{{ it }}")
+    _p(doc, "公文正文", "{{ milestones.closing }}")
+    _tag(doc, "if milestones.chart")
+    _figure(doc, "charts[milestones.chart]", "{{ milestones.figure }}")
+    _tag(doc, "endif")
+    _p(doc, "表题", "{{ milestones.table }}")
+    left = "表格文字左对齐"
+    _table(
+        doc,
+        [34, 36, 26, 30, 30],
+        [
+            ["指标", "历年实际", "节点目标", "每年需提高", "研判"],
+            "{%tr for r in milestones.rows %}",
+            [("{{ r.name }}", left), ("{{ r.history }}", left), "{{ r.target }}"]
+            + ["{{ r.need }}", "{{ r.status }}"],
+            "{%tr endfor %}",
+        ],
+    )
+    _p(doc, "表注", "{{ milestones.note }}")
+    _tag(doc, "endif")
 
-    Word and WPS place the floating table at the bottom margin; LibreOffice before 7.6 keeps a
-    table as wide as the text block inline, so there it follows the last attachment.
+
+def _colophon(doc) -> None:
+    """版记: 抄送 and 印发 lines between rules, alone on the last page, its last rule on the
+    bottom edge of the text block; the last page is even (the back of the last sheet).
+
+    A final section starting on an even page holds the 版记 in its even-page footer, whose
+    bottom is the bottom edge of the text block (footer distance = bottom margin, 35 mm):
+    Word, WPS and LibreOffice all grow a footer upwards from there. Neither that page nor a
+    blank page before it carries a page number (GB/T 9704 7.5). LibreOffice ignores both a
+    floating table anchored to the bottom margin and the section's vertical alignment
+    (`w:vAlign`), so neither is used.
     """
+    from docx.enum.section import WD_SECTION
+
+    last = doc.add_section(WD_SECTION.EVEN_PAGE)
+    doc.paragraphs[-1].style = doc.styles["版记后空段"]  # the break after the last attachment
+    last.bottom_margin = last.footer_distance = Twips(BOTTOM)
+    for footer in (last.footer, last.even_page_footer):
+        footer.is_linked_to_previous = False
     table = _table(
         doc,
         [156],
@@ -655,17 +746,9 @@ def _colophon(doc) -> None:
             [("{{ doc.printer }}\t{{ doc.print_date }}印发", "版记")],
         ],
         header_rows=0,
+        spacer=False,
     )
     tbl_pr = table._tbl.tblPr
-    tbl_pr.insert(
-        1,
-        parse_xml(
-            f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0" '
-            'w:topFromText="0" w:bottomFromText="0" w:vertAnchor="margin" '
-            'w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
-        ),
-    )
-    tbl_pr.insert(2, parse_xml(f'<w:tblOverlap {nsdecls("w")} w:val="never"/>'))
     thick, thin = 'w:val="single" w:sz="8" w:space="0"', 'w:val="single" w:sz="4" w:space="0"'
     borders = (
         f'<w:tblBorders {nsdecls("w")}><w:top {thick} w:color="000000"/>'
@@ -681,14 +764,17 @@ def _colophon(doc) -> None:
             '<w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
         ),
     )
-    _p(doc, "版记后空段")
+    footer = last.even_page_footer._element
+    footer.insert(0, table._tbl)  # before the footer's own (last) paragraph
+    last.even_page_footer.paragraphs[-1].style = doc.styles["版记后空段"]
+    _p(doc, "版记后空段")  # the last section's body: one empty paragraph
 
 
 def build_unit_report():
     """单位报告, a feedback letter: 主送, opening, result (with the trend chart), indicator
     details (with the attainment chart), key tasks, N/A and adjustments, gaps, follow-ups,
     特此反馈。 and the signature. Headings come numbered from the context (`headings`)."""
-    doc = _new_document(_report_styles(), SZ5)
+    doc = _issued_properties(_new_document(_report_styles(), SZ5))
     # Unit name on its own line: the full title is a little over one line at 2号.
     title = _p(doc, "公文标题", "{{ unit }}")
     title.runs[0].add_break()
@@ -708,7 +794,6 @@ def build_unit_report():
             ["{{ summary." + k + " }}" for k in keys],
         ],
     )
-
     _figure(doc, "charts.trend", "图1　历年总分和名次")
 
     _p(doc, "一级标题", "{{ headings.details }}")
@@ -756,7 +841,7 @@ def build_unit_report():
     _p(doc, "表题", "表{{ 4 if tasks else 3 }}　加分、扣分和一票否决事项")
     _table(
         doc,
-        [16, 50, 16, 74],
+        [19, 50, 16, 71],  # 类型 holds 一票否决 on one line (four characters of 五号 + margins)
         [
             ["类型", "事项", "分值", "依据"],
             "{%tr for a in adjustments %}",
@@ -796,7 +881,31 @@ def build_unit_report():
     # the closing keeps with the signature, so that no page holds the signature alone
     _p(doc, "公文正文", "特此反馈。").paragraph_format.keep_with_next = True
     _signature(doc)
+    _sources_block(doc)
     return doc
+
+
+def _sources_block(doc) -> None:
+    """附：数据来源 (issue 13), on a page of its own after the signature: the returned file
+    and cell of each figure; only for a year merged by `evalgen collect`."""
+    _tag(doc, "if sources.rows")
+    _p(doc, "公文正文", "附：数据来源").paragraph_format.page_break_before = True
+    _p(doc, "公文正文", "{{ sources.intro }}")
+    _table(
+        doc,
+        [62, 62, 32],
+        [
+            ["指标或事项", "报送文件", "单元格"],
+            "{%tr for s in sources.rows %}",
+            [
+                ("{{ s.item }}", "表格文字左对齐"),
+                ("{{ s.file }}", "表格文字左对齐"),
+                "{{ s.cell }}",
+            ],
+            "{%tr endfor %}",
+        ],
+    )
+    _tag(doc, "endif")
 
 
 def _appeals_section(doc) -> None:
@@ -821,7 +930,7 @@ def _appeals_section(doc) -> None:
 
 def build_notice():
     """约谈通知书: reasons with figures, then time, place, attendees, materials, contact."""
-    doc = _new_document(_banner_styles(), SZ_S4)
+    doc = _issued_properties(_new_document(_banner_styles(), SZ_S4))
     _banner(doc, "{{ number }}")
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "主送机关", "{{ addressee }}")
@@ -1142,10 +1251,10 @@ CHART_EXAMPLES = {
                  {"label": "市直部门牵头指标（合计）", "正常": 5, "滞后": 1, "严重滞后": 0}],
     },
     "milestones": {
-        "rows": [{"label": "制造业产品质量合格率", "percent": 99.2, "status": "有望按期实现",
-                  "text": "2024年94.2%，目标95%"},
-                 {"label": "每万人高价值发明专利拥有量", "percent": 72.5, "status": "存在风险",
-                  "text": "2024年8.7件，目标12件"}],
+        "rows": [{"label": "制造业产品质量合格率", "percent": 99.9, "status": "有望按期实现",
+                  "text": "2024年93.91%，目标94%"},
+                 {"label": "累计新增主导或参与制修订标准", "percent": 76.5,
+                  "status": "存在风险", "text": "2024年65项，目标85项"}],
     },
 }  # fmt: skip
 
@@ -1206,6 +1315,23 @@ def _check(data: bytes, name: str) -> None:
             raise SystemExit(f"{name}: a Jinja tag is split across runs: {text!r}")
 
 
+_APP = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>evalgen</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
+def _own_app_properties(data: bytes) -> bytes:
+    """docProps/app.xml naming evalgen, not python-docx's "Microsoft Macintosh Word"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, _APP if name == "docProps/app.xml" else src.read(name))
+    return out.getvalue()
+
+
 def build(out_dir: Path, only: list[str] | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -1214,7 +1340,7 @@ def build(out_dir: Path, only: list[str] | None = None) -> list[Path]:
             continue
         buffer = io.BytesIO()
         builder().save(buffer)
-        data = stable_zip(buffer.getvalue())
+        data = stable_zip(_own_app_properties(buffer.getvalue()))
         _check(data, name)
         path = out_dir / name
         path.write_bytes(data)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .data import band_for, grade_bands, number
 from .errors import ChartError
-from .progress_spec import milestones_spec, status_spec
+from .progress_spec import status_spec
 from .specparts import CHART_TYPES, Axis, ChartSpec, Line, Series, make_series, make_spec
 
 __all__ = [
@@ -272,6 +272,41 @@ def _rank_intervals(units: list[dict], unit_count: int, title: str = "") -> Char
     )  # fmt: skip
 
 
+# The road to the milestones (the annual 通报's section and the 定期通报's 图2).
+TRACK_COLORS = {"有望按期实现": "#78B59A", "存在风险": "#8A2B26"}
+_TRACK_OTHER = "#A9A9A9"
+
+
+def _milestones(rows: list[dict], title: str = "") -> ChartSpec:
+    """A bar per milestone: its latest value as a percentage of the next target (capped at
+    120), coloured by status; a line at 100."""
+    if not rows:
+        raise ChartError("图表数据有误：没有节点目标，无法绘制节点目标图。")
+    percents = [min(120.0, number(r["percent"], f"{r['label']}的完成比例")) for r in rows]
+    # Each bar is coloured by its status, labelled with its percentage (the figures are in the
+    # table); coloured point by point, the bars' series has no legend entry: a legend-only
+    # companion per status names its colour (as the grades do for the totals).
+    series = make_series(
+        "完成比例",
+        percents,
+        _TRACK_OTHER,
+        point_colors=[TRACK_COLORS.get(str(r["status"]), _TRACK_OTHER) for r in rows],
+        show_values=True,
+        format='0"%"',
+    )
+    legend = [make_series(s, [None] * len(rows), c) for s, c in TRACK_COLORS.items()]
+    return make_spec(
+        "milestones",
+        [str(r["label"]) for r in rows],
+        [series, *legend],
+        title=title,
+        height_in=0.8 + 0.3 * len(rows),
+        lines=[{"name": "节点目标 100%", "value": 100.0, "color": _LINE_COLOR}],
+        axis={"title": "最近一年实际值占下一节点目标的比例（%）", "min": 0, "max": 120,
+              "major": 20, "format": "0"},
+    )  # fmt: skip
+
+
 _BUILDERS: dict[str, Callable[..., ChartSpec]] = {
     "group_totals": _group_totals,
     "score_histogram": _score_histogram,
@@ -280,5 +315,5 @@ _BUILDERS: dict[str, Callable[..., ChartSpec]] = {
     "trend": _trend,
     "rank_intervals": _rank_intervals,
     "progress_status": status_spec,
-    "milestones": milestones_spec,
+    "milestones": _milestones,
 }

@@ -33,7 +33,10 @@ __all__ = ["collect", "forms"]
     help="用已有的年度数据文件夹（如 数据/2024）预先填好填报表；其旁边的上一年度文件夹的数值作为“上年完成值”列出。",
 )
 @click.option(
-    "--deadline", metavar="文字", default="见报送通知", help="报送截止时间，写入填报说明。"
+    "--deadline",
+    metavar="文字",
+    default=None,
+    help="报送截止时间，写入填报说明。默认取发文信息文件的“填报截止日期”。",
 )
 @friendly
 def forms(
@@ -43,13 +46,13 @@ def forms(
     issuance_file: Path | None,
     out_dir: Path | None,
     prefill: Path | None,
-    deadline: str,
+    deadline: str | None,
 ) -> None:
     """按考核细则为每个单位生成数据填报表，并生成考核组评分表。
 
     每份填报表只含该单位的指标（及市直部门的重点任务、加分申报），填报单元格有数据验证，
     其余单元格锁定，含识别信息（单位、年度、考核细则版本），报回后 evalgen collect 可自动识别。
-    联系人取自发文信息文件。
+    截止时间和联系人取自发文信息文件（填报截止日期、联系人、联系电话）。
 
     \b
     示例：

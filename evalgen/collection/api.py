@@ -16,6 +16,7 @@ from ..scoring.engine import check_year
 from .collector import Collection, collect_returns
 from .content import Prefill, form_file_name
 from .forms import FormSpec, write_unit_form
+from .register import write_appeals_register
 from .teamsheet import team_file_name, write_team_workbook
 
 __all__ = ["Forms", "collect", "make_forms"]
@@ -28,11 +29,23 @@ class Forms:
         self.folder, self.files, self.kept_aside = folder, files, kept_aside
 
 
+_UNSTATED = "见报送通知"
+
+
 def _contact(issuance_file: Path | None) -> str:
     if issuance_file is None or not issuance_file.is_file():
-        return "见报送通知"
+        return _UNSTATED
     issuance = load_issuance(issuance_file)
-    return "，".join(x for x in (issuance.contact, issuance.phone) if x) or "见报送通知"
+    return "，".join(x for x in (issuance.contact, issuance.phone) if x) or _UNSTATED
+
+
+def _deadline(issuance_file: Path, given: str | None) -> str:
+    """`given` (--deadline) if any, else the issuance file's 填报截止日期, else 见报送通知."""
+    if given:
+        return given
+    if not issuance_file.is_file():
+        return _UNSTATED
+    return load_issuance(issuance_file).form_deadline or _UNSTATED
 
 
 def _prefill(loaded: LoadedModel, folder: Path | None, year: int) -> Prefill:
@@ -60,18 +73,20 @@ def make_forms(
     *,
     prefill: Path | None = None,
     issuance_file: Path | None = None,
-    deadline: str = "见报送通知",
+    deadline: str | None = None,
     inputs_dir: Path | None = None,
 ) -> Forms:
     """Write one fill-in form per unit and the team's workbook into `out_dir` (all or nothing).
 
-    A folder already there is kept aside as NAME.prev-N, never overwritten.
+    A folder already there is kept aside as NAME.prev-N, never overwritten. The deadline
+    and contact on the 说明 sheet come from the issuance file (填报截止日期, 联系人,
+    联系电话); `deadline` overrides the file's.
     """
     loaded = load_model(model)
     check_year(loaded.model, year, loaded.locate)
     issuance = issuance_file or (inputs_dir or DEFAULT_INPUTS) / str(year) / ISSUANCE_FILE
     view = model_for_year(loaded.model, year)  # units under their names in force that year
-    spec = FormSpec(view, loaded.sha256, year, deadline, _contact(issuance))
+    spec = FormSpec(view, loaded.sha256, year, _deadline(issuance, deadline), _contact(issuance))
     data = _prefill(loaded, prefill, year)
     out = out_dir or Path("填报表") / str(year)
     staging = _staging(out)
@@ -82,14 +97,8 @@ def make_forms(
             write_unit_form(staging / files[-1], spec, gkey, unit, data)
     files.append(team_file_name(year))
     write_team_workbook(staging / files[-1], spec, data)
-    # Hook for the appeals helper: an empty 复核登记表 (appeals register) may be written here.
-    write_appeals_register(staging, loaded, year)
+    files.append(write_appeals_register(staging, view, year).name)  # empty, for the 公示
     return Forms(out, files, _commit(staging, out))
-
-
-def write_appeals_register(folder: Path, loaded: LoadedModel, year: int) -> None:
-    """HOOK (owned by the appeals work, not this module): write an empty 复核登记表 into
-    `folder` beside the forms. Deliberately empty here."""
 
 
 def _staging(out: Path) -> Path:

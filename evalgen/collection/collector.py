@@ -24,6 +24,7 @@ from .content import Sheets
 from .identity import FORM_VERSION, TEAM, UNIT
 from .letters import letter_name, write_letter
 from .merge import Merged, check_target, swap_in, write_merged
+from .register import REGISTER_FILE
 from .returns import Return, open_return, read_unit_return
 from .teamreturn import read_team_return
 from .teamsheet import TEAM_UNIT
@@ -71,6 +72,7 @@ def _files(folder: Path, out: Path) -> list[Path]:
         if p.is_file()
         and p.suffix.lower() in {".xlsx", ".xlsm"}
         and not p.name.startswith(("~$", "._"))
+        and p.name != REGISTER_FILE  # the office's empty register, written beside the forms
         and out.resolve() not in p.resolve().parents
     )
 

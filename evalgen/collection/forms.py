@@ -22,6 +22,7 @@ from .content import (
     unit_tasks,
 )
 from .identity import UNIT, Identity
+from .locked import locked_text
 from .sheetstyle import (
     Styles,
     finish_sheet,
@@ -90,25 +91,32 @@ def _guide_sheet(wb, styles: Styles, lines: list[str]) -> None:
     finish_sheet(ws, 1, landscape=False)
 
 
-def _heading(ws, styles: Styles, spec: FormSpec, unit: str, title: str, width: int) -> None:
-    """Title, unit and year, and the one-line instruction, each across the table's width."""
+def _heading(ws, styles: Styles, spec: FormSpec, unit: str, title: str, width: int) -> dict:
+    """Title, unit and year, and the one-line instruction, each across the table's width;
+    returns the locked heading cells as written (`locked.locked_problems` compares them)."""
     last = width - 1
-    ws.merge_range(0, 0, 0, last, f"{spec.year}年度{spec.model.assessment}{title}", styles.title)
-    ws.merge_range(1, 0, 1, last, f"填报单位：{unit}　　考核年度：{spec.year}年", styles.note)
+    fixed = {
+        "A1": f"{spec.year}年度{spec.model.assessment}{title}",
+        "A2": f"填报单位：{unit}　　考核年度：{spec.year}年",
+    }
+    ws.merge_range(0, 0, 0, last, fixed["A1"], styles.title)
+    ws.merge_range(1, 0, 1, last, fixed["A2"], styles.note)
     ws.merge_range(2, 0, 2, last, "只在黄色单元格填写；其余单元格已锁定。", styles.note)
     ws.set_row(0, 28)
     ws.set_row(Sheets.HEADER_ROW - 1, 32)
+    return fixed
 
 
 def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill: Prefill) -> dict:
     ws = wb.add_worksheet(Sheets.FIGURES)
     headers = Sheets.FIGURE_HEADERS
-    _heading(ws, styles, spec, unit, "数据填报表", len(headers))
+    fixed = _heading(ws, styles, spec, unit, "数据填报表", len(headers))
     for col, width in enumerate((5, 20, 30, 16, 8, 10, 12, 12, 30, 20)):
         ws.set_column(col, col, width)
     header = Sheets.HEADER_ROW - 1
     ws.write_row(header, 0, headers, styles.header)
     rows: dict[str, int] = {}
+    locked: dict[str, dict[str, str]] = {}
     own = prefill.figures.get(unit, {})
     before = prefill.previous.get(unit, {})
     indicators = unit_indicators(group, unit)
@@ -118,11 +126,13 @@ def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill:
         ws.write_number(r, 0, i + 1, styles.number)
         ws.write_row(r, 1, (ind.id, ind.name, category, ind.measure), styles.cell)
         _write_value(ws, r, 5, target, styles.number)
-        _write_figure(ws, r, 6, before.get(ind.id), styles.number)
+        previous = _write_figure(ws, r, 6, before.get(ind.id), styles.number)
         _write_figure(ws, r, 7, own.get(ind.id), styles.input)
         ws.write_blank(r, 8, None, styles.input_text)
         ws.write_blank(r, 9, None, styles.input_text)
         rows[ind.id] = r + 1
+        shown = (ind.name, category, ind.measure, _number(target), previous)
+        locked[ind.id] = dict(zip("CDEFG", map(locked_text, shown), strict=True))
     # One validation per run of rows with the same bounds (the formula's reference is
     # relative to the run's first cell): far fewer to write than one per row.
     first = header + 1
@@ -131,7 +141,8 @@ def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill:
     if indicators:
         ws.data_validation(first, 8, first + len(indicators) - 1, 9, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
-    return {"title": Sheets.FIGURES, "header_row": Sheets.HEADER_ROW, "rows": rows}
+    return {"title": Sheets.FIGURES, "header_row": Sheets.HEADER_ROW, "rows": rows,
+            "fixed": fixed, "locked": locked}  # fmt: skip
 
 
 def runs(keys: list, first: int) -> list[tuple[int, int, tuple]]:
@@ -145,6 +156,10 @@ def runs(keys: list, first: int) -> list[tuple[int, int, tuple]]:
     return runs
 
 
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _write_value(ws, r: int, c: int, value: Decimal | None, fmt) -> None:
     if value is None:
         ws.write_blank(r, c, None, fmt)
@@ -152,22 +167,25 @@ def _write_value(ws, r: int, c: int, value: Decimal | None, fmt) -> None:
         ws.write_number(r, c, float(value), fmt)
 
 
-def _write_figure(ws, r: int, c: int, figure: Figure | None, fmt) -> None:
+def _write_figure(ws, r: int, c: int, figure: Figure | None, fmt) -> str | float | None:
+    """Write a figure (不适用 as text); returns what the cell holds."""
     if figure is not None and figure.value is None:
         ws.write_string(r, c, "不适用", fmt)
-    else:
-        _write_value(ws, r, c, figure.value if figure else None, fmt)
+        return "不适用"
+    _write_value(ws, r, c, figure.value if figure else None, fmt)
+    return _number(figure.value) if figure else None
 
 
 def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str) -> dict:
     ws = wb.add_worksheet(Sheets.TASKS)
     headers = Sheets.TASK_HEADERS
-    _heading(ws, styles, spec, unit, "重点任务完成情况", len(headers))
+    fixed = _heading(ws, styles, spec, unit, "重点任务完成情况", len(headers))
     for col, width in enumerate((5, 9, 36, 9, 50, 30)):
         ws.set_column(col, col, width)
     header = Sheets.HEADER_ROW - 1
     ws.write_row(header, 0, headers, styles.header)
     rows: dict[str, int] = {}
+    locked: dict[str, dict[str, str]] = {}
     for i, (task, role) in enumerate(unit_tasks(group, unit)):
         r = header + 1 + i
         ws.write_number(r, 0, i + 1, styles.number)
@@ -176,16 +194,18 @@ def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str) -> dict:
         ws.write_blank(r, 4, None, styles.input_text)
         ws.write_blank(r, 5, None, styles.input_text)
         rows[str(task.no)] = r + 1
+        locked[str(task.no)] = {"C": locked_text(task.name), "D": locked_text(role)}
     if rows:
         ws.data_validation(header + 1, 4, header + len(rows), 5, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
-    return {"title": Sheets.TASKS, "header_row": Sheets.HEADER_ROW, "rows": rows}
+    return {"title": Sheets.TASKS, "header_row": Sheets.HEADER_ROW, "rows": rows,
+            "fixed": fixed, "locked": locked}  # fmt: skip
 
 
 def _claims_sheet(wb, styles, spec: FormSpec, unit: str, prefill: Prefill) -> dict:
     ws = wb.add_worksheet(Sheets.CLAIMS)
     headers = Sheets.CLAIM_HEADERS
-    _heading(ws, styles, spec, unit, "加分事项申报表", len(headers))
+    fixed = _heading(ws, styles, spec, unit, "加分事项申报表", len(headers))
     for col, width in enumerate((5, 10, 8, 50, 2, 8, 40, 8, 10)):
         ws.set_column(col, col, width)
     header = Sheets.HEADER_ROW - 1
@@ -214,4 +234,4 @@ def _claims_sheet(wb, styles, spec: FormSpec, unit: str, prefill: Prefill) -> di
                                            "error_message": "次数应为1—99的整数。"})  # fmt: skip
     ws.data_validation(first, 3, last, 3, text_rule())
     finish_sheet(ws, Sheets.HEADER_ROW)
-    return {"title": Sheets.CLAIMS, "header_row": Sheets.HEADER_ROW, "rows": rows}
+    return {"title": Sheets.CLAIMS, "header_row": Sheets.HEADER_ROW, "rows": rows, "fixed": fixed}

@@ -22,6 +22,7 @@ from ..model.schema import Group
 from ..problems import Problem, column_letter
 from .content import Sheets, unit_indicators
 from .identity import ID_SHEET, Identity, parse_identity
+from .locked import locked_problems
 from .tables import cell_text, find_header, sheet_table, stray_cells
 from .workbook import read_sheets
 
@@ -103,12 +104,27 @@ def read_unit_return(ret: Return, check: Checker, gkey: str) -> None:
         sheet = _sheet(ret, tasks, ("任务序号", "完成情况"))
         if sheet is not None:
             _task_reports(ret, sheet)
+            names = {str(t.no): f"任务{t.no}" for t in group.tasks}
+            _locked(ret, sheet, tasks, unit, names, ("任务序号", "完成情况"))
     claims = _sheet(ret, layout.get("claims", {}), ("事项编号", "次数"))
     if claims is not None:
         _claims(ret, check, claims, unit)
+        _locked(ret, claims, layout["claims"], unit, {}, ("事项编号", "次数"))
     ret.problems += [
         p for p in check.problems if p.code not in _SYNTHETIC_CODES and p.row != _PLACEHOLDER_ROW
     ]
+
+
+def _locked(ret, sheet: Sheet, place: dict, unit: str, names: dict, headers: tuple) -> None:
+    """Problems for edited locked cells; rows found by the label in the first of `headers`."""
+    header_row, columns = find_header(sheet, headers)  # type: ignore[misc]
+    label = columns[header_key(headers[0])]
+    seen: dict[str, list[int]] = {}
+    for r, cells in sheet.rows.items():
+        if r > header_row:
+            seen.setdefault(cell_text(cells.get(label)), []).append(r)
+    rows = {key: found[0] for key, found in seen.items() if len(found) == 1}
+    ret.problems += locked_problems(ret.name, sheet, place, rows, unit, names, header_row)
 
 
 def _sheet(ret: Return, place: dict, headers: tuple[str, ...]) -> Sheet | None:
@@ -171,6 +187,8 @@ def _figures(ret, check, sheet: Sheet, gkey: str, group: Group, unit: str, place
     header_row, columns = find_header(sheet, ("指标编号", "完成值"))  # type: ignore[misc]
     id_col, value_col = columns[header_key("指标编号")], columns[header_key("完成值")]
     rows = _rows_by_label(ret, sheet, header_row, id_col, place)
+    names = {ind.id: ind.name for _, ind in unit_indicators(group, unit)}
+    ret.problems += locked_problems(ret.name, sheet, place, rows, unit, names, header_row)
     headers, cells = {1: "单位"}, {1: Cell(unit, 2, 1)}
     for i, (_, ind) in enumerate(unit_indicators(group, unit)):
         headers[1000 + i] = ind.name

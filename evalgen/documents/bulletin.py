@@ -12,6 +12,7 @@ from ..numbers import cn_count, dec, fmt_total, round_half_up
 from ..outputs.records import GroupRecord, IndicatorRecord, UnitRecord, YearRecord
 from .context import (
     Attachment,
+    BulletinChart,
     BulletinContext,
     FollowUpList,
     GradesChart,
@@ -20,6 +21,7 @@ from .context import (
     TotalsChart,
     doc_fields,
 )
+from .milestones import milestone_charts, milestone_section
 from .wording import (
     DEFAULT_PLACES,
     LOW_TASK_SCORE,
@@ -74,12 +76,14 @@ def bulletin_context(
         "overview": [_group_overview(model, g, results) for g in groups]
         + _attainment(groups, year),
         "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
-        "charts": _charts(model, groups),
+        "charts": {**_charts(model, groups), **milestone_charts(results)},
         "rectify": _rectify(model, issuance, rectify_units),
         "summon": _summon(summon_units),
         "problems": _problem_sentences(missed, groups),
         "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
         "attachments": [_attachment(model, g, year, i) for i, g in enumerate(groups, 1)],
+        # After 图1 and a chart per group, 表1…: a table per group.
+        "milestones": milestone_section(results, model.basis, len(groups) + 2, len(groups) + 1),
     }
 
 
@@ -97,9 +101,9 @@ def _intro(model: ScoringModel, issuance: Issuance, groups: list[GroupRecord], y
     )
 
 
-def _charts(model: ScoringModel, groups: list[GroupRecord]) -> dict[str, TotalsChart | GradesChart]:
+def _charts(model: ScoringModel, groups: list[GroupRecord]) -> dict[str, BulletinChart]:
     """Each group's totals (bars, or a histogram past `BARS_UP_TO` units), then the grades."""
-    charts: dict[str, TotalsChart | GradesChart] = {
+    charts: dict[str, BulletinChart] = {
         f"totals_{g['key']}": _totals_chart(model, g) for g in groups
     }
     grades: GradesChart = {

@@ -161,6 +161,7 @@ class CompiledTemplate:
         data: dict,
         charts: dict[str, Picture] | None = None,
         natives: dict[str, NativeChart] | None = None,
+        created: str = "",
     ) -> bytes:
         """One document: `data` is the sanitised context, `charts` its pictures by name
         (they appear in the template as `charts.<name>`, placed as docxtpl's InlineImage),
@@ -196,7 +197,7 @@ class CompiledTemplate:
             members["[Content_Types].xml"] = self._content_types_with(new)
             for part in new:
                 members[part.partname.membername] = part.blob
-        return write_zip((name, members[name]) for name in self._order(doc))
+        return write_zip(((name, members[name]) for name in self._order(doc)), created)
 
     def _order(self, doc: _Render) -> list[str]:
         """The members in the order python-docx's `PackageWriter` writes them: content types,

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Literal, TypedDict
 
 from ..inputs.issuance import Issuance
+from .context_milestones import MilestonesChart, MilestoneSection
 from .review import AppealSection
+from .signature import signature_pads
 
 __all__ = [
     "AdjustmentRow",
@@ -23,9 +25,9 @@ __all__ = [
     "AttainmentData",
     "AttainmentRow",
     "Band",
+    "BulletinChart",
     "BulletinContext",
     "DocFields",
-    "FragileRow",
     "FollowUpList",
     "FollowUpUnit",
     "Gap",
@@ -34,14 +36,11 @@ __all__ = [
     "GroupCounts",
     "GroupSection",
     "IndicatorRow",
-    "IntervalChart",
-    "IntervalData",
-    "IntervalUnit",
     "NoticeContext",
     "RankingRow",
     "Requirement",
-    "RobustnessContext",
-    "RobustnessGroup",
+    "SourceNote",
+    "SourceRow",
     "TaskRow",
     "TotalsChart",
     "TotalsData",
@@ -72,10 +71,14 @@ class DocFields(TypedDict):
     contact: str
     phone: str
     deadline: str
+    seal: bool
+    sign_pad: str
+    date_pad: str
 
 
 def doc_fields(issuance: Issuance) -> DocFields:
     """The issuance file's details the templates read as `doc.*`."""
+    sign_pad, date_pad = signature_pads(issuance.issuer, issuance.date, issuance.seal)
     return {
         "issuer": issuance.issuer,
         "banner": issuance.banner,
@@ -90,6 +93,9 @@ def doc_fields(issuance: Issuance) -> DocFields:
         "contact": issuance.contact,
         "phone": issuance.phone,
         "deadline": issuance.deadline,
+        "seal": issuance.seal,
+        "sign_pad": sign_pad,  # 署名 and 成文日期 per GB/T 9704 7.3.5 (documents/signature.py)
+        "date_pad": date_pad,
     }
 
 
@@ -201,12 +207,17 @@ class BulletinContext(TypedDict):
     intro: str
     overview: list[str]
     groups: list[GroupSection]
-    charts: dict[str, TotalsChart | GradesChart]  # totals_<group key>, grades
+    charts: dict[str, BulletinChart]  # totals_<group key>, grades, milestones (when there)
     rectify: FollowUpList
     summon: FollowUpList
     problems: list[str]
     requirements: list[Requirement]
     attachments: list[Attachment]
+    milestones: MilestoneSection | None  # None: the model has no milestones
+
+
+# The bulletin's charts (节点目标: `context_milestones`).
+BulletinChart = TotalsChart | GradesChart | MilestonesChart
 
 
 # -- a unit's report (单位报告) ---------------------------------------------------------------
@@ -298,6 +309,21 @@ class Gap(TypedDict):
     text: str
 
 
+class SourceRow(TypedDict):
+    """附：数据来源, one row: a figure, task score or event and the returned cell it came from."""
+
+    item: str  # the indicator's name, 重点任务N（…）, 加分：…
+    file: str  # the returned file, as named in the returns folder
+    cell: str  # sheet and cell: 指标数据 H5
+
+
+class SourceNote(TypedDict):
+    """附：数据来源 (issue 13): only for a year merged by `evalgen collect` (`sources.data_sources`)."""
+
+    intro: str  # one sentence naming the returned files, "" when there are no rows
+    rows: list[SourceRow]
+
+
 class UnitReportContext(TypedDict):
     """One unit's feedback report (考核结果反馈报告), a letter: 主送, opening, sections,
     特此反馈。, 署名 and date. Section headings are numbered in order of presence
@@ -325,6 +351,7 @@ class UnitReportContext(TypedDict):
     triggers: list[str]
     charts: UnitCharts
     appeals: AppealSection  # 复核情况 (issue 14): `review.unit_appeals`
+    sources: SourceNote  # 附：数据来源, after the signature, when figures came from returns
 
 
 # -- an interview notice (约谈通知书) -----------------------------------------------------------
@@ -351,67 +378,3 @@ class NoticeContext(TypedDict):
     materials: list[str]
     materials_deadline: str  # a whole sentence: 请于2025年3月3日前将上述材料报送我办。
     contact: str
-
-
-# -- 稳定性分析 (internal) ------------------------------------------------------------------
-
-
-class IntervalUnit(TypedDict):
-    """A unit's row of the rank-interval chart."""
-
-    unit: str
-    rank: int
-    rank_median: int
-    rank_p05: int
-    rank_p95: int
-    robust: bool
-
-
-class IntervalData(TypedDict):
-    units: list[IntervalUnit]
-    unit_count: int
-
-
-class IntervalChart(TypedDict):
-    """A group's rank intervals (COINr's uncertainty plot)."""
-
-    kind: Literal["rank_intervals"]
-    data: IntervalData
-
-
-class RobustnessGroup(TypedDict):
-    """A group's part of 稳定性分析: heading, a sentence on its intervals, its chart's name."""
-
-    name: str
-    heading: str  # （一）县（市、区）
-    text: str
-    chart: str  # a key of RobustnessContext.charts
-
-
-class FragileRow(TypedDict):
-    """A fragile decision, every cell printed."""
-
-    unit: str
-    decision: str  # 等次 / 整改 / 约谈
-    nominal: str  # B / 列入整改 / 不列入约谈
-    p_nominal: str  # 71.3%
-    indicator: str
-    points: str
-    flip_points: str  # 4.2 or —
-    sentence: str  # without the final 。
-
-
-class RobustnessContext(TypedDict):
-    """稳定性分析.docx: the office's internal reading of how firm each decision is."""
-
-    year: int
-    marking: str  # 内部资料
-    title: str
-    summary: list[str]
-    chart_note: str
-    groups: list[RobustnessGroup]
-    fragile_intro: str
-    fragile: list[FragileRow]
-    table_note: str
-    notes: list[str]
-    charts: dict[str, IntervalChart]

@@ -29,6 +29,7 @@ from .context import (
 from .gaps import gaps, minor_losses, praise
 from .notice import notice_contexts
 from .review import unit_appeals
+from .sources import data_sources
 from .wording import (
     DEFAULT_PLACES,
     as_self,
@@ -94,6 +95,7 @@ def _unit_context(
     appeals = unit_appeals(results, unit["unit"])
     return {
         "appeals": appeals,
+        "sources": data_sources(unit),
         "doc": doc,
         "year": year,
         "unit": unit["unit"],
@@ -165,8 +167,11 @@ def _headline(
     if unit["previous_rank"] is not None:
         change = f"，较{results['previous_year']}年度（第{unit['previous_rank']}位）{change_text(unit['rank_change'])}"
     veto = "，一票否决" if unit["veto"] else ""
+    # A unit renamed since the model's first year is told once which name its history bears.
+    former = "、".join(unit.get("former_names", []))
+    former = f"（原{former}）" if former else ""
     return (
-        f"你单位{results['year']}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
+        f"你单位{former}{results['year']}年度{model.assessment}总分{fmt_total(unit['total'])}分，"
         f"等次为{unit['grade']}（{unit['grade_name']}{veto}），"
         f"在{unit['of']}个{group['name']}中排名第{unit['rank']}位{change}。"
     )

@@ -22,6 +22,10 @@ __all__ = [
 ]
 
 TIMEOUT_SECONDS = 600
+# Keep the blank pages LibreOffice inserts (a section starting on an even page: the 通报's
+# 版记 on the back of the last sheet); by default its PDF export leaves them out, and a
+# double-sided print would then put the 版记 on the wrong side.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 class PdfError(EvalgenError):
@@ -59,7 +63,7 @@ def convert_to_pdf(files: list[Path], timeout: int = TIMEOUT_SECONDS) -> list[Pa
         with tempfile.TemporaryDirectory(prefix="evalgen-lo-") as profile:
             cmd = [
                 soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                "--convert-to", "pdf", "--outdir", str(folder), *map(str, group),
+                "--convert-to", PDF_FILTER, "--outdir", str(folder), *map(str, group),
             ]  # fmt: skip
             try:
                 done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)

@@ -7,17 +7,19 @@ Templates `progress.docx` and `supervision.docx` are kept apart from `render.TEM
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..inputs.issuance import Issuance
 from .context import doc_fields
+from .context_milestones import MilestoneBar
 from .render import load_templates, render_document, safe_filename
 from .wording import cn_ordinal, join
 
 __all__ = [
     "PROGRESS_TEMPLATES",
+    "milestone_bars",
     "progress_context",
     "supervision_contexts",
     "write_progress_documents",
@@ -71,7 +73,10 @@ def progress_context(record: Record, issuance: Issuance) -> dict[str, Any]:
         "requirements": _requirements(record, issuance, bool(lagging or tasks)),
         "charts": {
             "status": {"kind": "progress_status", "data": {"rows": _status_rows(record)}},
-            "milestones": {"kind": "milestones", "data": {"rows": _milestone_bars(record)}},
+            "milestones": {
+                "kind": "milestones",
+                "data": {"rows": milestone_bars(record["milestones"])},
+            },
         },
     }
 
@@ -187,11 +192,13 @@ def _status_rows(record: Record, few: int = 3) -> list[dict]:
     return list(rows.values())
 
 
-def _milestone_bars(record: Record) -> list[dict]:
+def milestone_bars(milestones: Sequence[Mapping[str, Any]]) -> list[MilestoneBar]:
+    """The `milestones` chart's bars: each milestone's latest value against its next target
+    (the 定期通报's and the annual 通报's)."""
     from decimal import Decimal
 
-    bars = []
-    for m in record["milestones"]:
+    bars: list[MilestoneBar] = []
+    for m in milestones:
         if not m["annual"] or not m["target"]:
             continue
         year = max(m["annual"])

@@ -21,6 +21,7 @@ from ..problems import InputError, Problem
 from ..resources import DEFAULT_TEMPLATES
 from .pdf import check_pdf_fonts, convert_to_pdf
 from .render import load_templates, render_document, safe_filename
+from .signature import signature_pads
 from .wording import cn_ordinal
 
 __all__ = [
@@ -60,6 +61,9 @@ class PublicityGroup(TypedDict):
 class Signature(TypedDict):
     issuer: str
     date: str
+    seal: bool  # 署名 and 成文日期 per GB/T 9704 7.3.5 (documents/signature.py)
+    sign_pad: str
+    date_pad: str
 
 
 class PublicityContext(TypedDict):
@@ -104,7 +108,7 @@ def publicity_context(
     basis = f"根据{model.basis}，" if model.basis else ""
     title = f"关于{year}年度{model.assessment}结果的公示"
     return {
-        "doc": {"issuer": issuance.issuer, "date": issuance.publicity_date},
+        "doc": _signature(issuance.issuer, issuance.publicity_date, issuance.seal),
         "year": year,
         "title": title,
         "file_stem": title,
@@ -163,4 +167,15 @@ def publicity_template(templates: Path | None) -> dict[str, str]:
     name = PUBLICITY_TEMPLATE["publicity"]
     return {
         name: hashlib.sha256((Path(templates or DEFAULT_TEMPLATES) / name).read_bytes()).hexdigest()
+    }
+
+
+def _signature(issuer: str, date: str, seal: bool) -> Signature:
+    sign_pad, date_pad = signature_pads(issuer, date, seal)
+    return {
+        "issuer": issuer,
+        "date": date,
+        "seal": seal,
+        "sign_pad": sign_pad,
+        "date_pad": date_pad,
     }

@@ -256,11 +256,12 @@ def render_document(
     data = sanitize(context)
     natives = {name: c for name, c in charts.items() if not isinstance(c, bytes)}
     pictures = None if natives else _pictures(context, charts)
+    created = document_date(context)
     try:
         compiled = _compiled(template.data)
         if compiled is None:
-            return _render_with_docxtpl(template, data, pictures, natives or None)
-        return compiled.render(data, pictures, natives or None)
+            return _render_with_docxtpl(template, data, pictures, natives or None, created)
+        return compiled.render(data, pictures, natives or None, created)
     except Exception as exc:  # noqa: BLE001 - any failure inside a user-edited template
         who = context.get("unit") or context.get("title") or ""
         raise TemplateError(
@@ -274,6 +275,20 @@ def render_document(
                 )
             ],
         ) from None
+
+
+_CN_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
+def document_date(context: Mapping[str, Any]) -> str:
+    """The document's creation date for its properties (docProps/core.xml): the 成文日期 of
+    the issuance file (`doc.date`), never the clock; "" (a fixed date) without one."""
+    doc = context.get("doc")
+    match = _CN_DATE.match(doc.get("date", "")) if isinstance(doc, Mapping) else None
+    if match is None:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
 
 
 def _pictures(context: Mapping[str, Any], charts: Mapping[str, Any]) -> dict[str, Picture] | None:
@@ -292,6 +307,7 @@ def _render_with_docxtpl(
     data: dict[str, Any],
     pictures: dict[str, Picture] | None,
     natives: dict[str, NativeChart] | None = None,
+    created: str = "",
 ) -> bytes:
     """docxtpl's own path, python-docx opening and saving the whole package: used for a
     template with footnotes, wherever the compiled fast path is off (`fastpaths`), and the
@@ -315,7 +331,7 @@ def _render_with_docxtpl(
     tpl.render(data, _env())
     buf = io.BytesIO()
     tpl.save(buf)
-    return stable_zip(buf.getvalue())
+    return stable_zip(buf.getvalue(), created)
 
 
 def sanitize(value: Any) -> Any:

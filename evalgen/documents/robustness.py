@@ -17,7 +17,7 @@ from ..model.schema import ScoringModel
 from ..numbers import fmt_number, round_half_up
 from ..outputs.robustness_workbook import DECISION_NAMES, nominal_text, settings_lines
 from .bulletin import BARS_UP_TO
-from .context import FragileRow, IntervalChart, RobustnessContext, RobustnessGroup
+from .context_robustness import FragileRow, IntervalChart, RobustnessContext, RobustnessGroup
 from .render import load_templates, render_document
 from .wording import cn_ordinal
 

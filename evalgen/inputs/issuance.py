@@ -12,7 +12,7 @@ from ..problems import InputError, Problem
 from ..yamlfile import YamlError, yaml_load
 from .schedule import SCHEDULE_KEY, Schedule, parse_clock, parse_schedule
 
-__all__ = ["ISSUANCE_FILE", "PUBLICITY_KEYS", "Issuance", "load_issuance"]
+__all__ = ["FORM_DEADLINE_KEY", "ISSUANCE_FILE", "PUBLICITY_KEYS", "Issuance", "load_issuance"]
 
 ISSUANCE_FILE = "发文信息.yaml"
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
@@ -25,6 +25,7 @@ _DATED = (
     "整改期限",
     "约谈材料报送期限",
     *("公示期", "公示日期"),
+    "填报截止日期",
 )
 _REQUIRED = ("发文机关", "发文机关标志", "发文字号", "成文日期", "主送", "印发机关", "印发日期")
 _OPTIONAL: tuple[str, ...] = (
@@ -40,6 +41,9 @@ _OPTIONAL: tuple[str, ...] = (
 # The 公示 of a 初评 run (issue 14): required then, by `documents.publicity`.
 PUBLICITY_KEYS = ("公示期", "公示日期", "异议受理方式", "异议受理地址")
 _OPTIONAL += PUBLICITY_KEYS
+# The deadline on the fill-in forms' 说明 sheet (`evalgen forms`, issue 13).
+FORM_DEADLINE_KEY = "填报截止日期"
+_OPTIONAL += (FORM_DEADLINE_KEY,)
 # Issuance field ← key in 发文信息.yaml (整改期限 has a default, materials a list).
 _FIELDS = {
     "issuer": "发文机关",
@@ -60,6 +64,7 @@ _FIELDS = {
     "objection_how": "异议受理方式",
     "objection_where": "异议受理地址",
     "materials_deadline": "约谈材料报送期限",
+    "form_deadline": FORM_DEADLINE_KEY,
 }
 _DEFAULT_MATERIALS = (
     "存在问题的原因分析和整改方案（加盖单位公章）",
@@ -92,9 +97,11 @@ class Issuance:
     objection_how: str = ""
     objection_where: str = ""
     materials_deadline: str = ""  # 约谈材料报送期限: 2025年3月3日
+    form_deadline: str = ""  # 填报截止日期 on the fill-in forms: 2025年1月15日
     schedule: Schedule = field(default_factory=Schedule)  # 约谈安排
     file: str = ISSUANCE_FILE  # where it was read, for problems found later
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    seal: bool = False  # 加盖印章: the 署名 and 成文日期 of GB/T 9704 7.3.5.1, else 7.3.5.2
 
 
 def load_issuance(path: Path) -> Issuance:
@@ -114,6 +121,7 @@ def load_issuance(path: Path) -> Issuance:
             )
         )
         materials = list(_DEFAULT_MATERIALS)
+    seal = _seal(name, data, lines, problems)
     schedule = _schedule(name, data, values, lines, problems)
     if problems:
         raise InputError(f"发文信息文件 {name} 有{len(problems)}处问题", problems)
@@ -121,10 +129,37 @@ def load_issuance(path: Path) -> Issuance:
         **{field: values[key] for field, key in _FIELDS.items()},
         deadline=values["整改期限"] or "30日",
         materials=tuple(materials),
+        seal=seal,
         schedule=schedule,
         file=name,
         lines=dict(lines),
     )
+
+
+SEAL_KEY = "加盖印章"
+_SEAL_VALUES = {"是": True, "否": False, "true": True, "false": False}
+
+
+def _seal(name: str, data: dict, lines: dict[str, int], problems: list[Problem]) -> bool:
+    """加盖印章: 是 (or true) or 否 (or false); 否 when absent, as the sample documents."""
+    raw = data.get(SEAL_KEY, "否")
+    # YAML 1.2 booleans (true/false) arrive as bool; a number or a list is not a choice.
+    text = (
+        str(raw).lower() if isinstance(raw, bool) else raw.strip() if isinstance(raw, str) else ""
+    )
+    value = _SEAL_VALUES.get(text)
+    if value is None:
+        problems.append(
+            Problem(
+                f"“{SEAL_KEY}”应为“是”或“否”，实际为“{raw}”",
+                file=name,
+                line=lines.get(SEAL_KEY),
+                hint=f"{SEAL_KEY}: 是（公文加盖印章，GB/T 9704 7.3.5.1）或 否（不加盖印章，7.3.5.2）",
+                code="seal-choice",
+            )
+        )
+        return False
+    return value
 
 
 def _schedule(
@@ -182,7 +217,7 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
 
 def _unknown_keys(name: str, data: dict, lines: dict[str, int]) -> list[Problem]:
     problems = []
-    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SCHEDULE_KEY)
+    known = (*_REQUIRED, *_OPTIONAL, "约谈需提交材料", SCHEDULE_KEY, SEAL_KEY)
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.3)
@@ -226,7 +261,7 @@ def _values(name: str, data: dict, lines: dict[str, int], problems: list[Problem
 def _date_problems(name: str, values: dict[str, str], lines: dict[str, int]) -> list[Problem]:
     """Dates written the wrong way, and dates that are not in the calendar (2025年2月30日)."""
     problems = []
-    for key in ("成文日期", "印发日期", "约谈材料报送期限", "公示日期"):
+    for key in ("成文日期", "印发日期", "约谈材料报送期限", "公示日期", FORM_DEADLINE_KEY):
         if values.get(key) and not _DATE.match(values[key]):
             problems.append(
                 Problem(

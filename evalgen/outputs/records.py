@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
+from ..progress.report import MilestoneRecord
+
 __all__ = [
     "AdjustmentRecord",
     "CategoryRecord",
     "CategoryScoreRecord",
     "GroupRecord",
     "IndicatorRecord",
+    "MilestoneRecord",
     "ModelRecord",
     "NotApplicableRecord",
     "TaskRecord",
@@ -184,3 +187,5 @@ class YearRecord(_YearMeta):
     rounding: str
     bonus_cap: Number
     groups: list[GroupRecord]
+    # The plan's milestones at the year's end (`progress.annual`); only when the model has them.
+    milestones: NotRequired[list[MilestoneRecord]]

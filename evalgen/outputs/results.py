@@ -9,6 +9,7 @@ from typing import overload
 from ..model.names import former_names
 from ..model.schema import ScoringModel
 from ..numbers import decisive_decimals, half_up_units, json_safe, round_half_up, split_points
+from ..progress.annual import annual_milestones
 from ..scoring.lines import IndicatorScore
 from ..scoring.ruletable import RULES, describe
 from ..scoring.scored import GroupResult, UnitLines, YearLines, YearResult
@@ -47,15 +48,20 @@ def number(x: Fraction | Decimal | None, decimals: int = SCORE_DECIMALS) -> floa
 
 
 def build_results(
-    model: ScoringModel, year: YearResult, lines: YearLines, meta: dict
+    model: ScoringModel,
+    year: YearResult,
+    lines: YearLines,
+    meta: dict,
 ) -> YearRecord:
     """The whole year's results as a JSON-safe dict (results.json).
 
     `lines` is the year's exact view: each unit's lines are built for its record and not
-    kept, so a national year's lines are never all in memory at once.
+    kept, so a national year's lines are never all in memory at once. The plan's milestones
+    at the year's end (`progress.annual`, from `year.city`) are the last key, when the model
+    has milestones and the city's values were kept (`pipeline.evaluate`).
     """
     groups = [_group_record(model, year.year, group, lines) for group in year.groups.values()]
-    return {
+    record: YearRecord = {
         "year": year.year,
         "previous_year": year.previous_year,
         **meta,
@@ -64,6 +70,10 @@ def build_results(
         "bonus_cap": json_safe(model.bonus_cap),
         "groups": groups,
     }
+    milestones = None if year.city is None else annual_milestones(model, year.city, year.year)
+    if milestones is not None:
+        record["milestones"] = milestones
+    return record
 
 
 def _group_record(

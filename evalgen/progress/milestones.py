@@ -27,8 +27,10 @@ __all__ = [
     "NO_TARGET",
     "ON_TRACK",
     "MilestoneView",
+    "city_values",
     "combine",
     "milestone_view",
+    "year_end_view",
 ]
 
 ON_TRACK, AT_RISK, NO_DATA, NO_TARGET = "有望按期实现", "存在风险", "暂无数据", "无数值目标"
@@ -67,6 +69,31 @@ def unit_value(milestone: Milestone, figures: dict[str, dict[str, Figure]]) -> D
     ind = milestone.source.indicator
     values = [f[ind].value for f in figures.values() if ind in f and f[ind].value is not None]
     return combine([v for v in values if v is not None], milestone.source.method)
+
+
+def city_values(
+    milestones: list[Milestone], figures: dict[str, dict[str, Figure]]
+) -> dict[str, Decimal]:
+    """A year's city value of every milestone taken from the units' figures (`unit_value`),
+    by milestone id; a milestone from the city table, or that no unit reports, is left out.
+
+    A few numbers per year: what an annual run keeps of each year's inputs for the milestones.
+    """
+    out = {}
+    for milestone in milestones:
+        if milestone.source.indicator is not None:
+            value = unit_value(milestone, figures)
+            if value is not None:
+                out[milestone.id] = value
+    return out
+
+
+def year_end_view(milestone: Milestone, annual: dict[int, Decimal], year: int) -> MilestoneView:
+    """The view once `year`'s figures are final (the annual 通报): values up to and including
+    `year`, the next milestone after it — the view from the first quarter of the next year,
+    with nothing reported in that year yet."""
+    known = {y: v for y, v in annual.items() if y <= year}
+    return milestone_view(milestone, known, None, Period(year + 1, "Q", 1))
 
 
 def milestone_view(

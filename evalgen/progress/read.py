@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..inputs.checker import Checker
 from ..inputs.figures import read_figures
-from ..inputs.reader import find_tables
+from ..inputs.reader import find_tables, input_files
 from ..inputs.records import Figure, Source
 from ..inputs.tables import Cell, Table, header_key
 from ..inputs.values import ValueProblem, shorten
@@ -24,7 +24,7 @@ from ..problems import InputError, ModelError
 from .period import Period
 from .status import follows
 
-__all__ = ["TASK_STATUSES", "PeriodInputs", "TaskReport", "read_period"]
+__all__ = ["TASK_STATUSES", "PeriodInputs", "TaskReport", "read_city_year", "read_period"]
 
 TASK_STATUSES = ("未启动", "推进中", "已完成")
 _TASK_COLUMNS = ("单位", "任务序号", "进展状态", "进展情况")
@@ -109,6 +109,25 @@ def read_period(model: ScoringModel, folder: Path, period: Period) -> PeriodInpu
     if errors:
         raise InputError(f"{period.label}数据有{len(errors)}处问题，请逐一修改后重新运行", errors)
     return result
+
+
+def read_city_year(model: ScoringModel, folder: Path, year: int) -> dict[str, Decimal]:
+    """A year folder's optional city table (全市指标): the city's value in `year` of each
+    milestone not aggregated from the units (its row for `year`; other rows are not used).
+
+    Read only when a file is named after the table, so a year without one costs nothing.
+    """
+    block = model.progress
+    if block is None or not any(block.city_input in p.stem for p in input_files(folder)):
+        return {}
+    found = find_tables(folder, [block.city_input], "单位", year)
+    check = Checker(model, year, found)
+    city = _read_city(check, model, found.tables[block.city_input])
+    errors = [p for p in check.problems if p.severity == "error"]
+    if errors:
+        raise InputError(f"{year}年度全市指标表有{len(errors)}处问题，请逐一修改后重新运行", errors)
+    from_table = {m.id for m in block.milestones if m.source.indicator is None}
+    return {mid: v for (mid, y), v in city.items() if y == year and mid in from_table}
 
 
 def _read_task_reports(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from ..inputs.records import Figure
 from ..model.loader import target_for
@@ -16,7 +17,14 @@ from .period import Period
 from .read import PeriodInputs
 from .status import STATUSES, expected_level, follows, shortfall, status_of
 
-__all__ = ["IndicatorStatus", "ProgressReport", "assess_progress", "progress_record"]
+__all__ = [
+    "IndicatorStatus",
+    "MilestoneRecord",
+    "ProgressReport",
+    "assess_progress",
+    "milestone_record",
+    "progress_record",
+]
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,7 @@ def progress_record(model: ScoringModel, report: ProgressReport) -> dict:
         "tasks": [
             {**{k: v for k, v in t.__dict__.items()}, "lagging": t.lagging} for t in report.tasks
         ],
-        "milestones": [_milestone_record(m) for m in report.milestones],
+        "milestones": [milestone_record(m) for m in report.milestones],
     }
 
 
@@ -145,7 +153,27 @@ def _status_record(model: ScoringModel, s: IndicatorStatus) -> dict:
     }
 
 
-def _milestone_record(m: MilestoneView) -> dict:
+class MilestoneRecord(TypedDict):
+    """A milestone in progress.json and results.json: numbers as text (None: none)."""
+
+    id: str
+    name: str
+    measure: str
+    kind: str  # reach / hold
+    targets: dict[str, str | None]  # year → target
+    target_note: str
+    annual: dict[str, str | None]  # year → the city's value
+    so_far: str | None  # this year so far (a period); None in results.json
+    target_year: int | None
+    target: str | None
+    required: str | None  # yearly improvement still needed (reach)
+    trend: str | None
+    status: str
+    notes: list[str]
+
+
+def milestone_record(m: MilestoneView) -> MilestoneRecord:
+    """A milestone as plain data (numbers as text, exactly as printed)."""
     return {
         "id": m.milestone.id,
         "name": m.milestone.name,

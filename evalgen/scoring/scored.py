@@ -111,6 +111,9 @@ class YearResult:
     year: int
     groups: Mapping[str, GroupResult]
     previous_year: int | None = None
+    # The city's value of each milestone (`progress.annual`), by year up to this one, as
+    # `pipeline.evaluate` keeps it from each year's inputs; None where not computed.
+    city: Mapping[int, Mapping[str, Decimal]] | None = field(default=None, compare=False)
     _by_unit: Mapping[str, UnitResult] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
