@@ -294,11 +294,13 @@ def _milestones(rows: list[dict], title: str = "") -> ChartSpec:
         show_values=True,
         format='0"%"',
     )
-    legend = [make_series(s, [None] * len(rows), c) for s, c in TRACK_COLORS.items()]
+    on_track, at_risk = (make_series(s, [None] * len(rows), c) for s, c in TRACK_COLORS.items())
     return make_spec(
         "milestones",
         [str(r["label"]) for r in rows],
-        [series, *legend],
+        # The bars' series (no legend entry) in the middle: LibreOffice counts the legend
+        # entries of horizontal bars from the other end, Word from this one; both drop it.
+        [on_track, series, at_risk],
         title=title,
         height_in=0.8 + 0.3 * len(rows),
         lines=[{"name": "节点目标 100%", "value": 100.0, "color": _LINE_COLOR}],
