@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import pipeline
+from ..pipeline import period_run
 from .common import CONTEXT, friendly, inputs_option, issuance_option, model_option, say_if_samples
 
 __all__ = ["progress"]
@@ -57,7 +57,7 @@ def progress(
       evalgen progress 2025Q3 --inputs 数据/ --out 结果/2025Q3 --pdf
     """
     say_if_samples(inputs_dir)
-    run = pipeline.progress(
+    run = period_run.progress(
         period, inputs_dir, model, out_dir, templates_dir=templates_dir,
         issuance_file=issuance_file, documents=not no_docs, pdf=pdf,
     )  # fmt: skip
@@ -66,7 +66,7 @@ def progress(
     click.echo(summary(run))
 
 
-def summary(run: pipeline.ProgressRun) -> str:
+def summary(run: period_run.ProgressRun) -> str:
     """What the run found and wrote, in a few lines."""
     record = run.record
     counts = record["counts"]

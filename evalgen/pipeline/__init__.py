@@ -1,9 +1,10 @@
-"""The library entry points behind the CLI: validate, evaluate, explain, score a year."""
+"""The library entry points behind the CLI: validate, evaluate, explain, score a year.
+
+What every run shares (its folder, input hashes) is in `runs`; `evalgen progress` in
+`period_run` (`evalgen.pipeline.period_run.progress`)."""
 
 from __future__ import annotations
 
-import errno
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -11,43 +12,42 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .analysis.record import robustness_record
-from .analysis.robustness import RobustnessReport, Settings, analyse
-from .documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
-from .documents.pool import default_jobs, prepare_documents, start_workers_early
-from .documents.publicity import publicity_context, publicity_template, write_publicity
-from .fastpaths import FastPath
-from .inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
-from .inputs.reader import input_files
-from .inputs.values import normalize_text
-from .inputs.year import YearInputs, read_year, suggest_unit
-from .model.loader import LoadedModel, load_model
-from .model.names import model_for_year
-from .model.schema import ScoringModel
-from .outputs import frames
-from .outputs.audit import FINAL, PRELIMINARY, audit, check_stage, stage_meta, superseded_run
-from .outputs.diff import RunDiff, diff_runs, write_diff_workbook
-from .outputs.explain import explain_unit
-from .outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
-from .outputs.records import YearRecord
-from .outputs.renamed import document_year, in_names_of_year
-from .outputs.results import build_results, history_points
-from .outputs.workbook import write_results_workbook
-from .problems import EvalgenError, InputError, OutputError, Problem
-from .progress.annual import CityValues
-from .progress.milestones import city_values
-from .progress.read import read_city_year
-from .resources import DEFAULT_INPUTS
-from .scoring.engine import ScoredYear, check_year, score_year
-from .scoring.followups import apply_followups
-from .scoring.history import history_in_names
-from .scoring.scored import YearLines, YearResult
+from .. import __version__
+from ..analysis.record import robustness_record
+from ..analysis.robustness import RobustnessReport, Settings, analyse
+from ..documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
+from ..documents.pool import default_jobs, prepare_documents, start_workers_early
+from ..documents.publicity import publicity_context, publicity_template, write_publicity
+from ..fastpaths import FastPath
+from ..inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
+from ..inputs.values import normalize_text
+from ..inputs.year import YearInputs, read_year, suggest_unit
+from ..model.loader import LoadedModel, load_model
+from ..model.names import model_for_year
+from ..model.schema import ScoringModel
+from ..outputs import frames
+from ..outputs.audit import FINAL, PRELIMINARY, audit, check_stage, stage_meta, superseded_run
+from ..outputs.diff import RunDiff, diff_runs, write_diff_workbook
+from ..outputs.explain import explain_unit
+from ..outputs.files import RunFolder, check_output_folder, json_bytes, json_chunks, sha256_file
+from ..outputs.records import YearRecord
+from ..outputs.renamed import document_year, in_names_of_year
+from ..outputs.results import build_results, history_points
+from ..outputs.workbook import write_results_workbook
+from ..problems import EvalgenError, InputError, OutputError, Problem
+from ..progress.annual import CityValues
+from ..progress.milestones import city_values
+from ..progress.read import read_city_year
+from ..scoring.engine import ScoredYear, check_year, score_year
+from ..scoring.followups import apply_followups
+from ..scoring.history import history_in_names
+from ..scoring.scored import YearLines, YearResult
+from .runs import commit_run, earlier_years, input_hashes, inputs_base, model_meta, os_reason
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .documents.pool import DocumentSet
+    from ..documents.pool import DocumentSet
 
 __all__ = [
     "diff",
@@ -113,7 +113,7 @@ def validate(
     """Check the model for `year`, the year's inputs and its issuance file; write nothing."""
     loaded = load_model(model)
     check_year(loaded.model, year, loaded.locate)
-    folder = _inputs_base(inputs_dir) / str(year)
+    folder = inputs_base(inputs_dir) / str(year)
     inputs = read_year(loaded.model, folder, year)
     try:
         load_issuance(issuance_file or folder / ISSUANCE_FILE)
@@ -132,9 +132,9 @@ def evaluate(
     """
     t0 = time.perf_counter()
     loaded = load_model(model)
-    base = _inputs_base(inputs_dir)
+    base = inputs_base(inputs_dir)
     inputs = read_year(loaded.model, base / str(year), year, appeals=check_stage(stage) == FINAL)
-    earlier = _earlier_years(base, year, loaded.model.years)
+    earlier = earlier_years(base, year, loaded.model.years)
     for checked in (year, *earlier):  # here, where the model's file and lines are known
         check_year(loaded.model, checked, loaded.locate)
     scoring = 0.0
@@ -253,8 +253,8 @@ def score(
         start_workers_early(jobs)
     evaluation = evaluate(year, inputs_dir, model, stage=stage)
     timings = dict(evaluation.timings)
-    base = _inputs_base(inputs_dir)
-    meta = {"evalgen_version": __version__, "model": _model_meta(evaluation.loaded)}
+    base = inputs_base(inputs_dir)
+    meta = {"evalgen_version": __version__, "model": model_meta(evaluation.loaded)}
     meta.update(stage_meta(stage, evaluation.inputs))
     results = build_results(evaluation.loaded.model, evaluation.result, evaluation.lines, meta)
     docs = publicity = None
@@ -280,35 +280,10 @@ def score(
         run.write("manifest.json", json_bytes(manifest))
         return outputs
 
-    run, final, outputs = _commit_run(folder, write)
+    run, final, outputs = commit_run(folder, write)
     files = sorted(outputs) + ["manifest.json"]
     timings["total"] = time.perf_counter() - started
     return Run(evaluation, results, final, run.kept_aside, files, timings, notices)
-
-
-def _commit_run(
-    folder: Path, write: Callable[[RunFolder], dict[str, str]]
-) -> tuple[RunFolder, Path, dict[str, str]]:
-    """Begin a run folder, let `write` fill it (returning the outputs' hashes), commit it.
-
-    All or nothing: on any failure the staging folder goes and the previous run stays as it was.
-    """
-    try:
-        run = RunFolder.begin(folder)
-    except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{_os_reason(exc)}") from None
-    try:
-        outputs = write(run)
-        final = run.commit()
-    except OSError as exc:
-        run.abort()
-        raise OutputError(
-            f"写入输出文件夹 {folder} 失败：{_os_reason(exc)}，已保留原有结果"
-        ) from None
-    except BaseException:
-        run.abort()
-        raise
-    return run, final, outputs
 
 
 @dataclass(frozen=True)
@@ -357,12 +332,12 @@ def robustness(
         if documents:
             _write_documents(run, record, loaded.model, charts)
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
-        manifest = _manifest(evaluation, _inputs_base(inputs_dir), None, None, outputs)
+        manifest = _manifest(evaluation, inputs_base(inputs_dir), None, None, outputs)
         manifest["settings"] = record["settings"]
         run.write("manifest.json", json_bytes(manifest))
         return outputs
 
-    run, final, outputs = _commit_run(folder, write)
+    run, final, outputs = commit_run(folder, write)
     files = sorted(outputs) + ["manifest.json"]
     return Robustness(evaluation, report, record, final, run.kept_aside, files)
 
@@ -371,8 +346,8 @@ def _write_documents(
     run: RunFolder, record: dict, model: ScoringModel, charts: str = "native"
 ) -> None:
     """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
-    from .documents.robustness import write_robustness_document
-    from .outputs.robustness_workbook import write_robustness_workbook
+    from ..documents.robustness import write_robustness_document
+    from ..outputs.robustness_workbook import write_robustness_workbook
 
     write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
     path = run.staging / "稳定性分析.docx"
@@ -441,61 +416,18 @@ def _manifest(
     return {
         "evalgen_version": __version__,
         "year": year,
-        "model": _model_meta(evaluation.loaded),
-        "inputs": _input_hashes(base, [year, *evaluation.history], issuance_file),
+        "model": model_meta(evaluation.loaded),
+        "inputs": input_hashes(base, [year, *evaluation.history], issuance_file),
         "templates": {t.name: t.sha256 for t in docs.templates.values()} if docs else {},
         "outputs": outputs,
     }
-
-
-def _model_meta(loaded: LoadedModel) -> dict[str, str]:
-    return {"file": loaded.path.name, "sha256": loaded.sha256}
-
-
-_OS_REASONS: dict[int | None, str] = {  # OSError.errno may be None
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EDQUOT: "超出磁盘配额",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "磁盘为只读",
-    errno.ENOTDIR: "路径中有同名文件而不是文件夹",
-    errno.EEXIST: "同名文件已存在",
-}
-
-
-def _os_reason(exc: OSError) -> str:
-    return _OS_REASONS.get(exc.errno, f"系统错误（{exc.strerror or exc}）")
-
-
-def _inputs_base(inputs_dir: Path | None) -> Path:
-    """The folder holding one subfolder per year: `--inputs`, or the embedded samples."""
-    return Path(inputs_dir) if inputs_dir else DEFAULT_INPUTS
-
-
-def _earlier_years(base: Path, year: int, model_years: list[int]) -> list[int]:
-    if not base.is_dir():
-        return []
-    found = [int(p.name) for p in base.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)]
-    return sorted(y for y in found if y < year and y in model_years)
-
-
-def _input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> dict[str, str]:
-    hashes = {}
-    if issuance_file is not None and Path(issuance_file).is_file():
-        hashes[f"issuance/{Path(issuance_file).name}"] = sha256_file(Path(issuance_file))
-    for year in sorted(years):
-        folder = base / str(year)
-        extra = [folder / ISSUANCE_FILE] if (folder / ISSUANCE_FILE).is_file() else []
-        for path in sorted(input_files(folder) + extra):
-            hashes[f"{year}/{path.name}"] = sha256_file(path)
-    return hashes
 
 
 def diff(run_a: Path, run_b: Path, xlsx: Path | None = None, docx: Path | None = None) -> RunDiff:
     """Every change from run folder `run_a` to `run_b` (one year), each with its cause; with
     `xlsx`, also written there as a workbook, with `docx` as 复核情况说明 (an existing file is
     replaced)."""
-    from .documents.review import write_review
+    from ..documents.review import write_review
 
     result = diff_runs(Path(run_a), Path(run_b))
     for path, writer in ((xlsx, write_diff_workbook), (docx, write_review)):
@@ -503,97 +435,12 @@ def diff(run_a: Path, run_b: Path, xlsx: Path | None = None, docx: Path | None =
             try:
                 writer(result, Path(path))
             except OSError as exc:
-                raise OutputError(f"无法写入 {path}：{_os_reason(exc)}") from None
+                raise OutputError(f"无法写入 {path}：{os_reason(exc)}") from None
     return result
 
 
 def fast_paths() -> dict[str, FastPath]:
     """Every fast path over a library's internals in this process, by name, on or off and why."""
-    from .documents.compiled import fast_path as documents
+    from ..documents.compiled import fast_path as documents
 
     return {path.name: path for path in (documents(),)}
-
-
-# -- evalgen progress: a quarter or half-year's 定期通报, task ledger and 督办单 (issue 16) --------
-
-
-@dataclass(frozen=True)
-class ProgressRun:
-    """A finished `progress` run: the period's record (progress.json) and its folder."""
-
-    period: str
-    record: dict
-    folder: Path
-    kept_aside: Path | None
-    files: list[str] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
-
-
-def progress(
-    period: str,
-    inputs_dir: Path | None = None,
-    model: Path | None = None,
-    out_dir: Path | None = None,
-    *,
-    templates_dir: Path | None = None,
-    issuance_file: Path | None = None,
-    documents: bool = True,
-    pdf: bool = False,
-) -> ProgressRun:
-    """A period's progress (`2025H1`): progress.json, 台账_PERIOD.xlsx, the 定期通报 and a
-    督办单 per lagging unit, in out/PERIOD/ — all or nothing, as `score`."""
-    from .documents.progress import write_progress_documents
-    from .outputs.ledger_workbook import write_ledger_workbook
-    from .progress.period import parse_period
-    from .progress.read import read_period
-    from .progress.report import assess_progress, progress_record
-
-    if pdf:
-        require_soffice()
-    loaded = load_model(model)
-    when = parse_period(period, loaded.model.years)
-    folder = Path(out_dir) if out_dir else Path("out") / when.code
-    check_output_folder(folder)
-    base = _inputs_base(inputs_dir)
-    view = model_for_year(loaded.model, when.year)  # units under their names in force then
-    inputs = read_period(view, base / when.code, when)
-    years = _earlier_years(base, when.year, loaded.model.years)
-    annual = {y: read_year(loaded.model, base / str(y), y).figures for y in years}
-    record = progress_record(view, assess_progress(view, inputs, annual))
-    issuance = None
-    if documents:
-        issuance = load_issuance(issuance_file or base / when.code / ISSUANCE_FILE)
-    notices: list[Problem] = []
-
-    def write(run: RunFolder) -> dict[str, str]:
-        run.write("progress.json", json_bytes(record))
-        write_ledger_workbook(record, run.staging / f"台账_{when.code}.xlsx")
-        if issuance is not None:
-            written = write_progress_documents(record, issuance, run.staging, templates_dir)
-            if pdf:
-                notices.extend(check_pdf_fonts(convert_to_pdf(written), run.staging))
-        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
-        manifest = {
-            "evalgen_version": __version__,
-            "period": when.code,
-            "model": _model_meta(loaded),
-            "inputs": _period_hashes(base, when.code, years, issuance_file),
-            "outputs": outputs,
-        }
-        run.write("manifest.json", json_bytes(manifest))
-        return outputs
-
-    run, final, outputs = _commit_run(folder, write)
-    files = sorted(outputs) + ["manifest.json"]
-    return ProgressRun(when.code, record, final, run.kept_aside, files, notices)
-
-
-def _period_hashes(
-    base: Path, code: str, years: list[int], issuance_file: Path | None
-) -> dict[str, str]:
-    hashes = _input_hashes(base, years, issuance_file)
-    folder = base / code
-    extra = [folder / ISSUANCE_FILE] if (folder / ISSUANCE_FILE).is_file() else []
-    for path in sorted(input_files(folder) + extra):
-        hashes[f"{code}/{path.name}"] = sha256_file(path)
-    return hashes
