@@ -7,25 +7,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..analysis.record import robustness_record
-from ..analysis.robustness import RobustnessReport, Settings, analyse
 from ..documents.pdf import check_pdf_fonts, convert_to_pdf, require_soffice
 from ..documents.pool import default_jobs, prepare_documents, start_workers_early
 from ..documents.publicity import publicity_context, publicity_template, write_publicity
 from ..fastpaths import FastPath
 from ..inputs.issuance import ISSUANCE_FILE, Issuance, load_issuance
 from ..inputs.values import normalize_text
-from ..inputs.year import YearInputs, read_year, suggest_unit
-from ..model.loader import LoadedModel, load_model
-from ..model.names import model_for_year
-from ..model.schema import ScoringModel
-from ..outputs import frames
+from ..inputs.year import suggest_unit
 from ..outputs.audit import FINAL, PRELIMINARY, audit, check_stage, stage_meta, superseded_run
 from ..outputs.diff import RunDiff, diff_runs, write_diff_workbook
 from ..outputs.explain import explain_unit
@@ -34,19 +27,18 @@ from ..outputs.records import YearRecord
 from ..outputs.renamed import document_year, in_names_of_year
 from ..outputs.results import build_results, history_points
 from ..outputs.workbook import write_results_workbook
-from ..problems import EvalgenError, InputError, OutputError, Problem
-from ..progress.annual import CityValues
-from ..progress.milestones import city_values
-from ..progress.read import read_city_year
-from ..scoring.engine import ScoredYear, check_year, score_year
-from ..scoring.followups import apply_followups
-from ..scoring.history import history_in_names
-from ..scoring.scored import YearLines, YearResult
-from .runs import commit_run, earlier_years, input_hashes, inputs_base, model_meta, os_reason
+from ..problems import InputError, OutputError, Problem
+from .evaluation import Evaluation, evaluate, validate
+from .robustness_run import Robustness, robustness
+from .runs import (
+    commit_run,
+    inputs_base,
+    model_meta,
+    os_reason,
+    run_manifest,
+)
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ..documents.pool import DocumentSet
 
 __all__ = [
@@ -65,33 +57,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """A scored year with the history it was compared against.
-
-    `lines` is this year's exact view (each unit's indicator lines, built when asked); the
-    earlier years in `history` keep only totals, grades and ranks; `result.city` the city's
-    value of each milestone (`progress.annual`) in this year and the earlier ones.
-    """
-
-    loaded: LoadedModel
-    inputs: YearInputs
-    result: YearResult
-    lines: YearLines
-    history: dict[int, YearResult]
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def indicators_frame(self) -> pd.DataFrame:
-        """One row per (unit, indicator): group, unit, indicator id and name, category,
-        value, target, points, effective points, score, not_applicable."""
-        return frames.indicators_frame(self.result, self.lines)
-
-    def units_frame(self) -> pd.DataFrame:
-        """One row per unit: group, unit, total, grade, rank, previous rank, bonus (as
-        earned and as applied under the cap), penalty, veto."""
-        return frames.units_frame(self.result)
-
-
-@dataclass(frozen=True)
 class Run:
     """A finished `score` run."""
 
@@ -102,105 +67,6 @@ class Run:
     files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[Problem] = field(default_factory=list)  # 提示 of the writing (PDF fonts)
-
-
-def validate(
-    year: int,
-    inputs_dir: Path | None = None,
-    model: Path | None = None,
-    issuance_file: Path | None = None,
-) -> YearInputs:
-    """Check the model for `year`, the year's inputs and its issuance file; write nothing."""
-    loaded = load_model(model)
-    check_year(loaded.model, year, loaded.locate)
-    folder = inputs_base(inputs_dir) / str(year)
-    inputs = read_year(loaded.model, folder, year)
-    try:
-        load_issuance(issuance_file or folder / ISSUANCE_FILE)
-    except EvalgenError as exc:  # the data's notices still belong to the report
-        exc.notices = [*inputs.warnings, *exc.notices]
-        raise
-    return inputs
-
-
-def evaluate(
-    year: int, inputs_dir: Path | None = None, model: Path | None = None, *, stage: str = FINAL
-) -> Evaluation:
-    """Read, check and score `year` and every earlier year folder the model covers.
-
-    The final stage (终评) applies the year's appeals register (复核登记表); 初评 does not.
-    """
-    t0 = time.perf_counter()
-    loaded = load_model(model)
-    base = inputs_base(inputs_dir)
-    inputs = read_year(loaded.model, base / str(year), year, appeals=check_stage(stage) == FINAL)
-    earlier = earlier_years(base, year, loaded.model.years)
-    for checked in (year, *earlier):  # here, where the model's file and lines are known
-        check_year(loaded.model, checked, loaded.locate)
-    scoring = 0.0
-    history: dict[int, YearResult] = {}
-    city: CityValues = {}
-    for past in earlier:
-        history[past], seconds = _earlier_year(loaded.model, base, past, history, city)
-        scoring += seconds
-    city[year] = _city_values(loaded.model, inputs)
-    t = time.perf_counter()
-    scored = _scored(loaded.model, inputs, history)
-    result = replace(scored.result, city=city)
-    scoring += time.perf_counter() - t
-    timings = {"load": time.perf_counter() - t0 - scoring, "score": scoring}
-    # Later stages see the year under its unit names, history following each unit.
-    loaded, history = _in_names_of_year(loaded, history, year)
-    return Evaluation(loaded, inputs, result, scored.lines, history, timings)
-
-
-def _in_names_of_year(
-    loaded: LoadedModel, history: dict[int, YearResult], year: int
-) -> tuple[LoadedModel, dict[int, YearResult]]:
-    """The model's view of `year` and the earlier years under its unit names (`model.names`)."""
-    view = replace(loaded, model=model_for_year(loaded.model, year))
-    return view, history_in_names(loaded.model, history, year)
-
-
-def _earlier_year(
-    model: ScoringModel,
-    base: Path,
-    year: int,
-    history: dict[int, YearResult],
-    city: CityValues,
-) -> tuple[YearResult, float]:
-    """An earlier year, ranked against the ones before it, and the seconds scoring took.
-
-    Its exact view, and with it the year's inputs, is dropped here: later stages need only
-    its totals and ranks, and the city's milestone values, kept in `city[year]`.
-    """
-    try:
-        inputs = read_year(model, base / str(year), year)
-    except InputError as exc:
-        raise InputError(
-            f"用于计算名次变化的{year}年度数据有{len(exc.problems)}处问题：{exc.message}",
-            exc.problems,
-        ) from None
-    city[year] = _city_values(model, inputs)
-    t = time.perf_counter()
-    result = _scored(model, inputs, history).result
-    return result, time.perf_counter() - t
-
-
-def _city_values(model: ScoringModel, inputs: YearInputs) -> dict[str, Decimal]:
-    """The year's city value of each milestone, from its figures and its city table (全市指标,
-    optional); nothing without milestones."""
-    if model.progress is None:
-        return {}
-    units = city_values(model.progress.milestones, inputs.figures)
-    return units | read_city_year(model, inputs.folder, inputs.year)
-
-
-def _scored(model: ScoringModel, inputs: YearInputs, history: dict[int, YearResult]) -> ScoredYear:
-    """Score, rank and follow up a year against the earlier years in `history`."""
-    previous = history[max(history)] if history else None
-    scored = score_year(model, inputs, previous)
-    return ScoredYear(apply_followups(model, scored.result, history), scored.lines)
 
 
 def explain(year: int, unit: str, inputs_dir: Path | None = None, model: Path | None = None) -> str:
@@ -273,7 +139,7 @@ def score(
         if publicity is not None:
             notices.extend(write_publicity(publicity, run.staging, templates_dir, pdf=pdf))
         outputs = _write_outputs(run, results, docs, jobs, pdf, progress, timings, notices)
-        manifest = _manifest(evaluation, base, issuance_file, docs, outputs)
+        manifest = run_manifest(evaluation, base, issuance_file, docs, outputs)
         if publicity is not None:
             manifest["templates"] = publicity_template(templates_dir)
         manifest.update(audit(stage, evaluation.inputs, superseded))
@@ -284,74 +150,6 @@ def score(
     files = sorted(outputs) + ["manifest.json"]
     timings["total"] = time.perf_counter() - started
     return Run(evaluation, results, final, run.kept_aside, files, timings, notices)
-
-
-@dataclass(frozen=True)
-class Robustness:
-    """A finished `robustness` run: the report, its record (robustness.json) and the folder."""
-
-    evaluation: Evaluation
-    report: RobustnessReport
-    record: dict
-    folder: Path
-    kept_aside: Path | None
-    files: list[str] = field(default_factory=list)
-
-
-def robustness(
-    year: int,
-    inputs_dir: Path | None = None,
-    model: Path | None = None,
-    out_dir: Path | None = None,
-    *,
-    runs: int = 1000,
-    weights: float = 0.10,
-    evaluated: float = 0.5,
-    thresholds: float = 0.0,
-    seed: int = 1,
-    documents: bool = True,
-    charts: str = "native",
-) -> Robustness:
-    """稳定性分析: a Monte Carlo analysis of every decision of `year`, in its own run folder.
-
-    Writes robustness.json and manifest.json (default folder: out/YEAR-稳定性分析/), all or
-    nothing; a previous folder is kept aside as `score` does.
-    """
-    settings = Settings(runs, weights, evaluated, thresholds, seed)
-    folder = Path(out_dir) if out_dir else Path("out") / f"{year}-稳定性分析"
-    check_output_folder(folder)
-    evaluation = evaluate(year, inputs_dir, model)
-    loaded = evaluation.loaded
-    report = analyse(
-        loaded.model, evaluation.result, evaluation.lines, evaluation.history, settings
-    )
-    record = robustness_record(report)
-
-    def write(run: RunFolder) -> dict[str, str]:
-        run.write("robustness.json", json_bytes(record))
-        if documents:
-            _write_documents(run, record, loaded.model, charts)
-        outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}
-        manifest = _manifest(evaluation, inputs_base(inputs_dir), None, None, outputs)
-        manifest["settings"] = record["settings"]
-        run.write("manifest.json", json_bytes(manifest))
-        return outputs
-
-    run, final, outputs = commit_run(folder, write)
-    files = sorted(outputs) + ["manifest.json"]
-    return Robustness(evaluation, report, record, final, run.kept_aside, files)
-
-
-def _write_documents(
-    run: RunFolder, record: dict, model: ScoringModel, charts: str = "native"
-) -> None:
-    """The analysis' workbook (稳定性分析_YEAR.xlsx) and 稳定性分析.docx, in the staging folder."""
-    from ..documents.robustness import write_robustness_document
-    from ..outputs.robustness_workbook import write_robustness_workbook
-
-    write_robustness_workbook(record, run.staging / f"稳定性分析_{record['year']}.xlsx")
-    path = run.staging / "稳定性分析.docx"
-    write_robustness_document(record, model, path, charts=charts)
 
 
 def _documents(
@@ -402,25 +200,6 @@ def _write_outputs(
         name = path.relative_to(run.staging).as_posix()
         outputs[name] = rendered.get(name) or sha256_file(path)
     return outputs
-
-
-def _manifest(
-    evaluation: Evaluation,
-    base: Path,
-    issuance_file: Path | None,
-    docs: DocumentSet | None,
-    outputs: dict[str, str],
-) -> dict:
-    """What the run was made from (model, inputs, templates) and what it wrote, with hashes."""
-    year = evaluation.result.year
-    return {
-        "evalgen_version": __version__,
-        "year": year,
-        "model": model_meta(evaluation.loaded),
-        "inputs": input_hashes(base, [year, *evaluation.history], issuance_file),
-        "templates": {t.name: t.sha256 for t in docs.templates.values()} if docs else {},
-        "outputs": outputs,
-    }
 
 
 def diff(run_a: Path, run_b: Path, xlsx: Path | None = None, docx: Path | None = None) -> RunDiff:

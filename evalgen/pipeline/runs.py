@@ -6,13 +6,19 @@ import errno
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .. import __version__
 from ..inputs.issuance import ISSUANCE_FILE
 from ..inputs.reader import input_files
 from ..model.loader import LoadedModel
 from ..outputs.files import RunFolder, sha256_file
 from ..problems import OutputError
 from ..resources import DEFAULT_INPUTS
+
+if TYPE_CHECKING:
+    from ..documents.pool import DocumentSet
+    from .evaluation import Evaluation
 
 __all__ = [
     "commit_run",
@@ -21,6 +27,7 @@ __all__ = [
     "inputs_base",
     "model_meta",
     "os_reason",
+    "run_manifest",
 ]
 
 
@@ -90,3 +97,22 @@ def input_hashes(base: Path, years: list[int], issuance_file: Path | None) -> di
         for path in sorted(input_files(folder) + extra):
             hashes[f"{year}/{path.name}"] = sha256_file(path)
     return hashes
+
+
+def run_manifest(
+    evaluation: Evaluation,
+    base: Path,
+    issuance_file: Path | None,
+    docs: DocumentSet | None,
+    outputs: dict[str, str],
+) -> dict:
+    """What the run was made from (model, inputs, templates) and what it wrote, with hashes."""
+    year = evaluation.result.year
+    return {
+        "evalgen_version": __version__,
+        "year": year,
+        "model": model_meta(evaluation.loaded),
+        "inputs": input_hashes(base, [year, *evaluation.history], issuance_file),
+        "templates": {t.name: t.sha256 for t in docs.templates.values()} if docs else {},
+        "outputs": outputs,
+    }
