@@ -28,8 +28,8 @@ _EXPORTS = {
     "explain": "evalgen.pipeline",
     "score": "evalgen.pipeline",
     "robustness": "evalgen.pipeline",
-    "progress": "evalgen.pipeline",
-    "ProgressRun": "evalgen.pipeline",
+    "progress": "evalgen.pipeline.period_run",
+    "ProgressRun": "evalgen.pipeline.period_run",
     "diff": "evalgen.pipeline",
     "Robustness": "evalgen.pipeline",
     "Evaluation": "evalgen.pipeline",
@@ -126,17 +126,16 @@ if TYPE_CHECKING:
     from .outputs.results import build_results
     from .pipeline import (
         Evaluation,
-        ProgressRun,
         Robustness,
         Run,
         diff,
         evaluate,
         explain,
-        progress,
         robustness,
         score,
         validate,
     )
+    from .pipeline.period_run import ProgressRun, progress
     from .problems import EvalgenError, InputError, ModelError, OutputError, Problem
     from .scoring.engine import score_year
     from .scoring.followups import FollowUp, apply_followups

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import pipeline
+from ..pipeline import period_run
 from .common import (
     CONTEXT,
     charts_option,
@@ -69,7 +69,7 @@ def progress(
       evalgen progress 2025H1 --charts png
     """
     say_if_samples(inputs_dir)
-    run = pipeline.progress(
+    run = period_run.progress(
         period, inputs_dir, model, out_dir, templates_dir=templates_dir,
         issuance_file=issuance_file, documents=not no_docs, pdf=pdf, charts=charts,
     )  # fmt: skip
@@ -78,7 +78,7 @@ def progress(
     click.echo(summary(run))
 
 
-def summary(run: pipeline.ProgressRun) -> str:
+def summary(run: period_run.ProgressRun) -> str:
     """What the run found and wrote, in a few lines."""
     record = run.record
     counts = record["counts"]
