@@ -318,7 +318,7 @@ def test_the_native_milestones_chart_spec():
     ]
     spec = chart_spec("milestones", {"rows": rows})
     assert (spec["type"], spec["categories"]) == ("bar", ["甲", "乙"])
-    bars = spec["series"][0]
+    bars = spec["series"][1]  # between its legend-only companions (charts.spec)
     assert bars["values"] == [120.0, 76.5]  # capped at 120 for the drawing
     assert bars["point_colors"] == ["#78B59A", "#8A2B26"]  # by status
     assert [line["value"] for line in spec["lines"]] == [100.0]  # the milestone itself

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_engine import MINI, score_both_years
 
-from evalgen.charts.data import grade_bands
 from evalgen.charts.font import ChartError
-from evalgen.charts.spread import bin_width, histogram, score_histogram_chart
+from evalgen.charts.kinds import CHARTS
+from evalgen.charts.spec import bin_width, chart_spec
 from evalgen.documents.bulletin import BARS_UP_TO, bulletin_context
 from evalgen.inputs.issuance import load_issuance
 from evalgen.model.loader import load_model
@@ -29,6 +29,10 @@ def _units(totals_and_grades):
     return [
         {"unit": f"单位{i}", "total": t, "grade": g} for i, (t, g) in enumerate(totals_and_grades)
     ]
+
+
+def score_histogram_chart(units, bands):
+    return CHARTS["score_histogram"].draw(units=units, bands=bands)
 
 
 def _size(png: bytes) -> tuple[int, int]:
@@ -52,10 +56,11 @@ def test_bin_width(low, high, width):
 
 def test_bins_are_closed_on_the_left_and_stacked_by_grade():
     units = _units([(79.99, "C"), (80, "B"), (80.5, "B"), (90, "A"), (100, "A"), (95.2, "D")])
-    edges, stacks = histogram(units, grade_bands(BANDS))
-    # 79.99 … 100 in bins of 1 point: 79, 80, …, 100, 101
-    assert list(edges) == list(range(79, 102))
-    a, b, c, d = (list(s) for s in stacks)
+    spec = chart_spec("score_histogram", {"units": units, "bands": BANDS})
+    # 79.99 … 100 in bins of 1 point: [79, 80), [80, 81), …, [100, 101): 22 bins
+    assert spec["categories"] == [f"{lo}–{lo + 1}" for lo in range(79, 101)]
+    a, b, c, d = (s["values"] for s in spec["series"])
+    assert [s["name"] for s in spec["series"]] == ["A 优秀", "B 良好", "C 合格", "D 不合格"]
     assert len(a) == 22
     assert a[90 - 79] == 1 and a[100 - 79] == 1 and sum(a) == 2  # 100 in [100, 101)
     assert b[80 - 79] == 2 and sum(b) == 2  # 80 and 80.5 in [80, 81)

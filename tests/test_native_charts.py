@@ -325,8 +325,8 @@ from evalgen.documents.chart_templates import CHART_TEMPLATE, load_chart_styles 
 from evalgen.documents.render import TemplateError  # noqa: E402
 from evalgen.resources import DEFAULT_TEMPLATES  # noqa: E402
 
-ALL_KINDS = ["attainment", "grade_distribution", "group_totals", "rank_intervals",
-             "score_histogram", "trend"]  # fmt: skip
+ALL_KINDS = ["attainment", "grade_distribution", "group_totals", "milestones",
+             "progress_status", "rank_intervals", "score_histogram", "trend"]  # fmt: skip
 
 
 def _edited_template(folder, edit) -> None:
@@ -346,6 +346,8 @@ def test_the_shipped_template_has_one_chart_of_the_right_type_per_kind():
         "attainment": "bar",
         "grade_distribution": "column",
         "group_totals": "column",
+        "milestones": "bar",
+        "progress_status": "bar",
         "rank_intervals": "bar",
         "score_histogram": "column",
         "trend": "line",

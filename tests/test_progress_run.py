@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from evalgen.charts.font import ChartError
-from evalgen.charts.progress import milestone_chart, status_chart
+from evalgen.charts.kinds import CHARTS
 from evalgen.cli import main
 from evalgen.model.loader import load_model
 from evalgen.model.names import model_for_year
@@ -121,6 +121,14 @@ def test_a_bad_period_is_told_in_chinese(tmp_path):
     assert result.exit_code == 2
     assert "期次“2025年上半年”写法有误" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def status_chart(rows):
+    return CHARTS["progress_status"].draw(rows=rows)
+
+
+def milestone_chart(rows):
+    return CHARTS["milestones"].draw(rows=rows)
 
 
 def test_the_charts_draw_plain_data():

@@ -17,9 +17,8 @@ import pytest
 from PIL import Image
 from test_context_types import mismatches
 
-from evalgen.charts import intervals
-from evalgen.charts.intervals import FRAGILE_BAND, interval_rows, rank_interval_chart
 from evalgen.charts.kinds import CHARTS
+from evalgen.charts.spec import chart_spec
 from evalgen.documents.context_robustness import RobustnessContext
 from evalgen.documents.pdf import find_soffice
 from evalgen.documents.render import TEMPLATE_FILES
@@ -90,37 +89,45 @@ def test_workbook_bytes_are_the_same_twice(record, tmp_path):
 # --------------------------------------------------------------------------------- chart
 
 
+FRAGILE = "#B03A2E"  # a fragile unit's interval: the spec's red, in both renderers
+
+
+def rank_interval_chart(units, unit_count, title=""):
+    return CHARTS["rank_intervals"].draw(units=units, unit_count=unit_count, title=title)
+
+
 def test_chart_kind_is_registered_at_print_width():
-    assert CHARTS["rank_intervals"].draw is rank_interval_chart
     assert CHARTS["rank_intervals"].width_in == 6.0
 
 
 def test_chart_rows_are_every_unit_in_nominal_order_with_fragile_ones_marked(record):
     county = record["groups"][0]
-    rows = interval_rows(county["units"], county["unit_count"])
-    assert [r.label for r in rows] == [u["unit"] for u in county["units"]]
-    assert [r.label for r in rows if r.fragile] == ["宁晋县", "沙河市", "南和区"]
-    assert rows[6][1:5] == (7, 7, 6, 8)
-
-
-def test_chart_draws_every_unit_and_bands_only_fragile_ones(record, monkeypatch):
-    drawn: list[list] = []
-    real = intervals._draw_rows
-    monkeypatch.setattr(
-        intervals, "_draw_rows", lambda ax, rows: (drawn.append(rows), real(ax, rows))
+    spec = chart_spec(
+        "rank_intervals", {"units": county["units"], "unit_count": county["unit_count"]}
     )
+    names = [c.split("（")[0] for c in spec["categories"]]
+    assert names == [u["unit"] for u in county["units"]]
+    fragile = [n for n, c in zip(names, spec["categories"], strict=True) if "不稳健" in c]
+    assert fragile == ["宁晋县", "沙河市", "南和区"]
+    _offset, spans = spec["series"]
+    assert [n for n, c in zip(names, spans["point_colors"], strict=True) if c == FRAGILE] == fragile
+    # The 7th unit (fragile): rank 7, median 7, 5 %–95 % ranks 6–8: a bar from 5.5 over 3.
+    assert spec["categories"][6] == "宁晋县（6—8名，中位7，正式7，不稳健）"
+    assert (_offset["values"][6], spans["values"][6]) == (5.5, 3)
+
+
+def test_chart_draws_every_unit_and_colours_only_fragile_ones(record):
     county = record["groups"][0]
     png = rank_interval_chart(county["units"], county["unit_count"], "县（市、区）名次区间")
-    assert len(drawn[0]) == 20
     image = Image.open(io.BytesIO(png)).convert("RGB")
     assert image.width == 1200
-    band = tuple(int(FRAGILE_BAND[i : i + 2], 16) for i in (1, 3, 5))
+    red = tuple(int(FRAGILE[i : i + 2], 16) for i in (1, 3, 5))
     pixels = {colour: n for n, colour in image.getcolors(1 << 16)}
     robust = [dict(u, robust=True) for u in county["units"]]
     none = Image.open(io.BytesIO(rank_interval_chart(robust, 20))).convert("RGB")
     none_pixels = {colour: n for n, colour in none.getcolors(1 << 16)}
-    # Three fragile rows banded across the plot; without them only the legend swatch remains.
-    assert pixels.get(band, 0) > 20 * none_pixels.get(band, 0) > 0
+    # Three fragile rows' bars in red; without them no red at all.
+    assert pixels.get(red, 0) > 1000 and none_pixels.get(red, 0) == 0
 
 
 def test_a_median_outside_its_interval_is_a_chart_error(record):
@@ -128,7 +135,7 @@ def test_a_median_outside_its_interval_is_a_chart_error(record):
 
     unit = dict(record["groups"][0]["units"][0], rank_median=5)
     with pytest.raises(ChartError, match="清河县的名次区间"):
-        interval_rows([unit], 20)
+        chart_spec("rank_intervals", {"units": [unit], "unit_count": 20})
 
 
 # ------------------------------------------------------------------------------ document

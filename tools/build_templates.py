@@ -1246,6 +1246,10 @@ CHART_EXAMPLES = {
                    "robust": False}],
         "unit_count": 5,
     },
+    "progress_status": {
+        "rows": [{"label": "制造业产品质量合格率（县）", "正常": 8, "滞后": 3, "严重滞后": 1},
+                 {"label": "市直部门牵头指标（合计）", "正常": 5, "滞后": 1, "严重滞后": 0}],
+    },
     "milestones": {
         "rows": [{"label": "制造业产品质量合格率", "percent": 99.9, "status": "有望按期实现",
                   "text": "2024年93.91%，目标94%"},

@@ -153,7 +153,23 @@ def trend(points: list[dict], of: int, title: str = "") -> io.BytesIO:
     return _png(fig)
 
 
+def milestones(rows: list[dict], title: str = "") -> io.BytesIO:
+    """The road to the milestones (the bulletin's 节点目标 chart since issue 16)."""
+    colors = {"有望按期实现": "#78B59A", "存在风险": "#8A2B26"}
+    names = [r["label"] for r in rows][::-1]
+    percents = [min(120.0, r["percent"]) for r in rows][::-1]
+    fig = plt.figure(figsize=(WIDTH_IN, 0.3 * len(rows) + 1.0))
+    plt.barh(names, percents, color=[colors.get(r["status"], "#A9A9A9") for r in rows][::-1])
+    plt.axvline(100, color="#555555", linestyle="--", linewidth=0.7)
+    plt.xlim(0, 120)
+    plt.xlabel("最近一年实际值占下一节点目标的比例（%）")
+    plt.title(title)
+    plt.tight_layout()
+    return _png(fig)
+
+
 CHARTS = {
+    "milestones": milestones,
     "group_totals": group_totals,
     "score_histogram": score_histogram,
     "grade_distribution": grade_distribution,

@@ -1,4 +1,5 @@
-"""The documents' charts, drawn from plain data: one table of chart kinds (`kinds`), one module per
-chart (`totals`, `attainment`, `trend`, `spread`), shared layout and data checks (`layout`,
-`data`), the OFL CJK font (`font`) and the reusing canvas (`canvas`).
+"""The documents' charts, each built once from plain data as a spec (`spec`, `progress_spec`)
+and presented by the native Word chart writer (`native`, the default) or by matplotlib
+(`png`, one renderer per spec type; `kinds` is its table), with shared layout and data checks
+(`layout`, `labels`, `data`), the OFL CJK font (`font`) and the PNG writer (`canvas`).
 """

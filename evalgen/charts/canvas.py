@@ -1,10 +1,10 @@
-"""Charts from figures to PNG bytes (`--charts png`), figures kept per layout.
+"""Charts from figures to PNG bytes (`--charts png`).
 
-A chart is drawn inside `chart_settings` with `LOCK` held, on a fresh figure (`render`) or on
-one kept for the next chart of the same layout (`render_reusing`), by matplotlib's own Agg
-canvas; a chart's pixels never depend on the charts drawn before it. (The private-API text
-renderer that once made PNG charts fast went with issue 12: documents' charts are native Word
-charts by default, and pictures are the exception.)
+A chart is drawn inside `chart_settings` with `LOCK` held, on a fresh figure (`render`), by
+matplotlib's own Agg canvas; a chart's pixels never depend on the charts drawn before it.
+(The private-API text renderer, and the figures kept per layout for the unit reports,
+that once made PNG charts fast went with issue 12: documents' charts are native Word charts
+by default, and pictures are the exception.)
 """
 
 from __future__ import annotations
@@ -13,20 +13,17 @@ import struct
 import threading
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .font import chart_settings
 
-__all__ = ["DPI", "LOCK", "png", "render", "render_reusing"]
+__all__ = ["DPI", "LOCK", "png", "render"]
 
 DPI = 200
-LOCK = threading.Lock()  # matplotlib's settings are global; so are the kept figures
-REUSED = 4  # figures kept per chart kind: a group's unit charts share a few layouts
+LOCK = threading.Lock()  # matplotlib's settings are global
 _ZLIB_LEVEL = 2  # as fast as level 1 on these charts, and a little smaller
 
 
@@ -42,51 +39,6 @@ def render(draw: Callable[[Figure], None], width: float, height: float) -> bytes
         draw(fig)
         canvas.draw()
         return png(canvas)
-
-
-@dataclass
-class _Reused:
-    """A chart's figure kept for the next chart of the same layout."""
-
-    canvas: FigureCanvasAgg
-    parts: object  # what `build` returned, for `update`
-    fixed: object  # the pixels of the fixed part (copy_from_bbox)
-
-
-def render_reusing(
-    cache: dict,
-    key: tuple,
-    size: tuple[float, float],
-    build: Callable[[Figure], object],
-    update: Callable[[object], list[Artist]],
-) -> bytes:
-    """PNG bytes of a chart drawn on a figure reused across charts with the same `key`.
-
-    `build(fig)` makes the figure's artists and returns the ones that change (`parts`);
-    `update(parts)` puts this chart's data in them. The fixed part is drawn once: `build`
-    marks the changing artists animated (left out of that drawing), and `update` returns them
-    in drawing order, to be drawn over the fixed pixels. Every chart, the first included, is
-    drawn the same way from its own data: the bytes never depend on earlier charts. `cache` keeps `REUSED` figures
-    of one chart kind, least recently used first.
-    """
-    with LOCK:
-        with chart_settings() as font:
-            reused = cache.pop((font, *key), None)  # put back below, after a clean drawing
-            if reused is None:
-                fig = Figure(figsize=size, dpi=DPI)
-                canvas = _canvas(fig)
-                parts = build(fig)
-                canvas.draw()
-                reused = _Reused(canvas, parts, canvas.copy_from_bbox(fig.bbox))
-            canvas = reused.canvas
-            canvas.restore_region(reused.fixed)
-            for artist in update(reused.parts):
-                canvas.figure.draw_artist(artist)
-            data = png(canvas)
-        cache[(font, *key)] = reused
-        while len(cache) > REUSED:
-            del cache[next(iter(cache))]
-    return data
 
 
 def png(canvas: FigureCanvasAgg) -> bytes:

@@ -3,7 +3,7 @@
 A document context names its charts as specs, `{"kind": ..., "data": ...}`; the document
 workers draw each with `CHARTS[kind].draw(**data)` and insert it at `width_in`.
 
-Charts are PNG bytes drawn from plain JSON-safe data with matplotlib's object-oriented API on
+Charts are PNG bytes drawn from the chart's spec (`spec`, `png`) with matplotlib's object-oriented API on
 an Agg canvas (no pyplot, so nothing accumulates between charts), with matplotlib's default
 settings plus ours (the caller's settings neither reach a chart nor change), at a fixed width
 and dpi, in an SIL OFL Simplified Chinese font loaded by file (`font`): the same data gives the
@@ -14,16 +14,13 @@ at that size. Heights grow with the rows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from .attainment import attainment_chart
-from .intervals import rank_interval_chart
-from .progress import milestone_chart, status_chart
+from .png import png_chart
 from .sizes import PRINT_WIDTH_IN
-from .spread import score_histogram_chart
-from .totals import grade_distribution_chart, group_totals_chart
-from .trend import trend_chart
 
 __all__ = ["CHARTS", "ChartKind"]
 
@@ -36,16 +33,10 @@ class ChartKind:
     width_in: float
 
 
-_DRAW: dict[str, Callable[..., bytes]] = {
-    "group_totals": group_totals_chart,
-    "score_histogram": score_histogram_chart,
-    "grade_distribution": grade_distribution_chart,
-    "attainment": attainment_chart,
-    "trend": trend_chart,
-    "rank_intervals": rank_interval_chart,
-    "progress_status": status_chart,
-    "milestones": milestone_chart,
-}
+def _draw(kind: str, **data: Any) -> bytes:
+    return png_chart(kind, data)
+
+
 CHARTS: dict[str, ChartKind] = {
-    kind: ChartKind(draw, PRINT_WIDTH_IN[kind]) for kind, draw in _DRAW.items()
+    kind: ChartKind(functools.partial(_draw, kind), width) for kind, width in PRINT_WIDTH_IN.items()
 }

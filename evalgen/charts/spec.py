@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import Any
 
 from .data import band_for, grade_bands, number
 from .errors import ChartError
-from .sizes import PRINT_WIDTH_IN
+from .progress_spec import status_spec
+from .specparts import CHART_TYPES, Axis, ChartSpec, Line, Series, make_series, make_spec
 
-__all__ = ["CHART_TYPES", "Axis", "ChartSpec", "Line", "Series", "chart_spec", "order_units"]
-
-# Each kind's chart type: "column" (vertical bars), "bar" (horizontal bars) or "line".
-CHART_TYPES = {
-    "group_totals": "column",
-    "score_histogram": "column",
-    "grade_distribution": "column",
-    "attainment": "bar",
-    "trend": "line",
-    "rank_intervals": "bar",
-    "milestones": "bar",
-}
+__all__ = [
+    "CHART_TYPES",
+    "Axis",
+    "ChartSpec",
+    "Line",
+    "Series",
+    "bin_width",
+    "chart_spec",
+    "order_units",
+]
 
 _UNIT_COLOR = "#4A78B0"
 _AVERAGE_COLOR = "#A9A9A9"
@@ -37,93 +36,12 @@ _FRAGILE_COLOR = "#B03A2E"
 _LINE_COLOR = "#555555"
 
 
-class Series(TypedDict):
-    """One series: its name, values (None: no point), colour, per-point colours and labels."""
-
-    name: str
-    values: list[float | None]
-    color: str | None  # None: not filled (an invisible offset, as in a floating bar)
-    point_colors: list[str | None]
-    labels: list[str | None]  # a point's own label text (一票否决); None: its value, if shown
-    show_values: bool  # label every point with its value in `format`
-    format: str  # the number format of values (Excel's: "0.00")
-
-
-class Line(TypedDict):
-    """A reference line across the plot at `value` (a grade line: A 90)."""
-
-    name: str
-    value: float
-    color: str
-
-
-class Axis(TypedDict):
-    """The value axis: title, range, major unit and number format."""
-
-    title: str
-    min: float | None
-    max: float | None
-    major: float | None
-    format: str
-
-
-class ChartSpec(TypedDict):
-    """A chart as plain data; `type` is "column", "bar" (horizontal) or "line"."""
-
-    kind: str
-    type: str
-    stacked: bool
-    title: str
-    categories: list[str]
-    series: list[Series]
-    lines: list[Line]
-    axis: Axis
-    category_title: str
-    width_in: float
-    height_in: float
-    legend: bool
-
-
 def chart_spec(kind: str, data: dict[str, Any]) -> ChartSpec:
     """The spec of a document's chart `{"kind": kind, "data": data}`; bad data: `ChartError`."""
     build = _BUILDERS.get(kind)
     if build is None:
         raise ChartError(f"图表数据有误：未知的图表类型“{kind}”。")
     return build(**data)
-
-
-def _series(name: str, values: list, color: str | None, **extra: Any) -> Series:
-    count = len(values)
-    return {
-        "name": name,
-        "values": values,
-        "color": color,
-        "point_colors": extra.get("point_colors") or [None] * count,
-        "labels": extra.get("labels") or [None] * count,
-        "show_values": extra.get("show_values", False),
-        "format": extra.get("format", "General"),
-    }
-
-
-def _spec(kind: str, categories: list[str], series: list[Series], **extra: Any) -> ChartSpec:
-    rows = len(categories)
-    type_ = CHART_TYPES[kind]
-    height = extra.pop("height_in", None) or (0.8 + 0.22 * rows if type_ == "bar" else 3.2)
-    spec: ChartSpec = {
-        "kind": kind,
-        "type": type_,
-        "stacked": extra.pop("stacked", False),
-        "title": extra.pop("title", ""),
-        "categories": categories,
-        "series": series,
-        "lines": extra.pop("lines", []),
-        "axis": extra.pop("axis"),
-        "category_title": extra.pop("category_title", ""),
-        "width_in": PRINT_WIDTH_IN[kind],
-        "height_in": round(max(2.4, height), 2),
-        "legend": extra.pop("legend", True),
-    }
-    return spec
 
 
 def order_units(units: list[dict], grades: list[dict]) -> list[tuple[str, float, str, str]]:
@@ -159,7 +77,7 @@ def _group_totals(units: list[dict], bands: list[dict], title: str = "") -> Char
     grades = grade_bands(bands)
     rows = order_units(units, grades)
     top = max(100.0, *(total for _n, total, _c, _v in rows))
-    series = _series(
+    series = make_series(
         "总分",
         [total for _n, total, _c, _v in rows],
         _UNIT_COLOR,
@@ -167,8 +85,10 @@ def _group_totals(units: list[dict], bands: list[dict], title: str = "") -> Char
         show_values=True,
         format="0.00",
     )
-    legend = [_series(f"{b['code']} {b['name']}", [None] * len(rows), b["color"]) for b in grades]
-    return _spec(
+    legend = [
+        make_series(f"{b['code']} {b['name']}", [None] * len(rows), b["color"]) for b in grades
+    ]
+    return make_spec(
         "group_totals",
         # A note (一票否决) goes with the unit's name: Word and LibreOffice both show it there.
         [f"{name}（{note}）" if note else name for name, _t, _c, note in rows],
@@ -197,11 +117,11 @@ def _grade_distribution(groups: list[dict], bands: list[dict], title: str = "") 
         names.append(f"{name}（共{sum(values)}个单位）")
         table.append(values)
     series = [
-        _series(f"{b['code']} {b['name']}", [float(v[j]) for v in table], b["color"],
+        make_series(f"{b['code']} {b['name']}", [float(v[j]) for v in table], b["color"],
                 show_values=True, format="0")
         for j, b in enumerate(grades)
     ]  # fmt: skip
-    return _spec(
+    return make_spec(
         "grade_distribution",
         names,
         series,
@@ -216,7 +136,7 @@ def _score_histogram(units: list[dict], bands: list[dict], title: str = "") -> C
     grades = grade_bands(bands)
     totals = [number(u["total"], f"{u['unit']}的总分") for u in units]
     codes = [band_for(u.get("grade"), grades, str(u["unit"]))["code"] for u in units]
-    width = _bin_width(min(totals), max(totals))
+    width = bin_width(min(totals), max(totals))
     first = math.floor(min(totals) / width)
     bins = math.floor(max(totals) / width) + 1 - first
     counts = {b["code"]: [0.0] * bins for b in grades}
@@ -224,23 +144,24 @@ def _score_histogram(units: list[dict], bands: list[dict], title: str = "") -> C
         counts[code][math.floor(total / width) - first] += 1
     categories = [f"{(first + i) * width:g}–{(first + i + 1) * width:g}" for i in range(bins)]
     series = [
-        _series(f"{b['code']} {b['name']}", counts[b["code"]], b["color"])
+        make_series(f"{b['code']} {b['name']}", counts[b["code"]], b["color"])
         for b in grades
         if any(counts[b["code"]])
     ]
-    return _spec(
+    return make_spec(
         "score_histogram",
         categories,
         series,
         stacked=True,
         title=title,
+        height_in=3.4,  # room for up to 40 bins' names turned upright
         category_title=f"总分（分；每{width:g}分一组，左含右不含，共{len(units)}个单位）",
         axis={"title": "单位数（个）", "min": 0, "max": None, "major": None, "format": "0"},
     )
 
 
-def _bin_width(low: float, high: float) -> int:
-    """As `spread.bin_width`: the smallest of 1, 2, 5, 10, 20 points giving at most 40 bins."""
+def bin_width(low: float, high: float) -> int:
+    """The histogram's bin: the smallest of 1, 2, 5, 10, 20 points giving at most 40 bins."""
     for width in (1, 2, 5, 10, 20):
         if math.floor(high / width) + 1 - math.floor(low / width) <= 40:
             return width
@@ -267,10 +188,10 @@ def _attainment(rows: list[dict], title: str = "") -> ChartSpec:
         shares.append(values[0])
         averages.append(values[1])
     series = [
-        _series("本单位", shares, _UNIT_COLOR, show_values=True, format='0.0"%"'),
-        _series("组内平均", averages, _AVERAGE_COLOR),
+        make_series("本单位", shares, _UNIT_COLOR, show_values=True, format='0.0"%"'),
+        make_series("组内平均", averages, _AVERAGE_COLOR),
     ]  # fmt: skip
-    return _spec(
+    return make_spec(
         "attainment",
         names,
         series,
@@ -297,8 +218,8 @@ def _trend(points: list[dict], of: int, title: str = "") -> ChartSpec:
         raise ChartError("图表数据有误：历年得分中有重复的年度。")
     totals = [t for _y, t, _r in years]
     low = max(0.0, math.floor((min(totals) - 10) / 10) * 10)
-    series = _series("总分", totals, _TREND_COLOR, show_values=True, format="0.00")
-    return _spec(
+    series = make_series("总分", totals, _TREND_COLOR, show_values=True, format="0.00")
+    return make_spec(
         "trend",
         [f"{y}年（第{r}名）" if r is not None else f"{y}年" for y, _t, r in years],
         [series],
@@ -336,10 +257,10 @@ def _rank_intervals(units: list[dict], unit_count: int, title: str = "") -> Char
         spans.append(high - low + 1)
         colors.append(_FRAGILE_COLOR if fragile else _UNIT_COLOR)
     series = [
-        _series("起点", lows, None),
-        _series("名次5%—95%区间", spans, _UNIT_COLOR, point_colors=colors),
+        make_series("起点", lows, None),
+        make_series("名次5%—95%区间", spans, _UNIT_COLOR, point_colors=colors),
     ]
-    return _spec(
+    return make_spec(
         "rank_intervals",
         names,
         series,
@@ -351,7 +272,7 @@ def _rank_intervals(units: list[dict], unit_count: int, title: str = "") -> Char
     )  # fmt: skip
 
 
-# The road to the milestones (`charts.progress.milestone_chart`, the annual 通报's section).
+# The road to the milestones (the annual 通报's section and the 定期通报's 图2).
 TRACK_COLORS = {"有望按期实现": "#78B59A", "存在风险": "#8A2B26"}
 _TRACK_OTHER = "#A9A9A9"
 
@@ -362,22 +283,24 @@ def _milestones(rows: list[dict], title: str = "") -> ChartSpec:
     if not rows:
         raise ChartError("图表数据有误：没有节点目标，无法绘制节点目标图。")
     percents = [min(120.0, number(r["percent"], f"{r['label']}的完成比例")) for r in rows]
-    # The bars' own series carries the first status's name and colour in the legend; each
-    # bar is coloured by its status, labelled with its percentage (the figures are in the table).
-    (first, color), *others = TRACK_COLORS.items()
-    series = _series(
-        first,
+    # Each bar is coloured by its status, labelled with its percentage (the figures are in the
+    # table); coloured point by point, the bars' series has no legend entry: a legend-only
+    # companion per status names its colour (as the grades do for the totals).
+    series = make_series(
+        "完成比例",
         percents,
-        color,
+        _TRACK_OTHER,
         point_colors=[TRACK_COLORS.get(str(r["status"]), _TRACK_OTHER) for r in rows],
         show_values=True,
         format='0"%"',
     )
-    legend = [_series(s, [None] * len(rows), c) for s, c in others]
-    return _spec(
+    on_track, at_risk = (make_series(s, [None] * len(rows), c) for s, c in TRACK_COLORS.items())
+    return make_spec(
         "milestones",
         [str(r["label"]) for r in rows],
-        [series, *legend],
+        # The bars' series (no legend entry) in the middle: LibreOffice counts the legend
+        # entries of horizontal bars from the other end, Word from this one; both drop it.
+        [on_track, series, at_risk],
         title=title,
         height_in=0.8 + 0.3 * len(rows),
         lines=[{"name": "节点目标 100%", "value": 100.0, "color": _LINE_COLOR}],
@@ -393,5 +316,6 @@ _BUILDERS: dict[str, Callable[..., ChartSpec]] = {
     "attainment": _attainment,
     "trend": _trend,
     "rank_intervals": _rank_intervals,
+    "progress_status": status_spec,
     "milestones": _milestones,
 }

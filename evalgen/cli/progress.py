@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 
 from ..pipeline import period_run
-from .common import CONTEXT, friendly, inputs_option, issuance_option, model_option, say_if_samples
+from .common import (
+    CONTEXT,
+    charts_option,
+    friendly,
+    inputs_option,
+    issuance_option,
+    model_option,
+    say_if_samples,
+)
 
 __all__ = ["progress"]
 
@@ -30,11 +38,13 @@ __all__ = ["progress"]
     metavar="文件夹",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="公文模板文件夹（内含 progress.docx、supervision.docx）。默认：随程序提供的模板。",
+    help="公文模板文件夹（内含 progress.docx、supervision.docx，可含图表样式模板 charts.docx）。"
+    "默认：随程序提供的模板。",
 )
 @issuance_option
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把定期通报和督办单转换为 PDF。")
 @click.option("--no-docs", is_flag=True, help="只生成任务台账和 progress.json，不生成公文。")
+@charts_option
 @friendly
 def progress(
     period: str,
@@ -45,6 +55,7 @@ def progress(
     issuance_file: Path | None,
     pdf: bool,
     no_docs: bool,
+    charts: str,
 ) -> None:
     """年内跟踪督导：按季度或半年生成进展情况定期通报、重点任务台账和督办单。
 
@@ -55,11 +66,12 @@ def progress(
     示例：
       evalgen progress 2025H1
       evalgen progress 2025Q3 --inputs 数据/ --out 结果/2025Q3 --pdf
+      evalgen progress 2025H1 --charts png
     """
     say_if_samples(inputs_dir)
     run = period_run.progress(
         period, inputs_dir, model, out_dir, templates_dir=templates_dir,
-        issuance_file=issuance_file, documents=not no_docs, pdf=pdf,
+        issuance_file=issuance_file, documents=not no_docs, pdf=pdf, charts=charts,
     )  # fmt: skip
     for notice in run.notices:
         click.echo(f"提示：{notice.render()}")

@@ -44,7 +44,7 @@ __all__ = ["BARS_UP_TO", "bulletin_context"]
 # Up to this many indicators some unit missed are named in the overview (除X、Y外，其余…).
 _NAMED_MISSES = 3
 # A group of up to this many units gets a bar per unit in the bulletin; a larger one (a
-# province's, a country's) a histogram of its totals (`charts.spread`).
+# province's, a country's) a histogram of its totals (`charts.spec`).
 BARS_UP_TO = 60
 
 

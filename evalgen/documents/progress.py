@@ -280,17 +280,26 @@ def supervision_contexts(record: Record, issuance: Issuance) -> list[dict[str, A
 
 
 def write_progress_documents(
-    record: Record, issuance: Issuance, folder: Path, templates: Path | None = None
+    record: Record,
+    issuance: Issuance,
+    folder: Path,
+    templates: Path | None = None,
+    charts: str = "native",
 ) -> list[Path]:
-    """Render the 定期通报 and every 督办单 into `folder` (charts drawn here)."""
-    from ..charts.kinds import CHARTS
+    """Render the 定期通报 and every 督办单 into `folder` (charts drawn here; `charts`:
+    "native" Word charts in the look of charts.docx, or "png" pictures)."""
+    from .chart_templates import load_chart_styles
+    from .pool import chart_functions
 
     context = progress_context(record, issuance)
     units = supervision_contexts(record, issuance)
     samples = {"progress": context} | ({"supervision": units[0]} if units else {})
     loaded = load_templates(templates, samples, PROGRESS_TEMPLATES)
+    kinds = {spec["kind"] for spec in context["charts"].values()}
+    styles = load_chart_styles(templates, kinds) if charts == "native" else None
+    draw = chart_functions(charts, styles)
     pictures = {
-        name: CHARTS[spec["kind"]].draw(**spec["data"]) for name, spec in context["charts"].items()
+        name: draw[spec["kind"]](**spec["data"]) for name, spec in context["charts"].items()
     }
     written = [
         _write(

@@ -41,9 +41,11 @@ def progress(
     issuance_file: Path | None = None,
     documents: bool = True,
     pdf: bool = False,
+    charts: str = "native",
 ) -> ProgressRun:
     """A period's progress (`2025H1`): progress.json, 台账_PERIOD.xlsx, the 定期通报 and a
-    督办单 per lagging unit, in out/PERIOD/ — all or nothing, as `score`."""
+    督办单 per lagging unit, in out/PERIOD/ — all or nothing, as `score`; `charts`: the
+    定期通报's charts as "native" Word charts or "png" pictures."""
     from ..documents.progress import write_progress_documents
     from ..outputs.ledger_workbook import write_ledger_workbook
     from ..progress.period import parse_period
@@ -71,7 +73,7 @@ def progress(
         run.write("progress.json", json_bytes(record))
         write_ledger_workbook(record, run.staging / f"台账_{when.code}.xlsx")
         if issuance is not None:
-            written = write_progress_documents(record, issuance, run.staging, templates_dir)
+            written = write_progress_documents(record, issuance, run.staging, templates_dir, charts)
             if pdf:
                 notices.extend(check_pdf_fonts(convert_to_pdf(written), run.staging))
         outputs = {p.relative_to(run.staging).as_posix(): sha256_file(p) for p in run.files()}

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from ..spec import Axis, ChartSpec, Series
+from ..spec import Axis, ChartSpec, Line, Series
 from .workbook import cell_range, column_letter
 
-__all__ = ["EA_FONT", "LATIN_FONT", "chart_xml", "sheet_columns"]
+__all__ = ["EA_FONT", "LATIN_FONT", "chart_xml", "drawn_lines", "sheet_columns"]
 
 EA_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
@@ -31,8 +31,14 @@ def sheet_columns(spec: ChartSpec) -> list[tuple[str, list[float | None]]]:
     """The workbook's value columns after the categories: each series, then each line."""
     columns = [(s["name"], s["values"]) for s in spec["series"]]
     count = len(spec["categories"])
-    columns += [(line["name"], [line["value"]] * count) for line in spec["lines"]]
+    columns += [(line["name"], [line["value"]] * count) for line in drawn_lines(spec)]
     return columns
+
+
+def drawn_lines(spec: ChartSpec) -> list[Line]:
+    """The reference lines a native chart shows: none on horizontal bars, where Word cannot
+    combine a line series (their value axis' gridlines show the mark instead)."""
+    return [] if spec["type"] == "bar" else spec["lines"]
 
 
 def chart_xml(spec: ChartSpec) -> bytes:
@@ -40,7 +46,7 @@ def chart_xml(spec: ChartSpec) -> bytes:
     count = len(spec["categories"])
     cat = _str_ref(cell_range("A", 2, count + 1), spec["categories"])
     plots = _bar_or_line(spec, cat)
-    if spec["lines"]:
+    if drawn_lines(spec):
         plots += _reference_lines(spec, cat, len(spec["series"]))
     horizontal = spec["type"] == "bar"
     title = _title(spec["title"], 1050) if spec["title"] else '<c:autoTitleDeleted val="1"/>'
@@ -104,7 +110,7 @@ def _reference_lines(spec: ChartSpec, cat: str, first: int) -> str:
     columns = sheet_columns(spec)
     count = len(spec["categories"])
     parts = []
-    for j, line in enumerate(spec["lines"]):
+    for j, line in enumerate(drawn_lines(spec)):
         i = first + j
         letter = column_letter(i + 1)
         name, values = columns[i]
@@ -178,7 +184,7 @@ def _labels(series: Series, position: str, crowded: bool = False) -> str:
         '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
     )
     single = "".join(
-        f'<c:dLbl><c:idx val="{k}"/>{_rich(text, 900, tag="c:tx")}'
+        f'<c:dLbl><c:idx val="{k}"/>{_rich(text, 900, tag="c:tx", line=len(text) > 8)}'
         f'<c:dLblPos val="{position}"/>{flags.format(v=1)}</c:dLbl>'
         for k, text in own
     )
@@ -234,9 +240,12 @@ def _title(text: str, size: int, *, rotated: bool = False) -> str:
     )
 
 
-def _rich(text: str, size: int, *, tag: str, rotated: bool = False) -> str:
-    """A text of its own (a title, a label): its size; its fonts are the chart's (`_text_properties`)."""
+def _rich(text: str, size: int, *, tag: str, rotated: bool = False, line: bool = False) -> str:
+    """A text of its own (a title, a label): its size; its fonts are the chart's
+    (`_text_properties`); `line`: kept on one line (a long data label, not wrapped)."""
     body = '<a:bodyPr rot="-5400000" vert="horz"/>' if rotated else "<a:bodyPr/>"
+    if line:
+        body = '<a:bodyPr wrap="none"/>'
     return (
         f"<{tag}><c:rich>{body}<a:lstStyle/><a:p><a:pPr>{_run_props('defRPr', size)}</a:pPr>"
         f"<a:r>{_run_props('rPr', size, lang=True)}<a:t>{escape(text)}</a:t></a:r></a:p>"
