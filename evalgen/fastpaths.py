@@ -1,10 +1,11 @@
 """Fast paths that drive a library's private steps, and whether each is on in this process.
 
 `evalgen.documents.compiled` runs docxtpl's and python-docx's own steps (some private) on a
-template compiled once; `evalgen.charts.canvas` reuses matplotlib's private text drawing. Each
-checks once per process that every library it drives is at a version the tests have passed on
-and that every private attribute it uses exists. Otherwise it switches itself off, and the
-public path (docxtpl's `DocxTemplate.render`, a plain `FigureCanvasAgg`) writes the same bytes.
+template compiled once (the charts' private matplotlib fast path went with issue 12: native
+charts need none, and the PNG path uses matplotlib's public API). It checks once per process
+that every library it drives is at a version the tests have passed on and that every private
+attribute it uses exists. Otherwise it switches itself off, and the
+public path (docxtpl's `DocxTemplate.render`) writes the same bytes.
 A new library release joins a tested set once the tests pass on it (`make test-latest`).
 """
 

@@ -14,11 +14,11 @@ from PIL import Image
 from evalgen import pipeline
 from evalgen.documents import compiled
 from evalgen.documents import pool as documents
+from evalgen.documents.jinja import jinja_env
 from evalgen.documents.render import (
     DocumentTemplate,
     TemplateError,
     _compiled,
-    _env,
     _pictures,
     _render_with_docxtpl,
     document_date,
@@ -123,7 +123,8 @@ def test_without_the_fast_path_every_sample_document_is_the_same_bytes(
     pipeline.score(2024, SAMPLE_INPUTS, out_dir=tmp_path / "out", jobs=1)
     assert len(calls) == 1 + 44 + 4
     templates = {
-        t.data: compiled.CompiledTemplate(Document(io.BytesIO(t.data)), _env()) for t, *_ in calls
+        t.data: compiled.CompiledTemplate(Document(io.BytesIO(t.data)), jinja_env())
+        for t, *_ in calls
     }
     for template, context, charts, data in calls:
         fast = templates[template.data].render(

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import io
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -24,6 +24,7 @@ from jinja2 import meta
 from ..charts.sizes import width_mm
 from ..problems import EvalgenError, Problem
 from ..resources import DEFAULT_TEMPLATES
+from .jinja import chinese_message, jinja_env
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -89,38 +90,12 @@ class DocumentTemplate:
         return hashlib.sha256(self.data).hexdigest()
 
 
-class _CachingEnvironment(jinja2.Environment):
-    """Compiles each template source once per process (docxtpl compiles on every render)."""
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
-        self._compiled: dict[str, jinja2.Template] = {}
-
-    def from_string(
-        self,
-        source: str | jinja2.nodes.Template,
-        globals: MutableMapping[str, Any] | None = None,  # noqa: A002 - Jinja's name
-        template_class: type[jinja2.Template] | None = None,
-    ) -> jinja2.Template:
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = self._compiled[source] = super().from_string(source)
-        return template
-
-
-@functools.cache
-def _env() -> jinja2.Environment:
-    return _CachingEnvironment()
-
-
 @functools.lru_cache(maxsize=16)
 def _compiled(data: bytes) -> CompiledTemplate | None:
     """The template compiled once per process (see `evalgen.documents.compiled`)."""
     from .compiled import compile_template
 
-    return compile_template(data, _env())
+    return compile_template(data, jinja_env())
 
 
 def load_templates(
@@ -210,7 +185,7 @@ def _tag_problems(xml: str, patched: str, where: _Where) -> list[Problem]:
 
 def _jinja_problems(patched: str, context: Mapping[str, Any], where: _Where) -> list[Problem]:
     """Jinja syntax errors in a patched part, else the variables it uses that `context` lacks."""
-    env = _env()
+    env = jinja_env()
     try:
         ast = env.parse(patched)
     except jinja2.TemplateSyntaxError as exc:
@@ -218,7 +193,7 @@ def _jinja_problems(patched: str, context: Mapping[str, Any], where: _Where) -> 
         near = f"（出错标签：{culprit}）" if culprit else ""
         return [
             Problem(
-                f"模板语法错误：{_zh(exc)}{near}",
+                f"模板语法错误：{chinese_message(exc)}{near}",
                 hint="请检查 {{ }} 与 {% %} 是否成对、拼写是否正确",
                 code="template-syntax",
                 **where,
@@ -229,7 +204,7 @@ def _jinja_problems(patched: str, context: Mapping[str, Any], where: _Where) -> 
     except jinja2.TemplateSyntaxError as exc:  # e.g. a filter Jinja does not know
         return [
             Problem(
-                f"模板语法错误：{_zh(exc)}",
+                f"模板语法错误：{chinese_message(exc)}",
                 hint="请检查标签中的过滤器和拼写",
                 code="template-syntax",
                 **where,
@@ -268,7 +243,7 @@ def render_document(
             f"模板 {template.name} 生成“{who}”的公文时出错",
             [
                 Problem(
-                    _zh(exc),
+                    chinese_message(exc),
                     file=template.name,
                     hint="请检查模板中的变量名、过滤器和运算",
                     code="template-render",
@@ -328,7 +303,7 @@ def _render_with_docxtpl(
 
         data = dict(data)
         data["charts"] = {name: InlineChart(tpl, chart) for name, chart in natives.items()}
-    tpl.render(data, _env())
+    tpl.render(data, jinja_env())
     buf = io.BytesIO()
     tpl.save(buf)
     return stable_zip(buf.getvalue(), created)
@@ -376,28 +351,6 @@ def _unbalanced_tags(xml: str) -> list[str]:
                 out.append(text.strip()[:40])
                 break
     return out
-
-
-_JINJA_MESSAGES = (
-    (re.compile(r"'(?:dict object|[\w ]+)' has no attribute '([^']+)'"), "数据中没有“{0}”这一项"),
-    (re.compile(r"'([^']+)' is undefined"), "数据中没有变量“{0}”"),
-    (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器"),
-    (re.compile(r"unexpected '([^']+)'"), "出现了意外的“{0}”"),
-    (re.compile(r"expected token '([^']+)'"), "缺少“{0}”"),
-    (re.compile(r"unexpected end of template"), "模板意外结束（可能缺少 endfor/endif）"),
-)
-
-
-def _zh(exc: Exception) -> str:
-    """Jinja's English message, in Chinese where we know it, with the original kept."""
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    for pattern, template in _JINJA_MESSAGES:
-        match = pattern.search(text)
-        if match:
-            return template.format(*match.groups()) + f"（{text}）"
-    if isinstance(exc, ZeroDivisionError):
-        return f"模板中的运算除以零（{text}）"
-    return f"{type(exc).__name__}：{text}"
 
 
 def _culprit(env: jinja2.Environment, xml: str) -> str:
