@@ -12,7 +12,7 @@ __all__ = ["letter_name", "write_letter"]
 _HEADERS = ("序号", "文件", "工作表", "单元格", "指标", "问题", "修改建议")
 
 
-def letter_name(unit: str, year: int) -> str:
+def letter_name(unit: str, year: int | str) -> str:
     return f"退回意见_{year}_{unit}.xlsx"
 
 
