@@ -21,10 +21,10 @@ from ..progress.period import Period, parse_period
 from ..progress.read import period_group, read_period
 from ..progress.status import expected_level, follows
 from ..resources import DEFAULT_INPUTS
-from .api import Forms, _commit, _contact, _deadline, _staging
+from .api import Forms, commit_forms, form_contact, form_deadline, write_forms
 from .collector import Collection, collect_returns
 from .content import Prefill, unit_indicators, unit_tasks
-from .forms import FormSpec, write_unit_form
+from .forms import FormSpec
 
 __all__ = ["collect_period", "make_period_forms", "period_form_name", "period_view"]
 
@@ -95,17 +95,17 @@ def make_period_forms(
     issuance = issuance_file or (inputs_dir or DEFAULT_INPUTS) / when.code / ISSUANCE_FILE
     view = period_view(loaded.model, when.year)
     spec = FormSpec(
-        view, loaded.sha256, when.year, _deadline(issuance, deadline), _contact(issuance), when
+        view,
+        loaded.sha256,
+        when.year,
+        form_deadline(issuance, deadline),
+        form_contact(issuance),
+        when,
     )
     data = _prefill(loaded.model, view, prefill, when)
     out = out_dir or Path("填报表") / when.code
-    staging = _staging(out)
-    files = []
-    for gkey, group in view.groups.items():
-        for unit in group.units:
-            files.append(period_form_name(when, unit))
-            write_unit_form(staging / files[-1], spec, gkey, unit, data)
-    return Forms(out, files, _commit(staging, out))
+    staging, files = write_forms(out, spec, data, lambda unit: period_form_name(when, unit))
+    return Forms(out, files, commit_forms(staging, out))
 
 
 def collect_period(
@@ -123,5 +123,11 @@ def collect_period(
     view = period_view(loaded.model, when.year)
     issuance = issuance_file or out_root / when.code / ISSUANCE_FILE
     return collect_returns(
-        loaded, when.year, returns_dir, out_root, issuance_file, _contact(issuance), (when, view)
+        loaded,
+        when.year,
+        returns_dir,
+        out_root,
+        issuance_file,
+        form_contact(issuance),
+        (when, view),
     )
