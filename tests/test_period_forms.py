@@ -127,11 +127,16 @@ def test_round_trip_forms_collect_progress_gives_the_sample_statuses_and_ledger(
     assert merged["statuses"] == direct["statuses"] and len(direct["statuses"]) > 0
     assert merged["ledger"] == direct["ledger"] and len(direct["ledger"]) > 0
     assert merged == direct
-    # Every merged figure names the returned file and cell it came from.
+    # Every merged figure names the returned file and cell it came from, and so do the
+    # records: the ledger's first row (task 1, 市市场监管局, its first task) is E5 of its form.
     sources = json.loads((root / "2025H1" / "数据来源.json").read_text("utf-8"))
     progress_cells = sources["汇总数据_2025H1.xlsx"]["任务进展"]
     assert all(c["file"].startswith("2025年上半年") and c["sheet"] == "重点任务"
                for c in progress_cells.values())  # fmt: skip
+    ledger = json.loads((tmp_path / "汇总" / "progress.json").read_text("utf-8"))["ledger"]
+    assert (ledger[0]["no"], ledger[0]["unit"]) == (1, "市市场监管局")
+    form = period_form_name(H1, "市市场监管局")
+    assert ledger[0]["source"].endswith(f"（来自报送文件 {form} › 重点任务 › E5）")
 
 
 def test_a_bad_status_word_is_located_and_sent_back(tmp_path):
@@ -150,9 +155,10 @@ def test_a_bad_status_word_is_located_and_sent_back(tmp_path):
     assert (problem.sheet, problem.row, problem.column) == ("重点任务", row, "E")
     assert problem.unit == "市市场监管局" and problem.indicator == "任务1"
     assert "快完成了" in problem.message and problem.file == path.name
-    assert (
-        tmp_path / "数据" / "2025H1" / "退回意见" / "退回意见_2025H1_市市场监管局.xlsx"
-    ).is_file()
+    letter = tmp_path / "数据" / "2025H1" / "退回意见" / "退回意见_2025H1_市市场监管局.xlsx"
+    sheet = load_workbook(letter).active
+    assert sheet["A1"].value == "2025年上半年质量工作考核数据填报退回意见"
+    assert any("快完成了" in str(c.value) for row in sheet.iter_rows() for c in row)
     state = json.loads((tmp_path / "数据" / "2025H1" / "汇总状态.json").read_text("utf-8"))
     assert state["period"] == "2025H1" and not state["complete"]
     assert _hashes(returns) == before

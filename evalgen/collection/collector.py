@@ -142,7 +142,8 @@ def _write(
         for s in statuses:
             if s.problems and s.files:
                 letter = letter_name(s.unit, name)
-                write_letter(staging / LETTERS / letter, s.unit, year, s.problems, contact)
+                when = _round_name(year, "" if name == str(year) else name)
+                write_letter(staging / LETTERS / letter, s.unit, year, s.problems, contact, when)
                 letters.append(f"{LETTERS}/{letter}")
         keep = f"*{model.progress.city_input}*.xls*" if model.progress and name != str(year) else ""
         swap_in(staging, target, issuance, keep)
