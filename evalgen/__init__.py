@@ -59,6 +59,9 @@ _EXPORTS = {
     "make_forms": "evalgen.collection.api",
     "collect": "evalgen.collection.api",
     "Collection": "evalgen.collection.collector",
+    # issue 16 item 3: the in-year round (forms and collect for a period such as 2025H1)
+    "make_period_forms": "evalgen.collection.periodapi",
+    "collect_period": "evalgen.collection.periodapi",
 }
 
 __all__ = [  # written out for tools that read it; tests/test_api.py holds it to _EXPORTS
@@ -93,6 +96,8 @@ __all__ = [  # written out for tools that read it; tests/test_api.py holds it to
     "make_forms",
     "collect",
     "Collection",
+    "make_period_forms",
+    "collect_period",
     "EvalgenError",
     "InputError",
     "ModelError",
@@ -118,6 +123,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from .collection.api import collect, make_forms
     from .collection.collector import Collection
+    from .collection.periodapi import collect_period, make_period_forms
     from .inputs.year import YearInputs
     from .model.loader import LoadedModel, load_model
     from .model.schema import ScoringModel

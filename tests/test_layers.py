@@ -29,9 +29,9 @@ LAYERS = {
     "model": 4,
     "inputs": 5,
     "scoring": 6,
-    "collection": 6.5,  # forms and returns: reads like inputs, checks with the scoring rules
     "analysis": 7,
     "progress": 7,
+    "collection": 7.5,  # forms and returns: reads like inputs, checks with the scoring rules; period forms follow progress
     "outputs": 8,
     "documents": 9,
     "pipeline": 10,

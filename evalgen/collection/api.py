@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from ..inputs.issuance import ISSUANCE_FILE, load_issuance
@@ -19,7 +20,15 @@ from .forms import FormSpec, write_unit_form
 from .register import write_appeals_register
 from .teamsheet import team_file_name, write_team_workbook
 
-__all__ = ["Forms", "collect", "make_forms"]
+__all__ = [
+    "Forms",
+    "collect",
+    "commit_forms",
+    "form_contact",
+    "form_deadline",
+    "make_forms",
+    "write_forms",
+]
 
 
 class Forms:
@@ -32,14 +41,14 @@ class Forms:
 _UNSTATED = "见报送通知"
 
 
-def _contact(issuance_file: Path | None) -> str:
+def form_contact(issuance_file: Path | None) -> str:
     if issuance_file is None or not issuance_file.is_file():
         return _UNSTATED
     issuance = load_issuance(issuance_file)
     return "，".join(x for x in (issuance.contact, issuance.phone) if x) or _UNSTATED
 
 
-def _deadline(issuance_file: Path, given: str | None) -> str:
+def form_deadline(issuance_file: Path, given: str | None) -> str:
     """`given` (--deadline) if any, else the issuance file's 填报截止日期, else 见报送通知."""
     if given:
         return given
@@ -86,19 +95,30 @@ def make_forms(
     check_year(loaded.model, year, loaded.locate)
     issuance = issuance_file or (inputs_dir or DEFAULT_INPUTS) / str(year) / ISSUANCE_FILE
     view = model_for_year(loaded.model, year)  # units under their names in force that year
-    spec = FormSpec(view, loaded.sha256, year, _deadline(issuance, deadline), _contact(issuance))
+    spec = FormSpec(
+        view, loaded.sha256, year, form_deadline(issuance, deadline), form_contact(issuance)
+    )
     data = _prefill(loaded, prefill, year)
     out = out_dir or Path("填报表") / str(year)
-    staging = _staging(out)
-    files = []
-    for gkey, group in view.groups.items():
-        for unit in group.units:
-            files.append(form_file_name(year, unit))
-            write_unit_form(staging / files[-1], spec, gkey, unit, data)
+    staging, files = write_forms(out, spec, data, lambda unit: form_file_name(year, unit))
     files.append(team_file_name(year))
     write_team_workbook(staging / files[-1], spec, data)
     files.append(write_appeals_register(staging, view, year).name)  # empty, for the 公示
-    return Forms(out, files, _commit(staging, out))
+    return Forms(out, files, commit_forms(staging, out))
+
+
+def write_forms(
+    out: Path, spec: FormSpec, data: Prefill, name: Callable[[str], str]
+) -> tuple[Path, list[str]]:
+    """Every unit's form of `spec.model`, named `name(unit)`, in a new staging folder beside
+    `out` (`commit_forms` puts it in place); (the staging folder, the files written)."""
+    staging = _staging(out)
+    files = []
+    for gkey, group in spec.model.groups.items():
+        for unit in group.units:
+            files.append(name(unit))
+            write_unit_form(staging / files[-1], spec, gkey, unit, data)
+    return staging, files
 
 
 def _staging(out: Path) -> Path:
@@ -112,7 +132,7 @@ def _staging(out: Path) -> Path:
     return staging
 
 
-def _commit(staging: Path, out: Path) -> Path | None:
+def commit_forms(staging: Path, out: Path) -> Path | None:
     kept = None
     if out.exists():
         n = 1
@@ -140,4 +160,6 @@ def collect(
     loaded = load_model(model)
     check_year(loaded.model, year, loaded.locate)
     issuance = issuance_file or out_root / str(year) / ISSUANCE_FILE
-    return collect_returns(loaded, year, returns_dir, out_root, issuance_file, _contact(issuance))
+    return collect_returns(
+        loaded, year, returns_dir, out_root, issuance_file, form_contact(issuance)
+    )

@@ -20,10 +20,11 @@ from ..model.loader import LoadedModel
 from ..model.names import model_for_year
 from ..model.schema import ScoringModel
 from ..problems import InputError, Problem
+from ..progress.period import Period, parse_period
 from .content import Sheets
 from .identity import FORM_VERSION, TEAM, UNIT
 from .letters import letter_name, write_letter
-from .merge import Merged, check_target, swap_in, write_merged
+from .merge import Merged, check_target, swap_in, write_merged, write_period_merged
 from .register import REGISTER_FILE
 from .returns import Return, open_return, read_unit_return
 from .teamreturn import read_team_return
@@ -59,6 +60,7 @@ class Collection:
     statuses: list[Status]
     others: list[Problem]  # files that are not forms, or cannot be read
     letters: list[str]
+    when: str = ""  # 2025年上半年 for an in-year collection; the year's otherwise
 
     @property
     def incomplete(self) -> list[Status]:
@@ -84,59 +86,74 @@ def collect_returns(
     out_root: Path,
     issuance: Path | None,
     contact: str,
+    period: tuple[Period, ScoringModel] | None = None,
 ) -> Collection:
-    """Read every return under `returns_dir`, write `out_root/YEAR/`; see the module."""
+    """Read every return under `returns_dir`, write `out_root/YEAR/`; see the module.
+
+    `period`: an in-year collection (the period and the model's in-year view), written to
+    `out_root/PERIOD/` in the period folder's format; no team workbook is expected.
+    """
     if not returns_dir.is_dir():
         raise InputError(f"找不到报送文件夹：{returns_dir}", code="missing-folder")
-    check_target(out_root / str(year))
-    model = model_for_year(loaded.model, year)  # units under their names in force that year
+    name = period[0].code if period else str(year)
+    check_target(out_root / name)
+    # units under their names in force that year
+    model = period[1] if period else model_for_year(loaded.model, year)
     rets = [
         open_return(p, p.relative_to(returns_dir).as_posix()) for p in _files(returns_dir, out_root)
     ]
-    others, claims = _sort_out(rets, loaded, model, year)
+    others, claims = _sort_out(rets, loaded, model, (year, name if period else ""))
     merged = Merged()
     check = Checker(model, year, TableSet({}, [], []))
     statuses = [_unit_status(check, unit, gkey, claims.get(unit, []), merged)
                 for gkey, g in model.groups.items() for unit in g.units]  # fmt: skip
-    statuses.append(_team_status(model, year, claims.get(TEAM_UNIT, []), merged))
+    if period is None:
+        statuses.append(_team_status(model, year, claims.get(TEAM_UNIT, []), merged))
     incomplete = [s for s in statuses if s.status != RECEIVED]
     for s in incomplete:
         merged.figures.pop(s.unit, None)
     merged.state = {
+        **({"period": name} if period else {}),
         "year": year,
         "complete": not incomplete,
         "incomplete": [{"unit": s.unit, "status": s.status} for s in incomplete],
         "returns": {s.unit: s.files for s in statuses if s.files},
     }
-    target = out_root / str(year)
-    letters = _write(model, year, target, merged, statuses, contact, issuance)
-    return Collection(year, target, statuses, others, letters)
+    target = out_root / name
+    letters = _write(model, (year, name), target, merged, statuses, contact, issuance)
+    return Collection(year, target, statuses, others, letters, period[0].label if period else "")
 
 
 def _write(
-    model, year: int, target: Path, merged: Merged, statuses, contact, issuance
+    model, round_: tuple[int, str], target: Path, merged: Merged, statuses, contact, issuance
 ) -> list[str]:
     """Build the merged folder beside `target`, then swap it in; the letters written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.collect-new")
     shutil.rmtree(staging, ignore_errors=True)
     (staging / LETTERS).mkdir(parents=True)
+    year, name = round_
     try:
-        write_merged(staging, model, year, merged)
+        if name == str(year):
+            write_merged(staging, model, year, merged)
+        else:
+            write_period_merged(staging, model, name, merged)
         letters = []
         for s in statuses:
             if s.problems and s.files:
-                name = letter_name(s.unit, year)
-                write_letter(staging / LETTERS / name, s.unit, year, s.problems, contact)
-                letters.append(f"{LETTERS}/{name}")
-        swap_in(staging, target, issuance)
+                letter = letter_name(s.unit, name)
+                when = _round_name(year, "" if name == str(year) else name)
+                write_letter(staging / LETTERS / letter, s.unit, year, s.problems, contact, when)
+                letters.append(f"{LETTERS}/{letter}")
+        keep = f"*{model.progress.city_input}*.xls*" if model.progress and name != str(year) else ""
+        swap_in(staging, target, issuance, keep)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone after the swap; left only by a failure
     return letters
 
 
 def _sort_out(
-    rets: list[Return], loaded: LoadedModel, model: ScoringModel, year: int
+    rets: list[Return], loaded: LoadedModel, model: ScoringModel, round_: tuple[int, str]
 ) -> tuple[list[Problem], dict]:
     """Files that are not forms → notices; forms → by the unit they claim, form problems added."""
     others: list[Problem] = []
@@ -163,11 +180,10 @@ def _sort_out(
                     ret, "填报表的识别信息或表格结构记录被改动，无法确认是哪一份表", "form-tampered"
                 )
             )
-        stale = _stale(ret, loaded, year)
+        stale = _stale(ret, loaded, round_)
         if stale:
-            ret.problems.append(
-                _problem(ret, stale, "stale-form", hint=f"请使用{year}年度新下发的填报表重新填报")
-            )
+            hint = f"请使用{_round_name(*round_)}新下发的填报表重新填报"
+            ret.problems.append(_problem(ret, stale, "stale-form", hint=hint))
         claims.setdefault(unit, []).append(ret)
     names = {u: u for g in model.groups.values() for u in g.units} | model.all_aliases()
     for unit, mine in claims.items():
@@ -175,11 +191,18 @@ def _sort_out(
     return others, claims
 
 
-def _stale(ret: Return, loaded: LoadedModel, year: int) -> str:
+def _round_name(year: int, period: str) -> str:
+    """2025年度, or 2025年上半年 for an in-year round."""
+    return parse_period(period).label if period else f"{year}年度"
+
+
+def _stale(ret: Return, loaded: LoadedModel, round_: tuple[int, str]) -> str:
+    """Why the form is not one of this round (another year or period, an older model); ""."""
     ident = ret.identity
     assert ident is not None
-    if ident.year != year:
-        return f"这是{ident.year}年度的填报表，不是{year}年度的"
+    made = (ident.year, str(ident.layout.get("period", "")) if ident.kind == UNIT else "")
+    if made != round_:
+        return f"这是{_round_name(*made)}的填报表，不是{_round_name(*round_)}的"
     if ident.model != loaded.sha256 or ident.form_version != FORM_VERSION:
         return f"这是按旧版考核细则（版本 {ident.model_version}）生成的填报表，考核细则已修改"
     return ""

@@ -20,6 +20,7 @@ __all__ = [
     "form_file_name",
     "team_indicators",
     "unit_indicators",
+    "task_columns",
     "unit_tasks",
 ]
 
@@ -38,6 +39,10 @@ class Sheets:
         "上年完成值（参考）", "完成值", "数据来源/佐证材料", "备注",
     )  # fmt: skip
     TASK_HEADERS = ("序号", "任务序号", "任务名称", "责任类型", "完成情况", "佐证材料")
+    # An in-year form (`evalgen forms 2025H1`): the expected level instead of last year's
+    # value, and the task progress columns `progress.read` reads for 任务进展.
+    PERIOD_FIGURE_HEADERS = (*FIGURE_HEADERS[:6], "预期进度（参考）", *FIGURE_HEADERS[7:])
+    PERIOD_TASK_HEADERS = ("序号", "任务序号", "任务名称", "责任类型", "进展状态", "进展情况")
     CLAIM_HEADERS = ("序号", "事项编号", "次数", "依据（文件名称、文号或事实）")
     HEADER_ROW = 4  # Excel row of every table's header; data from the next row
     TEAM_EVALUATED = "评审打分"
@@ -53,6 +58,12 @@ class Prefill:
     previous: dict[str, dict[str, Figure]] = field(default_factory=dict)
     tasks: dict[str, dict[str, tuple[Decimal, Source]]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    reports: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)  # in-year
+
+
+def task_columns(period: bool) -> tuple[str, str, str]:
+    """The task sheet's key column and its two input columns, as the reader finds them."""
+    return ("任务序号", "进展状态", "进展情况") if period else ("任务序号", "完成情况", "佐证材料")
 
 
 def form_file_name(year: int, unit: str) -> str:

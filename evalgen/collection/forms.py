@@ -13,6 +13,8 @@ from pathlib import Path
 from ..inputs.records import Figure
 from ..model.loader import target_for
 from ..model.schema import Group, ScoringModel
+from ..progress.period import Period
+from ..progress.read import TASK_STATUSES
 from .content import (
     CLAIM_ROWS,
     Prefill,
@@ -44,6 +46,20 @@ class FormSpec:
     year: int
     deadline: str
     contact: str
+    period: Period | None = None  # an in-year form (`evalgen forms 2025H1`)
+
+    @property
+    def when(self) -> str:
+        """The round as titles name it: 2025年度, or 2025年上半年."""
+        return self.period.label if self.period else f"{self.year}年度"
+
+    @property
+    def figure_headers(self) -> tuple[str, ...]:
+        return Sheets.PERIOD_FIGURE_HEADERS if self.period else Sheets.FIGURE_HEADERS
+
+    @property
+    def task_headers(self) -> tuple[str, ...]:
+        return Sheets.PERIOD_TASK_HEADERS if self.period else Sheets.TASK_HEADERS
 
 
 def guide_lines(spec: FormSpec, unit: str) -> list[str]:
@@ -63,19 +79,42 @@ def guide_lines(spec: FormSpec, unit: str) -> list[str]:
     ]
 
 
+def period_guide_lines(spec: FormSpec, unit: str) -> list[str]:
+    """The 填报说明 sheet of an in-year form: the year's lines, adapted to progress so far."""
+    assert spec.period is not None
+    lines = guide_lines(spec, unit)
+    label, end = spec.period.label, spec.period.end
+    return [
+        f"{label}{spec.model.assessment}进展数据填报说明（{unit}）",
+        f"填报期次：{label}（截至{end}）。考核细则：{spec.model.name}（版本 {spec.model.version}）。",
+        lines[2],
+        f"二、“完成值”填写截至{end}的累计值或当期水平，直接填写数字，百分比可写 98.5；不要在数字后加单位或文字。",
+        lines[4],
+        "四、“数据来源/佐证材料”请写明统计口径、出处或文件名称；“预期进度（参考）”是按年度目标推算的截至期末应达到的水平，不需填写。",
+        "五、承担重点任务的单位请在“重点任务”表逐项选择进展状态（未启动、推进中、已完成），并用一两句话说明进展。",
+        f"六、报送截止时间：{spec.deadline}。请直接报送本工作簿（可改文件名，勿另存为其他格式）。",
+        f"七、联系人：{spec.contact}。",
+        lines[-1],
+    ]
+
+
 def write_unit_form(path: Path, spec: FormSpec, gkey: str, unit: str, prefill: Prefill) -> None:
-    """Write the unit's fill-in workbook to `path`."""
+    """Write the unit's fill-in workbook to `path` (an in-year form when `spec.period`)."""
     import xlsxwriter
 
     group = spec.model.groups[gkey]
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
     fixed_properties(wb, spec.year)
     styles = Styles.of(wb)
-    _guide_sheet(wb, styles, guide_lines(spec, unit))
-    layout = {"figures": _figures_sheet(wb, styles, spec, group, unit, prefill)}
+    guide = period_guide_lines if spec.period else guide_lines
+    _guide_sheet(wb, styles, guide(spec, unit))
+    layout: dict = {"figures": _figures_sheet(wb, styles, spec, group, unit, prefill)}
     if group.tasks:
-        layout["tasks"] = _tasks_sheet(wb, styles, spec, group, unit)
-    layout["claims"] = _claims_sheet(wb, styles, spec, unit, prefill)
+        layout["tasks"] = _tasks_sheet(wb, styles, spec, group, unit, prefill)
+    if spec.period is None:
+        layout["claims"] = _claims_sheet(wb, styles, spec, unit, prefill)
+    else:  # in the digest: a year form cannot pass for an in-year one, nor one period another
+        layout["period"] = spec.period.code
     identity = Identity(UNIT, unit, spec.year, spec.model_sha, spec.model.version, layout=layout)
     write_identity(wb, identity)
     wb.close()
@@ -95,9 +134,10 @@ def _heading(ws, styles: Styles, spec: FormSpec, unit: str, title: str, width: i
     """Title, unit and year, and the one-line instruction, each across the table's width;
     returns the locked heading cells as written (`locked.locked_problems` compares them)."""
     last = width - 1
+    when = f"填报期次：{spec.period.label}" if spec.period else f"考核年度：{spec.year}年"
     fixed = {
-        "A1": f"{spec.year}年度{spec.model.assessment}{title}",
-        "A2": f"填报单位：{unit}　　考核年度：{spec.year}年",
+        "A1": f"{spec.when}{spec.model.assessment}{title}",
+        "A2": f"填报单位：{unit}　　{when}",
     }
     ws.merge_range(0, 0, 0, last, fixed["A1"], styles.title)
     ws.merge_range(1, 0, 1, last, fixed["A2"], styles.note)
@@ -109,7 +149,7 @@ def _heading(ws, styles: Styles, spec: FormSpec, unit: str, title: str, width: i
 
 def _figures_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill: Prefill) -> dict:
     ws = wb.add_worksheet(Sheets.FIGURES)
-    headers = Sheets.FIGURE_HEADERS
+    headers = spec.figure_headers
     fixed = _heading(ws, styles, spec, unit, "数据填报表", len(headers))
     for col, width in enumerate((5, 20, 30, 16, 8, 10, 12, 12, 30, 20)):
         ws.set_column(col, col, width)
@@ -176,10 +216,11 @@ def _write_figure(ws, r: int, c: int, figure: Figure | None, fmt) -> str | float
     return _number(figure.value) if figure else None
 
 
-def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str) -> dict:
+def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str, prefill: Prefill) -> dict:
     ws = wb.add_worksheet(Sheets.TASKS)
-    headers = Sheets.TASK_HEADERS
-    fixed = _heading(ws, styles, spec, unit, "重点任务完成情况", len(headers))
+    headers = spec.task_headers
+    title = "重点任务进展情况" if spec.period else "重点任务完成情况"
+    fixed = _heading(ws, styles, spec, unit, title, len(headers))
     for col, width in enumerate((5, 9, 36, 9, 50, 30)):
         ws.set_column(col, col, width)
     header = Sheets.HEADER_ROW - 1
@@ -191,12 +232,17 @@ def _tasks_sheet(wb, styles, spec: FormSpec, group: Group, unit: str) -> dict:
         ws.write_number(r, 0, i + 1, styles.number)
         ws.write_number(r, 1, task.no, styles.number)
         ws.write_row(r, 2, (task.name, role), styles.cell)
-        ws.write_blank(r, 4, None, styles.input_text)
-        ws.write_blank(r, 5, None, styles.input_text)
+        reported = prefill.reports.get((task.no, unit), (None, None))
+        ws.write(r, 4, reported[0], styles.input_text)
+        ws.write(r, 5, reported[1], styles.input_text)
         rows[str(task.no)] = r + 1
         locked[str(task.no)] = {"C": locked_text(task.name), "D": locked_text(role)}
     if rows:
-        ws.data_validation(header + 1, 4, header + len(rows), 5, text_rule())
+        first, last = header + 1, header + len(rows)
+        ws.data_validation(first, 4 if spec.period is None else 5, last, 5, text_rule())
+        if spec.period is not None:
+            ws.data_validation(first, 4, last, 4, {"validate": "list", "source": list(TASK_STATUSES),
+                                                   "error_message": f"请从下拉列表中选择：{'、'.join(TASK_STATUSES)}。"})  # fmt: skip
     finish_sheet(ws, Sheets.HEADER_ROW)
     return {"title": Sheets.TASKS, "header_row": Sheets.HEADER_ROW, "rows": rows,
             "fixed": fixed, "locked": locked}  # fmt: skip

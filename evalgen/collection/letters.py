@@ -12,12 +12,15 @@ __all__ = ["letter_name", "write_letter"]
 _HEADERS = ("序号", "文件", "工作表", "单元格", "指标", "问题", "修改建议")
 
 
-def letter_name(unit: str, year: int) -> str:
+def letter_name(unit: str, year: int | str) -> str:
     return f"退回意见_{year}_{unit}.xlsx"
 
 
-def write_letter(path: Path, unit: str, year: int, problems: list[Problem], contact: str) -> None:
-    """The unit's 退回意见: what to fix, where, and then to send the corrected form again."""
+def write_letter(
+    path: Path, unit: str, year: int, problems: list[Problem], contact: str, when: str = ""
+) -> None:
+    """The unit's 退回意见: what to fix, where, and then to send the corrected form again.
+    `when`: the round in words when not the year's (2025年上半年)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
@@ -26,7 +29,9 @@ def write_letter(path: Path, unit: str, year: int, problems: list[Problem], cont
     head = wb.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "text_wrap": True})
     text = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     ws = wb.add_worksheet("退回意见")
-    ws.merge_range(0, 0, 0, len(_HEADERS) - 1, f"{year}年度质量工作考核数据填报退回意见", title)
+    ws.merge_range(
+        0, 0, 0, len(_HEADERS) - 1, f"{when or f'{year}年度'}质量工作考核数据填报退回意见", title
+    )
     errors = sum(1 for p in problems if p.severity == "error")
     ws.write_string(1, 0, f"{unit}：你单位报送的填报表有{errors}处问题需要修改"
                           f"{f'、{len(problems) - errors}处提示请核对' if len(problems) > errors else ''}，"

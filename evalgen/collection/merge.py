@@ -24,10 +24,17 @@ from ..model.schema import ScoringModel
 from ..problems import OutputError, column_letter
 from .teamsheet import EVENT_HEADERS, TASK_HEADERS
 
-__all__ = ["Merged", "check_target", "merged_file_name", "swap_in", "write_merged"]
+__all__ = [
+    "Merged",
+    "check_target",
+    "merged_file_name",
+    "swap_in",
+    "write_merged",
+    "write_period_merged",
+]
 
 
-def merged_file_name(year: int) -> str:
+def merged_file_name(year: int | str) -> str:
     return f"汇总数据_{year}.xlsx"
 
 
@@ -72,21 +79,7 @@ def write_merged(folder: Path, model: ScoringModel, year: int, merged: Merged) -
     wb = xlsxwriter.Workbook(str(folder / merged_file_name(year)), {"in_memory": True})
     wb.set_properties({"author": "evalgen collect", "created": dt.datetime(year, 1, 1)})
     note = f"{year}年度考核数据汇总（由 evalgen collect 根据各单位报送的填报表生成，请勿手工修改）"
-    for group in model.groups.values():
-        indicators = [i for c in group.categories for i in c.indicators if i.source == "value"]
-        out = _Writer(wb, group.input.sheet, ["单位", *(i.name for i in indicators)], sources, note)
-        for unit in group.units:
-            if unit in merged.figures:
-                figures = merged.figures[unit]
-                values = [unit, *(_value(figures.get(i.id)) for i in indicators)]
-                out.write(
-                    values,
-                    {
-                        c: figures[i.id].source
-                        for c, i in enumerate(indicators, 1)
-                        if i.id in figures
-                    },
-                )
+    _figures(wb, model, merged, sources, note)
     _tasks(wb, model, merged, sources, note)
     out = _Writer(wb, model.adjustment_input.sheet, list(EVENT_HEADERS[1:]), sources, note)
     for e in merged.events:
@@ -108,6 +101,41 @@ def write_merged(folder: Path, model: ScoringModel, year: int, merged: Merged) -
     wb.close()
     _write_json(folder / SOURCES_FILE, {merged_file_name(year): sources})
     _write_json(folder / STATE_FILE, merged.state)
+
+
+def write_period_merged(folder: Path, model: ScoringModel, period: str, merged: Merged) -> None:
+    """An in-year merge, as `progress.read.read_period` reads a period folder: the groups'
+    indicator sheets (the in-year view `model` keeps) and the task progress table."""
+    import xlsxwriter
+
+    assert model.progress is not None
+    sources: dict[str, dict] = {}
+    wb = xlsxwriter.Workbook(str(folder / merged_file_name(period)), {"in_memory": True})
+    wb.set_properties({"author": "evalgen collect", "created": dt.datetime(int(period[:4]), 1, 1)})
+    note = f"{period}进展数据汇总（由 evalgen collect 根据各单位报送的填报表生成，请勿手工修改）"
+    _figures(wb, model, merged, sources, note)
+    out = _Writer(wb, model.progress.task_input, ["单位", "任务序号", "进展状态", "进展情况"],
+                  sources, note)  # fmt: skip
+    for unit, no, status, text, source in merged.reports:
+        out.write([unit, no, status, text], {2: source})
+    wb.close()
+    _write_json(folder / SOURCES_FILE, {merged_file_name(period): sources})
+    _write_json(folder / STATE_FILE, merged.state)
+
+
+def _figures(wb, model: ScoringModel, merged: Merged, sources: dict, note: str) -> None:
+    """A sheet per group: a row per unit merged, a column per indicator the unit reports."""
+    for group in model.groups.values():
+        indicators = [i for c in group.categories for i in c.indicators if i.source == "value"]
+        out = _Writer(wb, group.input.sheet, ["单位", *(i.name for i in indicators)], sources, note)
+        for unit in group.units:
+            if unit in merged.figures:
+                figures = merged.figures[unit]
+                values = [unit, *(_value(figures.get(i.id)) for i in indicators)]
+                returned: dict[int, Source | None] = {
+                    c: figures[i.id].source for c, i in enumerate(indicators, 1) if i.id in figures
+                }
+                out.write(values, returned)
 
 
 def _tasks(wb, model: ScoringModel, merged: Merged, sources: dict, note: str) -> None:
@@ -143,12 +171,18 @@ def check_target(target: Path) -> None:
         )
 
 
-def swap_in(staging: Path, target: Path, issuance: Path | None) -> None:
-    """Replace `target` (a folder `collect` made, or nothing) by `staging` in one rename."""
+def swap_in(staging: Path, target: Path, issuance: Path | None, keep: str = "") -> None:
+    """Replace `target` (a folder `collect` made, or nothing) by `staging` in one rename.
+
+    The issuance file is carried over, and the office's own `keep` files (a glob: the city
+    table 全市指标 of a period folder, which no unit returns)."""
     check_target(target)
     carried = issuance if issuance is not None else target / ISSUANCE_FILE
     if carried.is_file():
         shutil.copyfile(carried, staging / ISSUANCE_FILE)
+    for own in sorted(target.glob(keep)) if keep and target.is_dir() else []:
+        if own.is_file() and not (staging / own.name).exists():
+            shutil.copyfile(own, staging / own.name)
     old = target.with_name(f".{target.name}.collect-old")
     if old.exists():
         shutil.rmtree(old)

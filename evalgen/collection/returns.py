@@ -8,6 +8,7 @@ a changed structure, values outside the form) are added here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from ..inputs.sheets import Sheet
 from ..inputs.tables import Cell, Table, header_key
 from ..model.schema import Group
 from ..problems import Problem, column_letter
-from .content import Sheets, unit_indicators
+from ..progress.read import TASK_STATUSES
+from .content import Sheets, task_columns, unit_indicators
 from .identity import ID_SHEET, Identity, parse_identity
 from .locked import locked_problems
 from .tables import cell_text, find_header, sheet_table, stray_cells
@@ -100,13 +102,16 @@ def read_unit_return(ret: Return, check: Checker, gkey: str) -> None:
     sheet = _sheet(ret, layout.get("figures", {}), Sheets.FIGURE_HEADERS[1:3] + ("完成值",))
     if sheet is not None:
         _figures(ret, check, sheet, gkey, group, unit, layout["figures"])
+    columns = task_columns(bool(layout.get("period")))
     if group.tasks and (tasks := layout.get("tasks")):
-        sheet = _sheet(ret, tasks, ("任务序号", "完成情况"))
+        sheet = _sheet(ret, tasks, columns[:2])
         if sheet is not None:
-            _task_reports(ret, sheet)
+            _task_reports(ret, sheet, columns)
             names = {str(t.no): f"任务{t.no}" for t in group.tasks}
-            _locked(ret, sheet, tasks, unit, names, ("任务序号", "完成情况"))
-    claims = _sheet(ret, layout.get("claims", {}), ("事项编号", "次数"))
+            _locked(ret, sheet, tasks, unit, names, columns[:2])
+            if layout.get("period"):
+                _progress_words(ret, sheet, unit)
+    claims = _sheet(ret, layout["claims"], ("事项编号", "次数")) if "claims" in layout else None
     if claims is not None:
         _claims(ret, check, claims, unit)
         _locked(ret, claims, layout["claims"], unit, {}, ("事项编号", "次数"))
@@ -229,16 +234,18 @@ def _strays(ret: Return, sheet: Sheet, header_row: int, columns: set[int], rows:
         )
 
 
-def _task_reports(ret: Return, sheet: Sheet) -> None:
-    header_row, columns = find_header(sheet, ("任务序号", "完成情况"))  # type: ignore[misc]
+def _task_reports(ret: Return, sheet: Sheet, names: tuple[str, str, str]) -> None:
+    """(task no, first input, second input, first input's cell) per task row: 完成情况 and
+    佐证材料 on a year form, 进展状态 and 进展情况 on an in-year one."""
+    header_row, columns = find_header(sheet, names[:2])  # type: ignore[misc]
     table = sheet_table(ret.name, sheet, header_row, frozenset({"序号"}))
-    no_col, text_col = columns[header_key("任务序号")], columns[header_key("完成情况")]
-    proof_col = columns.get(header_key("佐证材料"))
+    no_col, text_col = columns[header_key(names[0])], columns[header_key(names[1])]
+    proof_col = columns.get(header_key(names[2]))
     _strays(ret, sheet, header_row, set(sheet.rows[header_row]), set(sheet.rows))
     for r, cells in table.rows:
         no = cell_text(cells.get(no_col))
         if no.isdigit():
-            proof = cell_text(cells.get(proof_col)) if proof_col else ""
+            proof = _free_text(cells.get(proof_col)) if proof_col else ""
             ref = f"{column_letter(text_col)}{r}"
             ret.reports.append((int(no), cell_text(cells.get(text_col)), proof, ref))
 
@@ -258,3 +265,25 @@ def _claims(ret: Return, check: Checker, sheet: Sheet, unit: str) -> None:
             claims.rows.append((r, {**row, 999: Cell(unit, r, 999)}))
     if claims.rows:
         ret.events = read_events(check, [claims])
+
+
+def _free_text(cell: Cell | None) -> str:
+    """A sentence as the unit wrote it (full-width punctuation kept), trimmed."""
+    return "" if cell is None or cell.value is None else str(cell.value).strip()
+
+
+def _progress_words(ret: Return, sheet: Sheet, unit: str) -> None:
+    """An in-year form's task rows: a status from the list and a sentence, each located."""
+    _, columns = find_header(sheet, ("进展状态", "进展情况"))  # type: ignore[misc]
+    text_col = column_letter(columns[header_key("进展情况")])
+    for no, status, text, ref in ret.reports:
+        col, row = re.fullmatch(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+        at = (ret.name, sheet.title, int(row))
+        if status.replace(" ", "") not in TASK_STATUSES:
+            shown = f"“{status[:20]}”不是" if status else "未选择，应为"
+            message = f"进展状态{shown}“{'、'.join(TASK_STATUSES)}”之一"
+            ret.problems.append(Problem(message, *at, col, unit, f"任务{no}", code="bad-progress-status",
+                                        hint="请从下拉列表中选择进展状态"))  # fmt: skip
+        elif not text.strip():
+            message = "缺少进展情况（请用一两句话说明进展）"
+            ret.problems.append(Problem(message, *at, text_col, unit, f"任务{no}", code="blank-cell"))  # fmt: skip

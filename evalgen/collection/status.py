@@ -34,7 +34,7 @@ def status_table(c: Collection) -> list[str]:
         if warnings:
             notes += f"（提示{warnings}）"
         rows.append([s.unit, s.group, s.status, notes, "、".join(s.files)])
-    lines = [f"{c.year}年度填报表汇总：{len(c.statuses)}份应报，"
+    lines = [f"{c.when or f'{c.year}年度'}填报表汇总：{len(c.statuses)}份应报，"
              f"{sum(1 for s in c.statuses if s.files)}份已收到，{len(c.incomplete)}份未完成"]  # fmt: skip
     lines += _table(rows)
     missing = [s.unit for s in c.statuses if not s.files]

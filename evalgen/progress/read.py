@@ -9,12 +9,13 @@ row per year (单位 全市, 年度) and a column per milestone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from ..inputs.checker import Checker
 from ..inputs.figures import read_figures
+from ..inputs.provenance import Returned, with_returned
 from ..inputs.reader import find_tables, input_files
 from ..inputs.records import Figure, Source
 from ..inputs.tables import Cell, Table, header_key
@@ -108,6 +109,12 @@ def read_period(model: ScoringModel, folder: Path, period: Period) -> PeriodInpu
     errors = [p for p in check.problems if p.severity == "error"]
     if errors:
         raise InputError(f"{period.label}数据有{len(errors)}处问题，请逐一修改后重新运行", errors)
+    returned = Returned(folder)  # a period merged by `evalgen collect`: name the returned cells
+    if returned:
+        result.figures = with_returned(folder, result.figures, {}, [])[0]
+        result.tasks = {
+            k: replace(r, source=returned.source(r.source)) for k, r in result.tasks.items()
+        }
     return result
 
 
