@@ -482,6 +482,13 @@ def _tag(container, tag: str):
     return _p(container, "公文正文", "{%p " + tag + " %}")
 
 
+def _each(doc, items: str, style: str, var: str = "para") -> None:
+    """One paragraph in `style` per item of the list `items` (a Jinja loop of paragraphs)."""
+    _tag(doc, f"for {var} in {items}")
+    _p(doc, style, "{{ " + var + " }}")
+    _tag(doc, "endfor")
+
+
 def _table(
     doc,
     widths_mm: list[float],
@@ -600,17 +607,13 @@ def build_bulletin():
     _p(doc, "公文正文", "{{ intro }}")
 
     _p(doc, "一级标题", "一、总体情况")
-    _tag(doc, "for para in overview")
-    _p(doc, "公文正文", "{{ para }}")
-    _tag(doc, "endfor")
+    _each(doc, "overview", "公文正文")
     _figure(doc, "charts.grades", "图1　各组考核等次分布")
 
     _p(doc, "一级标题", "二、考核结果")
     _tag(doc, "for g in groups")
     _p(doc, "二级标题", "{{ g.heading }}")
-    _tag(doc, "for line in g.grade_lines")
-    _p(doc, "公文正文", "{{ line }}")
-    _tag(doc, "endfor")
+    _each(doc, "g.grade_lines", "公文正文", "line")
     _p(doc, "表题", "表{{ loop.index }}　{{ g.name }}考核结果排名")
     _table(
         doc,
@@ -693,9 +696,7 @@ def _bulletin_milestones(doc) -> None:
     a table — only when the model has milestones (`documents.milestones`)."""
     _tag(doc, "if milestones")
     _p(doc, "一级标题", "七、质量强市建设节点目标推进情况")
-    _tag(doc, "for para in milestones.paragraphs")
-    _p(doc, "公文正文", "{{ para }}")
-    _tag(doc, "endfor")
+    _each(doc, "milestones.paragraphs", "公文正文")
     _numbered(doc, "milestones.lines", "{{ it }}")
     _p(doc, "公文正文", "{{ milestones.closing }}")
     _tag(doc, "if milestones.chart")
@@ -831,9 +832,7 @@ def build_unit_report():
 
     _p(doc, "一级标题", "{{ headings.adjustments }}")
     _tag(doc, "if not_applicable")
-    _tag(doc, "for it in not_applicable")
-    _p(doc, "公文正文", "{{ it }}")
-    _tag(doc, "endfor")
+    _each(doc, "not_applicable", "公文正文", "it")
     _tag(doc, "else")
     _p(doc, "公文正文", "本年度无不适用指标。")
     _tag(doc, "endif")
@@ -854,9 +853,7 @@ def build_unit_report():
     _tag(doc, "endif")
 
     _p(doc, "一级标题", "{{ headings.gaps }}")
-    _tag(doc, "for it in praise")
-    _p(doc, "公文正文", "{{ it }}")
-    _tag(doc, "endfor")
+    _each(doc, "praise", "公文正文", "it")
     _tag(doc, "for it in fixes")
     # numbered (一)(二)… when there are several; a single gap is not numbered
     number = "{% if fixes|length > 1 %}（{{ " + CN_NUMS + "[loop.index0] }}）{% endif %}"
@@ -985,9 +982,7 @@ def build_robustness(source: Path | None = None):
     _p(doc, "密级", "{{ marking }}")
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "一级标题", "一、基本情况")
-    _tag(doc, "for para in summary")
-    _p(doc, "公文正文", "{{ para }}")
-    _tag(doc, "endfor")
+    _each(doc, "summary", "公文正文")
 
     _p(doc, "一级标题", "二、各组名次区间")
     _p(doc, "公文正文", "{{ chart_note }}")
@@ -1038,9 +1033,7 @@ def build_progress():
     _p(doc, "主送机关", "{{ doc.to }}：")
     _p(doc, "公文正文", "{{ intro }}")
     _p(doc, "一级标题", "一、总体情况")
-    _tag(doc, "for para in overview")
-    _p(doc, "公文正文", "{{ para }}")
-    _tag(doc, "endfor")
+    _each(doc, "overview", "公文正文")
     _figure(doc, "charts.status", "图1　年内跟踪指标进度情况")
     _p(doc, "一级标题", "二、进度滞后的单位和指标")
     _tag(doc, "for g in groups")
@@ -1149,9 +1142,7 @@ def build_publicity():
     _tag(doc, "endfor")
     _p(doc, "表注", "{{ note }}")
     _p(doc, "一级标题", "二、异议受理")
-    _tag(doc, "for para in objection")
-    _p(doc, "公文正文", "{{ para }}")
-    _tag(doc, "endfor")
+    _each(doc, "objection", "公文正文")
     _signature(doc)
     return doc
 
@@ -1161,9 +1152,7 @@ def build_review():
     doc = _new_document(_bulletin_styles(), SZ5)
     left = "表格文字左对齐"
     _p(doc, "公文标题", "{{ title }}")
-    _tag(doc, "for para in intro")
-    _p(doc, "公文正文", "{{ para }}")
-    _tag(doc, "endfor")
+    _each(doc, "intro", "公文正文")
     _p(doc, "一级标题", "一、复核申请及结论")
     _tag(doc, "if appeals")
     _p(doc, "表题", "表1　复核申请及结论")

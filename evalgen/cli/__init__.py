@@ -23,7 +23,9 @@ from .common import (
     inputs_option,
     issuance_option,
     model_option,
+    out_option,
     say_if_samples,
+    templates_option,
 )
 
 __all__ = ["main"]
@@ -51,22 +53,8 @@ def main() -> None:
 @click.argument("year", type=int, metavar="年度")
 @inputs_option
 @model_option
-@click.option(
-    "--out",
-    "out_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path),  # a file there: an output error (exit 4), from pipeline
-    default=None,
-    help="输出文件夹。默认：out/年度/；已有的旧结果改名保留为 年度.prev-N，不会被覆盖。",
-)
-@click.option(
-    "--templates",
-    "templates_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：随程序提供的模板。",
-)
+@out_option("输出文件夹。默认：out/年度/；已有的旧结果改名保留为 年度.prev-N，不会被覆盖。")
+@templates_option("公文模板文件夹（内含 bulletin.docx 等 3 个模板）。默认：随程序提供的模板。")
 @issuance_option
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把每份公文转换为 PDF。")
 @click.option("--no-docs", is_flag=True, help="只生成结果工作簿和 results.json，不生成公文。")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..problems import InputError
-from .common import CONTEXT, friendly, inputs_option, issuance_option, model_option
+from .common import CONTEXT, friendly, inputs_option, issuance_option, model_option, out_option
 
 __all__ = ["collect", "forms"]
 
@@ -17,14 +17,7 @@ __all__ = ["collect", "forms"]
 @inputs_option
 @model_option
 @issuance_option
-@click.option(
-    "--out",
-    "out_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="填报表写入的文件夹。默认：填报表/年度/；已有的同名文件夹改名保留为 年度.prev-N。",
-)
+@out_option("填报表写入的文件夹。默认：填报表/年度/；已有的同名文件夹改名保留为 年度.prev-N。")
 @click.option(
     "--prefill",
     metavar="文件夹",

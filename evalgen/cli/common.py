@@ -107,6 +107,22 @@ model_option = click.option(
 )
 
 
+def out_option(help_text: str):
+    """`--out 文件夹`: where a command writes; a file there is an output error (exit 4)."""
+    return click.option(
+        "--out", "out_dir", metavar="文件夹", type=click.Path(path_type=Path), default=None,
+        help=help_text,
+    )  # fmt: skip
+
+
+def templates_option(help_text: str):
+    """`--templates 文件夹`: the office's own copy of the Word templates."""
+    return click.option(
+        "--templates", "templates_dir", metavar="文件夹",
+        type=click.Path(path_type=Path, file_okay=False), default=None, help=help_text,
+    )  # fmt: skip
+
+
 def say_if_samples(inputs_dir: Path | None) -> None:
     """Without --inputs the embedded sample year is used: say so, so that nobody mistakes
     the sample's documents for their own (on stderr: stdout stays the command's output)."""

@@ -14,7 +14,9 @@ from .common import (
     inputs_option,
     issuance_option,
     model_option,
+    out_option,
     say_if_samples,
+    templates_option,
 )
 
 __all__ = ["progress"]
@@ -24,22 +26,10 @@ __all__ = ["progress"]
 @click.argument("period", metavar="期次")
 @inputs_option
 @model_option
-@click.option(
-    "--out",
-    "out_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="输出文件夹。默认：out/期次/；已有的旧结果改名保留，不会被覆盖。",
-)
-@click.option(
-    "--templates",
-    "templates_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="公文模板文件夹（内含 progress.docx、supervision.docx，可含图表样式模板 charts.docx）。"
-    "默认：随程序提供的模板。",
+@out_option("输出文件夹。默认：out/期次/；已有的旧结果改名保留，不会被覆盖。")
+@templates_option(
+    "公文模板文件夹（内含 progress.docx、supervision.docx，可含图表样式模板 charts.docx）。"
+    "默认：随程序提供的模板。"
 )
 @issuance_option
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 把定期通报和督办单转换为 PDF。")

@@ -15,6 +15,7 @@ from .common import (
     friendly,
     inputs_option,
     model_option,
+    out_option,
     say_if_samples,
 )
 
@@ -25,14 +26,7 @@ __all__ = ["robustness"]
 @click.argument("year", type=int, metavar="年度")
 @inputs_option
 @model_option
-@click.option(
-    "--out",
-    "out_dir",
-    metavar="文件夹",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="输出文件夹。默认：out/年度-稳定性分析/；已有的旧结果改名保留，不会被覆盖。",
-)
+@out_option("输出文件夹。默认：out/年度-稳定性分析/；已有的旧结果改名保留，不会被覆盖。")
 @click.option(
     "--runs",
     type=int,
