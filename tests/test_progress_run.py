@@ -167,3 +167,17 @@ def test_the_committed_period_sample_is_what_make_samples_writes(tmp_path, monke
     )
     for path in written:
         assert path.read_bytes() == (SAMPLE_INPUTS / "2025H1" / path.name).read_bytes(), path.name
+
+
+@pytest.mark.slow
+def test_the_documents_properties_name_the_issuer_title_and_date(run):
+    """File → Properties of the 定期通报 and a 督办单: the title, 发文机关 as author and the
+    成文日期 of the period's issuance file (2025年7月15日), not the builder's defaults."""
+    issuer = "邢台市质量强市战略领导小组办公室"
+    for path, title in (
+        (run / "定期通报_2025H1.docx", "关于2025年上半年质量强市建设工作进展情况的通报"),
+        (run / "督办单" / "督办单_宁晋县.docx", "质量强市建设工作督办单"),
+    ):
+        core = Document(str(path)).core_properties
+        assert (core.title, core.author) == (title, issuer)
+        assert core.created is not None and core.created.date().isoformat() == "2025-07-15"

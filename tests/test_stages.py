@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE_INPUTS, write_xlsx
+from docx import Document
 
 from evalgen import pipeline
 from evalgen.cli import main
@@ -89,6 +90,11 @@ def test_the_preliminary_run_writes_the_publicity_and_no_bulletin(runs):
     assert "公示期为2025年2月10日至2025年2月16日" in text
     # Table 1 row of 宁晋县 as first scored: rank 7, 90.90, 优秀 (A from 90).
     assert "7宁晋县90.90优秀" in text and "联系人：张××；联系电话：0319-0000000。" in text
+    core = Document(str(first / PUBLICITY)).core_properties  # File → Properties
+    assert (core.title, core.author) == (
+        "关于2024年度质量强市建设考核结果的公示",
+        "邢台市质量强市战略领导小组办公室",
+    )
     results, manifest = read(first, "results.json"), read(first, "manifest.json")
     assert results["stage"] == "初评" and "appeals" not in results
     assert manifest["stage"] == "初评" and manifest["appeals"]["applied"] == []

@@ -600,8 +600,7 @@ HALVES = (
 def build_bulletin():
     """通报: 版头, 正文 (一至六), 附件说明, 落款, 附件 pages, 版记 at the foot of the last page."""
     doc = _issued_properties(_new_document(_bulletin_styles(), SZ_S4))
-    _p(doc, "发文机关标志", "{{ doc.banner }}")
-    _p(doc, "发文字号", "{{ doc.number }}")
+    _banner(doc, "{{ doc.number }}")
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "主送机关", "{{ doc.to }}：")
     _p(doc, "公文正文", "{{ intro }}")
@@ -1026,9 +1025,8 @@ def build_progress():
     """定期通报 (关于2025年上半年质量强市建设工作进展情况的通报): the bulletin's 版头, styles,
     落款 and 版记; 正文 一 总体情况 (chart), 二 进度滞后的单位和指标, 三 重点任务推进情况
     (table), 四 节点目标进展 (chart, table), 五 工作要求."""
-    doc = _new_document(_bulletin_styles(), SZ_S4)
-    _p(doc, "发文机关标志", "{{ doc.banner }}")
-    _p(doc, "发文字号", "{{ doc.number }}")
+    doc = _issued_properties(_new_document(_bulletin_styles(), SZ_S4))
+    _banner(doc, "{{ doc.number }}")
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "主送机关", "{{ doc.to }}：")
     _p(doc, "公文正文", "{{ intro }}")
@@ -1095,7 +1093,7 @@ def build_progress():
 def build_supervision():
     """督办单: a form — 承办单位, 督办依据, each lagging item, 督办要求, 办理时限, 联系方式 —
     under the title and number, the issuer's 落款 below."""
-    doc = _new_document(_notice_styles(), SZ3)  # a form read at body size
+    doc = _issued_properties(_new_document(_notice_styles(), SZ3))  # a form read at body size
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "文书编号", "{{ number }}")
     head, left = "表格表头", "表格文字左对齐"
@@ -1122,7 +1120,7 @@ def build_supervision():
 
 def build_publicity():
     """公示 (初评): the proposed results of each group in a table, how to object, 落款."""
-    doc = _new_document(_bulletin_styles(), SZ_S4)
+    doc = _issued_properties(_new_document(_bulletin_styles(), SZ_S4))
     _p(doc, "公文标题", "{{ title }}")
     _p(doc, "公文正文", "{{ intro }}")
     _p(doc, "一级标题", "一、拟定考核结果")
