@@ -9,7 +9,7 @@ from decimal import Decimal
 __all__ = ["Event", "Figure", "Source"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a figure came from: file, sheet and cell as Excel shows them.
 
@@ -43,7 +43,7 @@ class Source:
         return record
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A unit's figure for an indicator; `value` None means 不适用 (N/A).
 
