@@ -44,7 +44,9 @@ class _Shared:
 
     def __init__(self) -> None:
         self._floats: dict[float, float] = {}
-        self._params: dict[int, tuple[object, dict]] = {}
+        self._inds: dict[int, Indicator] = {}  # held, so that no id is reused in the build
+        self._params: dict[int, dict] = {}
+        self._rules: dict[tuple[int, type, str], str] = {}
 
     @overload
     def num(self, x: float | int) -> float | int: ...
@@ -60,10 +62,24 @@ class _Shared:
     def params(self, ind: Indicator) -> dict:
         """A fresh copy of the indicator's params as JSON numbers (shared float objects)."""
         kept = self._params.get(id(ind))
-        if kept is None or kept[0] is not ind:
-            kept = (ind, {k: self.num(json_safe(v)) for k, v in ind.params.items()})
-            self._params[id(ind)] = kept
-        return dict(kept[1])
+        if kept is None:
+            self._inds[id(ind)] = ind
+            kept = self._params[id(ind)] = {
+                k: self.num(json_safe(v)) for k, v in ind.params.items()
+            }
+        return dict(kept)
+
+    def rule_text(self, ind: Indicator, target: Fraction | Decimal | None) -> str:
+        """`describe` for the indicator and target, worded once per build (Decimal 1.0 and
+        1.00 are equal but worded apart, so the key is the target's type and text)."""
+        key = (id(ind), type(target), str(target))
+        text = self._rules.get(key)
+        if text is None:
+            self._inds[id(ind)] = ind
+            higher = ind.direction == "higher"
+            text = describe(ind.rule, ind.params, target, ind.measure, higher)
+            text = self._rules[key] = sys.intern(text)
+        return text
 
 
 KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
@@ -280,7 +296,6 @@ def _indicator_record(line: IndicatorScore, shared: _Shared) -> IndicatorRecord:
     # workbook), 2 in the texts (the documents), more where rounding would hide a loss.
     points, score, lost = split_points(line.effective_points, line.score, SCORE_DECIMALS)
     shown = split_points(line.effective_points, line.score, 2)
-    rule_text = describe(ind.rule, ind.params, line.target, ind.measure, ind.direction == "higher")
     record: IndicatorRecord = {
         "id": ind.id,
         "name": ind.name,
@@ -291,7 +306,7 @@ def _indicator_record(line: IndicatorScore, shared: _Shared) -> IndicatorRecord:
         "target": num(json_safe(line.target)),
         "rule": ind.rule,
         "rule_label": RULES[ind.rule].label,
-        "rule_text": sys.intern(rule_text),
+        "rule_text": shared.rule_text(ind, line.target),
         "params": shared.params(ind),
         "points": num(json_safe(line.points)),
         "effective_points": num(json_safe(points)),
