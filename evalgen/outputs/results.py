@@ -289,7 +289,8 @@ def _shown_value(line: IndicatorScore) -> float | int | None:
     return number(line.value, decisive_decimals(line.value, line.target, SCORE_DECIMALS))
 
 
-def _indicator_record(line: IndicatorScore, shared: _Shared) -> IndicatorRecord:
+def _indicator_record(line: IndicatorScore, shared: _Shared | None = None) -> IndicatorRecord:
+    shared = shared or _Shared()
     ind = line.indicator
     num = shared.num
     # Points, score and lost as they add up when shown: 4 places in the figures (the
