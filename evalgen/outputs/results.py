@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from typing import overload
 
 from ..model.names import former_names
-from ..model.schema import ScoringModel
+from ..model.schema import Indicator, ScoringModel
 from ..numbers import decisive_decimals, half_up_units, json_safe, round_half_up, split_points
 from ..progress.annual import annual_milestones
 from ..scoring.lines import IndicatorScore
@@ -29,6 +30,57 @@ __all__ = [
     "text2",
     "unit_record",
 ]
+
+
+class _Shared:
+    """One build's equal immutable values, one object each (issue 12: a national year's
+    records repeat the same texts and figures unit after unit).
+
+    Strings are interned (`sys.intern`: freed with their last record); non-zero floats go
+    through a per-build table (never ±0.0, whose sign would be lost, never a type change);
+    an indicator's JSON params are converted once and copied into each record — every
+    record still gets its own dicts and lists.
+    """
+
+    def __init__(self) -> None:
+        self._floats: dict[float, float] = {}
+        self._inds: dict[int, Indicator] = {}  # held, so that no id is reused in the build
+        self._params: dict[int, dict] = {}
+        self._rules: dict[tuple[int, type, str], str] = {}
+
+    @overload
+    def num(self, x: float | int) -> float | int: ...
+    @overload
+    def num(self, x: None) -> None: ...
+    @overload
+    def num(self, x: float | int | None) -> float | int | None: ...
+    def num(self, x: float | int | None) -> float | int | None:
+        if type(x) is float and x:
+            return self._floats.setdefault(x, x)
+        return x
+
+    def params(self, ind: Indicator) -> dict:
+        """A fresh copy of the indicator's params as JSON numbers (shared float objects)."""
+        kept = self._params.get(id(ind))
+        if kept is None:
+            self._inds[id(ind)] = ind
+            kept = self._params[id(ind)] = {
+                k: self.num(json_safe(v)) for k, v in ind.params.items()
+            }
+        return dict(kept)
+
+    def rule_text(self, ind: Indicator, target: Fraction | Decimal | None) -> str:
+        """`describe` for the indicator and target, worded once per build (Decimal 1.0 and
+        1.00 are equal but worded apart, so the key is the target's type and text)."""
+        key = (id(ind), type(target), str(target))
+        text = self._rules.get(key)
+        if text is None:
+            self._inds[id(ind)] = ind
+            higher = ind.direction == "higher"
+            text = describe(ind.rule, ind.params, target, ind.measure, higher)
+            text = self._rules[key] = sys.intern(text)
+        return text
+
 
 KIND_LABELS = {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"}
 SCORE_DECIMALS = 4
@@ -60,7 +112,10 @@ def build_results(
     at the year's end (`progress.annual`, from `year.city`) are the last key, when the model
     has milestones and the city's values were kept (`pipeline.evaluate`).
     """
-    groups = [_group_record(model, year.year, group, lines) for group in year.groups.values()]
+    shared = _Shared()
+    groups = [
+        _group_record(model, year.year, group, lines, shared) for group in year.groups.values()
+    ]
     record: YearRecord = {
         "year": year.year,
         "previous_year": year.previous_year,
@@ -77,7 +132,7 @@ def build_results(
 
 
 def _group_record(
-    model: ScoringModel, year: int, group: GroupResult, lines: YearLines
+    model: ScoringModel, year: int, group: GroupResult, lines: YearLines, shared: _Shared
 ) -> GroupRecord:
     renamed = former_names(model, year)
     return {
@@ -90,7 +145,9 @@ def _group_record(
         ],
         "grade_counts": _grade_counts(model, group),
         "units": [
-            _with_former_names(unit_record(model, year, group, lines.unit_lines(r)), renamed)
+            _with_former_names(
+                unit_record(model, year, group, lines.unit_lines(r), shared), renamed
+            )
             for r in group.units
         ],
     }
@@ -119,8 +176,19 @@ def _grade_counts(model: ScoringModel, group: GroupResult) -> dict[str, int]:
     return {g.code: sum(1 for r in group.units if r.grade == g.code) for g in model.grades}
 
 
-def unit_record(model: ScoringModel, year: int, group: GroupResult, lines: UnitLines) -> UnitRecord:
-    """One unit's result record, from its exact lines (checked against the ranked total)."""
+def unit_record(
+    model: ScoringModel,
+    year: int,
+    group: GroupResult,
+    lines: UnitLines,
+    shared: _Shared | None = None,
+) -> UnitRecord:
+    """One unit's result record, from its exact lines (checked against the ranked total).
+
+    `shared`: the build's table of equal values (`build_results` passes one for all units).
+    """
+    shared = shared or _Shared()
+    num = shared.num
     r = lines.result
     if round_half_up(lines.exact_total, model.decimals) != r.total:
         raise RuntimeError(f"internal: exact and ranked totals differ for {r.unit}")
@@ -129,17 +197,17 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, lines: UnitL
         "unit": r.unit,
         "group": r.group,
         "group_name": group.name,
-        "total": number(r.total, model.decimals),
-        "base": number(base),
-        "bonus": number(r.bonus),
-        "bonus_applied": number(r.bonus_capped),
-        "penalty": number(r.penalty),
+        "total": num(number(r.total, model.decimals)),
+        "base": num(number(base)),
+        "bonus": num(number(r.bonus)),
+        "bonus_applied": num(number(r.bonus_capped)),
+        "penalty": num(number(r.penalty)),
         "text": {
-            "base": text2(base),
-            "bonus": text2(r.bonus_capped),
-            "penalty": text2(r.penalty),
+            "base": _text2(base),
+            "bonus": _text2(r.bonus_capped),
+            "penalty": _text2(r.penalty),
         },
-        "categories": _category_records(model, lines),
+        "categories": _category_records(model, lines, shared),
         "rank": r.rank,
         "of": len(group.units),
         "previous_rank": r.previous_rank,
@@ -147,12 +215,12 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, lines: UnitL
         "grade": r.grade,
         "grade_name": r.grade_name,
         "veto": r.veto,
-        "indicators": [_indicator_record(line) for line in lines.indicators],
+        "indicators": [_indicator_record(line, shared) for line in lines.indicators],
         "not_applicable": [
             {
                 "id": ln.indicator.id,
                 "name": ln.indicator.name,
-                "points": json_safe(ln.points),
+                "points": num(json_safe(ln.points)),
                 "reason": ln.na_reason,
             }
             for ln in lines.indicators
@@ -166,7 +234,7 @@ def unit_record(model: ScoringModel, year: int, group: GroupResult, lines: UnitL
                 "kind_label": KIND_LABELS[a.kind],
                 "name": a.name,
                 "count": a.count,
-                "points": json_safe(a.points),
+                "points": num(json_safe(a.points)),
                 "basis": a.basis,
                 "date": a.date,
                 "source": a.source.to_dict(),
@@ -185,7 +253,15 @@ def text2(x: Fraction | Decimal) -> str:
     return str(round_half_up(x, 2))
 
 
-def _category_records(model: ScoringModel, lines: UnitLines) -> list[CategoryScoreRecord]:
+def _text2(x: Fraction | Decimal) -> str:
+    """`text2`, one string object for each equal text."""
+    return sys.intern(text2(x))
+
+
+def _category_records(
+    model: ScoringModel, lines: UnitLines, shared: _Shared
+) -> list[CategoryScoreRecord]:
+    num = shared.num
     out: list[CategoryScoreRecord] = []
     for cat in model.groups[lines.result.group].categories:
         scored = [
@@ -196,10 +272,10 @@ def _category_records(model: ScoringModel, lines: UnitLines) -> list[CategorySco
             {
                 "id": cat.id,
                 "name": cat.name,
-                "points": json_safe(cat.points),
+                "points": num(json_safe(cat.points)),
                 "applicable": bool(scored),
-                "score": number(score),
-                "score_text": text2(score),
+                "score": num(number(score)),
+                "score_text": _text2(score),
             }
         )
     return out
@@ -213,34 +289,35 @@ def _shown_value(line: IndicatorScore) -> float | int | None:
     return number(line.value, decisive_decimals(line.value, line.target, SCORE_DECIMALS))
 
 
-def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
+def _indicator_record(line: IndicatorScore, shared: _Shared | None = None) -> IndicatorRecord:
+    shared = shared or _Shared()
     ind = line.indicator
-    params = {k: json_safe(v) for k, v in ind.params.items()}
+    num = shared.num
     # Points, score and lost as they add up when shown: 4 places in the figures (the
     # workbook), 2 in the texts (the documents), more where rounding would hide a loss.
-    points, score, lost = (
-        json_safe(x) for x in split_points(line.effective_points, line.score, SCORE_DECIMALS)
-    )
-    shown = [f"{x:f}" for x in split_points(line.effective_points, line.score, 2)]
+    points, score, lost = split_points(line.effective_points, line.score, SCORE_DECIMALS)
+    shown = split_points(line.effective_points, line.score, 2)
     record: IndicatorRecord = {
         "id": ind.id,
         "name": ind.name,
         "category": line.category,
         "measure": ind.measure,
         "direction": ind.direction,
-        "value": _shown_value(line),
-        "target": json_safe(line.target),
+        "value": num(_shown_value(line)),
+        "target": num(json_safe(line.target)),
         "rule": ind.rule,
         "rule_label": RULES[ind.rule].label,
-        "rule_text": describe(
-            ind.rule, ind.params, line.target, ind.measure, ind.direction == "higher"
-        ),
-        "params": params,
-        "points": json_safe(line.points),
-        "effective_points": points,
-        "score": score,
-        "lost": lost,
-        "text": dict(zip(("points", "score", "lost"), shown, strict=True)),
+        "rule_text": shared.rule_text(ind, line.target),
+        "params": shared.params(ind),
+        "points": num(json_safe(line.points)),
+        "effective_points": num(json_safe(points)),
+        "score": num(json_safe(score)),
+        "lost": num(json_safe(lost)),
+        "text": {
+            "points": sys.intern(f"{shown[0]:f}"),
+            "score": sys.intern(f"{shown[1]:f}"),
+            "lost": sys.intern(f"{shown[2]:f}"),
+        },
         "not_applicable": line.not_applicable,
         "na_reason": line.na_reason,
         "met": line.met,
@@ -248,7 +325,7 @@ def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
         "source": line.source.to_dict() if line.source else None,
     }
     if line.detail:
-        record["detail"] = line.detail
+        record["detail"] = sys.intern(line.detail)
     if line.tasks:
         record["tasks"] = [
             {
@@ -256,8 +333,8 @@ def _indicator_record(line: IndicatorScore) -> IndicatorRecord:
                 "no": t.no,
                 "name": t.name,
                 "role": t.role,
-                "weight": json_safe(t.weight),
-                "score": json_safe(t.score),
+                "weight": num(json_safe(t.weight)),
+                "score": num(json_safe(t.score)),
                 "source": t.source.to_dict(),
             }
             for t in line.tasks
