@@ -18,7 +18,7 @@ from evalgen.documents.bulletin import bulletin_context
 from evalgen.documents.milestones import milestone_section
 from evalgen.inputs.issuance import ISSUANCE_FILE, load_issuance
 from evalgen.outputs.results import build_results
-from evalgen.pipeline import evaluate, score
+from evalgen.pipeline import evaluate, score, validate
 from evalgen.problems import InputError
 from evalgen.resources import DEFAULT_INPUTS
 
@@ -307,6 +307,21 @@ def test_a_bad_city_value_is_a_located_error(setup, tmp_path):
     assert located == ("全市指标_2024.xlsx", "全市指标", 3, "C", "全市目标")  # the 2024 row
     assert problem.code == "not-a-number"
     assert "2024年度全市指标表" in err.value.message
+
+
+def test_validate_checks_the_city_table_too(setup, tmp_path):
+    inputs = _with_city_table(setup, tmp_path, "约八")
+    with pytest.raises(InputError) as err:
+        validate(2024, inputs, setup[0], SAMPLE_ISSUANCE)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.row, problem.column, problem.code) == (
+        "全市指标_2024.xlsx",
+        3,
+        "C",
+        "not-a-number",
+    )
+    good = _with_city_table(setup, tmp_path / "good", 8.5)
+    assert validate(2024, good, setup[0], SAMPLE_ISSUANCE).year == 2024
 
 
 def test_the_native_milestones_chart_spec():

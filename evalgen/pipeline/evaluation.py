@@ -64,12 +64,14 @@ def validate(
     model: Path | None = None,
     issuance_file: Path | None = None,
 ) -> YearInputs:
-    """Check the model for `year`, the year's inputs and its issuance file; write nothing."""
+    """Check the model for `year`, the year's inputs (its optional city table, 全市指标, too)
+    and its issuance file; write nothing."""
     loaded = load_model(model)
     check_year(loaded.model, year, loaded.locate)
     folder = inputs_base(inputs_dir) / str(year)
     inputs = read_year(loaded.model, folder, year)
     try:
+        read_city_year(loaded.model, folder, year)
         load_issuance(issuance_file or folder / ISSUANCE_FILE)
     except EvalgenError as exc:  # the data's notices still belong to the report
         exc.notices = [*inputs.warnings, *exc.notices]
