@@ -29,7 +29,7 @@ Each measured command runs as a child process. Wall time is the child's; peak me
 sampled every 50 ms from /proc for the child and all its descendants (worker pools): the
 peak of the summed VmRSS (an upper bound: pages shared after fork count once per process)
 and of the summed PSS (shared pages split between the processes sharing them). The largest
-single process (`ru_maxrss` from wait4) is shown too. Targets are judged on summed VmRSS.
+single process (its highest VmHWM) is shown too. Targets are judged on summed VmRSS.
 CPU time (user + system of the child and its workers, from wait4) is shown beside wall time:
 it is the figure least disturbed by other work on the machine.
 """
@@ -115,12 +115,14 @@ def _kb(path: str, key: str) -> int:
 
 
 class _Sampler(threading.Thread):
-    """Peak summed VmRSS and PSS of a process tree, sampled every `interval` seconds."""
+    """Peak summed VmRSS and PSS of a process tree, sampled every `interval` seconds, and the
+    largest single process (the highest VmHWM seen: `ru_maxrss` from wait4 is no use, as a
+    child keeps the maximum of this process, which it was forked from, across its exec)."""
 
     def __init__(self, pid: int, interval: float = 0.05):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.peak_rss_kb = self.peak_pss_kb = self.peak_procs = 0
+        self.peak_rss_kb = self.peak_pss_kb = self.peak_procs = self.peak_single_kb = 0
         self._done = threading.Event()
 
     def run(self) -> None:
@@ -131,6 +133,8 @@ class _Sampler(threading.Thread):
             self.peak_rss_kb = max(self.peak_rss_kb, rss)
             self.peak_pss_kb = max(self.peak_pss_kb, pss)
             self.peak_procs = max(self.peak_procs, len(pids))
+            single = max((_kb(f"/proc/{p}/status", "VmHWM:") for p in pids), default=0)
+            self.peak_single_kb = max(self.peak_single_kb, single)
             self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -205,7 +209,7 @@ def measure(command: list[str], timeout: float | None = None, cwd: Path = ROOT) 
         returncode=None if killed.is_set() else proc.returncode,
         peak_rss_mb=sampler.peak_rss_kb / 1024,
         peak_pss_mb=sampler.peak_pss_kb / 1024,
-        max_single_mb=usage.ru_maxrss / 1024,
+        max_single_mb=sampler.peak_single_kb / 1024,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         processes=sampler.peak_procs,
         stdout=stdout,
