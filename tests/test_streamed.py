@@ -241,3 +241,51 @@ def test_a_small_body_is_parsed_whole(taken, monkeypatch):
     monkeypatch.setattr(streamed, "STREAM_FROM", 1000)
     render_document(template, data, CHARTS)
     assert taken == ["stream"]
+
+
+def edited(template: DocumentTemplate, old: bytes, new: bytes) -> DocumentTemplate:
+    """The template with its word/document.xml edited (what python-docx never writes)."""
+    source = zipfile.ZipFile(io.BytesIO(template.data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            z.writestr(
+                info, data.replace(old, new, 1) if info.filename == "word/document.xml" else data
+            )
+    return DocumentTemplate("t", "改过的模板.docx", out.getvalue())
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"<w:document ", f'<w:document xmlns:aa="{W}" '.encode()),  # W as aa: before w:
+        (b"<w:body>", f'<w:body xmlns:ww="{W}">'.encode()),
+    ],
+)
+def test_one_namespace_under_two_prefixes_goes_the_whole_tree_way(old, new, taken):
+    """A row moved out would keep one prefix where docxtpl's tree takes the other (found by
+    review: compiled wrote <w:tr>, docxtpl <aa:tr>)."""
+    doc = Document()
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = "{{ x }}"
+    template = edited(saved(doc), old, new)
+    ours = render_document(template, {"x": "1"}, {})
+    assert taken == ["tree"]
+    assert parts(ours) == parts(docxtpls(template, {"x": "1"}))
+
+
+@needs_compiled
+def test_nested_pictures_are_numbered_in_the_order_they_open(taken):
+    """docxtpl numbers `//wp:docPr` in document order: an outer one before the one inside it."""
+    doc = Document()
+    doc.add_paragraph("{{ x|safe }}")
+    template = saved(doc)
+    nested = (
+        '</w:t></w:r><w:r><w:drawing><wp:inline><wp:docPr id="1" name="o">'
+        '<wp:docPr id="2" name="i"/></wp:docPr></wp:inline></w:drawing></w:r><w:r><w:t>'
+    )
+    body = parts(render_document(template, {"x": nested}, {}))["word/document.xml"]
+    assert taken == ["stream"]
+    assert b'<wp:docPr id="1001" name="o"><wp:docPr id="1002" name="i"/>' in body
+    assert body == parts(docxtpls(template, {"x": nested}))["word/document.xml"]

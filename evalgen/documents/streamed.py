@@ -13,7 +13,7 @@ The bytes are those of docxtpl's path (`tests/test_streamed.py`): a row is saved
 its own that declares what the document declares, so it loses the same repeated namespace
 declarations as in docxtpl's tree. Whatever this path does not expect (XML docxtpl would have
 to recover, a table inside a table or declaring namespaces, a row wrapped in another element,
-a template holding the placeholder text) goes the whole-tree way, with the same result.
+one namespace under two prefixes, a template holding the placeholder text) goes the whole-tree way, with the same result.
 """
 
 from __future__ import annotations
@@ -103,6 +103,9 @@ def _small_body(doc, data: bytes, rows: list[bytes]) -> tuple[etree._Element, li
     try:
         for event, element in events:
             if event == "start":
+                if element.tag == f"{_WP}docPr":  # as fix_docpr_ids: in document order
+                    doc.docx_ids_index += 1
+                    element.attrib["id"] = str(doc.docx_ids_index)
                 if body is None:
                     body, holder = element, _Holder(element)
                     tbl, tr = _tag(body, "tbl"), _tag(body, "tr")
@@ -113,10 +116,7 @@ def _small_body(doc, data: bytes, rows: list[bytes]) -> tuple[etree._Element, li
                 depth += 1
                 continue
             depth -= 1
-            if element.tag == f"{_WP}docPr":
-                doc.docx_ids_index += 1  # as DocxTemplate.fix_docpr_ids, in document order
-                element.attrib["id"] = str(doc.docx_ids_index)
-            elif element.tag == tr and holder is not None:
+            if element.tag == tr and holder is not None:
                 _note_widest(element, tbl, widest)
                 rows.append(holder.take(element, tbl))
             elif element.tag == tbl:
@@ -157,6 +157,10 @@ class _Holder:
     docxtpl's tree is put into the document, and is then saved as it will be there."""
 
     def __init__(self, body: etree._Element) -> None:
+        if len(set(body.nsmap.values())) != len(body.nsmap):
+            # one namespace under two prefixes: which one a moved row keeps depends on
+            # where it is moved to, so docxtpl's tree may write the other
+            raise _Unusual
         self._root = etree.Element(body.tag, nsmap=body.nsmap)  # type: ignore[arg-type]
         self._root.append(etree.Comment(_PLACEHOLDER))
         before, after = etree.tostring(self._root, encoding="UTF-8").split(_MARK)
