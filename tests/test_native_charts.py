@@ -105,6 +105,36 @@ def test_chart_part_caches_equal_the_spec_and_name_the_east_asian_font():
     assert root.find(".//c:ser/c:tx//c:f", NS).text == "Sheet1!$B$1"
 
 
+def crowded_totals(count: int, top: float) -> dict:
+    units = [
+        {"unit": f"{i}县", "total": top - i, "grade": "A", "rank": i + 1, "note": ""}
+        for i in range(count)
+    ]
+    return {"units": units, "bands": BANDS}
+
+
+def test_crowded_columns_leave_room_above_for_their_upright_labels():
+    # 9 columns (over CROWDED = 8): labels stand upright above them; 99.6 → 100, +20 → 120
+    assert chart_spec("group_totals", crowded_totals(9, 99.6))["axis"]["max"] == 120
+    assert chart_spec("group_totals", crowded_totals(9, 80.5))["axis"]["max"] == 120  # 100 + 20
+    # 8 columns: labels lie flat, the axis ends at the top total rounded up to ten
+    assert chart_spec("group_totals", crowded_totals(8, 99.6))["axis"]["max"] == 100
+
+
+def test_grade_lines_are_named_in_the_legend_not_at_their_ends():
+    """A name at a line's end sat on the last column's value label (图2 of the sample)."""
+    root = etree.fromstring(native_chart("group_totals", crowded_totals(12, 97.0)).xml)
+    lines = root.find(".//c:lineChart", NS)
+    assert [s.find("c:tx//c:v", NS).text for s in lines.findall("c:ser", NS)] == [
+        "A等次线 90",
+        "B等次线 80",
+        "C等次线 60",
+    ]
+    assert lines.find(".//c:dLbls", NS) is None
+    deleted = {int(e.find("c:idx", NS).get("val")) for e in root.iterfind(".//c:legendEntry", NS)}
+    assert deleted == {0}  # only the totals, coloured point by point; lines 5–7 stay listed
+
+
 def test_embedded_workbook_opens_and_holds_the_values():
     chart = native_chart("group_totals", TOTALS)
     sheet = openpyxl.load_workbook(io.BytesIO(chart.workbook))["Sheet1"]

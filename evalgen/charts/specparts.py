@@ -7,7 +7,16 @@ from typing import Any, TypedDict
 
 from .sizes import PRINT_WIDTH_IN
 
-__all__ = ["CHART_TYPES", "Axis", "ChartSpec", "Line", "Series", "make_series", "make_spec"]
+__all__ = [
+    "CHART_TYPES",
+    "CROWDED",
+    "Axis",
+    "ChartSpec",
+    "Line",
+    "Series",
+    "make_series",
+    "make_spec",
+]
 
 # Each kind's chart type: "column" (vertical bars), "bar" (horizontal bars) or "line".
 CHART_TYPES = {
@@ -20,6 +29,10 @@ CHART_TYPES = {
     "progress_status": "bar",
     "milestones": "bar",
 }
+
+
+# More categories than this in a column chart: their names and values are turned upright.
+CROWDED = 8
 
 
 class Series(TypedDict):

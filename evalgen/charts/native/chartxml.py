@@ -13,6 +13,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from ..spec import Axis, ChartSpec, Line, Series
+from ..specparts import CROWDED
 from .workbook import cell_range, column_letter
 
 __all__ = ["EA_FONT", "LATIN_FONT", "chart_xml", "drawn_lines", "sheet_columns"]
@@ -106,7 +107,8 @@ def _bar_or_line(spec: ChartSpec, cat: str) -> str:
 
 
 def _reference_lines(spec: ChartSpec, cat: str, first: int) -> str:
-    """Each reference line as a dashed line series without markers over the categories."""
+    """Each reference line as a dashed line series without markers over the categories,
+    named in the legend: a label at its end would sit on the last column's value label."""
     columns = sheet_columns(spec)
     count = len(spec["categories"])
     parts = []
@@ -120,7 +122,6 @@ def _reference_lines(spec: ChartSpec, cat: str, first: int) -> str:
             f'<c:spPr><a:ln w="9525"><a:solidFill><a:srgbClr val="{line["color"][1:]}"/>'
             '</a:solidFill><a:prstDash val="dash"/></a:ln></c:spPr>'
             '<c:marker><c:symbol val="none"/></c:marker>'
-            f"{_line_end_label(count, line['name'])}"
             f"<c:cat>{cat}</c:cat>"
             f"<c:val>{_num_ref(cell_range(letter, 2, count + 1), values, 'General')}</c:val>"
             '<c:smooth val="0"/></c:ser>'
@@ -132,20 +133,10 @@ def _reference_lines(spec: ChartSpec, cat: str, first: int) -> str:
     )
 
 
-def _line_end_label(count: int, text: str) -> str:
-    """The line's name as the label of its last point."""
-    return (
-        f'<c:dLbls><c:dLbl><c:idx val="{count - 1}"/>{_rich(text, 900, tag="c:tx")}'
-        '<c:dLblPos val="r"/><c:showLegendKey val="0"/><c:showVal val="0"/>'
-        '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/>'
-        '<c:showBubbleSize val="0"/></c:dLbl><c:delete val="1"/></c:dLbls>'
-    )
-
-
 def _series(spec: ChartSpec, i: int, series: Series, cat: str, *, line: bool) -> str:
     letter = column_letter(i + 1)
     count = len(spec["categories"])
-    crowded = spec["type"] == "column" and count > 8  # value labels turned upright
+    crowded = spec["type"] == "column" and count > CROWDED  # value labels turned upright
     fill = _fill(series["color"])
     if line:
         color = series["color"] or "#000000"

@@ -7,12 +7,10 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..layout import EDGE, LINE, PAD, TITLE_H, axes, grid, head, px, text_width, top_margin, wrap
-from ..specparts import ChartSpec
+from ..specparts import CROWDED, ChartSpec
 from .common import DASHES, handles, point_text, set_value_ticks, value_ticks
 
 __all__ = ["draw", "size"]
-
-_CROWDED = 8  # more categories than this: their names and values turned upright
 
 
 def size(spec: ChartSpec) -> tuple[float, float]:
@@ -23,7 +21,7 @@ def size(spec: ChartSpec) -> tuple[float, float]:
 def _names(spec: ChartSpec) -> list[str]:
     """Category names: upright in one line if crowded, else a note in brackets at the end
     (（共20个单位）) on a line of its own, each part wrapped."""
-    if len(spec["categories"]) > _CROWDED:
+    if len(spec["categories"]) > CROWDED:
         return list(spec["categories"])
     names = []
     for name in spec["categories"]:
@@ -35,7 +33,7 @@ def _names(spec: ChartSpec) -> list[str]:
 
 def _bottom(spec: ChartSpec) -> float:
     names = _names(spec)
-    if len(names) > _CROWDED:
+    if len(names) > CROWDED:
         tall = max(map(text_width, names)) + 0.1
     else:
         tall = LINE * max(n.count("\n") + 1 for n in names) + 0.1
@@ -61,7 +59,7 @@ def draw(fig: Figure, spec: ChartSpec) -> None:
     right = PAD + max([text_width(line["name"]) for line in spec["lines"]] or [0.0])
     ax = axes(fig, left, right + 0.05, top_margin(spec["title"], 0.1), _bottom(spec))
     count = len(spec["categories"])
-    crowded = count > _CROWDED
+    crowded = count > CROWDED
     width = 0.8 if spec["stacked"] else 0.8 / max(1, len(drawn))
     starts = [0.0] * count
     for n, i in enumerate(drawn):
