@@ -114,11 +114,18 @@ def crowded_totals(count: int, top: float) -> dict:
 
 
 def test_crowded_columns_leave_room_above_for_their_upright_labels():
-    # 9 columns (over CROWDED = 8): labels stand upright above them; 99.6 → 100, +20 → 120
-    assert chart_spec("group_totals", crowded_totals(9, 99.6))["axis"]["max"] == 120
-    assert chart_spec("group_totals", crowded_totals(9, 80.5))["axis"]["max"] == 120  # 100 + 20
-    # 8 columns: labels lie flat, the axis ends at the top total rounded up to ten
-    assert chart_spec("group_totals", crowded_totals(8, 99.6))["axis"]["max"] == 100
+    def axis_max(count: int, top: float) -> tuple[float, str]:
+        data = crowded_totals(count, top)
+        spec = chart_spec("group_totals", data)
+        root = etree.fromstring(native_chart("group_totals", data).xml)
+        return spec["axis"]["max"], root.find(".//c:valAx/c:scaling/c:max", NS).get("val")
+
+    # 9 columns (over CROWDED = 8): upright labels; 99.6 → 100 in the spec (and the PNG's
+    # flat bars), two major units (10) more in the native chart: 120
+    assert axis_max(9, 99.6) == (100, "120")
+    assert axis_max(9, 80.5) == (100, "120")  # max(100, 80.5) → 100
+    # 8 columns: labels lie flat above the columns, the axis ends at 100
+    assert axis_max(8, 99.6) == (100, "100")
 
 
 def test_grade_lines_are_named_in_the_legend_not_at_their_ends():
@@ -232,6 +239,11 @@ def bulletin(native_run) -> bytes:
 
 
 @pytest.mark.slow
+def test_native_charts_write_no_picture_files(native_run):
+    assert not (native_run / "图表").exists()  # the charts are in the 通报, editable
+
+
+@pytest.mark.slow
 def test_the_manifest_records_the_chart_template(native_run):
     import hashlib
     import json
@@ -307,6 +319,17 @@ def test_png_charts_are_still_pictures(tmp_path):
     assert not [n for n in parts if n.startswith("word/charts/")]
     manifest = (tmp_path / "png" / "manifest.json").read_text(encoding="utf-8")
     assert "charts.docx" not in manifest  # pictures do not use the chart-style template
+    # the same pictures as files, for slides, named as the 通报's captions
+    files = {p.name: p.read_bytes() for p in (tmp_path / "png" / "图表").iterdir()}
+    assert sorted(files) == [
+        "图1_各组考核等次分布.png",
+        "图2_县（市、区）考核总分.png",
+        "图3_市直部门考核总分.png",
+        "图4_质量强市建设节点目标推进情况.png",
+    ]
+    pictures = {data for name, data in parts.items() if name.startswith("word/media/")}
+    assert set(files.values()) == pictures
+    assert "图表/图1_各组考核等次分布.png" in manifest
 
 
 needs_libreoffice = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from typing import Any
 from .data import band_for, grade_bands, number
 from .errors import ChartError
 from .progress_spec import status_spec
-from .specparts import CHART_TYPES, CROWDED, Axis, ChartSpec, Line, Series, make_series, make_spec
+from .specparts import CHART_TYPES, Axis, ChartSpec, Line, Series, make_series, make_spec
 
 __all__ = [
     "CHART_TYPES",
@@ -88,25 +88,17 @@ def _group_totals(units: list[dict], bands: list[dict], title: str = "") -> Char
     legend = [
         make_series(f"{b['code']} {b['name']}", [None] * len(rows), b["color"]) for b in grades
     ]
-    # A note (一票否决) goes with the unit's name: Word and LibreOffice both show it there.
-    names = [f"{name}（{note}）" if note else name for name, _t, _c, note in rows]
     return make_spec(
         "group_totals",
-        names,
+        # A note (一票否决) goes with the unit's name: Word and LibreOffice both show it there.
+        [f"{name}（{note}）" if note else name for name, _t, _c, note in rows],
         [series, *legend],
         title=title,
         height_in=3.6,
         lines=_grade_lines(grades, 0, top + 1),
-        axis={"title": "总分（分）", "min": 0, "max": _headroom(top, len(rows)), "major": 10,
+        axis={"title": "总分（分）", "min": 0, "max": math.ceil(top / 10) * 10, "major": 10,
               "format": "0"},
     )  # fmt: skip
-
-
-def _headroom(top: float, count: int) -> float:
-    """The axis' end: the top total rounded up to ten, and twenty more where the value
-    labels stand upright above crowded columns, so that the highest stays inside the plot
-    area (below the legend) in Word and LibreOffice alike, as Excel's own axis would end."""
-    return math.ceil(top / 10) * 10 + (20 if count > CROWDED else 0)
 
 
 def _grade_distribution(groups: list[dict], bands: list[dict], title: str = "") -> ChartSpec:

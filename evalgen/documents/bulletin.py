@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
@@ -39,7 +40,7 @@ from .wording import (
     value_text,
 )
 
-__all__ = ["BARS_UP_TO", "bulletin_context"]
+__all__ = ["BARS_UP_TO", "bulletin_context", "chart_files"]
 
 # Up to this many indicators some unit missed are named in the overview (除X、Y外，其余…).
 _NAMED_MISSES = 3
@@ -99,6 +100,18 @@ def _intro(model: ScoringModel, issuance: Issuance, groups: list[GroupRecord], y
         f"{basis}{issuance.issuer}组织开展了{year}年度{model.assessment}，"
         f"对{counts}的质量目标完成和工作措施落实情况进行了考核评分。现将考核结果通报如下。"
     )
+
+
+def chart_files(context: Mapping[str, Any]) -> dict[str, str]:
+    """The bulletin's charts as picture files (`--charts png`, for slides): chart name → file
+    name without extension, numbered and worded as the template's captions say them."""
+    stems = {"grades": "图1_各组考核等次分布"}
+    for number, group in enumerate(context["groups"], start=2):
+        stems[group["chart"]] = f"图{number}_{group['name']}考核总分"
+    section = context.get("milestones")
+    if section and section.get("chart"):
+        stems[section["chart"]] = section["figure"].replace("\u3000", "_")
+    return {name: stem for name, stem in stems.items() if name in context["charts"]}
 
 
 def _charts(model: ScoringModel, groups: list[GroupRecord]) -> dict[str, BulletinChart]:

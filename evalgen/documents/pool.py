@@ -29,7 +29,7 @@ from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
 from ..outputs.records import YearRecord
-from .bulletin import bulletin_context
+from .bulletin import bulletin_context, chart_files
 from .chart_templates import chart_styles, chart_template
 from .feedback import History, notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
@@ -44,6 +44,7 @@ __all__ = [
 
 UNIT_FOLDER = "单位报告"
 NOTICE_FOLDER = "约谈通知书"
+CHART_FOLDER = "图表"  # the bulletin's charts as pictures, with --charts png
 Job = tuple[str, str, Mapping[str, Any]]  # (relative path, template key, context)
 Done = tuple[str, str, dict[str, float]]  # (relative path, SHA-256, seconds per stage)
 
@@ -222,7 +223,9 @@ def _init_worker(
     styles: dict[str, ChartStyle] | None = None,
 ) -> None:
     functions = chart_functions(charts, styles)
-    _WORKER.update(templates=templates, folder=Path(folder), charts=functions)
+    _WORKER.update(
+        templates=templates, folder=Path(folder), charts=functions, pictures=charts == "png"
+    )
     if multiprocessing.parent_process() is not None:
         _die_with_parent(_SERVER_PID)  # forked by the fork server, which dies with the run
 
@@ -256,6 +259,11 @@ def _render_job(job: Job) -> Done:
     data = render_document(_WORKER["templates"][key], context, charts)
     t2 = time.perf_counter()
     write_file(_WORKER["folder"] / path, data)
+    if key == "bulletin" and _WORKER["pictures"]:  # the same pictures as files, for slides
+        for name, stem in chart_files(context).items():
+            write_file(
+                _WORKER["folder"] / CHART_FOLDER / f"{safe_filename(stem)}.png", charts[name]
+            )
     t3 = time.perf_counter()
     digest = hashlib.sha256(data).hexdigest()
     return path, digest, {"charts": t1 - t0, "render": t2 - t1, "write": t3 - t2}

@@ -56,7 +56,7 @@ def chart_xml(spec: ChartSpec) -> bytes:
         f"<c:chartSpace {_NS}>"
         '<c:date1904 val="0"/><c:lang val="zh-CN"/><c:roundedCorners val="0"/>'
         f"<c:chart>{title}<c:plotArea><c:layout/>{plots}"
-        f"{_category_axis(spec, horizontal)}{_value_axis(spec['axis'], horizontal)}"
+        f"{_category_axis(spec, horizontal)}{_value_axis(_headroom(spec), horizontal)}"
         "</c:plotArea>"
         f"{_legend(spec)}"
         '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
@@ -202,6 +202,18 @@ def _category_axis(spec: ChartSpec, horizontal: bool) -> str:
         '<c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:tickLblSkip val="1"/>'
         '<c:noMultiLvlLbl val="0"/></c:catAx>'
     )
+
+
+def _headroom(spec: ChartSpec) -> Axis:
+    """The value axis, two major units longer where crowded columns' value labels stand
+    upright above them: the highest label then stays in the plot area, under the legend,
+    in Word and LibreOffice alike (Excel's own axis for totals up to 100 ends at 120)."""
+    axis = spec["axis"]
+    crowded = spec["type"] == "column" and len(spec["categories"]) > CROWDED
+    labelled = any(s["show_values"] for s in spec["series"])
+    if not (crowded and labelled and axis["max"] is not None and axis["major"]):
+        return axis
+    return {**axis, "max": axis["max"] + 2 * axis["major"]}
 
 
 def _value_axis(axis: Axis, horizontal: bool) -> str:
