@@ -43,6 +43,17 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+def add_column_loop(doc, text: str) -> None:
+    """A 2×3 table whose columns a `{%tc for c in cols %}` loop repeats: the first row shows
+    each `c`, the second `text` (docxtpl's fix_tables then widens or narrows its grid)."""
+    table = doc.add_table(rows=2, cols=3)
+    for row, shown in zip(table.rows, ["{{ c }}", text], strict=True):
+        for cell, tag in zip(
+            row.cells, ["{%tc for c in cols %}", shown, "{%tc endfor %}"], strict=True
+        ):
+            cell.text = tag
+
+
 def mini_year(folder: Path, year: int = 2024, county_rows=None, county_header=None, events=None):
     """A complete, valid year folder for the tiny model; pieces can be replaced."""
     title = [[f"{year}年度测试数据（示例）"], ["填报单位：测试"]]

@@ -7,6 +7,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import add_column_loop
 from docx import Document
 from docx.shared import Inches
 from PIL import Image
@@ -169,12 +170,7 @@ def feature_template() -> DocumentTemplate:
     doc.add_picture(io.BytesIO(LOGO), width=Inches(1))
     doc.add_paragraph("{{ charts.big }}")
     doc.add_paragraph("再来一次：{{ charts.big }} 与标志相同的图：{{ charts.logo }}")
-    table = doc.add_table(rows=2, cols=3)
-    for row, text in zip(table.rows, ["{{ c }}", "{{ unit }}"], strict=True):
-        for cell, tag in zip(
-            row.cells, ["{%tc for c in cols %}", text, "{%tc endfor %}"], strict=True
-        ):
-            cell.text = tag
+    add_column_loop(doc, "{{ unit }}")
     doc.add_paragraph("{%p for it in items %}")
     doc.add_paragraph("{{ loop.index }}. {{ it }}")
     doc.add_paragraph("{%p endfor %}")

@@ -7,6 +7,7 @@ import re
 import zipfile
 
 import pytest
+from conftest import add_column_loop
 from docx import Document
 from docx.shared import Inches
 from lxml import etree
@@ -69,12 +70,7 @@ def table_template(extra=None) -> DocumentTemplate:
         cell.text = text
     rows.cell(3, 0).text = "{%tr endfor %}"
     doc.add_paragraph("{{ note }}")
-    columns = doc.add_table(rows=2, cols=3)
-    for row, text in zip(columns.rows, ["{{ c }}", "{{ note }}"], strict=True):
-        for cell, tag in zip(
-            row.cells, ["{%tc for c in cols %}", text, "{%tc endfor %}"], strict=True
-        ):
-            cell.text = tag
+    add_column_loop(doc, "{{ note }}")
     if extra:
         extra(doc)
     doc.add_paragraph("再一张：{{ charts.a }}")
