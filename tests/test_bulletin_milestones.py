@@ -324,6 +324,24 @@ def test_validate_checks_the_city_table_too(setup, tmp_path):
     assert validate(2024, good, setup[0], SAMPLE_ISSUANCE).year == 2024
 
 
+def test_a_hidden_city_table_sheet_is_told_by_validate_and_score(setup, tmp_path):
+    import openpyxl
+
+    inputs = _with_city_table(setup, tmp_path, 8.5)
+    path = inputs / "2024" / "全市指标_2024.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["全市指标"].sheet_state = "hidden"
+    book.create_sheet("说明")  # a workbook needs one visible sheet
+    book.save(path)
+    checked = validate(2024, inputs, setup[0], SAMPLE_ISSUANCE)
+    told = [(p.code, p.file, p.sheet) for p in checked.warnings]
+    assert told.count(("hidden-sheet", "全市指标_2024.xlsx", "全市指标")) == 1
+    evaluation = evaluate(2024, inputs, setup[0])
+    assert evaluation.result.city[2024]["ms_city"] == Decimal("8.5")  # still read
+    told = [(p.code, p.sheet) for p in evaluation.inputs.warnings]
+    assert told.count(("hidden-sheet", "全市指标")) == 1
+
+
 def test_the_native_milestones_chart_spec():
     from evalgen.charts.spec import chart_spec
 

@@ -71,7 +71,7 @@ def validate(
     folder = inputs_base(inputs_dir) / str(year)
     inputs = read_year(loaded.model, folder, year)
     try:
-        read_city_year(loaded.model, folder, year)
+        read_city_year(loaded.model, folder, year, inputs.warnings)
         load_issuance(issuance_file or folder / ISSUANCE_FILE)
     except EvalgenError as exc:  # the data's notices still belong to the report
         exc.notices = [*inputs.warnings, *exc.notices]
@@ -149,7 +149,7 @@ def _city_values(model: ScoringModel, inputs: YearInputs) -> dict[str, Decimal]:
     if model.progress is None:
         return {}
     units = city_values(model.progress.milestones, inputs.figures)
-    return units | read_city_year(model, inputs.folder, inputs.year)
+    return units | read_city_year(model, inputs.folder, inputs.year, inputs.warnings)
 
 
 def _scored(model: ScoringModel, inputs: YearInputs, history: dict[int, YearResult]) -> ScoredYear:

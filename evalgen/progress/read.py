@@ -21,7 +21,7 @@ from ..inputs.records import Figure, Source
 from ..inputs.tables import Cell, Table, header_key
 from ..inputs.values import ValueProblem, shorten
 from ..model.schema import Group, ScoringModel
-from ..problems import InputError, ModelError
+from ..problems import InputError, ModelError, Problem
 from .period import Period
 from .status import follows
 
@@ -118,11 +118,15 @@ def read_period(model: ScoringModel, folder: Path, period: Period) -> PeriodInpu
     return result
 
 
-def read_city_year(model: ScoringModel, folder: Path, year: int) -> dict[str, Decimal]:
+def read_city_year(
+    model: ScoringModel, folder: Path, year: int, warnings: list[Problem] | None = None
+) -> dict[str, Decimal]:
     """A year folder's optional city table (全市指标): the city's value in `year` of each
     milestone not aggregated from the units (its row for `year`; other rows are not used).
 
     Read only when a file is named after the table, so a year without one costs nothing.
+    The table's own notices (a hidden sheet, row or column) are added to `warnings`; the
+    folder's other files have been told about by `read_year`.
     """
     block = model.progress
     if block is None or not any(block.city_input in p.stem for p in input_files(folder)):
@@ -130,6 +134,10 @@ def read_city_year(model: ScoringModel, folder: Path, year: int) -> dict[str, De
     found = find_tables(folder, [block.city_input], "单位", year)
     check = Checker(model, year, found)
     city = _read_city(check, model, found.tables[block.city_input])
+    if warnings is not None:
+        warnings += [
+            p for p in check.problems if p.severity != "error" and p.sheet == block.city_input
+        ]
     errors = [p for p in check.problems if p.severity == "error"]
     if errors:
         raise InputError(f"{year}年度全市指标表有{len(errors)}处问题，请逐一修改后重新运行", errors)
