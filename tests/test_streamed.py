@@ -122,7 +122,9 @@ def taken(monkeypatch):
         (40, ["a", "b", "c", "d", "e"], "制表\t符"),
     ],
 )
-def test_streamed_tables_are_docxtpls_parts(rows, cols, note, taken):
+@pytest.mark.parametrize("batch", [1, 7, 4096])  # Jinja's pieces cleaned a few at a time
+def test_streamed_tables_are_docxtpls_parts(rows, cols, note, batch, taken, monkeypatch):
+    monkeypatch.setattr(compiled, "_BATCH", batch)
     template = table_template()
     assert _compiled(template.data) is not None
     data = context(rows, cols, note)
@@ -285,3 +287,21 @@ def test_nested_pictures_are_numbered_in_the_order_they_open(taken):
     assert taken == ["stream"]
     assert b'<wp:docPr id="1001" name="o"><wp:docPr id="1002" name="i"/>' in body
     assert body == parts(docxtpls(template, {"x": nested}))["word/document.xml"]
+
+
+@needs_compiled
+@pytest.mark.parametrize("batch", [1, 2, 3, 5, 8])
+def test_pictures_alone_never_send_the_body_the_whole_text_way(batch, monkeypatch):
+    """A picture's XML holds newlines but no `<w:p`: slices cut before a paragraph never
+    split one, so no slice looks as if it needed docxtpl's resolve_listing (found by review:
+    cut at any newline, every batch size took the whole-text path)."""
+    monkeypatch.setattr(compiled, "_BATCH", batch)
+    whole = []
+    real = compiled._Render.resolve_listing
+    monkeypatch.setattr(
+        compiled._Render, "resolve_listing", lambda self, xml: whole.append(xml) or real(self, xml)
+    )
+    data = context(3, ["a"])  # no newline, tab or form feed in any text
+    ours = render_document(table_template(), data, CHARTS)
+    assert whole == []
+    assert parts(ours) == parts(docxtpls(table_template(), data))

@@ -96,6 +96,7 @@ _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _MARKED = re.compile(r"\n<w:p([ >])")
 _ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+_BATCH = 4096  # Jinja's pieces joined at a time before a slice is cleaned
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,7 @@ class _Render(DocxTemplate):
         template = jinja_env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", src_xml))
         listing = False
         encoded = []
-        for text in _cleaned(template.generate(context)):
+        for text in _cleaned(template.generate(context), _BATCH):
             listing = listing or self._has_listing(text)
             encoded.append(text.encode("utf-8"))
         data = b"".join(encoded)
@@ -351,12 +352,14 @@ class _InlineImage(InlineImage):
 
 
 def _cleaned(pieces: Iterator[str], batch: int = 4096) -> Iterator[str]:
-    """docxtpl's clean-up of Jinja's output, on slices of it that end before a newline: no
-    pattern it replaces holds a newline after its first character, so none spans two."""
+    """docxtpl's clean-up of Jinja's output, on slices of it that each end just before a
+    paragraph's marker (a newline, then `<w:p`): no pattern the clean-up replaces can span
+    two slices, and a picture's pretty-printed XML, which holds newlines but no paragraph,
+    is never cut (its newlines would make a slice look as if it needed `resolve_listing`)."""
     rest = ""
     while chunk := list(itertools.islice(pieces, batch)):
         text = rest + "".join(chunk)
-        cut = text.rfind("\n")
+        cut = text.rfind("\n<w:p")
         if cut <= 0:
             rest = text
             continue

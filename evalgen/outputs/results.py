@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
 from fractions import Fraction
 from typing import overload
@@ -36,14 +35,16 @@ class _Shared:
     """One build's equal immutable values, one object each (issue 12: a national year's
     records repeat the same texts and figures unit after unit).
 
-    Strings are interned (`sys.intern`: freed with their last record); non-zero floats go
-    through a per-build table (never ±0.0, whose sign would be lost, never a type change);
+    Equal strings and non-zero floats go through per-build tables, so they live as long as
+    the build's records (never ±0.0, whose sign would be lost, never a type change; not
+    `sys.intern`, whose strings some Python versions never free);
     an indicator's JSON params are converted once and copied into each record — every
     record still gets its own dicts and lists.
     """
 
     def __init__(self) -> None:
         self._floats: dict[float, float] = {}
+        self._texts: dict[str, str] = {}
         self._inds: dict[int, Indicator] = {}  # held, so that no id is reused in the build
         self._params: dict[int, dict] = {}
         self._rules: dict[tuple[int, type, str], str] = {}
@@ -58,6 +59,10 @@ class _Shared:
         if type(x) is float and x:
             return self._floats.setdefault(x, x)
         return x
+
+    def text(self, text: str) -> str:
+        """One string object for each equal text."""
+        return self._texts.setdefault(text, text)
 
     def params(self, ind: Indicator) -> dict:
         """A fresh copy of the indicator's params as JSON numbers (shared float objects)."""
@@ -78,7 +83,7 @@ class _Shared:
             self._inds[id(ind)] = ind
             higher = ind.direction == "higher"
             text = describe(ind.rule, ind.params, target, ind.measure, higher)
-            text = self._rules[key] = sys.intern(text)
+            text = self._rules[key] = self.text(text)
         return text
 
 
@@ -146,7 +151,7 @@ def _group_record(
         "grade_counts": _grade_counts(model, group),
         "units": [
             _with_former_names(
-                unit_record(model, year, group, lines.unit_lines(r), shared), renamed
+                unit_record(model, year, group, lines.unit_lines(r), shared=shared), renamed
             )
             for r in group.units
         ],
@@ -181,13 +186,15 @@ def unit_record(
     year: int,
     group: GroupResult,
     lines: UnitLines,
+    *,
     shared: _Shared | None = None,
 ) -> UnitRecord:
     """One unit's result record, from its exact lines (checked against the ranked total).
 
     `shared`: the build's table of equal values (`build_results` passes one for all units).
     """
-    shared = shared or _Shared()
+    if shared is None:
+        shared = _Shared()
     num = shared.num
     r = lines.result
     if round_half_up(lines.exact_total, model.decimals) != r.total:
@@ -203,9 +210,9 @@ def unit_record(
         "bonus_applied": num(number(r.bonus_capped)),
         "penalty": num(number(r.penalty)),
         "text": {
-            "base": _text2(base),
-            "bonus": _text2(r.bonus_capped),
-            "penalty": _text2(r.penalty),
+            "base": shared.text(text2(base)),
+            "bonus": shared.text(text2(r.bonus_capped)),
+            "penalty": shared.text(text2(r.penalty)),
         },
         "categories": _category_records(model, lines, shared),
         "rank": r.rank,
@@ -215,7 +222,7 @@ def unit_record(
         "grade": r.grade,
         "grade_name": r.grade_name,
         "veto": r.veto,
-        "indicators": [_indicator_record(line, shared) for line in lines.indicators],
+        "indicators": [_indicator_record(line, shared=shared) for line in lines.indicators],
         "not_applicable": [
             {
                 "id": ln.indicator.id,
@@ -253,11 +260,6 @@ def text2(x: Fraction | Decimal) -> str:
     return str(round_half_up(x, 2))
 
 
-def _text2(x: Fraction | Decimal) -> str:
-    """`text2`, one string object for each equal text."""
-    return sys.intern(text2(x))
-
-
 def _category_records(
     model: ScoringModel, lines: UnitLines, shared: _Shared
 ) -> list[CategoryScoreRecord]:
@@ -275,7 +277,7 @@ def _category_records(
                 "points": num(json_safe(cat.points)),
                 "applicable": bool(scored),
                 "score": num(number(score)),
-                "score_text": _text2(score),
+                "score_text": shared.text(text2(score)),
             }
         )
     return out
@@ -289,8 +291,9 @@ def _shown_value(line: IndicatorScore) -> float | int | None:
     return number(line.value, decisive_decimals(line.value, line.target, SCORE_DECIMALS))
 
 
-def _indicator_record(line: IndicatorScore, shared: _Shared | None = None) -> IndicatorRecord:
-    shared = shared or _Shared()
+def _indicator_record(line: IndicatorScore, *, shared: _Shared | None = None) -> IndicatorRecord:
+    if shared is None:
+        shared = _Shared()
     ind = line.indicator
     num = shared.num
     # Points, score and lost as they add up when shown: 4 places in the figures (the
@@ -314,9 +317,9 @@ def _indicator_record(line: IndicatorScore, shared: _Shared | None = None) -> In
         "score": num(json_safe(score)),
         "lost": num(json_safe(lost)),
         "text": {
-            "points": sys.intern(f"{shown[0]:f}"),
-            "score": sys.intern(f"{shown[1]:f}"),
-            "lost": sys.intern(f"{shown[2]:f}"),
+            "points": shared.text(f"{shown[0]:f}"),
+            "score": shared.text(f"{shown[1]:f}"),
+            "lost": shared.text(f"{shown[2]:f}"),
         },
         "not_applicable": line.not_applicable,
         "na_reason": line.na_reason,
@@ -325,7 +328,7 @@ def _indicator_record(line: IndicatorScore, shared: _Shared | None = None) -> In
         "source": line.source.to_dict() if line.source else None,
     }
     if line.detail:
-        record["detail"] = sys.intern(line.detail)
+        record["detail"] = shared.text(line.detail)
     if line.tasks:
         record["tasks"] = [
             {
