@@ -102,8 +102,9 @@ class DocumentSet:
         jobs: int = 1,
         progress: Callable[[int, int, str], None] | None = None,
     ) -> dict[str, str]:
-        """Render every document into `folder`; returns each relative path written with the
-        SHA-256 of its bytes (for the manifest: no file is read back)."""
+        """Render every document into `folder`; returns each document's relative path with
+        the SHA-256 of its bytes (for the manifest: no document is read back). The 通报's
+        pictures saved beside it with `--charts png` (图表/) are not among them."""
         self.timings = {"charts": 0.0, "render": 0.0, "write": 0.0}
         workers = min(jobs, self.count)
         if workers <= 1:

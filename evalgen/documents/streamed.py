@@ -12,8 +12,9 @@ the rows' bytes go back into the placeholders of the saved part. Bodies under
 The bytes are those of docxtpl's path (`tests/test_streamed.py`): a row is saved from a body of
 its own that declares what the document declares, so it loses the same repeated namespace
 declarations as in docxtpl's tree. Whatever this path does not expect (XML docxtpl would have
-to recover, a table inside a table or declaring namespaces, a row wrapped in another element,
-one namespace under two prefixes, a template holding the placeholder text) goes the whole-tree way, with the same result.
+to recover, a table not directly in the body or declaring namespaces, a row wrapped in another
+element, one namespace under two prefixes, a template holding the placeholder text) goes the
+whole-tree way, with the same result.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import copy
 import io
 from collections.abc import Callable, Iterator
 
+from docxtpl import DocxTemplate
 from lxml import etree
 
 __all__ = ["body_part"]
@@ -38,7 +40,7 @@ class _Unusual(Exception):
     """This body takes the whole-tree path."""
 
 
-def body_part(doc, xml: bytes, save: Callable[[etree._Element], bytes]) -> bytes:
+def body_part(doc: DocxTemplate, xml: bytes, save: Callable[[etree._Element], bytes]) -> bytes:
     """The saved main document part for the rendered body `xml` (UTF-8): what `save` (the
     template's skeleton around a body, serialized) writes for docxtpl's fixed tree, without
     building that tree for a large body.
@@ -56,7 +58,7 @@ def body_part(doc, xml: bytes, save: Callable[[etree._Element], bytes]) -> bytes
     return save(tree)
 
 
-def _streamed(doc, data: bytes, save: Callable[[etree._Element], bytes]) -> bytes:
+def _streamed(doc: DocxTemplate, data: bytes, save: Callable[[etree._Element], bytes]) -> bytes:
     rows: list[bytes] = []
     body, proxies = _small_body(doc, data, rows)
     tree = doc.fix_tables(etree.tostring(body, encoding="unicode"))
@@ -87,7 +89,9 @@ def _tag(element: etree._Element, name: str) -> str:
         raise _Unusual from None
 
 
-def _small_body(doc, data: bytes, rows: list[bytes]) -> tuple[etree._Element, list[int]]:
+def _small_body(
+    doc: DocxTemplate, data: bytes, rows: list[bytes]
+) -> tuple[etree._Element, list[int]]:
     """Parse the body, taking each top-level table's rows out as bytes (into `rows`).
 
     Returns the body left, with each table holding placeholders and, at its end, copies of
@@ -110,14 +114,14 @@ def _small_body(doc, data: bytes, rows: list[bytes]) -> tuple[etree._Element, li
                     body, holder = element, _Holder(element)
                     tbl, tr = _tag(body, "tbl"), _tag(body, "tr")
                 elif element.tag == tbl and (depth != 1 or element.nsmap != body.nsmap):
-                    raise _Unusual  # a table in a table, or declaring namespaces
+                    raise _Unusual  # a table not directly in the body, or declaring namespaces
                 elif element.tag == tr and depth != 2:
                     raise _Unusual  # a row wrapped in something
                 depth += 1
                 continue
             depth -= 1
             if element.tag == tr and holder is not None:
-                _note_widest(element, tbl, widest)
+                _note_widest(element, tbl[: -len("tbl")], widest)
                 rows.append(holder.take(element, tbl))
             elif element.tag == tbl:
                 kept = {id(row): row for _, row in widest.values()}
@@ -131,18 +135,19 @@ def _small_body(doc, data: bytes, rows: list[bytes]) -> tuple[etree._Element, li
     return body, proxies
 
 
-def _note_widest(row: etree._Element, tbl: str, widest: dict) -> None:
+def _note_widest(row: etree._Element, ns: str, widest: dict) -> None:
     """Keep in `widest` a copy of the first row with the most cells and of the first with
-    the widest span: all of a table's rows that fix_tables' result depends on."""
-    ns = tbl[: -len("tbl")]
+    the widest span: all of a table's rows that fix_tables' result depends on (`ns`: the
+    body's "{…}" for w:)."""
     cells = row.findall(f"{ns}tc")
     span = 0
     for cell in cells:  # as fix_tables' get_cell_len
         properties = cell.find(f"{ns}tcPr")
         grid_span = None if properties is None else properties.find(f"{ns}gridSpan")
+        value = None if grid_span is None else grid_span.get(f"{ns}val")
         try:
-            span += 1 if grid_span is None else int(grid_span.get(f"{ns}val"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            span += 1 if grid_span is None else int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):  # None or not a number
             raise _Unusual from None  # fix_tables fails on it: let it, on the whole tree
     sizes = {"cells": len(cells), "span": span}
     wider = [key for key, size in sizes.items() if key not in widest or size > widest[key][0]]
