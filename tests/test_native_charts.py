@@ -329,6 +329,10 @@ def test_png_charts_are_still_pictures(tmp_path):
     ]
     pictures = {data for name, data in parts.items() if name.startswith("word/media/")}
     assert set(files.values()) == pictures
+    captions = re.findall(
+        r'GwFigureCaption"/></w:pPr><w:r><w:t[^>]*>([^<]+)<', parts["word/document.xml"].decode()
+    )
+    assert [c.replace("\u3000", "_") + ".png" for c in captions] == sorted(files)
     assert "图表/图1_各组考核等次分布.png" in manifest
 
 

@@ -607,7 +607,7 @@ def build_bulletin():
 
     _p(doc, "一级标题", "一、总体情况")
     _each(doc, "overview", "公文正文")
-    _figure(doc, "charts.grades", "图1　各组考核等次分布")
+    _figure(doc, "charts.grades", "{{ figures.grades }}")
 
     _p(doc, "一级标题", "二、考核结果")
     _tag(doc, "for g in groups")
@@ -627,7 +627,7 @@ def build_bulletin():
     )
     # After the table, which may break across pages: a chart that does not fit the rest of
     # a page would leave it blank.
-    _figure(doc, "charts[g.chart]", "图{{ loop.index + 1 }}　{{ g.name }}考核总分")
+    _figure(doc, "charts[g.chart]", "{{ figures[g.chart] }}")
     _tag(doc, "endfor")
 
     _p(doc, "一级标题", "三、需书面报告并限期整改的单位")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
@@ -22,6 +21,7 @@ from .context import (
     TotalsChart,
     doc_fields,
 )
+from .context_milestones import MilestoneSection
 from .milestones import milestone_charts, milestone_section
 from .wording import (
     DEFAULT_PLACES,
@@ -40,7 +40,7 @@ from .wording import (
     value_text,
 )
 
-__all__ = ["BARS_UP_TO", "bulletin_context", "chart_files"]
+__all__ = ["BARS_UP_TO", "bulletin_context"]
 
 # Up to this many indicators some unit missed are named in the overview (除X、Y外，其余…).
 _NAMED_MISSES = 3
@@ -69,6 +69,8 @@ def bulletin_context(
     rectify_units = triggered(all_units, "整改")
     summon_units = triggered(all_units, "约谈")
     missed = _missed_indicators(model, groups)
+    # After 图1 and a chart per group, 表1…: a table per group.
+    milestones = milestone_section(results, model.basis, len(groups) + 2, len(groups) + 1)
     return {
         "doc": doc_fields(issuance),
         "year": year,
@@ -78,13 +80,13 @@ def bulletin_context(
         + _attainment(groups, year),
         "groups": [_group_section(model, g, i) for i, g in enumerate(groups)],
         "charts": {**_charts(model, groups), **milestone_charts(results)},
+        "figures": _figures(groups, milestones),
         "rectify": _rectify(model, issuance, rectify_units),
         "summon": _summon(summon_units),
         "problems": _problem_sentences(missed, groups),
         "requirements": _requirements(model, issuance, rectify_units, summon_units, missed),
         "attachments": [_attachment(model, g, year, i) for i, g in enumerate(groups, 1)],
-        # After 图1 and a chart per group, 表1…: a table per group.
-        "milestones": milestone_section(results, model.basis, len(groups) + 2, len(groups) + 1),
+        "milestones": milestones,
     }
 
 
@@ -102,16 +104,15 @@ def _intro(model: ScoringModel, issuance: Issuance, groups: list[GroupRecord], y
     )
 
 
-def chart_files(context: Mapping[str, Any]) -> dict[str, str]:
-    """The bulletin's charts as picture files (`--charts png`, for slides): chart name → file
-    name without extension, numbered and worded as the template's captions say them."""
-    stems = {"grades": "图1_各组考核等次分布"}
-    for number, group in enumerate(context["groups"], start=2):
-        stems[group["chart"]] = f"图{number}_{group['name']}考核总分"
-    section = context.get("milestones")
-    if section and section.get("chart"):
-        stems[section["chart"]] = section["figure"].replace("\u3000", "_")
-    return {name: stem for name, stem in stems.items() if name in context["charts"]}
+def _figures(groups: list[GroupRecord], milestones: MilestoneSection | None) -> dict[str, str]:
+    """Each chart's caption by its name, numbered as the 通报 shows them: the grades, a
+    chart per group, then the milestones."""
+    figures = {"grades": "图1\u3000各组考核等次分布"}
+    for number, group in enumerate(groups, start=2):
+        figures[f"totals_{group['key']}"] = f"图{number}\u3000{group['name']}考核总分"
+    if milestones and milestones["chart"]:
+        figures[milestones["chart"]] = milestones["figure"]
+    return figures
 
 
 def _charts(model: ScoringModel, groups: list[GroupRecord]) -> dict[str, BulletinChart]:

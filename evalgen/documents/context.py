@@ -208,6 +208,7 @@ class BulletinContext(TypedDict):
     overview: list[str]
     groups: list[GroupSection]
     charts: dict[str, BulletinChart]  # totals_<group key>, grades, milestones (when there)
+    figures: dict[str, str]  # each chart's caption by its name: 图2　县（市、区）考核总分
     rectify: FollowUpList
     summon: FollowUpList
     problems: list[str]

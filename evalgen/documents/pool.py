@@ -29,7 +29,7 @@ from ..inputs.issuance import Issuance
 from ..model.schema import ScoringModel
 from ..outputs.files import write_file
 from ..outputs.records import YearRecord
-from .bulletin import bulletin_context, chart_files
+from .bulletin import bulletin_context
 from .chart_templates import chart_styles, chart_template
 from .feedback import History, notice_contexts, unit_contexts
 from .render import DocumentTemplate, load_templates, render_document, safe_filename
@@ -248,6 +248,16 @@ def _die_with_parent(parent: int | None) -> None:
         os._exit(1)  # the parent ended before the signal was asked for
 
 
+def chart_files(bulletin: Mapping[str, Any]) -> dict[str, str]:
+    """The 通报's charts as picture files (`--charts png`, for slides): chart name → file name
+    without extension, from its caption (图2_县（市、区）考核总分)."""
+    return {
+        name: safe_filename(caption.replace("\u3000", "_"))
+        for name, caption in bulletin["figures"].items()
+        if name in bulletin["charts"]
+    }
+
+
 def _render_job(job: Job) -> Done:
     path, key, context = job
     functions = _WORKER["charts"]
@@ -262,9 +272,7 @@ def _render_job(job: Job) -> Done:
     write_file(_WORKER["folder"] / path, data)
     if key == "bulletin" and _WORKER["pictures"]:  # the same pictures as files, for slides
         for name, stem in chart_files(context).items():
-            write_file(
-                _WORKER["folder"] / CHART_FOLDER / f"{safe_filename(stem)}.png", charts[name]
-            )
+            write_file(_WORKER["folder"] / CHART_FOLDER / f"{stem}.png", charts[name])
     t3 = time.perf_counter()
     digest = hashlib.sha256(data).hexdigest()
     return path, digest, {"charts": t1 - t0, "render": t2 - t1, "write": t3 - t2}
