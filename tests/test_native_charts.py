@@ -506,3 +506,16 @@ def test_score_with_a_broken_chart_template_exits_6_and_writes_nothing(tmp_path)
         main, ["score", "2024", "--templates", str(folder), "--out", str(out), "--charts", "png"]
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_png_files_of_groups_drawn_as_histograms(tmp_path, monkeypatch):
+    from evalgen import pipeline
+    from evalgen.documents import bulletin
+
+    monkeypatch.setattr(bulletin, "BARS_UP_TO", 3)  # both groups past it: histograms
+    pipeline.score(2024, out_dir=tmp_path / "png", jobs=1, charts="png")
+    parts = _parts(next((tmp_path / "png").glob("关于*.docx")).read_bytes())
+    files = {p.name: p.read_bytes() for p in (tmp_path / "png" / "图表").iterdir()}
+    assert "图2_县（市、区）考核总分.png" in files and "图3_市直部门考核总分.png" in files
+    assert set(files.values()) == {d for n, d in parts.items() if n.startswith("word/media/")}
